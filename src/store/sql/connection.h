@@ -1,0 +1,94 @@
+#pragma once
+// A database connection and its prepared statements, behind one small interface so the SQL store
+// runs on SQLite and (later) PostgreSQL. SQL text uses `?` placeholders; a dialect rewrites them.
+//
+// Errors inside the SQL layer are thrown as SqlError and turned into a Status at the store
+// boundary (TranslateSqlError); nothing above the store sees an exception from here.
+//
+//   Statement& st = conn.Prepare("SELECT name FROM experiments WHERE experiment_id = ?");
+//   st.Bind(1, int64_t{0});
+//   while (st.Step()) Use(st.Text(0));
+
+#include <cstdint>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/sql_value.h"
+
+namespace mlflow::sql {
+
+enum class Dialect { kSqlite, kPostgres };
+
+// kConstraint: a UNIQUE/PK/FK/CHECK violation; kBusy: lock contention; kOther: everything else.
+class SqlError : public std::runtime_error {
+ public:
+  enum class Kind { kConstraint, kBusy, kOther };
+  SqlError(Kind kind, const std::string& what) : std::runtime_error(what), kind_(kind) {}
+  Kind kind() const { return kind_; }
+
+ private:
+  Kind kind_;
+};
+
+class Statement {
+ public:
+  virtual ~Statement() = default;
+  // Parameters are 1-based, like SQLite's.
+  virtual void Bind(int index, const SqlValue& value) = 0;
+  void Bind(int index, int64_t v) { Bind(index, SqlValue{v}); }
+  void Bind(int index, int v) { Bind(index, SqlValue{int64_t{v}}); }
+  void Bind(int index, double v) { Bind(index, SqlValue{v}); }
+  void Bind(int index, std::string_view v) { Bind(index, SqlValue{std::string(v)}); }
+  void Bind(int index, const char* v) { Bind(index, SqlValue{std::string(v)}); }
+  void BindNull(int index) { Bind(index, SqlValue{}); }
+  // Binds values to 1..n.
+  void BindAll(const std::vector<SqlValue>& values) {
+    for (size_t i = 0; i < values.size(); ++i) Bind(static_cast<int>(i + 1), values[i]);
+  }
+  // Advances to the next row; false when done. Throws SqlError.
+  virtual bool Step() = 0;
+  // Runs a statement that returns no rows; returns the number of rows changed.
+  virtual int64_t Execute() = 0;
+  virtual bool IsNull(int col) const = 0;
+  virtual int64_t Int(int col) const = 0;
+  virtual double Double(int col) const = 0;
+  virtual std::string Text(int col) const = 0;
+  virtual std::string_view TextView(int col) const = 0;
+  // Clears bindings and rewinds; called before each reuse.
+  virtual void Reset() = 0;
+};
+
+// A prepared statement borrowed from a connection's cache; rewound when released.
+class StatementLease {
+ public:
+  explicit StatementLease(Statement* st) : st_(st) {}
+  StatementLease(const StatementLease&) = delete;
+  StatementLease(StatementLease&& o) noexcept : st_(o.st_) { o.st_ = nullptr; }
+  ~StatementLease() {
+    if (st_) st_->Reset();
+  }
+  Statement* operator->() { return st_; }
+  Statement& operator*() { return *st_; }
+
+ private:
+  Statement* st_;
+};
+
+class Connection {
+ public:
+  virtual ~Connection() = default;
+  virtual Dialect dialect() const = 0;
+  // A cached prepared statement for this SQL text. Not reentrant for the same text.
+  virtual StatementLease Prepare(const std::string& sql) = 0;
+  // Runs one or more statements without parameters.
+  virtual void ExecScript(const std::string& sql) = 0;
+  // Whether a table / column exists (schema detection).
+  virtual bool HasTable(const std::string& table) = 0;
+  virtual bool HasColumn(const std::string& table, const std::string& column) = 0;
+  virtual std::vector<std::string> TableNames() = 0;
+};
+
+}  // namespace mlflow::sql
