@@ -20,7 +20,7 @@
 
 namespace mlflow::sql {
 
-enum class Dialect { kSqlite, kPostgres };
+using Dialect = SqlDialect;
 
 // kConstraint: a UNIQUE/PK/FK/CHECK violation; kBusy: lock contention; kOther: everything else.
 class SqlError : public std::runtime_error {
