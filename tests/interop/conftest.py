@@ -1,0 +1,112 @@
+"""Session fixtures: the real MLflow server and the candidate (mlflow-cpp), started once."""
+from __future__ import annotations
+
+import atexit
+import os
+import signal
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import areas  # noqa: E402
+from harness import compare, servers  # noqa: E402
+
+_DISABLED: dict[str, int] = {}
+
+
+def enabled_areas() -> set[str]:
+    override = os.environ.get("MLFLOW_INTEROP_AREAS", "").strip()
+    if override == "all" or os.environ.get("MLFLOW_INTEROP_CANDIDATE", "") == "real":
+        return set(areas.ALL_AREAS)
+    if override:
+        return {a.strip() for a in override.split(",") if a.strip()}
+    return set(areas.ENABLED_AREAS)
+
+
+def pytest_configure(config):
+    unknown = set(areas.ENABLED_AREAS) - set(areas.ALL_AREAS)
+    if unknown:
+        raise pytest.UsageError(f"areas.py: unknown areas in ENABLED_AREAS: {sorted(unknown)}")
+    servers.candidate_spec()  # fails fast with a clear message when the candidate is not given
+
+
+def pytest_collection_modifyitems(config, items):
+    enabled = enabled_areas()
+    keep, drop = [], []
+    for item in items:
+        marks = [m.args[0] for m in item.iter_markers("area")]
+        if len(marks) != 1 or marks[0] not in areas.ALL_AREAS:
+            raise pytest.UsageError(f"{item.nodeid}: needs exactly one known @pytest.mark.area, has {marks}")
+        if marks[0] in enabled:
+            keep.append(item)
+        else:
+            drop.append(item)
+            _DISABLED[marks[0]] = _DISABLED.get(marks[0], 0) + 1
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep
+
+
+@dataclass
+class Pair:
+    real: servers.ServerProc
+    candidate: servers.ServerProc
+
+
+def _stop_everything(*_):
+    servers.stop_all()
+
+
+atexit.register(_stop_everything)
+
+
+def _on_term(signum, frame):
+    servers.stop_all()
+    raise SystemExit(128 + signum)
+
+
+signal.signal(signal.SIGTERM, _on_term)
+
+
+@pytest.fixture(scope="session")
+def venv() -> str:
+    return sys.prefix
+
+
+@pytest.fixture(scope="session")
+def pair(venv):
+    real = servers.make_server("real", venv)
+    cand = servers.make_server("candidate", venv)
+    try:
+        servers.start_many([real, cand])
+        yield Pair(real, cand)
+    finally:
+        real.cleanup()
+        cand.cleanup()
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    disabled = sorted(_DISABLED)
+    stale = compare.stale_known()
+    for k in stale:
+        terminalreporter.write_line(f"STALE KNOWN DIFFERENCE {k.id}: applied to {k.candidates} compared "
+                                    f"call(s) and explained none; remove it from known_differences.yaml")
+    if disabled:
+        terminalreporter.write_line("areas not run against the candidate (see areas.py): " + ", ".join(
+            f"{a} ({_DISABLED[a]} tests)" for a in disabled))
+    terminalreporter.write_line(compare.summary_line(disabled))
+
+
+def pytest_sessionfinish(session, exitstatus):
+    # A run that compared nothing, or whose known-differences list went stale, must not pass.
+    if exitstatus == 0:
+        if compare.TALLY.compared == 0:
+            print("\nINTEROP: no call was compared: failing the run", file=sys.stderr)
+            session.exitstatus = 1
+        elif compare.stale_known() and not session.config.getoption("-k") and \
+                not session.config.getoption("markexpr"):
+            session.exitstatus = 1

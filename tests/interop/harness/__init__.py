@@ -1,0 +1,1 @@
+"""Differential test harness: real MLflow vs mlflow-cpp."""

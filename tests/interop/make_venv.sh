@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Creates (or reuses) the Python venv holding the pinned real MLflow used by the interop suites.
+# Prints the venv path as the last line of stdout; progress goes to stderr.
+#   MLFLOW_VERSION        MLflow release to pin (default 3.17.2, the newest 3.x that installs here)
+#   MLFLOW_INTEROP_VENV   venv location (default <repo>/.venv-interop-$MLFLOW_VERSION)
+#   PYTHON                interpreter used to create the venv (default python3)
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+repo="$(cd "$here/../.." && pwd)"
+version="${MLFLOW_VERSION:-3.17.2}"
+venv="${MLFLOW_INTEROP_VENV:-$repo/.venv-interop-$version}"
+python="${PYTHON:-python3}"
+pytest_pin="pytest==9.2.0"
+# The stamp records what was installed; a venv is reused only when it matches exactly.
+want="mlflow==$version $pytest_pin requests pyyaml"
+
+is_ready() {
+  [[ -x "$venv/bin/python" && -f "$venv/.interop-stamp" ]] || return 1
+  [[ "$(cat "$venv/.interop-stamp")" == "$want" ]] || return 1
+  "$venv/bin/python" - "$version" <<'PY' >/dev/null 2>&1
+import sys
+import mlflow, pytest, requests, yaml  # noqa: F401
+sys.exit(0 if mlflow.__version__ == sys.argv[1] else 1)
+PY
+}
+
+mkdir -p "$(dirname "$venv")"
+# Several ctest jobs may ask for the venv at once: serialise on a lock file.
+lock="${TMPDIR:-/tmp}/interop-venv-$(printf '%s' "$venv" | md5sum | cut -c1-12).lock"
+exec 9>"$lock"
+flock -w 1800 9 || { echo "make_venv: timed out waiting for $lock" >&2; exit 1; }
+
+if is_ready; then
+  echo "make_venv: reusing $venv (mlflow $version)" >&2
+  echo "$venv"
+  exit 0
+fi
+
+echo "make_venv: creating $venv with mlflow==$version" >&2
+rm -rf "$venv"
+"$python" -m venv "$venv"
+# pip's cache (default ~/.cache/pip) makes a second install fast; never pass --no-cache-dir.
+"$venv/bin/python" -m pip install --quiet --disable-pip-version-check \
+  "mlflow==$version" "$pytest_pin" requests pyyaml >&2
+echo "$want" > "$venv/.interop-stamp"
+if ! is_ready; then
+  echo "make_venv: $venv does not import mlflow $version after install" >&2
+  exit 1
+fi
+echo "make_venv: ready $venv" >&2
+echo "$venv"
