@@ -1,0 +1,145 @@
+#!/usr/bin/env python3
+"""Checks that mlflow-cpp's database schema is interchangeable with MLflow's own.
+
+(a) Creates a SQLite database with our DDL (the `mlflow_make_schema <path>` helper, which calls
+    CreateSchema) and one with the real MLflow 3.6.0 (its SqlAlchemyStore: initial tables +
+    alembic upgrade to bf29a5ff90ea), and compares them structurally (columns in order, types,
+    NOT NULL, defaults, PK positions, indexes, foreign keys with actions, constraint names and
+    CHECK clauses, alembic_version rows; see schema/sqlite_structure.py).
+(b) Opens our database with the real newer MLflow (MLFLOW_VENV, 3.17.2): MlflowClient auto-upgrades
+    it to its head; then runs a few calls that read and write it, and checks the revision moved.
+
+Exit status 0 = both checks passed; 1 = a difference or an error (printed); 2 = bad usage.
+
+    MLFLOW_VENV_360=/path/venv-3.6.0 MLFLOW_VENV=/path/venv-3.17.2 \
+      python3 tests/interop/schema_compare.py --make-schema build/.../mlflow_make_schema
+
+Venv pins used when this was written: `pip install mlflow==3.6.0 'sqlalchemy<2.1'` (3.6.0 does
+not import with SQLAlchemy 2.1: FallbackAsyncAdaptedQueuePool is gone; 2.0.58 was resolved) and
+`pip install mlflow==3.17.2`.
+"""
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent / "schema"))
+import sqlite_structure  # noqa: E402
+
+OUR_REVISION = "bf29a5ff90ea"
+
+MAKE_REAL_DB = r"""
+import sys
+from mlflow.store.tracking.sqlalchemy_store import SqlAlchemyStore
+from mlflow.store.model_registry.sqlalchemy_store import SqlAlchemyStore as RegistryStore
+uri = "sqlite:///" + sys.argv[1]
+SqlAlchemyStore(uri, sys.argv[2])
+RegistryStore(uri)
+"""
+
+OPEN_WITH_NEWER = r"""
+import sys
+import mlflow
+from mlflow.tracking import MlflowClient
+path, artifacts = sys.argv[1], sys.argv[2]
+uri = "sqlite:///" + path
+mlflow.set_tracking_uri(uri)
+client = MlflowClient(tracking_uri=uri, registry_uri=uri)
+exps = client.search_experiments()
+assert [e.name for e in exps] == ["Default"], exps
+exp_id = client.create_experiment("schema-compare", artifact_location=artifacts)
+run = client.create_run(exp_id, tags={"t": "v"})
+client.log_param(run.info.run_id, "p", "1")
+client.log_metric(run.info.run_id, "m", 1.5, step=2)
+client.set_terminated(run.info.run_id)
+got = client.get_run(run.info.run_id)
+assert got.data.params == {"p": "1"} and got.data.metrics == {"m": 1.5}, got.data
+client.create_registered_model("schema-compare-model")
+mv = client.create_model_version("schema-compare-model", "s3://b/p", run_id=run.info.run_id)
+assert mv.version == "1" or mv.version == 1, mv
+print("mlflow", mlflow.__version__, "opened and wrote the database")
+"""
+
+
+def venv_python(env_name):
+    venv = os.environ.get(env_name)
+    if not venv:
+        raise SystemExit(
+            f"schema_compare: set {env_name} to the venv holding the real MLflow "
+            f"(MLFLOW_VENV_360: mlflow==3.6.0 with sqlalchemy<2.1; MLFLOW_VENV: mlflow==3.17.2)"
+        )
+    python = Path(venv) / "bin" / "python"
+    if not python.exists():
+        raise SystemExit(f"schema_compare: {python} does not exist ({env_name}={venv})")
+    return str(python)
+
+
+def run(cmd, what, cwd):
+    proc = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, timeout=600)
+    if proc.returncode != 0:
+        print(f"schema_compare: {what} failed (exit {proc.returncode})")
+        print(proc.stdout[-4000:])
+        print(proc.stderr[-4000:])
+        raise SystemExit(1)
+    return proc.stdout
+
+
+def alembic_rows(path):
+    return sqlite_structure.describe(path)["alembic_version"]
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--make-schema", required=True, help="path of the mlflow_make_schema helper")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary directory")
+    args = parser.parse_args()
+
+    py360 = venv_python("MLFLOW_VENV_360")
+    py_newer = venv_python("MLFLOW_VENV")
+    work = Path(tempfile.mkdtemp(prefix="mlflow-schema-compare-"))
+    failures = []
+    try:
+        ours = work / "ours.db"
+        real = work / "real360.db"
+        run([args.make_schema, str(ours)], "mlflow_make_schema", work)
+        run([py360, "-c", MAKE_REAL_DB, str(real), str(work / "art360")], "MLflow 3.6.0 store", work)
+
+        # (a) structure
+        differences = sqlite_structure.diff(
+            sqlite_structure.describe(str(real)), sqlite_structure.describe(str(ours)),
+            "mlflow-3.6.0", "mlflow-cpp",
+        )
+        if differences:
+            failures.append("(a) structural differences from MLflow 3.6.0:")
+            failures.extend("    " + d for d in differences)
+        else:
+            print(f"(a) ok: schema identical to MLflow 3.6.0's ({len(sqlite_structure.describe(str(ours))['tables'])} tables)")
+        if alembic_rows(str(ours)) != [OUR_REVISION]:
+            failures.append(f"(a) alembic_version rows: {alembic_rows(str(ours))}")
+
+        # (b) the newer MLflow upgrades our database and works on it
+        newer_db = work / "ours-opened-by-newer.db"
+        newer_db.write_bytes(ours.read_bytes())
+        out = run([py_newer, "-c", OPEN_WITH_NEWER, str(newer_db), str(work / "art-newer")],
+                  "newer MLflow on our database", work)
+        rows = alembic_rows(str(newer_db))
+        if len(rows) != 1 or rows[0] == OUR_REVISION:
+            failures.append(f"(b) expected one alembic row past {OUR_REVISION}, got {rows}")
+        else:
+            print(f"(b) ok: {out.strip()}; upgraded {OUR_REVISION} -> {rows[0]}")
+    finally:
+        if args.keep:
+            print(f"kept {work}")
+        else:
+            subprocess.run(["rm", "-rf", str(work)], check=False)
+
+    for line in failures:
+        print(line)
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
