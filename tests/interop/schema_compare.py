@@ -9,7 +9,13 @@
 (b) Opens our database with the real newer MLflow (MLFLOW_VENV, 3.17.2): MlflowClient auto-upgrades
     it to its head; then runs a few calls that read and write it, and checks the revision moved.
 
-Exit status 0 = both checks passed; 1 = a difference or an error (printed); 2 = bad usage.
+With --postgres <admin conninfo> (or env MLFLOW_TEST_POSTGRES_URI), e.g.
+postgresql://postgres@127.0.0.1:5432/postgres, the same two checks also run on PostgreSQL: two
+scratch databases are created (and dropped), ours gets `mlflow_make_schema --print-ddl postgres`
+through psql, the real one MLflow 3.6.0's store; compared with schema/pg_structure.py. Both venvs
+then need psycopg2-binary.
+
+Exit status 0 = all checks passed; 1 = a difference or an error (printed); 2 = bad usage.
 
     MLFLOW_VENV_360=/path/venv-3.6.0 MLFLOW_VENV=/path/venv-3.17.2 \
       python3 tests/interop/schema_compare.py --make-schema build/.../mlflow_make_schema
@@ -27,6 +33,7 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "schema"))
+import pg_structure  # noqa: E402
 import sqlite_structure  # noqa: E402
 
 OUR_REVISION = "bf29a5ff90ea"
@@ -35,7 +42,7 @@ MAKE_REAL_DB = r"""
 import sys
 from mlflow.store.tracking.sqlalchemy_store import SqlAlchemyStore
 from mlflow.store.model_registry.sqlalchemy_store import SqlAlchemyStore as RegistryStore
-uri = "sqlite:///" + sys.argv[1]
+uri = sys.argv[1]
 SqlAlchemyStore(uri, sys.argv[2])
 RegistryStore(uri)
 """
@@ -44,8 +51,7 @@ OPEN_WITH_NEWER = r"""
 import sys
 import mlflow
 from mlflow.tracking import MlflowClient
-path, artifacts = sys.argv[1], sys.argv[2]
-uri = "sqlite:///" + path
+uri, artifacts = sys.argv[1], sys.argv[2]
 mlflow.set_tracking_uri(uri)
 client = MlflowClient(tracking_uri=uri, registry_uri=uri)
 exps = client.search_experiments()
@@ -91,10 +97,51 @@ def alembic_rows(path):
     return sqlite_structure.describe(path)["alembic_version"]
 
 
+def check_postgres(args, py360, py_newer, work):
+    """The same two checks on PostgreSQL; returns failure lines."""
+    failures = []
+    admin = args.postgres
+    base, _, _ = admin.rpartition("/")
+    suffix = f"{os.getpid()}"
+    names = {"real": f"mlflow_schema_real_{suffix}", "ours": f"mlflow_schema_ours_{suffix}"}
+    uri = {k: f"{base}/{v}" for k, v in names.items()}
+    psql = ["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1"]
+    for name in names.values():
+        run(psql + ["-d", admin, "-c", f"DROP DATABASE IF EXISTS {name}", "-c", f"CREATE DATABASE {name}"],
+            "create scratch database", work)
+    try:
+        ddl = run([args.make_schema, "--print-ddl", "postgres"], "mlflow_make_schema --print-ddl", work)
+        (work / "ours_pg.sql").write_text(ddl)
+        run(psql + ["-1", "-d", uri["ours"], "-f", str(work / "ours_pg.sql")], "our PostgreSQL DDL", work)
+        run([py360, "-c", MAKE_REAL_DB, uri["real"].replace("postgresql://", "postgresql+psycopg2://"),
+             str(work / "art360pg")], "MLflow 3.6.0 store on PostgreSQL", work)
+        differences = pg_structure.diff(pg_structure.describe(uri["real"]), pg_structure.describe(uri["ours"]),
+                                        "mlflow-3.6.0", "mlflow-cpp")
+        if differences:
+            failures.append("(a-pg) structural differences from MLflow 3.6.0 on PostgreSQL:")
+            failures.extend("    " + d for d in differences)
+        else:
+            print("(a-pg) ok: PostgreSQL schema identical to MLflow 3.6.0's")
+        out = run([py_newer, "-c", OPEN_WITH_NEWER, uri["ours"].replace("postgresql://", "postgresql+psycopg2://"),
+                   str(work / "art-newer-pg")], "newer MLflow on our PostgreSQL database", work)
+        rows = pg_structure.describe(uri["ours"])["alembic_version"]
+        if len(rows) != 1 or rows[0] == OUR_REVISION:
+            failures.append(f"(b-pg) expected one alembic row past {OUR_REVISION}, got {rows}")
+        else:
+            print(f"(b-pg) ok: {out.strip()}; upgraded {OUR_REVISION} -> {rows[0]}")
+    finally:
+        for name in names.values():
+            subprocess.run(psql + ["-d", admin, "-c", f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"],
+                           capture_output=True, timeout=120)
+    return failures
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--make-schema", required=True, help="path of the mlflow_make_schema helper")
     parser.add_argument("--keep", action="store_true", help="keep the temporary directory")
+    parser.add_argument("--postgres", default=os.environ.get("MLFLOW_TEST_POSTGRES_URI"),
+                        help="admin conninfo of a PostgreSQL server for the PostgreSQL checks")
     args = parser.parse_args()
 
     py360 = venv_python("MLFLOW_VENV_360")
@@ -105,7 +152,8 @@ def main():
         ours = work / "ours.db"
         real = work / "real360.db"
         run([args.make_schema, str(ours)], "mlflow_make_schema", work)
-        run([py360, "-c", MAKE_REAL_DB, str(real), str(work / "art360")], "MLflow 3.6.0 store", work)
+        run([py360, "-c", MAKE_REAL_DB, f"sqlite:///{real}", str(work / "art360")],
+            "MLflow 3.6.0 store", work)
 
         # (a) structure
         differences = sqlite_structure.diff(
@@ -123,13 +171,15 @@ def main():
         # (b) the newer MLflow upgrades our database and works on it
         newer_db = work / "ours-opened-by-newer.db"
         newer_db.write_bytes(ours.read_bytes())
-        out = run([py_newer, "-c", OPEN_WITH_NEWER, str(newer_db), str(work / "art-newer")],
+        out = run([py_newer, "-c", OPEN_WITH_NEWER, f"sqlite:///{newer_db}", str(work / "art-newer")],
                   "newer MLflow on our database", work)
         rows = alembic_rows(str(newer_db))
         if len(rows) != 1 or rows[0] == OUR_REVISION:
             failures.append(f"(b) expected one alembic row past {OUR_REVISION}, got {rows}")
         else:
             print(f"(b) ok: {out.strip()}; upgraded {OUR_REVISION} -> {rows[0]}")
+        if args.postgres:
+            failures += check_postgres(args, py360, py_newer, work)
     finally:
         if args.keep:
             print(f"kept {work}")

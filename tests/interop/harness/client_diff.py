@@ -11,7 +11,7 @@ import mlflow
 from mlflow.exceptions import MlflowException
 from mlflow.tracking import MlflowClient
 
-from .compare import Comparison
+from .compare import TALLY, Comparison
 from .normalize import Normalizer
 
 # A server answering 5xx must fail the test quickly instead of making the client retry for minutes.
@@ -122,5 +122,6 @@ def run_scenario(pair, test: str, scenario, *args) -> None:
     cmp.check_sequences(real_n, cand_n)
     for ctx in sides:
         if getattr(ctx, "abort_trace", None):
+            TALLY.failures += 1
             cmp.problems.append(f"{test}: scenario aborted on {ctx.side}:\n{ctx.abort_trace}")
     cmp.assert_ok()

@@ -1,0 +1,76 @@
+"""Differential suite for MLflow 3 logged models, dataset inputs and model inputs/outputs."""
+import pytest
+from mlflow.entities import Dataset, DatasetInput, InputTag, LoggedModelInput, LoggedModelStatus
+
+from harness.client_diff import run_scenario
+
+T0 = 1_600_000_000_000
+
+
+@pytest.mark.area("logged_models")
+def test_logged_models(pair):
+    def scenario(ctx):
+        c = ctx.client
+        e = c.create_experiment("models_exp")
+        rid = c.create_run(e, start_time=T0, run_name="model_run").info.run_id
+        m1 = ctx.call("create", c.create_logged_model, e, "model_one", rid, {"t": "1"}, {"p": "1"}, "agent")
+        m2 = ctx.call("create minimal", c.create_logged_model, e, "model_two")
+        ctx.call("create in missing experiment", c.create_logged_model, "987654", "x")
+        if not (m1 and m2):
+            return
+        a, b = m1.model_id, m2.model_id
+        ctx.call("get", c.get_logged_model, a)
+        ctx.call("get missing", c.get_logged_model, "m-" + "0" * 32)
+        ctx.call("finalize", c.finalize_logged_model, a, LoggedModelStatus.READY)
+        ctx.call("finalize failed", c.finalize_logged_model, b, LoggedModelStatus.FAILED)
+        ctx.call("set tags", c.set_logged_model_tags, a, {"k": "v", "t": "2"})
+        ctx.call("delete tag", c.delete_logged_model_tag, a, "k")
+        ctx.call("delete missing tag", c.delete_logged_model_tag, a, "never")
+        ctx.call("params", c.log_model_params, a, {"q": "x", "r": "y"})
+        ctx.call("metric for model", c.log_metric, rid, "acc", 0.7, timestamp=T0, step=1, model_id=a,
+                 dataset_name="ds", dataset_digest="d1")
+        ctx.call("metric for model 2", c.log_metric, rid, "acc", 0.3, timestamp=T0, step=1, model_id=b)
+        ctx.call("model inputs", c.log_inputs, rid, None, [LoggedModelInput(a)])
+        ctx.call("after all", c.get_logged_model, a)
+        ctx.call("run with model io", c.get_run, rid)
+        ctx.call("artifacts", c.list_logged_model_artifacts, a)
+        ctx.call("search", c.search_logged_models, [e])
+        ctx.call("search filter", c.search_logged_models, [e], "name = 'model_one'")
+        ctx.call("search metric", c.search_logged_models, [e], "metrics.acc > 0.5")
+        ctx.call("search params", c.search_logged_models, [e], "params.q = 'x'")
+        ctx.call("search tags IN", c.search_logged_models, [e], "tags.t IN ('2', '3')")
+        ctx.call("search order", c.search_logged_models, [e], None, None, None,
+                 [{"field_name": "metrics.acc", "ascending": False}])
+        ctx.call("search order name", c.search_logged_models, [e], None, None, None,
+                 [{"field_name": "name", "ascending": True}])
+        ctx.call("search datasets", c.search_logged_models, [e], None, [{"dataset_name": "ds"}])
+        ctx.call("search bad entity", c.search_logged_models, [e], "foo.x = 'a'")
+        ctx.call("search paged", c.search_logged_models, [e], None, None, 1)
+        ctx.call("delete", c.delete_logged_model, b)
+        ctx.call("get deleted", c.get_logged_model, b)
+        ctx.call("search after delete", c.search_logged_models, [e])
+    run_scenario(pair, "client.logged_models", scenario)
+
+
+@pytest.mark.area("datasets")
+def test_dataset_inputs(pair):
+    def scenario(ctx):
+        c = ctx.client
+        e = c.create_experiment("datasets_exp")
+        rid = c.create_run(e, start_time=T0, run_name="ds_run").info.run_id
+        ds = Dataset("train", "d1g3st", "local", '{"uri": "/data/train.csv"}', '{"cols": ["a"]}',
+                     '{"rows": 10}')
+        ctx.call("log input", c.log_inputs, rid,
+                 [DatasetInput(ds, [InputTag("mlflow.data.context", "training")])])
+        ctx.call("log same input again", c.log_inputs, rid,
+                 [DatasetInput(ds, [InputTag("mlflow.data.context", "training")])])
+        ctx.call("log second", c.log_inputs, rid,
+                 [DatasetInput(Dataset("eval", "e1", "local", "{}"), [InputTag("mlflow.data.context", "eval")]),
+                  DatasetInput(Dataset("noctx", "n1", "http", "{}"), [])])
+        ctx.call("log to missing run", c.log_inputs, "a" * 32,
+                 [DatasetInput(Dataset("x", "y", "local", "{}"), [])])
+        ctx.call("run inputs", c.get_run, rid)
+        ctx.call("search by dataset", c.search_runs, [e], "datasets.name = 'train'")
+        ctx.call("search by context", c.search_runs, [e], "datasets.context = 'eval'")
+        ctx.call("run inputs via search", lambda: c.search_runs([e])[0].inputs)
+    run_scenario(pair, "client.datasets", scenario)
