@@ -42,6 +42,7 @@ class Statement {
   void Bind(int index, int v) { Bind(index, SqlValue{int64_t{v}}); }
   void Bind(int index, double v) { Bind(index, SqlValue{v}); }
   void Bind(int index, std::string_view v) { Bind(index, SqlValue{std::string(v)}); }
+  void Bind(int index, const std::string& v) { Bind(index, SqlValue{v}); }
   void Bind(int index, const char* v) { Bind(index, SqlValue{std::string(v)}); }
   void BindNull(int index) { Bind(index, SqlValue{}); }
   // Binds values to 1..n.

@@ -1,0 +1,70 @@
+// mlflow-cpp: the command line. `mlflow-cpp server` takes MLflow's flags and defaults.
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <iostream>
+
+#include <spdlog/spdlog.h>
+
+#include "server/app.h"
+
+int main(int argc, char** argv) {
+  CLI::App cli{"mlflow-cpp: MLflow tracking server and tools, in C++"};
+  cli.require_subcommand(0, 1);
+  bool show_version = false;
+  cli.add_flag("--version", show_version, "Print the version and exit");
+
+  mlflow::server::ServerConfig config;
+  std::string log_level = "warn";
+  bool no_serve_artifacts = false;
+  int port = 5000;
+  auto* server = cli.add_subcommand("server", "Run the tracking server");
+  server->set_help_flag("--help", "Print this help message and exit");  // -h is --host, like MLflow
+  server->add_option("-h,--host", config.host, "Network address to listen on")->capture_default_str();
+  server->add_option("-p,--port", port, "Port to listen on (0 = any free port)")->capture_default_str();
+  server->add_option("--backend-store-uri", config.backend_store_uri, "Tracking store URI")->capture_default_str();
+  server->add_option("--registry-store-uri", config.registry_store_uri, "Registry store URI (default: backend)");
+  server->add_option("--default-artifact-root", config.default_artifact_root,
+                     "Artifact root for new experiments (default: mlflow-artifacts:/ when serving artifacts)");
+  server->add_option("--artifacts-destination", config.artifacts_destination,
+                     "Where proxied artifacts are stored (folder or s3:// URI)")
+      ->capture_default_str();
+  server->add_flag("--serve-artifacts,!--no-serve-artifacts", config.serve_artifacts,
+                   "Serve artifacts through the mlflow-artifacts proxy (default on)");
+  server->add_flag("--artifacts-only", config.artifacts_only, "Serve only the artifact proxy endpoints");
+  server->add_option("-w,--workers", config.workers, "Worker scale (handler pool = 8 x workers, at least 16)")
+      ->capture_default_str();
+  server->add_option("--log-level", log_level, "trace|debug|info|warn|error")->capture_default_str();
+  (void)no_serve_artifacts;
+
+  CLI11_PARSE(cli, argc, argv);
+  if (show_version) {
+    std::printf("mlflow-cpp %s (MLflow %s compatible)\n", mlflow::server::ProgramVersion(),
+                mlflow::server::CompatibleMlflowVersion());
+    return 0;
+  }
+  if (!server->parsed()) {
+    std::cout << cli.help();
+    return 0;
+  }
+  spdlog::set_level(spdlog::level::from_str(log_level));
+  if (port < 0 || port > 65535) {
+    std::fprintf(stderr, "error: invalid --port %d\n", port);
+    return 2;
+  }
+  config.port = static_cast<uint16_t>(port);
+  auto app = mlflow::server::App::Create(config);
+  if (!app.ok()) {
+    std::fprintf(stderr, "error: %s\n", app.status().message().c_str());
+    return 1;
+  }
+  auto bound = (*app)->Listen();
+  if (!bound.ok()) {
+    std::fprintf(stderr, "error: %s\n", bound.status().message().c_str());
+    return 1;
+  }
+  // The first line names the port: tests started with --port 0 read it.
+  std::fprintf(stderr, "mlflow-cpp listening on http://%s:%u\n", config.host.c_str(), static_cast<unsigned>(*bound));
+  std::fflush(stderr);
+  (*app)->Run();
+  return 0;
+}

@@ -1,0 +1,53 @@
+#pragma once
+// MLflow's input limits and their exact messages (spec/limits.md). All return
+// INVALID_PARAMETER_VALUE on failure.
+#include <string>
+#include <string_view>
+
+#include "core/status.h"
+
+namespace mlflow::validation {
+
+inline constexpr size_t kMaxEntityKeyLength = 250;
+inline constexpr size_t kMaxParamValueLength = 6000;
+inline constexpr size_t kMaxTagValueLength = 8000;
+inline constexpr size_t kMaxExperimentTagValueLength = 5000;
+inline constexpr size_t kMaxExperimentNameLength = 500;
+inline constexpr size_t kMaxMetricsPerBatch = 1000;
+inline constexpr size_t kMaxParamsPerBatch = 100;
+inline constexpr size_t kMaxTagsPerBatch = 100;
+inline constexpr size_t kMaxEntitiesPerBatch = 1000;
+inline constexpr size_t kMaxArtifactLocationLength = 2048;
+
+// Length in characters (code points), as Python's len() of the decoded string.
+size_t CharLength(std::string_view utf8);
+// Cuts a UTF-8 string to at most max_chars code points.
+std::string TruncateChars(std::string_view utf8, size_t max_chars);
+
+// "Missing value for required parameter 'F'."
+Status Missing(std::string_view path);
+// "Invalid value <json> for parameter 'F' supplied: <reason>"
+Status Invalid(std::string_view json_value, std::string_view path, std::string_view reason = {});
+// "'<what>' exceeds the maximum length of N characters"
+Status TooLong(std::string_view what, size_t max);
+
+// Key rules for metric/param/tag keys: charset and path-like normalisation. `path` names the field in
+// messages ("key", "metrics[3].key").
+Status ValidateKeyName(std::string_view key, std::string_view path);
+// Key rules plus the length check, with MLflow's label for the length message
+// ("Metric name", "Param key", "key").
+Status ValidateKey(std::string_view key, std::string_view path, std::string_view length_label);
+
+// Python repr-style quoting used by MLflow's messages: 'text'.
+std::string PyRepr(std::string_view s);
+// JSON rendering of a string value, for "Invalid value <json> ..." messages.
+std::string JsonQuote(std::string_view s);
+
+// Whether the environment asks to truncate long param/tag values (MLFLOW_TRUNCATE_LONG_VALUES,
+// default true).
+bool TruncateLongValues();
+
+// Run ids in LogBatch / LogInputs: ^[a-zA-Z0-9][\w\-]{0,255}$
+Status ValidateRunIdFormat(std::string_view run_id);
+
+}  // namespace mlflow::validation

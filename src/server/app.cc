@@ -1,0 +1,124 @@
+#include "server/app.h"
+
+#include <filesystem>
+
+#include <spdlog/spdlog.h>
+
+#include "server/handlers/api_context.h"
+#include "server/handlers/json_render.h"
+#include "server/http/http_server.h"
+#include "store/sql/database.h"
+#include "store/sql/schema.h"
+#include "store/sql/sql_tracking_store.h"
+
+#ifndef MLFLOW_CPP_VERSION
+#define MLFLOW_CPP_VERSION "0.0.0"
+#endif
+#ifndef MLFLOW_COMPAT_VERSION
+#define MLFLOW_COMPAT_VERSION "3.6.0"
+#endif
+
+namespace mlflow::server {
+
+const char* CompatibleMlflowVersion() { return MLFLOW_COMPAT_VERSION; }
+const char* ProgramVersion() { return MLFLOW_CPP_VERSION; }
+
+namespace {
+
+// sqlite:///relative.db, sqlite:////abs/path.db (SQLAlchemy's forms).
+Result<std::string> SqlitePathFromUri(const std::string& uri) {
+  const std::string prefix = "sqlite:///";
+  if (uri.rfind(prefix, 0) != 0) {
+    return Status::InvalidParameter("Unsupported backend store URI '" + uri +
+                                    "': expected sqlite:///<path> (postgresql:// is not available in this build)");
+  }
+  std::string path = uri.substr(prefix.size());
+  auto q = path.find('?');
+  if (q != std::string::npos) path = path.substr(0, q);
+  if (path.empty()) return Status::InvalidParameter("Backend store URI '" + uri + "' names no database file");
+  return path;
+}
+
+HttpResponse Text(std::string body) {
+  HttpResponse r;
+  r.content_type = "text/plain; charset=utf-8";
+  r.body = std::move(body);
+  return r;
+}
+
+}  // namespace
+
+struct App::State {
+  ServerConfig config;
+  std::shared_ptr<sql::Database> db;
+  std::unique_ptr<store::SqlTrackingStore> tracking;
+  ApiContext ctx;
+  Router router;
+  std::unique_ptr<HttpServer> http;
+};
+
+App::App() : state_(std::make_unique<State>()) {}
+App::~App() {
+  if (state_ && state_->db) state_->db->Close();
+}
+
+Result<std::unique_ptr<App>> App::Create(const ServerConfig& config) {
+  std::unique_ptr<App> app(new App());
+  State& s = *app->state_;
+  s.config = config;
+  if (s.config.default_artifact_root.empty()) {
+    s.config.default_artifact_root = config.serve_artifacts ? "mlflow-artifacts:/" : "./mlruns";
+  }
+  MLFLOW_ASSIGN_OR_RETURN(std::string path, SqlitePathFromUri(config.backend_store_uri));
+  try {
+    auto parent = std::filesystem::path(path).parent_path();
+    if (!parent.empty()) std::filesystem::create_directories(parent);
+    sql::SqliteOptions opts;
+    opts.path = path;
+    auto db = std::make_shared<sql::SqliteDatabase>(opts);
+    sql::Connection& conn = db->writer_connection();
+    MLFLOW_ASSIGN_OR_RETURN(sql::SchemaInfo info, sql::InspectSchema(conn, config.backend_store_uri));
+    if (info.status == sql::SchemaStatus::kEmpty) {
+      sql::CreateSchema(conn);
+      spdlog::info("created database {} at schema revision {}", path, sql::kSchemaRevision);
+    } else if (info.status == sql::SchemaStatus::kNewer) {
+      spdlog::info("serving database {} at newer MLflow revision {}", path, info.revision);
+    }
+    s.db = db;
+  } catch (const sql::SqlError& e) {
+    return Status::InvalidParameter(std::string("cannot open backend store: ") + e.what());
+  } catch (const std::filesystem::filesystem_error& e) {
+    return Status::InvalidParameter(std::string("cannot open backend store: ") + e.what());
+  }
+  s.tracking = std::make_unique<store::SqlTrackingStore>(s.db, s.config.default_artifact_root);
+  MLFLOW_RETURN_IF_ERROR(s.tracking->Initialize());
+
+  s.ctx.tracking = s.tracking.get();
+  s.ctx.default_artifact_root = s.config.default_artifact_root;
+  s.ctx.artifacts_destination = s.config.artifacts_destination;
+  s.ctx.serve_artifacts = s.config.serve_artifacts;
+  s.ctx.artifacts_only = s.config.artifacts_only;
+
+  s.router.Add("GET", "/health", [](const HttpRequest&) { return Text("OK"); });
+  s.router.Add("GET", "/version", [](const HttpRequest&) { return Text(CompatibleMlflowVersion()); });
+  RegisterTrackingHandlers(s.router, s.ctx);
+
+  HttpServerOptions http;
+  http.host = s.config.host;
+  http.port = s.config.port;
+  http.io_threads = s.config.io_threads;
+  http.worker_threads = std::max(16, s.config.workers * 8);
+  s.http = std::make_unique<HttpServer>(http, s.router);
+  return app;
+}
+
+Result<uint16_t> App::Listen() { return state_->http->Listen(); }
+
+void App::Run(bool handle_signals) {
+  state_->http->Run(handle_signals);
+  state_->db->Close();
+}
+
+void App::Stop() { state_->http->Stop(); }
+
+}  // namespace mlflow::server

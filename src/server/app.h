@@ -1,0 +1,49 @@
+#pragma once
+// The tracking server assembled: stores opened from URIs, routes registered, HTTP served.
+//
+//   MLFLOW_ASSIGN_OR_RETURN(auto app, App::Create(config));
+//   MLFLOW_ASSIGN_OR_RETURN(uint16_t port, app->Listen());
+//   app->Run();  // until SIGINT/SIGTERM
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "core/status.h"
+
+namespace mlflow::server {
+
+struct ServerConfig {
+  std::string host = "127.0.0.1";
+  uint16_t port = 5000;
+  std::string backend_store_uri = "sqlite:///mlflow.db";
+  std::string registry_store_uri;     // empty = backend_store_uri
+  std::string default_artifact_root;  // empty = "mlflow-artifacts:/" when serving artifacts, else ./mlruns
+  std::string artifacts_destination = "./mlartifacts";
+  bool serve_artifacts = true;
+  bool artifacts_only = false;
+  int workers = 4;  // scales the worker pool that runs handlers
+  int io_threads = 2;
+};
+
+// The MLflow version this server speaks (GET /version).
+const char* CompatibleMlflowVersion();
+// This program's own version.
+const char* ProgramVersion();
+
+class App {
+ public:
+  // Opens (and if new, creates) the database, refusing an unusable schema with a clear message.
+  static Result<std::unique_ptr<App>> Create(const ServerConfig& config);
+  ~App();
+
+  Result<uint16_t> Listen();
+  void Run(bool handle_signals = true);
+  void Stop();
+
+ private:
+  App();
+  struct State;
+  std::unique_ptr<State> state_;
+};
+
+}  // namespace mlflow::server

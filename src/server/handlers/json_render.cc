@@ -1,0 +1,107 @@
+#include "server/handlers/json_render.h"
+
+#include <cmath>
+
+namespace mlflow::server {
+
+using nlohmann::json;
+
+json DoubleToJson(double v) {
+  if (std::isnan(v)) return "NaN";
+  if (std::isinf(v)) return v > 0 ? "Infinity" : "-Infinity";
+  return v;
+}
+
+json KeyValuesToJson(const std::vector<KeyValue>& kvs) {
+  json arr = json::array();
+  for (const auto& kv : kvs) arr.push_back({{"key", kv.key}, {"value", kv.value}});
+  return arr;
+}
+
+json ToJson(const Experiment& e) {
+  json j = {{"experiment_id", e.experiment_id}, {"name", e.name}, {"lifecycle_stage", e.lifecycle_stage}};
+  if (!e.artifact_location.empty()) j["artifact_location"] = e.artifact_location;
+  if (e.last_update_time) j["last_update_time"] = *e.last_update_time;
+  if (e.creation_time) j["creation_time"] = *e.creation_time;
+  if (!e.tags.empty()) j["tags"] = KeyValuesToJson(e.tags);
+  return j;
+}
+
+json ToJson(const RunInfo& info) {
+  json j = {{"run_id", info.run_id},
+            {"run_uuid", info.run_id},
+            {"run_name", info.run_name},
+            {"experiment_id", info.experiment_id},
+            {"user_id", info.user_id},
+            {"status", info.status},
+            {"lifecycle_stage", info.lifecycle_stage}};
+  if (info.start_time) j["start_time"] = *info.start_time;
+  if (info.end_time) j["end_time"] = *info.end_time;
+  if (!info.artifact_uri.empty()) j["artifact_uri"] = info.artifact_uri;
+  return j;
+}
+
+json ToJson(const Metric& m, bool with_run_id) {
+  json j = {{"key", m.key}, {"value", DoubleToJson(m.value)}, {"timestamp", m.timestamp}, {"step", m.step}};
+  if (with_run_id && !m.run_id.empty()) j["run_id"] = m.run_id;
+  if (!m.model_id.empty()) j["model_id"] = m.model_id;
+  if (!m.dataset_name.empty()) j["dataset_name"] = m.dataset_name;
+  if (!m.dataset_digest.empty()) j["dataset_digest"] = m.dataset_digest;
+  return j;
+}
+
+json ToJson(const Run& run) {
+  json data = json::object();
+  if (!run.metrics.empty()) {
+    json arr = json::array();
+    for (const auto& m : run.metrics) arr.push_back(ToJson(m));
+    data["metrics"] = std::move(arr);
+  }
+  if (!run.params.empty()) data["params"] = KeyValuesToJson(run.params);
+  if (!run.tags.empty()) data["tags"] = KeyValuesToJson(run.tags);
+  json inputs = json::object();
+  if (!run.dataset_inputs.empty()) {
+    json arr = json::array();
+    for (const auto& di : run.dataset_inputs) {
+      json d = {{"name", di.dataset.name},
+                {"digest", di.dataset.digest},
+                {"source_type", di.dataset.source_type},
+                {"source", di.dataset.source}};
+      if (di.dataset.schema) d["schema"] = *di.dataset.schema;
+      if (di.dataset.profile) d["profile"] = *di.dataset.profile;
+      json item = {{"dataset", std::move(d)}};
+      if (!di.tags.empty()) item["tags"] = KeyValuesToJson(di.tags);
+      arr.push_back(std::move(item));
+    }
+    inputs["dataset_inputs"] = std::move(arr);
+  }
+  if (!run.model_inputs.empty()) {
+    json arr = json::array();
+    for (const auto& mi : run.model_inputs) arr.push_back({{"model_id", mi.model_id}});
+    inputs["model_inputs"] = std::move(arr);
+  }
+  json outputs = json::object();
+  if (!run.model_outputs.empty()) {
+    json arr = json::array();
+    for (const auto& mo : run.model_outputs) arr.push_back({{"model_id", mo.model_id}, {"step", mo.step}});
+    outputs["model_outputs"] = std::move(arr);
+  }
+  return {{"info", ToJson(run.info)}, {"data", std::move(data)}, {"inputs", std::move(inputs)},
+          {"outputs", std::move(outputs)}};
+}
+
+HttpResponse JsonResponse(const json& body) {
+  HttpResponse r;
+  r.body = body.dump(-1, ' ', false, json::error_handler_t::replace);
+  return r;
+}
+
+HttpResponse ErrorResponse(const Status& status) {
+  HttpResponse r;
+  r.status = HttpStatusFor(status.code());
+  json body = {{"error_code", std::string(ErrorCodeName(status.code()))}, {"message", status.message()}};
+  r.body = body.dump(-1, ' ', false, json::error_handler_t::replace);
+  return r;
+}
+
+}  // namespace mlflow::server

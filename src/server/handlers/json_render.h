@@ -1,0 +1,23 @@
+#pragma once
+// Entities to MLflow's JSON shapes (rest-api.md section 2): snake_case, int64 as numbers, NaN and
+// infinities as strings, unset and empty repeated fields omitted.
+#include <nlohmann/json.hpp>
+
+#include "core/entities.h"
+#include "core/status.h"
+#include "server/http/http_types.h"
+
+namespace mlflow::server {
+
+nlohmann::json DoubleToJson(double v);
+nlohmann::json ToJson(const Experiment& e);
+nlohmann::json ToJson(const RunInfo& info);
+nlohmann::json ToJson(const Metric& m, bool with_run_id = false);
+nlohmann::json ToJson(const Run& run);
+nlohmann::json KeyValuesToJson(const std::vector<KeyValue>& kvs);
+
+HttpResponse JsonResponse(const nlohmann::json& body);
+// {"error_code": ..., "message": ...} with the status of the error code.
+HttpResponse ErrorResponse(const Status& status);
+
+}  // namespace mlflow::server

@@ -1,0 +1,216 @@
+#include "server/handlers/request_fields.h"
+
+#include <cmath>
+#include <cstdlib>
+#include <limits>
+
+#include "server/http/router.h"
+
+namespace mlflow::server {
+namespace {
+
+constexpr const char* kApiDocs = " See the API docs for more information about request parameters.";
+
+std::optional<int64_t> ParseInt(const std::string& s) {
+  if (s.empty()) return std::nullopt;
+  char* end = nullptr;
+  errno = 0;
+  long long v = std::strtoll(s.c_str(), &end, 10);
+  if (errno != 0 || end != s.c_str() + s.size()) return std::nullopt;
+  return v;
+}
+
+std::optional<double> ParseDouble(const std::string& s) {
+  if (s == "NaN" || s == "nan") return std::numeric_limits<double>::quiet_NaN();
+  if (s == "Infinity" || s == "inf") return std::numeric_limits<double>::infinity();
+  if (s == "-Infinity" || s == "-inf") return -std::numeric_limits<double>::infinity();
+  if (s.empty()) return std::nullopt;
+  char* end = nullptr;
+  double v = std::strtod(s.c_str(), &end);
+  if (end != s.c_str() + s.size()) return std::nullopt;
+  return v;
+}
+
+// Python's json.dumps-like rendering of a value for messages.
+std::string Render(const nlohmann::json& v) {
+  if (v.is_string()) return v.get<std::string>();
+  return v.dump();
+}
+
+}  // namespace
+
+std::string PyTypeName(const nlohmann::json& v) {
+  switch (v.type()) {
+    case nlohmann::json::value_t::string: return "str";
+    case nlohmann::json::value_t::boolean: return "bool";
+    case nlohmann::json::value_t::number_integer:
+    case nlohmann::json::value_t::number_unsigned: return "int";
+    case nlohmann::json::value_t::number_float: return "float";
+    case nlohmann::json::value_t::array: return "list";
+    case nlohmann::json::value_t::object: return "dict";
+    case nlohmann::json::value_t::null: return "NoneType";
+    default: return "object";
+  }
+}
+
+Status TypeError(const std::string& field, const nlohmann::json& value) {
+  return Status::InvalidParameter("Invalid value " + Render(value) + " for parameter '" + field +
+                                  "' supplied: Hint: Value was of type '" + PyTypeName(value) + "'." + kApiDocs);
+}
+
+Status MissingParameter(const std::string& field) {
+  return Status::InvalidParameter("Missing value for required parameter '" + field + "'." + kApiDocs);
+}
+
+std::optional<double> JsonToDouble(const nlohmann::json& v) {
+  if (v.is_number()) return v.get<double>();
+  if (v.is_string()) return ParseDouble(v.get<std::string>());
+  return std::nullopt;
+}
+
+std::optional<int64_t> JsonToInt64(const nlohmann::json& v) {
+  if (v.is_number_integer()) return v.get<int64_t>();
+  if (v.is_number_unsigned()) {
+    uint64_t u = v.get<uint64_t>();
+    if (u > static_cast<uint64_t>(std::numeric_limits<int64_t>::max())) return std::nullopt;
+    return static_cast<int64_t>(u);
+  }
+  if (v.is_number_float()) {
+    double d = v.get<double>();
+    if (std::floor(d) == d && std::fabs(d) < 9.2e18) return static_cast<int64_t>(d);
+    return std::nullopt;
+  }
+  if (v.is_string()) return ParseInt(v.get<std::string>());
+  return std::nullopt;
+}
+
+RequestFields::RequestFields(const HttpRequest& req) {
+  if (req.method == "GET" && !req.query.empty()) {
+    from_query_ = true;
+    std::string_view q = req.query;
+    size_t i = 0;
+    while (i <= q.size()) {
+      size_t j = q.find('&', i);
+      if (j == std::string_view::npos) j = q.size();
+      std::string_view pair = q.substr(i, j - i);
+      if (!pair.empty()) {
+        size_t eq = pair.find('=');
+        std::string key, value;
+        PercentDecode(pair.substr(0, eq), &key, true);
+        if (eq != std::string_view::npos) PercentDecode(pair.substr(eq + 1), &value, true);
+        query_[key].push_back(std::move(value));
+      }
+      i = j + 1;
+    }
+    return;
+  }
+  body_ = nlohmann::json::parse(req.body, nullptr, /*allow_exceptions=*/false);
+  if (body_.is_string()) body_ = nlohmann::json::parse(body_.get<std::string>(), nullptr, false);
+  if (!body_.is_object()) body_ = nlohmann::json::object();
+}
+
+bool RequestFields::Has(const std::string& name) const {
+  if (from_query_) return query_.count(name) > 0;
+  auto it = body_.find(name);
+  return it != body_.end() && !it->is_null();
+}
+
+const nlohmann::json* RequestFields::Json(const std::string& name) const {
+  if (from_query_) return nullptr;
+  auto it = body_.find(name);
+  if (it == body_.end() || it->is_null()) return nullptr;
+  return &*it;
+}
+
+Result<std::optional<std::string>> RequestFields::String(const std::string& name) const {
+  if (from_query_) {
+    auto it = query_.find(name);
+    if (it == query_.end()) return std::optional<std::string>();
+    return std::optional<std::string>(it->second.front());
+  }
+  const nlohmann::json* v = Json(name);
+  if (!v) return std::optional<std::string>();
+  if (v->is_string()) return std::optional<std::string>(v->get<std::string>());
+  // Legacy clients send experiment ids as numbers.
+  if ((name == "experiment_id") && v->is_number_integer()) return std::optional<std::string>(v->dump());
+  return TypeError(name, *v);
+}
+
+Result<std::string> RequestFields::RequiredString(const std::string& name, const std::string& alias) const {
+  MLFLOW_ASSIGN_OR_RETURN(std::optional<std::string> v, String(name));
+  if ((!v || v->empty()) && !alias.empty()) {
+    MLFLOW_ASSIGN_OR_RETURN(v, String(alias));
+  }
+  if (!v || v->empty()) return MissingParameter(name);
+  return *v;
+}
+
+Result<std::optional<int64_t>> RequestFields::Int64(const std::string& name) const {
+  if (from_query_) {
+    auto it = query_.find(name);
+    if (it == query_.end()) return std::optional<int64_t>();
+    auto v = ParseInt(it->second.front());
+    if (!v) return TypeError(name, nlohmann::json(it->second.front()));
+    return std::optional<int64_t>(*v);
+  }
+  const nlohmann::json* v = Json(name);
+  if (!v) return std::optional<int64_t>();
+  auto i = JsonToInt64(*v);
+  if (!i || v->is_boolean()) return TypeError(name, *v);
+  return std::optional<int64_t>(*i);
+}
+
+Result<std::optional<double>> RequestFields::Double(const std::string& name) const {
+  if (from_query_) {
+    auto it = query_.find(name);
+    if (it == query_.end()) return std::optional<double>();
+    auto v = ParseDouble(it->second.front());
+    if (!v) return TypeError(name, nlohmann::json(it->second.front()));
+    return std::optional<double>(*v);
+  }
+  const nlohmann::json* v = Json(name);
+  if (!v) return std::optional<double>();
+  auto d = JsonToDouble(*v);
+  if (!d || v->is_boolean()) return TypeError(name, *v);
+  return std::optional<double>(*d);
+}
+
+Result<std::optional<bool>> RequestFields::Bool(const std::string& name) const {
+  if (from_query_) {
+    auto it = query_.find(name);
+    if (it == query_.end()) return std::optional<bool>();
+    std::string s = it->second.front();
+    for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (s == "true") return std::optional<bool>(true);
+    if (s == "false") return std::optional<bool>(false);
+    return Status::InvalidParameter("Invalid boolean value: " + it->second.front() + ", must be 'true' or 'false'.");
+  }
+  const nlohmann::json* v = Json(name);
+  if (!v) return std::optional<bool>();
+  if (!v->is_boolean()) return TypeError(name, *v);
+  return std::optional<bool>(v->get<bool>());
+}
+
+Result<std::vector<std::string>> RequestFields::StringList(const std::string& name) const {
+  if (from_query_) {
+    auto it = query_.find(name);
+    if (it == query_.end()) return std::vector<std::string>();
+    return it->second;
+  }
+  const nlohmann::json* v = Json(name);
+  if (!v) return std::vector<std::string>();
+  if (!v->is_array()) return TypeError(name, *v);
+  std::vector<std::string> out;
+  for (const auto& item : *v) {
+    if (item.is_string()) {
+      out.push_back(item.get<std::string>());
+    } else if (name == "experiment_ids" && item.is_number_integer()) {
+      out.push_back(item.dump());
+    } else {
+      return TypeError(name, *v);
+    }
+  }
+  return out;
+}
+
+}  // namespace mlflow::server

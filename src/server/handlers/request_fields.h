@@ -1,0 +1,54 @@
+#pragma once
+// Request decoding as MLflow's server does it (rest-api.md 1.2): GET fields from the query string,
+// other methods from the JSON body; MLflow's messages for missing fields and type errors.
+//
+//   RequestFields f(req);
+//   MLFLOW_ASSIGN_OR_RETURN(std::string run_id, f.RequiredString("run_id", "run_uuid"));
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "core/status.h"
+#include "server/http/http_types.h"
+
+namespace mlflow::server {
+
+class RequestFields {
+ public:
+  explicit RequestFields(const HttpRequest& req);
+
+  // Absent (or JSON null) -> nullopt. Wrong JSON type -> INVALID_PARAMETER_VALUE type error.
+  Result<std::optional<std::string>> String(const std::string& name) const;
+  // Missing or "" -> "Missing value for required parameter 'name'. See the API docs ...".
+  // alias: a deprecated field that satisfies the requirement too (run_uuid for run_id).
+  Result<std::string> RequiredString(const std::string& name, const std::string& alias = "") const;
+  Result<std::optional<int64_t>> Int64(const std::string& name) const;
+  Result<std::optional<double>> Double(const std::string& name) const;
+  Result<std::optional<bool>> Bool(const std::string& name) const;
+  Result<std::vector<std::string>> StringList(const std::string& name) const;
+  // Raw JSON field of a JSON body (nullptr when absent or for query-string requests).
+  const nlohmann::json* Json(const std::string& name) const;
+  bool Has(const std::string& name) const;
+  bool from_query() const { return from_query_; }
+
+ private:
+  bool from_query_ = false;
+  nlohmann::json body_;
+  std::map<std::string, std::vector<std::string>> query_;
+};
+
+// Python type name of a JSON value, as MLflow's type-error hints print it.
+std::string PyTypeName(const nlohmann::json& v);
+// "Invalid value V for parameter 'F' supplied: Hint: Value was of type 'T'. See the API docs ..."
+Status TypeError(const std::string& field, const nlohmann::json& value);
+// Missing value with the handler-level suffix.
+Status MissingParameter(const std::string& field);
+// Parses a JSON number / numeric string / "NaN" / "Infinity" / "-Infinity" as a double.
+std::optional<double> JsonToDouble(const nlohmann::json& v);
+// JSON integer or numeric string, without a fraction.
+std::optional<int64_t> JsonToInt64(const nlohmann::json& v);
+
+}  // namespace mlflow::server

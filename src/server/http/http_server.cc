@@ -1,0 +1,466 @@
+#include "server/http/http_server.h"
+
+// GCC 12 in C++20 mode needs <utility> before Beast headers (beast-notes.md).
+#include <utility>
+
+#include <sys/socket.h>
+#include <sys/time.h>
+
+#include <boost/asio.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include <spdlog/spdlog.h>
+
+namespace mlflow::server {
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = asio::ip::tcp;
+
+constexpr size_t kStreamChunk = 1 << 20;  // bytes per socket read/write on streaming routes
+constexpr int kStreamChunkTimeoutSeconds = 120;
+
+const char* ReasonPhrase(int status) {
+  return http::obsolete_reason(static_cast<http::status>(status)).data();
+}
+
+std::string HtmlError(int status) {
+  std::string reason = std::string(http::obsolete_reason(static_cast<http::status>(status)));
+  return "<!doctype html>\n<html lang=en>\n<title>" + std::to_string(status) + " " + reason + "</title>\n<h1>" +
+         reason + "</h1>\n";
+}
+
+void AddCommonHeaders(std::string& out) {
+  out += "X-Content-Type-Options: nosniff\r\nX-Frame-Options: SAMEORIGIN\r\n";
+}
+
+}  // namespace
+
+class HttpServer::Impl {
+ public:
+  Impl(HttpServerOptions options, const Router& router)
+      : options_(std::move(options)),
+        router_(router),
+        ioc_(options_.io_threads),
+        acceptor_(ioc_),
+        workers_(options_.worker_threads),
+        signals_(ioc_) {}
+
+  Result<uint16_t> Listen() {
+    beast::error_code ec;
+    auto address = asio::ip::make_address(options_.host == "localhost" ? "127.0.0.1" : options_.host, ec);
+    if (ec) return Status::InvalidParameter("invalid --host '" + options_.host + "': " + ec.message());
+    tcp::endpoint ep(address, options_.port);
+    acceptor_.open(ep.protocol(), ec);
+    if (!ec) acceptor_.set_option(asio::socket_base::reuse_address(true), ec);
+    if (!ec) acceptor_.bind(ep, ec);
+    if (!ec) acceptor_.listen(asio::socket_base::max_listen_connections, ec);
+    if (ec) {
+      return Status::Internal("cannot listen on " + options_.host + ":" + std::to_string(options_.port) + ": " +
+                              ec.message());
+    }
+    return acceptor_.local_endpoint().port();
+  }
+
+  void Run(bool handle_signals) {
+    if (handle_signals) {
+      signals_.add(SIGINT);
+      signals_.add(SIGTERM);
+      signals_.async_wait([this](const beast::error_code& ec, int sig) {
+        if (!ec) {
+          spdlog::info("received signal {}, shutting down", sig);
+          Stop();
+        }
+      });
+    }
+    DoAccept();
+    std::vector<std::thread> threads;
+    for (int i = 0; i < options_.io_threads; ++i) threads.emplace_back([this] { ioc_.run(); });
+    {
+      std::unique_lock lock(stop_mu_);
+      stop_cv_.wait(lock, [this] { return stopping_; });
+    }
+    // Graceful: no new connections; in-flight requests finish within the grace period.
+    asio::post(ioc_, [this] {
+      beast::error_code ec;
+      acceptor_.close(ec);
+      signals_.cancel(ec);
+    });
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(options_.shutdown_grace_seconds);
+    while (in_flight_.load() > 0 && std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    ioc_.stop();
+    for (auto& t : threads) t.join();
+    workers_.join();
+  }
+
+  void Stop() {
+    std::lock_guard lock(stop_mu_);
+    stopping_ = true;
+    stop_cv_.notify_all();
+  }
+
+  const HttpServerOptions& options() const { return options_; }
+  const Router& router() const { return router_; }
+  asio::thread_pool& workers() { return workers_; }
+  std::atomic<int>& in_flight() { return in_flight_; }
+  bool stopping() {
+    std::lock_guard lock(stop_mu_);
+    return stopping_;
+  }
+
+ private:
+  void DoAccept();
+
+  HttpServerOptions options_;
+  const Router& router_;
+  asio::io_context ioc_;
+  tcp::acceptor acceptor_;
+  asio::thread_pool workers_;
+  asio::signal_set signals_;
+  std::atomic<int> in_flight_{0};
+  std::mutex stop_mu_;
+  std::condition_variable stop_cv_;
+  bool stopping_ = false;
+};
+
+namespace {
+
+// Fills our HttpRequest from a parsed Beast header.
+template <class Fields>
+bool FillRequest(const http::request_header<Fields>& h, HttpRequest* req) {
+  req->method = std::string(h.method_string());
+  req->target = std::string(h.target());
+  std::string_view target = req->target;
+  size_t q = target.find('?');
+  std::string_view raw_path = target.substr(0, q);
+  req->query = q == std::string_view::npos ? std::string() : std::string(target.substr(q + 1));
+  for (const auto& f : h) {
+    std::string name(f.name_string());
+    for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    req->headers[name] = std::string(f.value());
+  }
+  return PercentDecode(raw_path, &req->path);
+}
+
+class Session;
+
+// Blocking socket I/O for a streaming route, on its own thread.
+class SocketStreamContext : public StreamContext {
+ public:
+  SocketStreamContext(tcp::socket& socket, beast::flat_buffer& buffer,
+                      http::request_parser<http::buffer_body>& parser, HttpRequest req)
+      : socket_(socket), buffer_(buffer), parser_(parser), req_(std::move(req)) {}
+
+  const HttpRequest& request() const override { return req_; }
+  std::optional<uint64_t> request_content_length() const override {
+    auto len = parser_.content_length();
+    if (len) return *len;
+    return std::nullopt;
+  }
+
+  int64_t ReadBody(char* buf, size_t size) override {
+    if (failed_) return -1;
+    if (parser_.is_done()) return 0;
+    if (!continue_sent_ && beast::iequals(req_.Header("expect"), "100-continue")) {
+      continue_sent_ = true;
+      static const std::string kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+      beast::error_code ec;
+      asio::write(socket_, asio::buffer(kContinue), ec);
+      if (ec) return Fail();
+    }
+    while (!parser_.is_done()) {
+      parser_.get().body().data = buf;
+      parser_.get().body().size = size;
+      beast::error_code ec;
+      http::read_some(socket_, buffer_, parser_, ec);
+      if (ec == http::error::need_buffer) ec = {};
+      if (ec) return Fail();
+      size_t got = size - parser_.get().body().size;
+      if (got > 0) return static_cast<int64_t>(got);
+    }
+    return 0;
+  }
+
+  bool Respond(const HttpResponse& r) override {
+    std::vector<std::pair<std::string, std::string>> headers = r.headers;
+    if (!BeginResponse(r.status, r.content_type, r.body.size(), headers)) return false;
+    return WriteBody(r.body.data(), r.body.size()) && EndResponse();
+  }
+
+  bool BeginResponse(int status, const std::string& content_type, std::optional<uint64_t> content_length,
+                     const std::vector<std::pair<std::string, std::string>>& headers) override {
+    if (started_) return false;
+    started_ = true;
+    chunked_ = !content_length.has_value();
+    std::string head = "HTTP/1.1 " + std::to_string(status) + " " + ReasonPhrase(status) + "\r\n";
+    head += "Server: mlflow-cpp\r\n";
+    if (!content_type.empty()) head += "Content-Type: " + content_type + "\r\n";
+    if (chunked_) {
+      head += "Transfer-Encoding: chunked\r\n";
+    } else {
+      head += "Content-Length: " + std::to_string(*content_length) + "\r\n";
+    }
+    if (!KeepAlive()) head += "Connection: close\r\n";
+    AddCommonHeaders(head);
+    for (const auto& [k, v] : headers) head += k + ": " + v + "\r\n";
+    head += "\r\n";
+    return Write(head.data(), head.size());
+  }
+
+  bool WriteBody(const char* data, size_t size) override {
+    if (size == 0) return !failed_;
+    if (!chunked_) return Write(data, size);
+    char hex[32];
+    int n = std::snprintf(hex, sizeof(hex), "%zx\r\n", size);
+    return Write(hex, static_cast<size_t>(n)) && Write(data, size) && Write("\r\n", 2);
+  }
+
+  bool EndResponse() override {
+    if (chunked_) return Write("0\r\n\r\n", 5);
+    return !failed_;
+  }
+
+  // The connection can serve another request if the exchange completed cleanly.
+  bool Reusable() const { return !failed_ && started_ && parser_.is_done() && KeepAlive(); }
+  bool started() const { return started_; }
+
+ private:
+  bool KeepAlive() const { return parser_.get().keep_alive(); }
+  int64_t Fail() {
+    failed_ = true;
+    return -1;
+  }
+  bool Write(const char* data, size_t size) {
+    if (failed_) return false;
+    beast::error_code ec;
+    asio::write(socket_, asio::buffer(data, size), ec);
+    if (ec) failed_ = true;
+    return !failed_;
+  }
+
+  tcp::socket& socket_;
+  beast::flat_buffer& buffer_;
+  http::request_parser<http::buffer_body>& parser_;
+  HttpRequest req_;
+  bool started_ = false;
+  bool chunked_ = false;
+  bool failed_ = false;
+  bool continue_sent_ = false;
+};
+
+class Session : public std::enable_shared_from_this<Session> {
+ public:
+  Session(tcp::socket socket, HttpServer::Impl& server) : stream_(std::move(socket)), server_(server) {}
+
+  void Start() {
+    beast::error_code ec;
+    stream_.socket().set_option(tcp::no_delay(true), ec);  // Nagle adds ~40 ms to small replies
+    asio::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->DoRead(); });
+  }
+
+ private:
+  void DoRead() {
+    header_parser_.emplace();
+    header_parser_->header_limit(64 * 1024);
+    header_parser_->body_limit(server_.options().body_limit);
+    stream_.expires_after(std::chrono::seconds(server_.options().idle_timeout_seconds));
+    http::async_read_header(stream_, buffer_, *header_parser_,
+                            [self = shared_from_this()](beast::error_code ec, size_t) { self->OnHeader(ec); });
+  }
+
+  void OnHeader(beast::error_code ec) {
+    if (ec) return Close();
+    server_.in_flight()++;
+    counted_ = true;
+    req_ = HttpRequest();
+    const auto& h = header_parser_->get();
+    keep_alive_ = h.keep_alive();
+    if (!FillRequest(h.base(), &req_)) return Reply(Plain(400, "Bad Request: malformed path"));
+    auto match = server_.router().Find(req_.method, req_.path);
+    req_.path_params = std::move(match.path_params);
+    if (match.kind == Router::Match::Kind::kStream) return StartStream(match.stream);
+    handler_ = match.kind == Router::Match::Kind::kHandler ? match.handler : nullptr;
+    match_kind_ = match.kind;
+    body_parser_.emplace(std::move(*header_parser_));
+    if (beast::iequals(req_.Header("expect"), "100-continue")) {
+      auto cont = std::make_shared<http::response<http::empty_body>>(http::status::continue_, 11);
+      http::async_write(stream_, *cont, [self = shared_from_this(), cont](beast::error_code ec, size_t) {
+        if (ec) return self->Close();
+        self->ReadBody();
+      });
+      return;
+    }
+    ReadBody();
+  }
+
+  void ReadBody() {
+    stream_.expires_after(std::chrono::seconds(120));
+    http::async_read(stream_, buffer_, *body_parser_,
+                     [self = shared_from_this()](beast::error_code ec, size_t) { self->OnBody(ec); });
+  }
+
+  void OnBody(beast::error_code ec) {
+    if (ec == http::error::body_limit) {
+      keep_alive_ = false;
+      return Reply(Plain(413, "Request Entity Too Large"));
+    }
+    if (ec) return Close();
+    req_.body = std::move(body_parser_->get().body());
+    if (match_kind_ == Router::Match::Kind::kNotFound) return Reply(Html(404));
+    if (match_kind_ == Router::Match::Kind::kMethodNotAllowed) return Reply(Html(405));
+    asio::post(server_.workers(), [self = shared_from_this()] {
+      HttpResponse res;
+      try {
+        res = (*self->handler_)(self->req_);
+      } catch (const std::exception& e) {
+        spdlog::error("handler for {} {} threw: {}", self->req_.method, self->req_.path, e.what());
+        res.status = 500;
+        res.body = R"({"error_code": "INTERNAL_ERROR", "message": "Internal server error"})";
+      }
+      asio::post(self->stream_.get_executor(), [self, res = std::move(res)]() mutable { self->Reply(std::move(res)); });
+    });
+  }
+
+  static HttpResponse Plain(int status, std::string body) {
+    HttpResponse r;
+    r.status = status;
+    r.content_type = "text/plain; charset=utf-8";
+    r.body = std::move(body);
+    return r;
+  }
+  static HttpResponse Html(int status) {
+    HttpResponse r;
+    r.status = status;
+    r.content_type = "text/html; charset=utf-8";
+    r.body = HtmlError(status);
+    return r;
+  }
+
+  void Reply(HttpResponse r) {
+    auto res = std::make_shared<http::response<http::string_body>>();
+    res->version(11);
+    res->result(static_cast<unsigned>(r.status));
+    res->set(http::field::server, "mlflow-cpp");
+    if (!r.content_type.empty()) res->set(http::field::content_type, r.content_type);
+    res->set("X-Content-Type-Options", "nosniff");
+    res->set("X-Frame-Options", "SAMEORIGIN");
+    for (auto& [k, v] : r.headers) res->set(k, v);
+    bool keep = keep_alive_ && !server_.stopping();
+    res->keep_alive(keep);
+    if (req_.method == "HEAD") {
+      res->content_length(r.body.size());
+    } else {
+      res->body() = std::move(r.body);
+      res->prepare_payload();
+    }
+    stream_.expires_after(std::chrono::seconds(120));
+    http::async_write(stream_, *res, [self = shared_from_this(), res, keep](beast::error_code ec, size_t) {
+      self->Done();
+      if (ec || !keep) return self->Close();
+      self->DoRead();
+    });
+  }
+
+  void Done() {
+    if (counted_) {
+      counted_ = false;
+      server_.in_flight()--;
+    }
+  }
+
+  void Close() {
+    Done();
+    beast::error_code ec;
+    stream_.socket().shutdown(tcp::socket::shutdown_both, ec);
+    stream_.socket().close(ec);
+  }
+
+  // Hands the socket to a dedicated thread that runs the streaming handler with blocking I/O.
+  void StartStream(const StreamHandler* handler) {
+    stream_.expires_never();
+    std::thread([self = shared_from_this(), handler] { self->RunStream(handler); }).detach();
+  }
+
+  void RunStream(const StreamHandler* handler) {
+    auto& socket = stream_.socket();
+    // Per-chunk deadlines: each blocking read or write must progress within the timeout.
+    timeval tv{kStreamChunkTimeoutSeconds, 0};
+    setsockopt(socket.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+    setsockopt(socket.native_handle(), SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+    http::request_parser<http::buffer_body> parser(std::move(*header_parser_));
+    parser.body_limit(boost::none);
+    bool reusable = false;
+    {
+      SocketStreamContext ctx(socket, buffer_, parser, req_);
+      try {
+        (*handler)(ctx);
+      } catch (const std::exception& e) {
+        spdlog::error("stream handler for {} {} threw: {}", req_.method, req_.path, e.what());
+        if (!ctx.started()) {
+          ctx.Respond(HttpResponse{500, "application/json",
+                                   R"({"error_code": "INTERNAL_ERROR", "message": "Internal server error"})", {}});
+        }
+      }
+      if (!parser.is_done()) {
+        // The handler answered without consuming the body (an early error): drain a bounded
+        // amount so the client sees the reply, then close.
+        std::vector<char> sink(kStreamChunk);
+        for (int i = 0; i < 64 && ctx.ReadBody(sink.data(), sink.size()) > 0; ++i) {
+        }
+      }
+      reusable = ctx.Reusable() && !server_.stopping();
+    }
+    timeval zero{0, 0};
+    setsockopt(socket.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &zero, sizeof(zero));
+    setsockopt(socket.native_handle(), SOL_SOCKET, SO_SNDTIMEO, &zero, sizeof(zero));
+    asio::post(stream_.get_executor(), [self = shared_from_this(), reusable] {
+      self->Done();
+      if (reusable) {
+        self->DoRead();
+      } else {
+        self->Close();
+      }
+    });
+  }
+
+  beast::tcp_stream stream_;
+  HttpServer::Impl& server_;
+  beast::flat_buffer buffer_{16 * 1024};
+  std::optional<http::request_parser<http::empty_body>> header_parser_;
+  std::optional<http::request_parser<http::string_body>> body_parser_;
+  HttpRequest req_;
+  const Handler* handler_ = nullptr;
+  Router::Match::Kind match_kind_ = Router::Match::Kind::kNotFound;
+  bool keep_alive_ = true;
+  bool counted_ = false;
+};
+
+}  // namespace
+
+void HttpServer::Impl::DoAccept() {
+  acceptor_.async_accept(asio::make_strand(ioc_), [this](beast::error_code ec, tcp::socket socket) {
+    if (!acceptor_.is_open()) return;
+    if (!ec) std::make_shared<Session>(std::move(socket), *this)->Start();
+    DoAccept();
+  });
+}
+
+HttpServer::HttpServer(HttpServerOptions options, const Router& router)
+    : impl_(std::make_unique<Impl>(std::move(options), router)) {}
+HttpServer::~HttpServer() = default;
+Result<uint16_t> HttpServer::Listen() { return impl_->Listen(); }
+void HttpServer::Run(bool handle_signals) { impl_->Run(handle_signals); }
+void HttpServer::Stop() { impl_->Stop(); }
+
+}  // namespace mlflow::server

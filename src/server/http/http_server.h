@@ -1,0 +1,51 @@
+#pragma once
+// The HTTP/1.1 server (Boost.Beast). IO threads only parse and write; handlers run on a worker
+// pool (they may block on the database), streaming handlers on their own threads with bounded
+// chunk deadlines. Beast stays inside http_server.cc: the only translation unit that includes it.
+//
+//   HttpServer server({.host = "127.0.0.1", .port = 0}, router);
+//   uint16_t port = server.Listen().value();
+//   server.Run();  // until Stop() or a signal
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "core/status.h"
+#include "server/http/router.h"
+
+namespace mlflow::server {
+
+struct HttpServerOptions {
+  std::string host = "127.0.0.1";
+  uint16_t port = 5000;
+  int io_threads = 2;
+  int worker_threads = 32;
+  // Largest buffered (non-streaming) request body.
+  uint64_t body_limit = 256ull << 20;
+  // Idle keep-alive connections are closed after this many seconds.
+  int idle_timeout_seconds = 300;
+  // On shutdown, in-flight requests get this long to finish.
+  int shutdown_grace_seconds = 20;
+};
+
+class HttpServer {
+ public:
+  HttpServer(HttpServerOptions options, const Router& router);
+  ~HttpServer();
+
+  // Binds and listens; returns the bound port (an ephemeral one when options.port is 0).
+  Result<uint16_t> Listen();
+  // Serves until Stop() (or SIGINT/SIGTERM when handle_signals). Returns after in-flight requests
+  // finished (or the grace period ran out) and every thread has been joined.
+  void Run(bool handle_signals = true);
+  // Begins a graceful shutdown; safe from any thread.
+  void Stop();
+
+  class Impl;  // opaque; public so the .cc's session type can name it
+
+ private:
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace mlflow::server

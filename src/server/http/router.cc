@@ -1,0 +1,146 @@
+#include "server/http/router.h"
+
+#include <cctype>
+
+namespace mlflow::server {
+namespace {
+
+std::vector<std::string_view> SplitPath(std::string_view path) {
+  std::vector<std::string_view> parts;
+  size_t i = 0;
+  if (!path.empty() && path[0] == '/') i = 1;
+  while (i <= path.size()) {
+    size_t j = path.find('/', i);
+    if (j == std::string_view::npos) j = path.size();
+    parts.push_back(path.substr(i, j - i));
+    i = j + 1;
+  }
+  return parts;
+}
+
+int HexValue(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+}  // namespace
+
+std::string HttpRequest::Header(std::string_view name) const {
+  auto it = headers.find(std::string(name));
+  return it == headers.end() ? std::string() : it->second;
+}
+
+bool PercentDecode(std::string_view in, std::string* out, bool form) {
+  out->clear();
+  out->reserve(in.size());
+  for (size_t i = 0; i < in.size(); ++i) {
+    char c = in[i];
+    if (c == '%') {
+      if (i + 2 >= in.size()) return false;
+      int hi = HexValue(in[i + 1]), lo = HexValue(in[i + 2]);
+      if (hi < 0 || lo < 0) return false;
+      out->push_back(static_cast<char>(hi * 16 + lo));
+      i += 2;
+    } else if (form && c == '+') {
+      out->push_back(' ');
+    } else {
+      out->push_back(c);
+    }
+  }
+  return true;
+}
+
+void Router::Add(std::string method, const std::string& pattern, Handler handler) {
+  Route r;
+  r.method = std::move(method);
+  for (auto part : SplitPath(pattern)) r.segments.emplace_back(part);
+  r.rest = !r.segments.empty() && r.segments.back().size() > 5 &&
+           r.segments.back().compare(r.segments.back().size() - 4, 4, "...}") == 0;
+  r.handler = std::move(handler);
+  if (pattern.find('{') == std::string::npos) exact_[pattern].push_back(routes_.size());
+  routes_.push_back(std::move(r));
+}
+
+void Router::AddStream(std::string method, const std::string& pattern, StreamHandler handler) {
+  Add(std::move(method), pattern, nullptr);
+  routes_.back().stream = std::move(handler);
+}
+
+void Router::AddApi(std::string method, const std::string& path, Handler handler, int major) {
+  std::string v = std::to_string(major) + ".0";
+  Add(method, "/api/" + v + path, handler);
+  Add(std::move(method), "/ajax-api/" + v + path, std::move(handler));
+}
+
+void Router::AddApiStream(std::string method, const std::string& path, StreamHandler handler, int major) {
+  std::string v = std::to_string(major) + ".0";
+  AddStream(method, "/api/" + v + path, handler);
+  AddStream(std::move(method), "/ajax-api/" + v + path, std::move(handler));
+}
+
+bool Router::MatchRoute(const Route& r, const std::vector<std::string_view>& parts,
+                        std::map<std::string, std::string>* params) {
+  size_t fixed = r.rest ? r.segments.size() - 1 : r.segments.size();
+  if (r.rest ? parts.size() < fixed : parts.size() != fixed) return false;
+  for (size_t i = 0; i < fixed; ++i) {
+    const std::string& seg = r.segments[i];
+    if (seg.size() >= 2 && seg.front() == '{' && seg.back() == '}') {
+      if (parts[i].empty()) return false;
+      if (params) (*params)[seg.substr(1, seg.size() - 2)] = std::string(parts[i]);
+    } else if (seg != parts[i]) {
+      return false;
+    }
+  }
+  if (r.rest && params) {
+    std::string rest;
+    for (size_t i = fixed; i < parts.size(); ++i) {
+      if (i > fixed) rest += '/';
+      rest.append(parts[i]);
+    }
+    const std::string& seg = r.segments.back();
+    (*params)[seg.substr(1, seg.size() - 5)] = std::move(rest);
+  }
+  return true;
+}
+
+Router::Match Router::Find(std::string_view method, std::string_view path) const {
+  Match m;
+  auto parts = SplitPath(path);
+  bool path_known = false;
+  // Fast path: most MLflow routes are fixed strings.
+  if (auto it = exact_.find(std::string(path)); it != exact_.end()) {
+    for (size_t idx : it->second) {
+      const Route& r = routes_[idx];
+      if (r.method != method && !(method == "HEAD" && r.method == "GET")) continue;
+      if (r.stream) {
+        m.kind = Match::Kind::kStream;
+        m.stream = &r.stream;
+      } else {
+        m.kind = Match::Kind::kHandler;
+        m.handler = &r.handler;
+      }
+      return m;
+    }
+    path_known = true;
+  }
+  for (const auto& r : routes_) {
+    if (!MatchRoute(r, parts, nullptr)) continue;
+    path_known = true;
+    if (r.method != method && !(method == "HEAD" && r.method == "GET")) continue;
+    MatchRoute(r, parts, &m.path_params);
+    if (r.stream) {
+      m.kind = Match::Kind::kStream;
+      m.stream = &r.stream;
+    } else {
+      m.kind = Match::Kind::kHandler;
+      m.handler = &r.handler;
+    }
+    return m;
+  }
+  m.kind = path_known ? Match::Kind::kMethodNotAllowed : Match::Kind::kNotFound;
+  return m;
+}
+
+}  // namespace mlflow::server

@@ -1,0 +1,51 @@
+#pragma once
+// Method + path routing. Patterns are '/'-separated; "{name}" matches one segment, a final
+// "{name...}" matches the rest of the path (possibly empty, may contain '/').
+//
+//   router.Add("GET", "/api/2.0/mlflow/runs/get", GetRunHandler);
+//   router.AddStream("PUT", "/api/2.0/mlflow-artifacts/artifacts/{path...}", Upload);
+#include <string>
+#include <unordered_map>
+#include <string_view>
+#include <vector>
+
+#include "server/http/http_types.h"
+
+namespace mlflow::server {
+
+class Router {
+ public:
+  struct Match {
+    enum class Kind { kNotFound, kMethodNotAllowed, kHandler, kStream } kind = Kind::kNotFound;
+    const Handler* handler = nullptr;
+    const StreamHandler* stream = nullptr;
+    std::map<std::string, std::string> path_params;
+  };
+
+  void Add(std::string method, const std::string& pattern, Handler handler);
+  void AddStream(std::string method, const std::string& pattern, StreamHandler handler);
+  // Mounts an MLflow REST path (e.g. "/mlflow/runs/get") under /api/2.0 and /ajax-api/2.0.
+  void AddApi(std::string method, const std::string& path, Handler handler, int major = 2);
+  void AddApiStream(std::string method, const std::string& path, StreamHandler handler, int major = 2);
+
+  // path: percent-decoded path without the query.
+  Match Find(std::string_view method, std::string_view path) const;
+
+ private:
+  struct Route {
+    std::string method;
+    std::vector<std::string> segments;
+    bool rest = false;  // last segment is {name...}
+    Handler handler;
+    StreamHandler stream;
+  };
+  static bool MatchRoute(const Route& r, const std::vector<std::string_view>& parts,
+                         std::map<std::string, std::string>* params);
+  std::vector<Route> routes_;
+  std::unordered_map<std::string, std::vector<size_t>> exact_;  // fixed paths -> route indexes
+};
+
+// Decodes %XX escapes (and '+' as space when form is true). Returns false on a malformed escape.
+bool PercentDecode(std::string_view in, std::string* out, bool form = false);
+
+}  // namespace mlflow::server

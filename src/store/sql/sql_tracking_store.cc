@@ -1,0 +1,878 @@
+#include "store/sql/sql_tracking_store.h"
+
+#include <algorithm>
+#include <cfloat>
+#include <cmath>
+#include <filesystem>
+#include <map>
+#include <set>
+#include <unordered_map>
+
+#include "core/ids.h"
+#include "core/validation.h"
+#include "store/sql/run_loader.h"
+#include "store/sql/offset_token.h"
+
+namespace mlflow::store {
+namespace {
+
+using sql::Connection;
+
+// Experiment ids are integers in the SQL store; anything else names no experiment.
+Result<int64_t> ParseExperimentId(const std::string& id) {
+  if (id.empty() || id.size() > 18 || !std::all_of(id.begin(), id.end(), ::isdigit)) {
+    return Status::NotFound("No Experiment with id=" + id + " exists");
+  }
+  return static_cast<int64_t>(std::stoll(id));
+}
+
+Result<Experiment> LoadExperiment(Connection& c, int64_t id) {
+  auto st = c.Prepare(
+      "SELECT experiment_id, name, artifact_location, lifecycle_stage, creation_time, last_update_time "
+      "FROM experiments WHERE experiment_id = ?");
+  st->Bind(1, id);
+  if (!st->Step()) return Status::NotFound("No Experiment with id=" + std::to_string(id) + " exists");
+  Experiment e;
+  e.experiment_id = std::to_string(st->Int(0));
+  e.name = st->Text(1);
+  e.artifact_location = st->Text(2);
+  e.lifecycle_stage = st->Text(3);
+  if (!st->IsNull(4)) e.creation_time = st->Int(4);
+  if (!st->IsNull(5)) e.last_update_time = st->Int(5);
+  auto tags = c.Prepare("SELECT key, value FROM experiment_tags WHERE experiment_id = ? ORDER BY key");
+  tags->Bind(1, id);
+  while (tags->Step()) e.tags.push_back({tags->Text(0), tags->Text(1)});
+  return e;
+}
+
+Status RequireActiveExperiment(const Experiment& e) {
+  if (e.lifecycle_stage != kLifecycleActive) {
+    return Status::InvalidParameter("The experiment " + e.experiment_id +
+                                    " must be in the 'active' state. Current state is " + e.lifecycle_stage + ".");
+  }
+  return Status();
+}
+
+// Loads the run's lifecycle stage and experiment; NotFound when unknown.
+struct RunState {
+  std::string lifecycle_stage;
+  int64_t experiment_id = 0;
+};
+
+Result<RunState> LoadRunState(Connection& c, const std::string& run_id) {
+  auto st = c.Prepare("SELECT lifecycle_stage, experiment_id FROM runs WHERE run_uuid = ?");
+  st->Bind(1, run_id);
+  if (!st->Step()) return Status::NotFound("Run with id=" + run_id + " not found");
+  return RunState{st->Text(0), st->Int(1)};
+}
+
+Result<RunState> RequireActiveRun(Connection& c, const std::string& run_id) {
+  MLFLOW_ASSIGN_OR_RETURN(RunState s, LoadRunState(c, run_id));
+  if (s.lifecycle_stage != kLifecycleActive) {
+    return Status::InvalidParameter("The run " + run_id + " must be in the 'active' state. Current state is " +
+                                    s.lifecycle_stage + ".");
+  }
+  return s;
+}
+
+// MLflow's storage of a metric value: NaN as 0 with is_nan, +/-inf as +/-max double.
+struct StoredValue {
+  double value;
+  int64_t is_nan;
+};
+StoredValue Sanitize(double v) {
+  if (std::isnan(v)) return {0.0, 1};
+  if (std::isinf(v)) return {v > 0 ? DBL_MAX : -DBL_MAX, 0};
+  return {v, 0};
+}
+
+void InsertMetric(Connection& c, const std::string& run_id, const Metric& m, StoredValue sv) {
+  auto st = c.Prepare(
+      "INSERT INTO metrics (key, value, timestamp, run_uuid, step, is_nan) VALUES (?, ?, ?, ?, ?, ?) "
+      "ON CONFLICT DO NOTHING");
+  st->Bind(1, m.key);
+  st->Bind(2, sv.value);
+  st->Bind(3, m.timestamp);
+  st->Bind(4, run_id);
+  st->Bind(5, m.step);
+  st->Bind(6, sv.is_nan);
+  st->Execute();
+}
+
+// Keeps latest_metrics at the greatest (step, timestamp, value), value as stored (NaN = 0).
+void UpsertLatestMetric(Connection& c, const std::string& run_id, const Metric& m, StoredValue sv) {
+  auto st = c.Prepare(
+      "INSERT INTO latest_metrics (key, value, timestamp, step, is_nan, run_uuid) VALUES (?, ?, ?, ?, ?, ?) "
+      "ON CONFLICT (key, run_uuid) DO UPDATE SET value = excluded.value, timestamp = excluded.timestamp, "
+      "step = excluded.step, is_nan = excluded.is_nan "
+      "WHERE (excluded.step, excluded.timestamp, excluded.value) > "
+      "(latest_metrics.step, latest_metrics.timestamp, latest_metrics.value)");
+  st->Bind(1, m.key);
+  st->Bind(2, sv.value);
+  st->Bind(3, m.timestamp);
+  st->Bind(4, m.step);
+  st->Bind(5, sv.is_nan);
+  st->Bind(6, run_id);
+  st->Execute();
+}
+
+void InsertLoggedModelMetric(Connection& c, const std::string& run_id, int64_t experiment_id, const Metric& m,
+                             StoredValue sv) {
+  auto st = c.Prepare(
+      "INSERT INTO logged_model_metrics (model_id, metric_name, metric_timestamp_ms, metric_step, metric_value, "
+      "experiment_id, run_id, dataset_uuid, dataset_name, dataset_digest) VALUES (?, ?, ?, ?, ?, ?, ?, NULL, ?, ?) "
+      "ON CONFLICT DO NOTHING");
+  st->Bind(1, m.model_id);
+  st->Bind(2, m.key);
+  st->Bind(3, m.timestamp);
+  st->Bind(4, m.step);
+  st->Bind(5, sv.value);
+  st->Bind(6, experiment_id);
+  st->Bind(7, run_id);
+  if (m.dataset_name.empty()) {
+    st->BindNull(8);
+  } else {
+    st->Bind(8, m.dataset_name);
+  }
+  if (m.dataset_digest.empty()) {
+    st->BindNull(9);
+  } else {
+    st->Bind(9, m.dataset_digest);
+  }
+  st->Execute();
+}
+
+// Writes metric points and keeps latest_metrics; reduces a batch to one upsert per key.
+void WriteMetrics(Connection& c, const std::string& run_id, int64_t experiment_id, const std::vector<Metric>& metrics) {
+  struct Latest {
+    const Metric* m;
+    StoredValue sv;
+  };
+  std::unordered_map<std::string_view, Latest> latest;
+  for (const Metric& m : metrics) {
+    StoredValue sv = Sanitize(m.value);
+    InsertMetric(c, run_id, m, sv);
+    if (!m.model_id.empty()) InsertLoggedModelMetric(c, run_id, experiment_id, m, sv);
+    auto [it, inserted] = latest.try_emplace(m.key, Latest{&m, sv});
+    if (!inserted) {
+      const Latest& cur = it->second;
+      if (std::tie(m.step, m.timestamp, sv.value) > std::tie(cur.m->step, cur.m->timestamp, cur.sv.value)) {
+        it->second = Latest{&m, sv};
+      }
+    }
+  }
+  for (const auto& [key, l] : latest) UpsertLatestMetric(c, run_id, *l.m, l.sv);
+}
+
+void UpsertRunTag(Connection& c, const std::string& run_id, const KeyValue& tag) {
+  auto st = c.Prepare(
+      "INSERT INTO tags (key, value, run_uuid) VALUES (?, ?, ?) "
+      "ON CONFLICT (key, run_uuid) DO UPDATE SET value = excluded.value");
+  st->Bind(1, tag.key);
+  st->Bind(2, tag.value);
+  st->Bind(3, run_id);
+  st->Execute();
+  if (tag.key == kRunNameTag) {
+    auto up = c.Prepare("UPDATE runs SET name = ? WHERE run_uuid = ?");
+    up->Bind(1, tag.value);
+    up->Bind(2, run_id);
+    up->Execute();
+  }
+}
+
+std::string TruncateIfAllowed(const std::string& v, size_t max) {
+  if (validation::CharLength(v) <= max) return v;
+  return validation::TruncateChars(v, max);
+}
+
+bool HasScheme(const std::string& uri) {
+  auto pos = uri.find(':');
+  if (pos == std::string::npos || pos < 2) return false;  // "C:" is a drive, not a scheme
+  for (size_t i = 0; i < pos; ++i) {
+    char ch = uri[i];
+    if (!(std::isalnum(static_cast<unsigned char>(ch)) || ch == '+' || ch == '-' || ch == '.')) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+std::string AppendToUriPath(const std::string& base, const std::string& child) {
+  if (base.empty()) return child;
+  if (base.back() == '/') return base + child;
+  return base + "/" + child;
+}
+
+std::string ResolveArtifactLocation(const std::string& location) {
+  if (location.empty() || HasScheme(location)) return location;
+  std::filesystem::path p(location);
+  if (p.is_absolute()) return location;
+  return std::filesystem::absolute(p).lexically_normal().string();
+}
+
+SqlTrackingStore::SqlTrackingStore(std::shared_ptr<sql::Database> db, std::string default_artifact_root)
+    : db_(std::move(db)), default_artifact_root_(ResolveArtifactLocation(default_artifact_root)) {}
+
+Status SqlTrackingStore::Initialize() {
+  return db_->Write([&](Connection& c) -> Status {
+    auto st = c.Prepare("SELECT 1 FROM experiments WHERE experiment_id = 0");
+    if (st->Step()) return Status();
+    int64_t now = NowMillis();
+    auto ins = c.Prepare(
+        "INSERT INTO experiments (experiment_id, name, artifact_location, lifecycle_stage, creation_time, "
+        "last_update_time) VALUES (0, 'Default', ?, 'active', ?, ?)");
+    ins->Bind(1, AppendToUriPath(default_artifact_root_, "0"));
+    ins->Bind(2, now);
+    ins->Bind(3, now);
+    ins->Execute();
+    return Status();
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Experiments
+
+Result<std::string> SqlTrackingStore::CreateExperiment(const std::string& name, const std::string& artifact_location,
+                                                       const std::vector<KeyValue>& tags) {
+  std::string new_id;
+  Status st = db_->Write([&](Connection& c) -> Status {
+    auto exists = c.Prepare("SELECT 1 FROM experiments WHERE name = ?");
+    exists->Bind(1, name);
+    if (exists->Step()) {
+      return Status::AlreadyExists("Experiment(name=" + name + ") already exists. Error: (UNIQUE constraint failed: "
+                                   "experiments.name)");
+    }
+    int64_t now = NowMillis();
+    auto ins = c.Prepare(
+        "INSERT INTO experiments (name, artifact_location, lifecycle_stage, creation_time, last_update_time) "
+        "VALUES (?, ?, 'active', ?, ?) RETURNING experiment_id");
+    ins->Bind(1, name);
+    std::string location = ResolveArtifactLocation(artifact_location);
+    if (location.empty()) {
+      ins->BindNull(2);
+    } else {
+      ins->Bind(2, location);
+    }
+    ins->Bind(3, now);
+    ins->Bind(4, now);
+    if (!ins->Step()) return Status::Internal("experiment insert returned no id");
+    int64_t id = ins->Int(0);
+    while (ins->Step()) {
+    }
+    if (location.empty()) {
+      auto up = c.Prepare("UPDATE experiments SET artifact_location = ? WHERE experiment_id = ?");
+      up->Bind(1, AppendToUriPath(default_artifact_root_, std::to_string(id)));
+      up->Bind(2, id);
+      up->Execute();
+    }
+    for (const auto& t : tags) {
+      auto tag = c.Prepare(
+          "INSERT INTO experiment_tags (key, value, experiment_id) VALUES (?, ?, ?) "
+          "ON CONFLICT (key, experiment_id) DO UPDATE SET value = excluded.value");
+      tag->Bind(1, t.key);
+      tag->Bind(2, t.value);
+      tag->Bind(3, id);
+      tag->Execute();
+    }
+    new_id = std::to_string(id);
+    return Status();
+  });
+  if (!st.ok()) return st;
+  return new_id;
+}
+
+Result<Experiment> SqlTrackingStore::GetExperiment(const std::string& experiment_id) {
+  MLFLOW_ASSIGN_OR_RETURN(int64_t id, ParseExperimentId(experiment_id));
+  return db_->Read<Experiment>([&](Connection& c) { return LoadExperiment(c, id); });
+}
+
+Result<Experiment> SqlTrackingStore::GetExperimentByName(const std::string& name) {
+  return db_->Read<Experiment>([&](Connection& c) -> Result<Experiment> {
+    auto st = c.Prepare("SELECT experiment_id FROM experiments WHERE name = ?");
+    st->Bind(1, name);
+    if (!st->Step()) return Status::NotFound("Could not find experiment with name '" + name + "'");
+    int64_t id = st->Int(0);
+    st->Step();
+    return LoadExperiment(c, id);
+  });
+}
+
+Status SqlTrackingStore::DeleteExperiment(const std::string& experiment_id) {
+  MLFLOW_ASSIGN_OR_RETURN(int64_t id, ParseExperimentId(experiment_id));
+  return db_->Write([&](Connection& c) -> Status {
+    MLFLOW_ASSIGN_OR_RETURN(Experiment e, LoadExperiment(c, id));
+    if (e.lifecycle_stage != kLifecycleActive) {
+      return Status::NotFound("No Experiment with id=" + experiment_id + " exists");
+    }
+    int64_t now = NowMillis();
+    auto up = c.Prepare("UPDATE experiments SET lifecycle_stage = 'deleted', last_update_time = ? WHERE experiment_id = ?");
+    up->Bind(1, now);
+    up->Bind(2, id);
+    up->Execute();
+    auto runs = c.Prepare("UPDATE runs SET lifecycle_stage = 'deleted', deleted_time = ? WHERE experiment_id = ?");
+    runs->Bind(1, now);
+    runs->Bind(2, id);
+    runs->Execute();
+    return Status();
+  });
+}
+
+Status SqlTrackingStore::RestoreExperiment(const std::string& experiment_id) {
+  MLFLOW_ASSIGN_OR_RETURN(int64_t id, ParseExperimentId(experiment_id));
+  return db_->Write([&](Connection& c) -> Status {
+    MLFLOW_ASSIGN_OR_RETURN(Experiment e, LoadExperiment(c, id));
+    if (e.lifecycle_stage != kLifecycleDeleted) {
+      return Status::NotFound("No Experiment with id=" + experiment_id + " exists");
+    }
+    auto up = c.Prepare("UPDATE experiments SET lifecycle_stage = 'active', last_update_time = ? WHERE experiment_id = ?");
+    up->Bind(1, NowMillis());
+    up->Bind(2, id);
+    up->Execute();
+    auto runs = c.Prepare("UPDATE runs SET lifecycle_stage = 'active', deleted_time = NULL WHERE experiment_id = ?");
+    runs->Bind(1, id);
+    runs->Execute();
+    return Status();
+  });
+}
+
+Status SqlTrackingStore::RenameExperiment(const std::string& experiment_id, const std::string& new_name) {
+  MLFLOW_ASSIGN_OR_RETURN(int64_t id, ParseExperimentId(experiment_id));
+  return db_->Write([&](Connection& c) -> Status {
+    MLFLOW_ASSIGN_OR_RETURN(Experiment e, LoadExperiment(c, id));
+    if (e.lifecycle_stage != kLifecycleActive) return Status::InvalidState("Cannot rename a non-active experiment.");
+    if (e.name == new_name) return Status();
+    auto exists = c.Prepare("SELECT 1 FROM experiments WHERE name = ?");
+    exists->Bind(1, new_name);
+    if (exists->Step()) {
+      return Status::BadRequest("(sqlite3.IntegrityError) UNIQUE constraint failed: experiments.name");
+    }
+    auto up = c.Prepare("UPDATE experiments SET name = ?, last_update_time = ? WHERE experiment_id = ?");
+    up->Bind(1, new_name);
+    up->Bind(2, NowMillis());
+    up->Bind(3, id);
+    up->Execute();
+    return Status();
+  });
+}
+
+Status SqlTrackingStore::SetExperimentTag(const std::string& experiment_id, const KeyValue& tag) {
+  MLFLOW_ASSIGN_OR_RETURN(int64_t id, ParseExperimentId(experiment_id));
+  return db_->Write([&](Connection& c) -> Status {
+    MLFLOW_ASSIGN_OR_RETURN(Experiment e, LoadExperiment(c, id));
+    MLFLOW_RETURN_IF_ERROR(RequireActiveExperiment(e));
+    auto st = c.Prepare(
+        "INSERT INTO experiment_tags (key, value, experiment_id) VALUES (?, ?, ?) "
+        "ON CONFLICT (key, experiment_id) DO UPDATE SET value = excluded.value");
+    st->Bind(1, tag.key);
+    st->Bind(2, tag.value);
+    st->Bind(3, id);
+    st->Execute();
+    return Status();
+  });
+}
+
+Status SqlTrackingStore::DeleteExperimentTag(const std::string& experiment_id, const std::string& key) {
+  MLFLOW_ASSIGN_OR_RETURN(int64_t id, ParseExperimentId(experiment_id));
+  return db_->Write([&](Connection& c) -> Status {
+    MLFLOW_ASSIGN_OR_RETURN(Experiment e, LoadExperiment(c, id));
+    MLFLOW_RETURN_IF_ERROR(RequireActiveExperiment(e));
+    auto st = c.Prepare("DELETE FROM experiment_tags WHERE experiment_id = ? AND key = ?");
+    st->Bind(1, id);
+    st->Bind(2, key);
+    if (st->Execute() == 0) {
+      return Status::NotFound("No tag with name: " + key + " in experiment with id " + experiment_id);
+    }
+    return Status();
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Runs
+
+Result<Run> SqlTrackingStore::CreateRun(const std::string& experiment_id_in, const std::string& user_id,
+                                        std::optional<int64_t> start_time, const std::vector<KeyValue>& tags_in,
+                                        const std::string& run_name_in) {
+  std::string experiment_id = experiment_id_in.empty() ? "0" : experiment_id_in;
+  MLFLOW_ASSIGN_OR_RETURN(int64_t exp_id, ParseExperimentId(experiment_id));
+  // Name from the argument or the mlflow.runName tag; both given must agree.
+  std::vector<KeyValue> tags = tags_in;
+  std::string tag_name;
+  bool has_name_tag = false;
+  for (const auto& t : tags) {
+    if (t.key == kRunNameTag) {
+      tag_name = t.value;
+      has_name_tag = true;
+    }
+  }
+  if (!run_name_in.empty() && has_name_tag && tag_name != run_name_in) {
+    return Status::InvalidParameter("Both 'run_name' argument and 'mlflow.runName' tag are specified, but with "
+                                    "different values (run_name='" +
+                                    run_name_in + "', mlflow.runName='" + tag_name + "').");
+  }
+  std::string run_name = !run_name_in.empty() ? run_name_in : (has_name_tag ? tag_name : GenerateRunName());
+  if (!has_name_tag) tags.push_back({kRunNameTag, run_name});
+
+  Run run;
+  Status st = db_->Write([&](Connection& c) -> Status {
+    MLFLOW_ASSIGN_OR_RETURN(Experiment e, LoadExperiment(c, exp_id));
+    MLFLOW_RETURN_IF_ERROR(RequireActiveExperiment(e));
+    run = Run();
+    RunInfo& info = run.info;
+    info.run_id = NewUuidHex();
+    info.run_name = run_name;
+    info.experiment_id = e.experiment_id;
+    info.user_id = user_id;
+    info.status = "RUNNING";
+    info.start_time = start_time.value_or(0);
+    info.artifact_uri = AppendToUriPath(AppendToUriPath(e.artifact_location, info.run_id), "artifacts");
+    info.lifecycle_stage = kLifecycleActive;
+    auto ins = c.Prepare(
+        "INSERT INTO runs (run_uuid, name, source_type, source_name, entry_point_name, user_id, status, start_time, "
+        "end_time, source_version, lifecycle_stage, artifact_uri, experiment_id, deleted_time) "
+        "VALUES (?, ?, 'UNKNOWN', '', '', ?, 'RUNNING', ?, NULL, '', 'active', ?, ?, NULL)");
+    ins->Bind(1, info.run_id);
+    ins->Bind(2, info.run_name);
+    ins->Bind(3, user_id);
+    ins->Bind(4, *info.start_time);
+    ins->Bind(5, info.artifact_uri);
+    ins->Bind(6, exp_id);
+    ins->Execute();
+    std::map<std::string, std::string> unique_tags;
+    for (const auto& t : tags) unique_tags[t.key] = t.value;
+    for (const auto& [k, v] : unique_tags) {
+      auto tag = c.Prepare("INSERT INTO tags (key, value, run_uuid) VALUES (?, ?, ?)");
+      tag->Bind(1, k);
+      tag->Bind(2, v);
+      tag->Bind(3, info.run_id);
+      tag->Execute();
+      run.tags.push_back({k, v});
+    }
+    return Status();
+  });
+  if (!st.ok()) return st;
+  return run;
+}
+
+Result<RunInfo> SqlTrackingStore::UpdateRun(const std::string& run_id, const std::optional<std::string>& status,
+                                            std::optional<int64_t> end_time, const std::string& run_name) {
+  RunInfo info;
+  Status st = db_->Write([&](Connection& c) -> Status {
+    MLFLOW_ASSIGN_OR_RETURN(RunState s, RequireActiveRun(c, run_id));
+    (void)s;
+    if (status) {
+      auto up = c.Prepare("UPDATE runs SET status = ? WHERE run_uuid = ?");
+      up->Bind(1, *status);
+      up->Bind(2, run_id);
+      up->Execute();
+    }
+    if (end_time) {
+      auto up = c.Prepare("UPDATE runs SET end_time = ? WHERE run_uuid = ?");
+      up->Bind(1, *end_time);
+      up->Bind(2, run_id);
+      up->Execute();
+    }
+    if (!run_name.empty()) UpsertRunTag(c, run_id, {kRunNameTag, run_name});
+    MLFLOW_ASSIGN_OR_RETURN(info, sql::LoadRunInfo(c, run_id));
+    return Status();
+  });
+  if (!st.ok()) return st;
+  return info;
+}
+
+Status SqlTrackingStore::DeleteRun(const std::string& run_id) {
+  return db_->Write([&](Connection& c) -> Status {
+    MLFLOW_ASSIGN_OR_RETURN(RunState s, LoadRunState(c, run_id));
+    (void)s;
+    auto up = c.Prepare("UPDATE runs SET lifecycle_stage = 'deleted', deleted_time = ? WHERE run_uuid = ?");
+    up->Bind(1, NowMillis());
+    up->Bind(2, run_id);
+    up->Execute();
+    return Status();
+  });
+}
+
+Status SqlTrackingStore::RestoreRun(const std::string& run_id) {
+  return db_->Write([&](Connection& c) -> Status {
+    MLFLOW_ASSIGN_OR_RETURN(RunState s, LoadRunState(c, run_id));
+    (void)s;
+    auto up = c.Prepare("UPDATE runs SET lifecycle_stage = 'active', deleted_time = NULL WHERE run_uuid = ?");
+    up->Bind(1, run_id);
+    up->Execute();
+    return Status();
+  });
+}
+
+Result<Run> SqlTrackingStore::GetRun(const std::string& run_id) {
+  return db_->Read<Run>([&](Connection& c) -> Result<Run> {
+    MLFLOW_ASSIGN_OR_RETURN(std::vector<Run> runs, sql::LoadRuns(c, {run_id}, /*with_model_inputs=*/true));
+    if (runs.empty()) return Status::NotFound("Run with id=" + run_id + " not found");
+    return std::move(runs.front());
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Run data
+
+Status SqlTrackingStore::LogMetric(const std::string& run_id, const Metric& metric) {
+  return db_->Write([&](Connection& c) -> Status {
+    MLFLOW_ASSIGN_OR_RETURN(RunState s, RequireActiveRun(c, run_id));
+    WriteMetrics(c, run_id, s.experiment_id, {metric});
+    return Status();
+  });
+}
+
+Status SqlTrackingStore::LogParam(const std::string& run_id, const KeyValue& param_in) {
+  KeyValue param{param_in.key, TruncateIfAllowed(param_in.value, validation::kMaxParamValueLength)};
+  return db_->Write([&](Connection& c) -> Status {
+    MLFLOW_ASSIGN_OR_RETURN(RunState s, RequireActiveRun(c, run_id));
+    (void)s;
+    auto get = c.Prepare("SELECT value FROM params WHERE run_uuid = ? AND key = ?");
+    get->Bind(1, run_id);
+    get->Bind(2, param.key);
+    if (get->Step()) {
+      std::string old = get->Text(0);
+      if (old == param.value) return Status();
+      return Status::InvalidParameter("Changing param values is not allowed. Param with key='" + param.key +
+                                      "' was already logged with value='" + old + "' for run ID='" + run_id +
+                                      "'. Attempted logging new value '" + param.value + "'.");
+    }
+    auto ins = c.Prepare("INSERT INTO params (key, value, run_uuid) VALUES (?, ?, ?)");
+    ins->Bind(1, param.key);
+    ins->Bind(2, param.value);
+    ins->Bind(3, run_id);
+    ins->Execute();
+    return Status();
+  });
+}
+
+Status SqlTrackingStore::SetTag(const std::string& run_id, const KeyValue& tag) {
+  KeyValue t{tag.key, TruncateIfAllowed(tag.value, validation::kMaxTagValueLength)};
+  return db_->Write([&](Connection& c) -> Status {
+    MLFLOW_ASSIGN_OR_RETURN(RunState s, RequireActiveRun(c, run_id));
+    (void)s;
+    UpsertRunTag(c, run_id, t);
+    return Status();
+  });
+}
+
+Status SqlTrackingStore::DeleteTag(const std::string& run_id, const std::string& key) {
+  return db_->Write([&](Connection& c) -> Status {
+    MLFLOW_ASSIGN_OR_RETURN(RunState s, RequireActiveRun(c, run_id));
+    (void)s;
+    auto st = c.Prepare("DELETE FROM tags WHERE run_uuid = ? AND key = ?");
+    st->Bind(1, run_id);
+    st->Bind(2, key);
+    if (st->Execute() == 0) return Status::NotFound("No tag with name: " + key + " in run with id " + run_id);
+    return Status();
+  });
+}
+
+Status SqlTrackingStore::LogBatch(const std::string& run_id, const std::vector<Metric>& metrics,
+                                  const std::vector<KeyValue>& params_in, const std::vector<KeyValue>& tags_in) {
+  std::vector<KeyValue> params, tags;
+  params.reserve(params_in.size());
+  for (const auto& p : params_in) params.push_back({p.key, TruncateIfAllowed(p.value, validation::kMaxParamValueLength)});
+  tags.reserve(tags_in.size());
+  for (const auto& t : tags_in) tags.push_back({t.key, TruncateIfAllowed(t.value, validation::kMaxTagValueLength)});
+  return db_->Write([&](Connection& c) -> Status {
+    MLFLOW_ASSIGN_OR_RETURN(RunState s, RequireActiveRun(c, run_id));
+    if (!params.empty()) {
+      // A changed value aborts the batch before anything is written.
+      std::string conflicts;
+      std::vector<const KeyValue*> fresh;
+      for (const auto& p : params) {
+        auto get = c.Prepare("SELECT value FROM params WHERE run_uuid = ? AND key = ?");
+        get->Bind(1, run_id);
+        get->Bind(2, p.key);
+        if (get->Step()) {
+          std::string old = get->Text(0);
+          if (old != p.value) {
+            if (!conflicts.empty()) conflicts += ", ";
+            conflicts += "{'key': " + validation::PyRepr(p.key) + ", 'old_value': " + validation::PyRepr(old) +
+                         ", 'new_value': " + validation::PyRepr(p.value) + "}";
+          }
+        } else {
+          fresh.push_back(&p);
+        }
+      }
+      if (!conflicts.empty()) {
+        return Status::InvalidParameter("Changing param values is not allowed. Params were already logged='[" +
+                                        conflicts + "]' for run ID='" + run_id + "'.");
+      }
+      for (const KeyValue* p : fresh) {
+        auto ins = c.Prepare("INSERT INTO params (key, value, run_uuid) VALUES (?, ?, ?)");
+        ins->Bind(1, p->key);
+        ins->Bind(2, p->value);
+        ins->Bind(3, run_id);
+        ins->Execute();
+      }
+    }
+    if (!metrics.empty()) WriteMetrics(c, run_id, s.experiment_id, metrics);
+    for (const auto& t : tags) UpsertRunTag(c, run_id, t);
+    return Status();
+  });
+}
+
+Status SqlTrackingStore::LogInputs(const std::string& run_id, const std::vector<DatasetInput>& datasets,
+                                   const std::vector<ModelInput>& models) {
+  return db_->Write([&](Connection& c) -> Status {
+    MLFLOW_ASSIGN_OR_RETURN(RunState s, RequireActiveRun(c, run_id));
+    std::set<std::pair<std::string, std::string>> seen;
+    for (const auto& in : datasets) {
+      const Dataset& d = in.dataset;
+      if (!seen.insert({d.name, d.digest}).second) continue;
+      // Reuse a dataset with the same (name, digest), whichever experiment holds it.
+      std::string dataset_uuid;
+      auto find = c.Prepare("SELECT dataset_uuid FROM datasets WHERE name = ? AND digest = ? LIMIT 1");
+      find->Bind(1, d.name);
+      find->Bind(2, d.digest);
+      if (find->Step()) {
+        dataset_uuid = find->Text(0);
+        while (find->Step()) {
+        }
+      } else {
+        dataset_uuid = NewUuidHex();
+        auto ins = c.Prepare(
+            "INSERT INTO datasets (dataset_uuid, experiment_id, name, digest, dataset_source_type, dataset_source, "
+            "dataset_schema, dataset_profile) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+        ins->Bind(1, dataset_uuid);
+        ins->Bind(2, s.experiment_id);
+        ins->Bind(3, d.name);
+        ins->Bind(4, d.digest);
+        ins->Bind(5, d.source_type);
+        ins->Bind(6, d.source);
+        if (d.schema) {
+          ins->Bind(7, *d.schema);
+        } else {
+          ins->BindNull(7);
+        }
+        if (d.profile) {
+          ins->Bind(8, *d.profile);
+        } else {
+          ins->BindNull(8);
+        }
+        ins->Execute();
+      }
+      auto edge = c.Prepare(
+          "SELECT 1 FROM inputs WHERE source_type = 'DATASET' AND source_id = ? AND destination_type = 'RUN' "
+          "AND destination_id = ?");
+      edge->Bind(1, dataset_uuid);
+      edge->Bind(2, run_id);
+      if (edge->Step()) continue;  // an existing link keeps its original input tags
+      std::string input_uuid = NewUuidHex();
+      auto ins = c.Prepare(
+          "INSERT INTO inputs (input_uuid, source_type, source_id, destination_type, destination_id, step) "
+          "VALUES (?, 'DATASET', ?, 'RUN', ?, 0)");
+      ins->Bind(1, input_uuid);
+      ins->Bind(2, dataset_uuid);
+      ins->Bind(3, run_id);
+      ins->Execute();
+      for (const auto& t : in.tags) {
+        auto tag = c.Prepare(
+            "INSERT INTO input_tags (input_uuid, name, value) VALUES (?, ?, ?) "
+            "ON CONFLICT (input_uuid, name) DO UPDATE SET value = excluded.value");
+        tag->Bind(1, input_uuid);
+        tag->Bind(2, t.key);
+        tag->Bind(3, t.value);
+        tag->Execute();
+      }
+    }
+    for (const auto& m : models) {
+      auto ins = c.Prepare(
+          "INSERT INTO inputs (input_uuid, source_type, source_id, destination_type, destination_id, step) "
+          "VALUES (?, 'RUN_INPUT', ?, 'MODEL_INPUT', ?, 0) ON CONFLICT DO NOTHING");
+      ins->Bind(1, NewUuidHex());
+      ins->Bind(2, run_id);
+      ins->Bind(3, m.model_id);
+      ins->Execute();
+    }
+    return Status();
+  });
+}
+
+Status SqlTrackingStore::LogOutputs(const std::string& run_id, const std::vector<ModelOutput>& models) {
+  return db_->Write([&](Connection& c) -> Status {
+    MLFLOW_ASSIGN_OR_RETURN(RunState s, RequireActiveRun(c, run_id));
+    (void)s;
+    for (const auto& m : models) {
+      auto ins = c.Prepare(
+          "INSERT INTO inputs (input_uuid, source_type, source_id, destination_type, destination_id, step) "
+          "VALUES (?, 'RUN_OUTPUT', ?, 'MODEL_OUTPUT', ?, ?) ON CONFLICT DO NOTHING");
+      ins->Bind(1, NewUuidHex());
+      ins->Bind(2, run_id);
+      ins->Bind(3, m.model_id);
+      ins->Bind(4, m.step);
+      ins->Execute();
+    }
+    return Status();
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Metric history
+
+Result<std::vector<Metric>> SqlTrackingStore::GetMetricHistoryBulk(const RunMetricsRequest& request) {
+  return db_->Read<std::vector<Metric>>([&](Connection& c) -> Result<std::vector<Metric>> {
+    std::vector<std::string> ids = request.run_ids;
+    std::sort(ids.begin(), ids.end());
+    ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+    std::vector<Metric> out;
+    for (const auto& id : ids) {
+      auto st = c.Prepare(
+          "SELECT value, timestamp, step, is_nan FROM metrics WHERE run_uuid = ? AND key = ? "
+          "ORDER BY timestamp, step, value");
+      st->Bind(1, id);
+      st->Bind(2, request.metric_key);
+      while (st->Step() && static_cast<int64_t>(out.size()) < request.max_results) {
+        Metric m;
+        m.key = request.metric_key;
+        m.value = st->Int(3) ? NAN : st->Double(0);
+        m.timestamp = st->Int(1);
+        m.step = st->Int(2);
+        m.run_id = id;
+        out.push_back(std::move(m));
+      }
+    }
+    return out;
+  });
+}
+
+Result<std::vector<Metric>> SqlTrackingStore::GetMetricHistoryAtSteps(const std::vector<std::string>& run_ids,
+                                                                      const std::string& key,
+                                                                      std::optional<int64_t> start_step,
+                                                                      std::optional<int64_t> end_step,
+                                                                      int64_t max_results) {
+  return db_->Read<std::vector<Metric>>([&](Connection& c) -> Result<std::vector<Metric>> {
+    // All distinct steps of the key across the runs, and each run's min/max step.
+    std::set<int64_t> steps;
+    std::vector<std::pair<int64_t, int64_t>> run_ranges;
+    for (const auto& id : run_ids) {
+      auto st = c.Prepare("SELECT DISTINCT step FROM metrics WHERE run_uuid = ? AND key = ? ORDER BY step");
+      st->Bind(1, id);
+      st->Bind(2, key);
+      bool any = false;
+      int64_t lo = 0, hi = 0;
+      while (st->Step()) {
+        int64_t s = st->Int(0);
+        if (start_step && (s < *start_step || s > *end_step)) continue;
+        steps.insert(s);
+        if (!any) lo = s;
+        hi = s;
+        any = true;
+      }
+      if (any) run_ranges.push_back({lo, hi});
+    }
+    std::vector<int64_t> all(steps.begin(), steps.end());
+    std::set<int64_t> chosen;
+    if (static_cast<int64_t>(all.size()) <= max_results) {
+      chosen.insert(all.begin(), all.end());
+    } else {
+      int64_t n = static_cast<int64_t>(all.size());
+      for (int64_t i = 0; i < max_results; ++i) chosen.insert(all[static_cast<size_t>(i * n / max_results)]);
+      chosen.insert(all.back());
+    }
+    for (auto [lo, hi] : run_ranges) {
+      chosen.insert(lo);
+      chosen.insert(hi);
+    }
+    std::vector<Metric> out;
+    for (const auto& id : run_ids) {
+      auto st = c.Prepare(
+          "SELECT value, timestamp, step, is_nan FROM metrics WHERE run_uuid = ? AND key = ? "
+          "ORDER BY step, timestamp, value");
+      st->Bind(1, id);
+      st->Bind(2, key);
+      int count = 0;
+      while (st->Step() && count < 25000) {
+        int64_t s = st->Int(2);
+        if (!chosen.count(s)) continue;
+        Metric m;
+        m.key = key;
+        m.value = st->Int(3) ? NAN : st->Double(0);
+        m.timestamp = st->Int(1);
+        m.step = s;
+        m.run_id = id;
+        out.push_back(std::move(m));
+        ++count;
+      }
+    }
+    return out;
+  });
+}
+
+Result<std::vector<DatasetSummary>> SqlTrackingStore::SearchDatasets(const std::vector<std::string>& experiment_ids) {
+  return db_->Read<std::vector<DatasetSummary>>([&](Connection& c) -> Result<std::vector<DatasetSummary>> {
+    std::vector<DatasetSummary> out;
+    std::set<std::tuple<std::string, std::string, std::string, std::string>> seen;
+    for (const auto& eid : experiment_ids) {
+      auto parsed = ParseExperimentId(eid);
+      if (!parsed.ok()) continue;
+      auto st = c.Prepare(
+          "SELECT d.experiment_id, d.name, d.digest, t.value FROM datasets d "
+          "JOIN inputs i ON i.source_type = 'DATASET' AND i.source_id = d.dataset_uuid AND i.destination_type = 'RUN' "
+          "LEFT JOIN input_tags t ON t.input_uuid = i.input_uuid AND t.name = 'mlflow.data.context' "
+          "WHERE d.experiment_id = ?");
+      st->Bind(1, *parsed);
+      while (st->Step() && out.size() < 1000) {
+        DatasetSummary s;
+        s.experiment_id = std::to_string(st->Int(0));
+        s.name = st->Text(1);
+        s.digest = st->Text(2);
+        if (!st->IsNull(3)) s.context = st->Text(3);
+        if (!seen.insert({s.experiment_id, s.name, s.digest, s.context.value_or("\x01")}).second) continue;
+        out.push_back(std::move(s));
+      }
+    }
+    return out;
+  });
+}
+
+}  // namespace mlflow::store
+
+namespace mlflow::store {
+
+Result<MetricHistoryPage> SqlTrackingStore::GetMetricHistory(const std::string& run_id, const std::string& key,
+                                                             int64_t max_results, const std::string& page_token) {
+  MLFLOW_ASSIGN_OR_RETURN(int64_t offset, DecodeOffsetToken(page_token));
+  return db_->Read<MetricHistoryPage>([&](Connection& c) -> Result<MetricHistoryPage> {
+    MLFLOW_ASSIGN_OR_RETURN(RunState s, LoadRunState(c, run_id));
+    (void)s;
+    MetricHistoryPage page;
+    // One row past the page tells whether a next page exists.
+    int64_t limit = max_results > 0 ? max_results + 1 : -1;
+    auto st = c.Prepare(
+        "SELECT value, timestamp, step, is_nan FROM metrics WHERE run_uuid = ? AND key = ? "
+        "ORDER BY timestamp, step, value LIMIT ? OFFSET ?");
+    st->Bind(1, run_id);
+    st->Bind(2, key);
+    st->Bind(3, limit);
+    st->Bind(4, offset);
+    while (st->Step()) {
+      Metric m;
+      m.key = key;
+      m.value = st->Int(3) ? NAN : st->Double(0);
+      m.timestamp = st->Int(1);
+      m.step = st->Int(2);
+      page.metrics.push_back(std::move(m));
+    }
+    if (max_results > 0 && static_cast<int64_t>(page.metrics.size()) > max_results) {
+      page.metrics.pop_back();
+      page.next_page_token = EncodeOffsetToken(offset + max_results);
+    }
+    return page;
+  });
+}
+
+}  // namespace mlflow::store
+
+namespace mlflow::store {
+
+// Filled in when the search module lands (issue 3); until then these endpoints answer clearly.
+Result<RunSearchPage> SqlTrackingStore::SearchRuns(const RunSearchRequest&) {
+  return Status(ErrorCode::kNotImplemented, "SearchRuns is not available in this build yet");
+}
+Result<ExperimentSearchPage> SqlTrackingStore::SearchExperiments(const ExperimentSearchRequest&) {
+  return Status(ErrorCode::kNotImplemented, "SearchExperiments is not available in this build yet");
+}
+
+}  // namespace mlflow::store

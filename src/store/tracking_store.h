@@ -1,0 +1,121 @@
+#pragma once
+// TrackingStore: experiments, runs and their params, metrics, tags and inputs. One SQL
+// implementation serves SQLite and PostgreSQL (store/sql/). Every method is thread-safe and
+// blocking; the server calls it from worker threads, never from IO threads.
+//
+// Errors (Status codes) follow MLflow's SQL store: RESOURCE_DOES_NOT_EXIST for unknown ids,
+// INVALID_PARAMETER_VALUE for writes to deleted entities and changed params,
+// RESOURCE_ALREADY_EXISTS for duplicate experiment names, INVALID_STATE for renaming a deleted
+// experiment. Input validation against MLflow's limits (core/validation.h) is the caller's job.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/entities.h"
+#include "core/status.h"
+
+namespace mlflow::store {
+
+struct MetricHistoryPage {
+  std::vector<Metric> metrics;
+  std::string next_page_token;  // empty when no more points
+};
+
+struct RunSearchRequest {
+  std::vector<std::string> experiment_ids;
+  std::string filter;
+  ViewType view_type = ViewType::kActiveOnly;
+  int64_t max_results = 1000;
+  std::vector<std::string> order_by;
+  std::string page_token;
+};
+
+struct RunSearchPage {
+  std::vector<Run> runs;
+  std::string next_page_token;
+};
+
+struct ExperimentSearchRequest {
+  std::string filter;
+  ViewType view_type = ViewType::kActiveOnly;
+  int64_t max_results = 1000;
+  std::vector<std::string> order_by;
+  std::string page_token;
+};
+
+struct ExperimentSearchPage {
+  std::vector<Experiment> experiments;
+  std::string next_page_token;
+};
+
+struct DatasetSummary {
+  std::string experiment_id;
+  std::string name;
+  std::string digest;
+  std::optional<std::string> context;
+};
+
+// One metric history point together with its run, for the bulk history endpoints.
+struct RunMetricsRequest {
+  std::vector<std::string> run_ids;
+  std::string metric_key;
+  int64_t max_results = 25000;
+};
+
+class TrackingStore {
+ public:
+  virtual ~TrackingStore() = default;
+
+  // --- experiments ---
+  // Returns the new experiment id. artifact_location empty = <default root>/<id>.
+  virtual Result<std::string> CreateExperiment(const std::string& name, const std::string& artifact_location,
+                                               const std::vector<KeyValue>& tags) = 0;
+  virtual Result<Experiment> GetExperiment(const std::string& experiment_id) = 0;
+  virtual Result<Experiment> GetExperimentByName(const std::string& name) = 0;
+  virtual Status DeleteExperiment(const std::string& experiment_id) = 0;
+  virtual Status RestoreExperiment(const std::string& experiment_id) = 0;
+  virtual Status RenameExperiment(const std::string& experiment_id, const std::string& new_name) = 0;
+  virtual Status SetExperimentTag(const std::string& experiment_id, const KeyValue& tag) = 0;
+  virtual Status DeleteExperimentTag(const std::string& experiment_id, const std::string& key) = 0;
+  virtual Result<ExperimentSearchPage> SearchExperiments(const ExperimentSearchRequest& request) = 0;
+
+  // --- runs ---
+  virtual Result<Run> CreateRun(const std::string& experiment_id, const std::string& user_id,
+                                std::optional<int64_t> start_time, const std::vector<KeyValue>& tags,
+                                const std::string& run_name) = 0;
+  // Only the given fields change. run_name non-empty also upserts tag mlflow.runName.
+  virtual Result<RunInfo> UpdateRun(const std::string& run_id, const std::optional<std::string>& status,
+                                    std::optional<int64_t> end_time, const std::string& run_name) = 0;
+  virtual Status DeleteRun(const std::string& run_id) = 0;
+  virtual Status RestoreRun(const std::string& run_id) = 0;
+  virtual Result<Run> GetRun(const std::string& run_id) = 0;
+  virtual Result<RunSearchPage> SearchRuns(const RunSearchRequest& request) = 0;
+
+  // --- run data ---
+  virtual Status LogMetric(const std::string& run_id, const Metric& metric) = 0;
+  virtual Status LogParam(const std::string& run_id, const KeyValue& param) = 0;
+  virtual Status SetTag(const std::string& run_id, const KeyValue& tag) = 0;
+  virtual Status DeleteTag(const std::string& run_id, const std::string& key) = 0;
+  // Params, then metrics, then tags. Validation of counts and keys happens before the call.
+  virtual Status LogBatch(const std::string& run_id, const std::vector<Metric>& metrics,
+                          const std::vector<KeyValue>& params, const std::vector<KeyValue>& tags) = 0;
+  virtual Status LogInputs(const std::string& run_id, const std::vector<DatasetInput>& datasets,
+                           const std::vector<ModelInput>& models) = 0;
+  virtual Status LogOutputs(const std::string& run_id, const std::vector<ModelOutput>& models) = 0;
+
+  // Points ordered by timestamp, step, value. max_results <= 0 = all points.
+  virtual Result<MetricHistoryPage> GetMetricHistory(const std::string& run_id, const std::string& key,
+                                                     int64_t max_results, const std::string& page_token) = 0;
+  // Points of several runs for one key (run_id filled), ordered by run_id, timestamp, step, value.
+  virtual Result<std::vector<Metric>> GetMetricHistoryBulk(const RunMetricsRequest& request) = 0;
+  // Points of several runs at the given steps only (for the interval endpoint).
+  virtual Result<std::vector<Metric>> GetMetricHistoryAtSteps(const std::vector<std::string>& run_ids,
+                                                              const std::string& key,
+                                                              std::optional<int64_t> start_step,
+                                                              std::optional<int64_t> end_step,
+                                                              int64_t max_results) = 0;
+  virtual Result<std::vector<DatasetSummary>> SearchDatasets(const std::vector<std::string>& experiment_ids) = 0;
+};
+
+}  // namespace mlflow::store
