@@ -1,0 +1,651 @@
+#include "search/sql_compiler.h"
+
+#include <cctype>
+#include <algorithm>
+#include <map>
+
+namespace mlflow::search {
+namespace {
+
+Status Invalid(std::string m) { return Status::InvalidParameter(std::move(m)); }
+
+constexpr const char* kPromptTag = "mlflow.prompt.is_prompt";
+constexpr const char* kDatasetContextTag = "mlflow.data.context";
+
+// A piece of SQL text and the values for its placeholders, in order.
+struct Frag {
+  std::string sql;
+  std::vector<SqlValue> params;
+
+  Frag& Add(std::string_view text) {
+    sql += text;
+    return *this;
+  }
+  Frag& Bind(SqlValue v) {
+    sql += "?";
+    params.push_back(std::move(v));
+    return *this;
+  }
+  Frag& Append(const Frag& o) {
+    sql += o.sql;
+    params.insert(params.end(), o.params.begin(), o.params.end());
+    return *this;
+  }
+};
+
+SqlValue NumberValue(const Number& n, bool as_double) {
+  if (!as_double && n.integer) return SqlValue{*n.integer};
+  return SqlValue{n.value};
+}
+
+SqlValue ScalarValue(const Value& v, bool as_double) {
+  if (const auto* n = std::get_if<Number>(&v)) return NumberValue(*n, as_double);
+  if (const auto* s = std::get_if<std::string>(&v)) return SqlValue{*s};
+  return SqlValue{};
+}
+
+// Appends "<column> <op> ?" for one clause. `as_double` binds numbers as REAL (metrics).
+void EmitCompare(Frag& f, const std::string& column, const Clause& c, SqlDialect d, bool as_double = false) {
+  switch (c.comparator) {
+    case Comparator::kEq: f.Add(column + " = ").Bind(ScalarValue(c.value, as_double)); return;
+    case Comparator::kNe: f.Add(column + " != ").Bind(ScalarValue(c.value, as_double)); return;
+    case Comparator::kLt: f.Add(column + " < ").Bind(ScalarValue(c.value, as_double)); return;
+    case Comparator::kLe: f.Add(column + " <= ").Bind(ScalarValue(c.value, as_double)); return;
+    case Comparator::kGt: f.Add(column + " > ").Bind(ScalarValue(c.value, as_double)); return;
+    case Comparator::kGe: f.Add(column + " >= ").Bind(ScalarValue(c.value, as_double)); return;
+    case Comparator::kLike: f.Add(column + " LIKE ").Bind(ScalarValue(c.value, false)); return;
+    case Comparator::kILike:
+      if (d == SqlDialect::kPostgres) {
+        f.Add(column + " ILIKE ").Bind(ScalarValue(c.value, false));
+      } else {
+        f.Add("lower(" + column + ") LIKE lower(").Bind(ScalarValue(c.value, false)).Add(")");
+      }
+      return;
+    case Comparator::kIn:
+    case Comparator::kNotIn: {
+      const auto* list = std::get_if<std::vector<std::string>>(&c.value);
+      bool in = c.comparator == Comparator::kIn;
+      if (!list || list->empty()) {
+        f.Add(in ? "1 = 0" : "1 = 1");  // SQLAlchemy's empty IN / NOT IN
+        return;
+      }
+      f.Add(column + (in ? " IN (" : " NOT IN ("));
+      for (size_t i = 0; i < list->size(); ++i) {
+        if (i) f.Add(", ");
+        f.Bind(SqlValue{(*list)[i]});
+      }
+      f.Add(")");
+      return;
+    }
+    case Comparator::kIsNull: f.Add(column + " IS NULL"); return;
+    case Comparator::kIsNotNull: f.Add(column + " IS NOT NULL"); return;
+  }
+}
+
+std::vector<std::string> Stages(ViewType v) {
+  switch (v) {
+    case ViewType::kActiveOnly: return {kLifecycleActive};
+    case ViewType::kDeletedOnly: return {kLifecycleDeleted};
+    case ViewType::kAll: return {kLifecycleActive, kLifecycleDeleted};
+  }
+  return {kLifecycleActive};
+}
+
+void EmitStringList(Frag& f, const std::vector<std::string>& values) {
+  for (size_t i = 0; i < values.size(); ++i) {
+    if (i) f.Add(", ");
+    f.Bind(SqlValue{values[i]});
+  }
+}
+
+Result<std::vector<int64_t>> ExperimentIds(const std::vector<std::string>& ids) {
+  std::vector<int64_t> out;
+  for (const std::string& id : ids) {
+    bool ok = !id.empty() && id.size() <= 18;
+    for (size_t i = 0; ok && i < id.size(); ++i) ok = std::isdigit(static_cast<unsigned char>(id[i])) || (i == 0 && id[i] == '-' && id.size() > 1);
+    if (!ok) return Invalid("Invalid experiment ID: " + PyRepr(id));
+    out.push_back(std::stoll(id));
+  }
+  return out;
+}
+
+// "col IN (?, ...)" for integer ids; an empty list matches nothing.
+void EmitIdIn(Frag& f, const std::string& column, const std::vector<int64_t>& ids) {
+  if (ids.empty()) {
+    f.Add("1 = 0");
+    return;
+  }
+  f.Add(column + " IN (");
+  for (size_t i = 0; i < ids.size(); ++i) {
+    if (i) f.Add(", ");
+    f.Bind(SqlValue{ids[i]});
+  }
+  f.Add(")");
+}
+
+// WHERE c1 AND c2 ... (nothing when empty).
+void EmitWhere(Frag& out, const std::vector<Frag>& conds) {
+  for (size_t i = 0; i < conds.size(); ++i) {
+    out.Add(i == 0 ? " WHERE " : " AND ");
+    out.Append(conds[i]);
+  }
+}
+
+void EmitLimitOffset(Frag& out, int64_t limit, int64_t offset) {
+  out.Add(" LIMIT ").Bind(SqlValue{limit}).Add(" OFFSET ").Bind(SqlValue{offset});
+}
+
+// ---- runs ----
+
+std::string RunColumn(const std::string& key) {
+  if (key == "run_id") return "r.run_uuid";
+  if (key == "run_name") return "r.name";  // order_by only; filters use the runName tag
+  return "r." + key;                       // user_id, status, artifact_uri, start_time, end_time
+}
+
+Frag RunFilter(const Clause& c, SqlDialect d) {
+  Frag f;
+  switch (c.type) {
+    case KeyType::kAttribute:
+      if (c.key == "run_name") {
+        // MLflow compares the mlflow.runName tag, not runs.name (empty for old runs).
+        f.Add("r.run_uuid IN (SELECT t.run_uuid FROM tags t WHERE t.key = ").Bind(SqlValue{std::string(kRunNameTag)}).Add(" AND ");
+        EmitCompare(f, "t.value", c, d);
+        f.Add(")");
+      } else {
+        EmitCompare(f, RunColumn(c.key), c, d);
+      }
+      return f;
+    case KeyType::kMetric:
+      // Latest value only; NaN is stored as 0 and compares as 0, as in the reference.
+      f.Add("r.run_uuid IN (SELECT m.run_uuid FROM latest_metrics m WHERE m.key = ").Bind(SqlValue{c.key}).Add(" AND ");
+      EmitCompare(f, "m.value", c, d, /*as_double=*/true);
+      f.Add(")");
+      return f;
+    case KeyType::kParam:
+    case KeyType::kTag: {
+      const char* table = c.type == KeyType::kParam ? "params" : "tags";
+      if (c.comparator == Comparator::kIsNull || c.comparator == Comparator::kIsNotNull) {
+        f.Add(c.comparator == Comparator::kIsNull ? "r.run_uuid NOT IN (" : "r.run_uuid IN (");
+        f.Add(std::string("SELECT k.run_uuid FROM ") + table + " k WHERE k.key = ").Bind(SqlValue{c.key}).Add(")");
+        return f;
+      }
+      f.Add(std::string("r.run_uuid IN (SELECT k.run_uuid FROM ") + table + " k WHERE k.key = ").Bind(SqlValue{c.key}).Add(" AND ");
+      EmitCompare(f, "k.value", c, d);
+      f.Add(")");
+      return f;
+    }
+    case KeyType::kDataset:
+      f.Add("r.run_uuid IN (SELECT i.destination_id FROM inputs i JOIN datasets ds ON ds.dataset_uuid = i.source_id");
+      if (c.key == "context") {
+        f.Add(" JOIN input_tags it ON it.input_uuid = i.input_uuid AND it.name = ").Bind(SqlValue{std::string(kDatasetContextTag)});
+      }
+      f.Add(" WHERE i.source_type = ").Bind(SqlValue{std::string("DATASET")});
+      f.Add(" AND i.destination_type = ").Bind(SqlValue{std::string("RUN")}).Add(" AND ");
+      EmitCompare(f, c.key == "context" ? "it.value" : "ds." + c.key, c, d);
+      f.Add(")");
+      return f;
+  }
+  return f;
+}
+
+}  // namespace
+
+std::string CompiledSearch::NextPageToken(size_t rows) const {
+  const int64_t n = static_cast<int64_t>(rows);
+  bool more = token_when_full ? n >= max_results : n > max_results;
+  if (!more || max_results <= 0) return "";
+  if (logged_model_token) {
+    LoggedModelPageToken t = *logged_model_token;
+    t.offset = offset + max_results;
+    return EncodeLoggedModelToken(t);
+  }
+  return EncodeOffsetToken(offset + max_results);
+}
+
+Status ValidateMaxResults(SearchEntity entity, int64_t n) {
+  const std::string v = std::to_string(n);
+  switch (entity) {
+    case SearchEntity::kRuns:
+    case SearchEntity::kExperiments:
+      if (n < 1) return Invalid("Invalid value " + v + " for parameter 'max_results' supplied. It must be a positive integer");
+      if (n > kRunsMaxResultsLimit)
+        return Invalid("Invalid value " + v + " for parameter 'max_results' supplied. It must be at most " +
+                       std::to_string(kRunsMaxResultsLimit));
+      return Status();
+    case SearchEntity::kRegisteredModels:
+      if (n < 1) return Invalid("Invalid value for max_results. It must be a positive integer, but got " + v);
+      if (n > kRegisteredModelsMaxResultsLimit)
+        return Invalid("Invalid value for request parameter max_results. It must be at most " +
+                       std::to_string(kRegisteredModelsMaxResultsLimit) + ", but got value " + v);
+      return Status();
+    case SearchEntity::kModelVersions:
+      if (n < 1) return Invalid("Invalid value for max_results. It must be a positive integer, but got " + v);
+      if (n > kModelVersionsMaxResultsLimit)
+        return Invalid("Invalid value for request parameter max_results. It must be at most " +
+                       std::to_string(kModelVersionsMaxResultsLimit) + ", but got value " + v);
+      return Status();
+    case SearchEntity::kLoggedModels:
+      if (n < 0) return Invalid("Invalid value " + v + " for parameter 'max_results' supplied. It must be a positive integer");
+      return Status();
+  }
+  return Status();
+}
+
+Result<CompiledSearch> CompileRunSearch(const RunSearchSpec& spec, SqlDialect d) {
+  MLFLOW_RETURN_IF_ERROR(ValidateMaxResults(SearchEntity::kRuns, spec.max_results));
+  MLFLOW_ASSIGN_OR_RETURN(Filter filter, ParseFilter(SearchEntity::kRuns, spec.filter));
+  MLFLOW_ASSIGN_OR_RETURN(std::vector<OrderBy> order, ParseOrderByList(SearchEntity::kRuns, spec.order_by));
+  MLFLOW_ASSIGN_OR_RETURN(int64_t offset, DecodeOffsetToken(spec.page_token));
+  MLFLOW_ASSIGN_OR_RETURN(std::vector<int64_t> exp_ids, ExperimentIds(spec.experiment_ids));
+
+  Frag joins;
+  Frag order_sql;
+  bool has_start_time = false;
+  int n = 0;
+  for (const OrderBy& ob : order) {
+    ++n;
+    const char* dir = ob.ascending ? "" : " DESC";
+    std::string alias = "o" + std::to_string(n);
+    if (!order_sql.sql.empty()) order_sql.Add(", ");
+    if (ob.type == KeyType::kAttribute) {
+      if (ob.key == "start_time") has_start_time = true;
+      std::string col = RunColumn(ob.key);
+      order_sql.Add("CASE WHEN " + col + " IS NULL THEN 1 ELSE 0 END, " + col + dir);
+    } else {
+      const char* table = ob.type == KeyType::kMetric ? "latest_metrics" : ob.type == KeyType::kParam ? "params" : "tags";
+      joins.Add(std::string(" LEFT JOIN ") + table + " " + alias + " ON " + alias + ".run_uuid = r.run_uuid AND " + alias + ".key = ")
+          .Bind(SqlValue{ob.key});
+      if (ob.type == KeyType::kMetric) {
+        // Real values, then NaN (stored as 0 with is_nan), then runs without the metric.
+        order_sql.Add("CASE WHEN " + alias + ".is_nan THEN 1 WHEN " + alias + ".value IS NULL THEN 2 ELSE 0 END, " + alias +
+                      ".value" + dir);
+      } else {
+        order_sql.Add("CASE WHEN " + alias + ".value IS NULL THEN 1 ELSE 0 END, " + alias + ".value" + dir);
+      }
+    }
+  }
+  if (!has_start_time) {
+    if (!order_sql.sql.empty()) order_sql.Add(", ");
+    order_sql.Add("r.start_time DESC");
+  }
+  order_sql.Add(", r.run_uuid");
+
+  std::vector<Frag> conds;
+  {
+    Frag f;
+    EmitIdIn(f, "r.experiment_id", exp_ids);
+    conds.push_back(std::move(f));
+  }
+  {
+    Frag f;
+    f.Add("r.lifecycle_stage IN (");
+    EmitStringList(f, Stages(spec.view_type));
+    f.Add(")");
+    conds.push_back(std::move(f));
+  }
+  for (const Clause& c : filter.clauses) conds.push_back(RunFilter(c, d));
+
+  CompiledSearch out;
+  Frag q;
+  q.Add("SELECT r.run_uuid FROM runs r").Append(joins);
+  EmitWhere(q, conds);
+  q.Add(" ORDER BY ").Append(order_sql);
+  EmitLimitOffset(q, spec.max_results, offset);
+  out.query = {std::move(q.sql), std::move(q.params)};
+  out.offset = offset;
+  out.max_results = spec.max_results;
+  out.fetch_limit = spec.max_results;
+  out.token_when_full = true;
+  return out;
+}
+
+Result<CompiledSearch> CompileExperimentSearch(const ExperimentSearchSpec& spec, SqlDialect d) {
+  MLFLOW_RETURN_IF_ERROR(ValidateMaxResults(SearchEntity::kExperiments, spec.max_results));
+  MLFLOW_ASSIGN_OR_RETURN(Filter filter, ParseFilter(SearchEntity::kExperiments, spec.filter));
+  std::vector<std::string> order_list = spec.order_by;
+  if (order_list.empty()) order_list = {"creation_time DESC", "experiment_id ASC"};
+  MLFLOW_ASSIGN_OR_RETURN(std::vector<OrderBy> order, ParseOrderByList(SearchEntity::kExperiments, order_list));
+  MLFLOW_ASSIGN_OR_RETURN(int64_t offset, DecodeOffsetToken(spec.page_token));
+
+  std::vector<Frag> conds;
+  {
+    Frag f;
+    f.Add("e.lifecycle_stage IN (");
+    EmitStringList(f, Stages(spec.view_type));
+    f.Add(")");
+    conds.push_back(std::move(f));
+  }
+  for (const Clause& c : filter.clauses) {
+    Frag f;
+    if (c.type == KeyType::kTag) {
+      f.Add("e.experiment_id IN (SELECT t.experiment_id FROM experiment_tags t WHERE t.key = ").Bind(SqlValue{c.key}).Add(" AND ");
+      EmitCompare(f, "t.value", c, d);
+      f.Add(")");
+    } else {
+      EmitCompare(f, "e." + c.key, c, d);
+    }
+    conds.push_back(std::move(f));
+  }
+  Frag q;
+  q.Add("SELECT e.experiment_id FROM experiments e");
+  EmitWhere(q, conds);
+  q.Add(" ORDER BY ");
+  bool has_id = false;
+  for (size_t i = 0; i < order.size(); ++i) {
+    if (i) q.Add(", ");
+    if (order[i].key == "experiment_id") has_id = true;
+    q.Add("e." + order[i].key + (order[i].ascending ? " ASC" : " DESC"));
+  }
+  if (!has_id) q.Add(", e.experiment_id DESC");
+  EmitLimitOffset(q, spec.max_results + 1, offset);
+
+  CompiledSearch out;
+  out.query = {std::move(q.sql), std::move(q.params)};
+  out.offset = offset;
+  out.max_results = spec.max_results;
+  out.fetch_limit = spec.max_results + 1;
+  return out;
+}
+
+namespace {
+
+// MLflow's _is_querying_prompt: decided by the first clause on the prompt tag.
+bool IsQueryingPrompt(const Filter& f) {
+  for (const Clause& c : f.clauses) {
+    if (c.type != KeyType::kTag || c.key != kPromptTag) continue;
+    const auto* s = std::get_if<std::string>(&c.value);
+    std::string v = s ? *s : "";
+    for (char& ch : v) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    return (c.comparator == Comparator::kEq && v == "true") || (c.comparator == Comparator::kNe && v == "false");
+  }
+  return false;
+}
+
+// Tag clauses grouped by key (all clauses on one key apply to that key's value), in first-seen
+// order. The prompt tag is dropped unless prompts are queried.
+std::vector<std::pair<std::string, std::vector<const Clause*>>> TagGroups(const Filter& f, bool querying_prompt) {
+  std::vector<std::pair<std::string, std::vector<const Clause*>>> groups;
+  for (const Clause& c : f.clauses) {
+    if (c.type != KeyType::kTag) continue;
+    if (!querying_prompt && c.key == kPromptTag) continue;
+    auto it = std::find_if(groups.begin(), groups.end(), [&](const auto& g) { return g.first == c.key; });
+    if (it == groups.end()) {
+      groups.push_back({c.key, {&c}});
+    } else {
+      it->second.push_back(&c);
+    }
+  }
+  return groups;
+}
+
+}  // namespace
+
+Result<CompiledSearch> CompileRegisteredModelSearch(const RegisteredModelSearchSpec& spec, SqlDialect d) {
+  MLFLOW_RETURN_IF_ERROR(ValidateMaxResults(SearchEntity::kRegisteredModels, spec.max_results));
+  MLFLOW_ASSIGN_OR_RETURN(Filter filter, ParseFilter(SearchEntity::kRegisteredModels, spec.filter));
+  MLFLOW_ASSIGN_OR_RETURN(std::vector<OrderBy> order, ParseOrderByList(SearchEntity::kRegisteredModels, spec.order_by));
+  MLFLOW_ASSIGN_OR_RETURN(int64_t offset, DecodeOffsetToken(spec.page_token));
+
+  std::vector<Frag> conds;
+  for (const Clause& c : filter.clauses) {
+    if (c.type != KeyType::kAttribute) continue;
+    Frag f;
+    EmitCompare(f, "rm.name", c, d);
+    conds.push_back(std::move(f));
+  }
+  const bool prompts = IsQueryingPrompt(filter);
+  for (const auto& [key, clauses] : TagGroups(filter, prompts)) {
+    Frag f;
+    f.Add("rm.name IN (SELECT t.name FROM registered_model_tags t WHERE t.key = ").Bind(SqlValue{key});
+    for (const Clause* c : clauses) {
+      f.Add(" AND ");
+      EmitCompare(f, "t.value", *c, d);
+    }
+    f.Add(")");
+    conds.push_back(std::move(f));
+  }
+  if (!prompts) {
+    Frag f;
+    f.Add("rm.name NOT IN (SELECT t.name FROM registered_model_tags t WHERE t.key = ").Bind(SqlValue{std::string(kPromptTag)});
+    f.Add(" AND t.value = ").Bind(SqlValue{std::string("true")}).Add(")");
+    conds.push_back(std::move(f));
+  }
+  Frag q;
+  q.Add("SELECT rm.name FROM registered_models rm");
+  EmitWhere(q, conds);
+  q.Add(" ORDER BY ");
+  bool has_name = false;
+  for (size_t i = 0; i < order.size(); ++i) {
+    if (i) q.Add(", ");
+    const bool is_name = order[i].key == "name";
+    has_name = has_name || is_name;
+    q.Add(std::string(is_name ? "rm.name" : "rm.last_updated_time") + (order[i].ascending ? " ASC" : " DESC"));
+  }
+  if (!has_name) q.Add(order.empty() ? "rm.name ASC" : ", rm.name ASC");
+  EmitLimitOffset(q, spec.max_results + 1, offset);
+
+  CompiledSearch out;
+  out.query = {std::move(q.sql), std::move(q.params)};
+  out.offset = offset;
+  out.max_results = spec.max_results;
+  out.fetch_limit = spec.max_results + 1;
+  return out;
+}
+
+Result<CompiledSearch> CompileModelVersionSearch(const ModelVersionSearchSpec& spec, SqlDialect d) {
+  MLFLOW_RETURN_IF_ERROR(ValidateMaxResults(SearchEntity::kModelVersions, spec.max_results));
+  MLFLOW_ASSIGN_OR_RETURN(Filter filter, ParseFilter(SearchEntity::kModelVersions, spec.filter));
+  std::vector<std::string> order_list = spec.order_by;
+  if (order_list.empty()) order_list = {"last_updated_timestamp DESC", "name ASC", "version_number DESC"};
+  MLFLOW_ASSIGN_OR_RETURN(std::vector<OrderBy> order, ParseOrderByList(SearchEntity::kModelVersions, order_list));
+  MLFLOW_ASSIGN_OR_RETURN(int64_t offset, DecodeOffsetToken(spec.page_token));
+
+  std::vector<Frag> conds;
+  {
+    Frag f;
+    f.Add("mv.current_stage != ").Bind(SqlValue{std::string("Deleted_Internal")});
+    conds.push_back(std::move(f));
+  }
+  for (const Clause& c : filter.clauses) {
+    if (c.type != KeyType::kAttribute) continue;
+    Frag f;
+    std::string col = c.key == "source_path" ? "mv.source" : c.key == "version_number" ? "mv.version" : "mv." + c.key;
+    if (c.key == "version_number" && std::holds_alternative<std::string>(c.value)) {
+      f.Add("1 = 0");  // a non-numeric text never equals an integer version (SQLite semantics)
+    } else {
+      EmitCompare(f, col, c, d);
+    }
+    conds.push_back(std::move(f));
+  }
+  const bool prompts = IsQueryingPrompt(filter);
+  for (const auto& [key, clauses] : TagGroups(filter, prompts)) {
+    Frag f;
+    f.Add("EXISTS (SELECT 1 FROM model_version_tags t WHERE t.name = mv.name AND t.version = mv.version AND t.key = ")
+        .Bind(SqlValue{key});
+    for (const Clause* c : clauses) {
+      f.Add(" AND ");
+      EmitCompare(f, "t.value", *c, d);
+    }
+    f.Add(")");
+    conds.push_back(std::move(f));
+  }
+  if (!prompts) {
+    // As in the reference: a prompt tag on any version hides every version of that name.
+    Frag f;
+    f.Add("mv.name NOT IN (SELECT t.name FROM model_version_tags t WHERE t.key = ").Bind(SqlValue{std::string(kPromptTag)});
+    f.Add(" AND t.value = ").Bind(SqlValue{std::string("true")}).Add(")");
+    conds.push_back(std::move(f));
+  }
+  Frag q;
+  q.Add("SELECT mv.name, mv.version FROM model_versions mv");
+  EmitWhere(q, conds);
+  q.Add(" ORDER BY ");
+  bool has_name = false, has_version = false;
+  for (size_t i = 0; i < order.size(); ++i) {
+    if (i) q.Add(", ");
+    const std::string& k = order[i].key;
+    std::string col = k == "name"                 ? "mv.name"
+                      : k == "version_number"     ? "mv.version"
+                      : k == "creation_timestamp" ? "mv.creation_time"
+                                                  : "mv.last_updated_time";
+    has_name = has_name || k == "name";
+    has_version = has_version || k == "version_number";
+    q.Add(col + (order[i].ascending ? " ASC" : " DESC"));
+  }
+  if (!has_name) q.Add(", mv.name ASC");
+  if (!has_version) q.Add(", mv.version DESC");
+  EmitLimitOffset(q, spec.max_results + 1, offset);
+
+  CompiledSearch out;
+  out.query = {std::move(q.sql), std::move(q.params)};
+  out.offset = offset;
+  out.max_results = spec.max_results;
+  out.fetch_limit = spec.max_results + 1;
+  return out;
+}
+
+namespace {
+
+std::string LoggedModelColumn(const std::string& key) {
+  if (key == "creation_time" || key == "creation_timestamp" || key == "creation_timestamp_ms") return "lm.creation_timestamp_ms";
+  if (key == "last_updated_timestamp" || key == "last_updated_timestamp_ms") return "lm.last_updated_timestamp_ms";
+  // Integer columns compared with text in the reference: compare their text form.
+  if (key == "status" || key == "experiment_id") return "CAST(lm." + key + " AS TEXT)";
+  return "lm." + key;
+}
+
+void EmitDatasetConds(Frag& f, const std::vector<LoggedModelDatasetFilter>& datasets) {
+  f.Add("(");
+  for (size_t i = 0; i < datasets.size(); ++i) {
+    if (i) f.Add(" OR ");
+    f.Add("(m.dataset_name = ").Bind(SqlValue{datasets[i].dataset_name});
+    if (datasets[i].dataset_digest) f.Add(" AND m.dataset_digest = ").Bind(SqlValue{*datasets[i].dataset_digest});
+    f.Add(")");
+  }
+  f.Add(")");
+}
+
+}  // namespace
+
+Result<CompiledSearch> CompileLoggedModelSearch(const LoggedModelSearchSpec& spec, SqlDialect d) {
+  MLFLOW_RETURN_IF_ERROR(ValidateMaxResults(SearchEntity::kLoggedModels, spec.max_results));
+  for (const auto& ds : spec.datasets) {
+    if (ds.dataset_name.empty()) return Invalid("`dataset_name` in the `datasets` clause must be specified.");
+  }
+  for (const auto& ob : spec.order_by) MLFLOW_RETURN_IF_ERROR(ValidateLoggedModelOrderBy(ob));
+  int64_t offset = 0;
+  std::optional<std::string> filter_opt = spec.filter.empty() ? std::nullopt : std::optional<std::string>(spec.filter);
+  if (!spec.page_token.empty()) {
+    MLFLOW_ASSIGN_OR_RETURN(LoggedModelPageToken tok, DecodeLoggedModelToken(spec.page_token));
+    MLFLOW_RETURN_IF_ERROR(ValidateLoggedModelToken(tok, spec.experiment_ids, filter_opt, spec.order_by));
+    offset = tok.offset;
+  }
+  MLFLOW_ASSIGN_OR_RETURN(Filter filter, ParseFilter(SearchEntity::kLoggedModels, spec.filter));
+  MLFLOW_ASSIGN_OR_RETURN(std::vector<int64_t> exp_ids, ExperimentIds(spec.experiment_ids));
+  const int64_t max_results = spec.max_results > 0 ? spec.max_results : kLoggedModelsMaxResultsDefault;
+
+  std::vector<Frag> conds;
+  {
+    Frag f;
+    f.Add("lm.lifecycle_stage != ").Bind(SqlValue{std::string(kLifecycleDeleted)});
+    conds.push_back(std::move(f));
+  }
+  {
+    Frag f;
+    EmitIdIn(f, "lm.experiment_id", exp_ids);
+    conds.push_back(std::move(f));
+  }
+  bool has_metric = false;
+  for (const Clause& c : filter.clauses) {
+    Frag f;
+    switch (c.type) {
+      case KeyType::kAttribute:
+        EmitCompare(f, LoggedModelColumn(c.key), c, d);
+        break;
+      case KeyType::kMetric:
+        // Any metric row of the model with that key (not only the latest) may satisfy it.
+        has_metric = true;
+        f.Add("lm.model_id IN (SELECT m.model_id FROM logged_model_metrics m WHERE m.metric_name = ").Bind(SqlValue{c.key}).Add(" AND ");
+        EmitCompare(f, "m.metric_value", c, d, /*as_double=*/true);
+        if (!spec.datasets.empty()) {
+          f.Add(" AND ");
+          EmitDatasetConds(f, spec.datasets);
+        }
+        f.Add(")");
+        break;
+      case KeyType::kParam:
+        f.Add("lm.model_id IN (SELECT p.model_id FROM logged_model_params p WHERE p.param_key = ").Bind(SqlValue{c.key}).Add(" AND ");
+        EmitCompare(f, "p.param_value", c, d);
+        f.Add(")");
+        break;
+      case KeyType::kTag:
+        f.Add("lm.model_id IN (SELECT t.model_id FROM logged_model_tags t WHERE t.tag_key = ").Bind(SqlValue{c.key}).Add(" AND ");
+        EmitCompare(f, "t.tag_value", c, d);
+        f.Add(")");
+        break;
+      case KeyType::kDataset:
+        break;
+    }
+    conds.push_back(std::move(f));
+  }
+  if (!spec.datasets.empty() && !has_metric) {
+    Frag f;
+    f.Add("lm.model_id IN (SELECT m.model_id FROM logged_model_metrics m WHERE ");
+    EmitDatasetConds(f, spec.datasets);
+    f.Add(")");
+    conds.push_back(std::move(f));
+  }
+
+  Frag order_sql;
+  bool has_creation = false;
+  for (const LoggedModelOrderBy& ob : spec.order_by) {
+    const char* dir = ob.ascending ? " ASC" : " DESC";
+    if (!order_sql.sql.empty()) order_sql.Add(", ");
+    size_t dot = ob.field_name.find('.');
+    if (dot == std::string::npos) {
+      std::string col = LoggedModelColumn(ob.field_name);
+      if (col == "lm.creation_timestamp_ms") has_creation = true;
+      order_sql.Add("CASE WHEN " + col + " IS NULL THEN 1 ELSE 0 END, " + col + dir);
+      continue;
+    }
+    // The model's latest value of the metric (latest timestamp, then step), optionally on one dataset.
+    auto latest = [&](Frag& f) {
+      f.Add("(SELECT m.metric_value FROM logged_model_metrics m WHERE m.model_id = lm.model_id AND m.metric_name = ")
+          .Bind(SqlValue{ob.field_name.substr(dot + 1)});
+      if (ob.dataset_name && !ob.dataset_name->empty()) f.Add(" AND m.dataset_name = ").Bind(SqlValue{*ob.dataset_name});
+      if (ob.dataset_digest && !ob.dataset_digest->empty()) f.Add(" AND m.dataset_digest = ").Bind(SqlValue{*ob.dataset_digest});
+      f.Add(" ORDER BY m.metric_timestamp_ms DESC, m.metric_step DESC LIMIT 1)");
+    };
+    order_sql.Add("CASE WHEN ");
+    latest(order_sql);
+    order_sql.Add(" IS NULL THEN 1 ELSE 0 END, ");
+    latest(order_sql);
+    order_sql.Add(dir);
+  }
+  if (!has_creation) {
+    if (!order_sql.sql.empty()) order_sql.Add(", ");
+    order_sql.Add("lm.creation_timestamp_ms DESC");
+  }
+  order_sql.Add(", lm.model_id ASC");
+
+  Frag q;
+  q.Add("SELECT lm.model_id FROM logged_models lm");
+  EmitWhere(q, conds);
+  q.Add(" ORDER BY ").Append(order_sql);
+  EmitLimitOffset(q, max_results + 1, offset);
+
+  CompiledSearch out;
+  out.query = {std::move(q.sql), std::move(q.params)};
+  out.offset = offset;
+  out.max_results = max_results;
+  out.fetch_limit = max_results + 1;
+  LoggedModelPageToken base;
+  base.experiment_ids = spec.experiment_ids;
+  base.filter_string = filter_opt;
+  base.order_by = spec.order_by;
+  out.logged_model_token = std::move(base);
+  return out;
+}
+
+}  // namespace mlflow::search
