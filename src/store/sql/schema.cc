@@ -81,9 +81,6 @@ void CreateSchema(Connection& conn) {
   const bool sqlite = conn.dialect() == Dialect::kSqlite;
   const auto& statements =
       sqlite ? internal::SqliteSchemaStatements() : internal::PostgresSchemaStatements();
-  if (statements.empty()) {
-    throw SqlError(SqlError::Kind::kOther, "CreateSchema: no DDL for this SQL dialect yet");
-  }
   // IMMEDIATE takes the write lock up front, so two processes creating the same new file
   // serialise instead of failing half-way.
   conn.ExecScript(sqlite ? "BEGIN IMMEDIATE" : "BEGIN");

@@ -8,9 +8,9 @@
 //   if (info->status == SchemaStatus::kEmpty) CreateSchema(conn);
 //   bool ws = info->has_workspace_columns;              // pick the SQL layout
 //
-// The SQLite DDL is checked structurally against a database migrated by the real MLflow 3.6.0
-// (tests/interop/schema_compare.py); the tables, columns, constraint names and indexes are MLflow's,
-// so Python MLflow opens our databases and we open theirs.
+// Both DDLs (SQLite, PostgreSQL) are checked structurally against databases migrated by the real
+// MLflow 3.6.0 (tests/interop/schema_compare.py [--postgres]); the tables, columns, constraint
+// names and indexes are MLflow's, so Python MLflow opens our databases and we open theirs.
 //
 // ---------------------------------------------------------------------------------------------
 // What newer MLflow changes after bf29a5ff90ea (measured: our database auto-upgraded by MLflow
@@ -75,7 +75,9 @@ inline constexpr const char* kSchemaRevision = "bf29a5ff90ea";
 
 // Creates every table, index and constraint of revision kSchemaRevision and the single
 // alembic_version row, in one transaction (all or nothing). The database must be empty.
-// Does not insert the default experiment (the tracking store does, as MLflow's does at start).
+// Dialect aware (SQLite and PostgreSQL; on PostgreSQL the sequence experiments_experiment_id_seq
+// is created by SERIAL). Does not insert the default experiment (the tracking store does, as
+// MLflow's does at start; an explicit id 0 does not advance the PostgreSQL sequence).
 // Throws SqlError (the transaction is rolled back) if a table already exists or the DDL fails.
 void CreateSchema(Connection& conn);
 

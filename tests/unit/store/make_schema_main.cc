@@ -1,14 +1,36 @@
-// mlflow_make_schema <path>: creates a new SQLite database with CreateSchema (test helper for
-// tests/interop/schema_compare.py). Exits 1 if the file exists or creation fails.
+// Test helper for tests/interop/schema_compare.py.
+//   mlflow_make_schema <path>                       creates a new SQLite database with CreateSchema
+//   mlflow_make_schema --print-ddl sqlite|postgres  prints the DDL CreateSchema runs, as a script
+// Exits 1 if the file exists or creation fails, 2 on bad usage.
 #include <filesystem>
 #include <iostream>
+#include <string>
 
 #include "store/sql/schema.h"
 #include "store/sql/sqlite_connection.h"
 
+namespace {
+
+int PrintDdl(const std::string& dialect) {
+  const std::vector<std::string_view>* statements = nullptr;
+  if (dialect == "sqlite") statements = &mlflow::sql::internal::SqliteSchemaStatements();
+  if (dialect == "postgres") statements = &mlflow::sql::internal::PostgresSchemaStatements();
+  if (!statements) {
+    std::cerr << "mlflow_make_schema: unknown dialect " << dialect << "\n";
+    return 2;
+  }
+  for (std::string_view st : *statements) std::cout << st << ";\n";
+  std::cout << "INSERT INTO alembic_version (version_num) VALUES ('" << mlflow::sql::kSchemaRevision
+            << "');\n";
+  return 0;
+}
+
+}  // namespace
+
 int main(int argc, char** argv) {
+  if (argc == 3 && std::string(argv[1]) == "--print-ddl") return PrintDdl(argv[2]);
   if (argc != 2) {
-    std::cerr << "usage: mlflow_make_schema <new-sqlite-file>\n";
+    std::cerr << "usage: mlflow_make_schema <new-sqlite-file> | --print-ddl sqlite|postgres\n";
     return 2;
   }
   if (std::filesystem::exists(argv[1])) {

@@ -12,6 +12,7 @@
 #include <cctype>
 #include <filesystem>
 #include <optional>
+#include <regex>
 #include <set>
 #include <string>
 #include <vector>
@@ -789,6 +790,45 @@ TEST_F(SchemaTest, InspectRefusesBrokenVersionTables) {
   auto info = InspectSchema(*conn_);
   ASSERT_FALSE(info.ok());
   EXPECT_NE(info.status().message().find("webhook_events"), std::string::npos);
+}
+
+// The PostgreSQL DDL (verified against a real PostgreSQL by tests/interop/schema_compare.py
+// --postgres) must name the same tables, indexes and named constraints as the SQLite DDL.
+TEST(SchemaDialects, PostgresDdlNamesTheSameObjectsAsSqlite) {
+  auto names = [](const std::vector<std::string_view>& statements) {
+    std::set<std::string> out;
+    const std::regex object(R"((CREATE (?:UNIQUE )?(?:TABLE|INDEX) \w+)|(CONSTRAINT \w+))");
+    for (std::string_view st : statements) {
+      std::string text(st);
+      for (std::sregex_iterator it(text.begin(), text.end(), object), end; it != end; ++it) {
+        out.insert(it->str());
+      }
+    }
+    return out;
+  };
+  std::set<std::string> sqlite = names(internal::SqliteSchemaStatements());
+  std::set<std::string> postgres = names(internal::PostgresSchemaStatements());
+  // PostgreSQL names what SQLite leaves anonymous; everything SQLite names, PostgreSQL names alike.
+  for (const auto& n : sqlite) EXPECT_TRUE(postgres.count(n)) << n;
+  std::set<std::string> extra;
+  for (const auto& n : postgres) {
+    if (!sqlite.count(n)) extra.insert(n);
+  }
+  EXPECT_EQ(extra, (std::set<std::string>{
+                       "CONSTRAINT experiment_tags_experiment_id_fkey",
+                       "CONSTRAINT experiments_name_key",
+                       "CONSTRAINT latest_metrics_run_uuid_fkey",
+                       "CONSTRAINT metrics_run_uuid_fkey",
+                       "CONSTRAINT model_version_tags_name_version_fkey",
+                       "CONSTRAINT model_versions_name_fkey",
+                       "CONSTRAINT params_run_uuid_fkey",
+                       "CONSTRAINT registered_model_tags_name_fkey",
+                       "CONSTRAINT runs_experiment_id_fkey",
+                       "CONSTRAINT runs_status_check",
+                       "CONSTRAINT tags_run_uuid_fkey",
+                       "CONSTRAINT webhook_events_webhook_id_fkey",
+                   }));
+  EXPECT_EQ(internal::PostgresSchemaStatements().size(), internal::SqliteSchemaStatements().size());
 }
 
 TEST(SchemaRevisions, ChainsAreDisjointAndEndAtKnownHeads) {
