@@ -1,0 +1,113 @@
+"""Starts the real mlflow-cpp server binary on a free loopback port for end-to-end tests.
+
+    with MlflowCppServer(binary, tmp_path) as srv:
+        srv.post("/api/2.0/mlflow/experiments/create", {"name": "x"})
+"""
+import json
+import os
+import re
+import signal
+import subprocess
+import time
+
+import requests
+
+LISTEN_RE = re.compile(r"listening on http://127\.0\.0\.1:(\d+)")
+
+
+def server_binary():
+    path = os.environ.get("MLFLOW_CPP_BINARY")
+    if not path or not os.path.exists(path):
+        raise RuntimeError("MLFLOW_CPP_BINARY must point at the built mlflow-cpp binary")
+    return path
+
+
+class MlflowCppServer:
+    def __init__(self, workdir, binary=None, extra_args=(), env=None, db_path=None):
+        self.binary = binary or server_binary()
+        self.workdir = str(workdir)
+        self.db_path = db_path or os.path.join(self.workdir, "mlflow.db")
+        self.artifacts = os.path.join(self.workdir, "mlartifacts")
+        self.extra_args = list(extra_args)
+        self.env = dict(os.environ, **(env or {}))
+        self.proc = None
+        self.port = None
+        self.session = requests.Session()
+        self.stderr_path = os.path.join(self.workdir, f"server-{time.monotonic_ns()}.log")
+
+    @property
+    def url(self):
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self, timeout=15.0):
+        os.makedirs(self.workdir, exist_ok=True)
+        cmd = [self.binary, "server", "--host", "127.0.0.1", "--port", "0",
+               "--backend-store-uri", f"sqlite:///{self.db_path}",
+               "--artifacts-destination", self.artifacts] + self.extra_args
+        self._log = open(self.stderr_path, "w+")
+        self.proc = subprocess.Popen(cmd, cwd=self.workdir, stdout=self._log, stderr=subprocess.STDOUT,
+                                     env=self.env)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with open(self.stderr_path) as f:
+                m = LISTEN_RE.search(f.read())
+            if m:
+                self.port = int(m.group(1))
+                break
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"server exited early: {open(self.stderr_path).read()}")
+            time.sleep(0.01)
+        else:
+            raise RuntimeError("server did not report its port in time")
+        while time.monotonic() < deadline:
+            try:
+                if requests.get(self.url + "/health", timeout=1).status_code == 200:
+                    return self
+            except requests.ConnectionError:
+                pass
+            time.sleep(0.01)
+        raise RuntimeError("server never became healthy")
+
+    def stop(self, sig=signal.SIGTERM, timeout=20.0):
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(sig)
+            try:
+                self.proc.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self.session.close()
+        return self.proc.returncode if self.proc else None
+
+    def kill(self):
+        return self.stop(sig=signal.SIGKILL)
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc):
+        self.stop()
+
+    # --- HTTP helpers: return (status, parsed JSON or text) ---
+    def request(self, method, path, body=None, params=None, headers=None, raw=None):
+        h = {"Content-Type": "application/json"} if (body is not None or raw is not None) else {}
+        h.update(headers or {})
+        data = raw if raw is not None else (json.dumps(body) if body is not None else None)
+        r = self.session.request(method, self.url + path, data=data, params=params, headers=h, timeout=60)
+        try:
+            return r.status_code, r.json()
+        except ValueError:
+            return r.status_code, r.text
+
+    def post(self, path, body=None, **kw):
+        return self.request("POST", path, body if body is not None else {}, **kw)
+
+    def get(self, path, params=None, **kw):
+        return self.request("GET", path, params=params, **kw)
+
+    def api(self, method, endpoint, body=None, params=None):
+        """Calls /api/2.0/mlflow/<endpoint>; raises on a non-200 answer."""
+        status, out = self.request(method, "/api/2.0/mlflow/" + endpoint, body=body, params=params)
+        if status != 200:
+            raise AssertionError(f"{method} {endpoint} -> {status}: {out}")
+        return out
