@@ -8,6 +8,8 @@
     CHECK clauses, alembic_version rows; see schema/sqlite_structure.py).
 (b) Opens our database with the real newer MLflow (MLFLOW_VENV, 3.17.2): MlflowClient auto-upgrades
     it to its head; then runs a few calls that read and write it, and checks the revision moved.
+(c) Opens our database with the real MLflow 3.6.0 itself: it must use it as is (revision unchanged)
+    and read/write it.
 
 With --postgres <admin conninfo> (or env MLFLOW_TEST_POSTGRES_URI), e.g.
 postgresql://postgres@127.0.0.1:5432/postgres, the same two checks also run on PostgreSQL: two
@@ -167,6 +169,16 @@ def main():
             print(f"(a) ok: schema identical to MLflow 3.6.0's ({len(sqlite_structure.describe(str(ours))['tables'])} tables)")
         if alembic_rows(str(ours)) != [OUR_REVISION]:
             failures.append(f"(a) alembic_version rows: {alembic_rows(str(ours))}")
+
+        # (c) MLflow 3.6.0 accepts our database as up to date and works on it
+        same_db = work / "ours-opened-by-360.db"
+        same_db.write_bytes(ours.read_bytes())
+        out = run([py360, "-c", OPEN_WITH_NEWER, f"sqlite:///{same_db}", str(work / "art-360")],
+                  "MLflow 3.6.0 on our database", work)
+        if alembic_rows(str(same_db)) != [OUR_REVISION]:
+            failures.append(f"(c) MLflow 3.6.0 changed alembic_version to {alembic_rows(str(same_db))}")
+        else:
+            print(f"(c) ok: {out.strip()}; revision still {OUR_REVISION}")
 
         # (b) the newer MLflow upgrades our database and works on it
         newer_db = work / "ours-opened-by-newer.db"
