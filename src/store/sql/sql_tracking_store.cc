@@ -11,7 +11,7 @@
 #include "core/ids.h"
 #include "core/validation.h"
 #include "store/sql/run_loader.h"
-#include "store/sql/offset_token.h"
+#include "search/sql_compiler.h"
 
 namespace mlflow::store {
 namespace {
@@ -833,7 +833,7 @@ namespace mlflow::store {
 
 Result<MetricHistoryPage> SqlTrackingStore::GetMetricHistory(const std::string& run_id, const std::string& key,
                                                              int64_t max_results, const std::string& page_token) {
-  MLFLOW_ASSIGN_OR_RETURN(int64_t offset, DecodeOffsetToken(page_token));
+  MLFLOW_ASSIGN_OR_RETURN(int64_t offset, search::DecodeOffsetToken(page_token));
   return db_->Read<MetricHistoryPage>([&](Connection& c) -> Result<MetricHistoryPage> {
     MLFLOW_ASSIGN_OR_RETURN(RunState s, LoadRunState(c, run_id));
     (void)s;
@@ -857,7 +857,7 @@ Result<MetricHistoryPage> SqlTrackingStore::GetMetricHistory(const std::string& 
     }
     if (max_results > 0 && static_cast<int64_t>(page.metrics.size()) > max_results) {
       page.metrics.pop_back();
-      page.next_page_token = EncodeOffsetToken(offset + max_results);
+      page.next_page_token = search::EncodeOffsetToken(offset + max_results);
     }
     return page;
   });
@@ -867,12 +867,56 @@ Result<MetricHistoryPage> SqlTrackingStore::GetMetricHistory(const std::string& 
 
 namespace mlflow::store {
 
-// Filled in when the search module lands (issue 3); until then these endpoints answer clearly.
-Result<RunSearchPage> SqlTrackingStore::SearchRuns(const RunSearchRequest&) {
-  return Status(ErrorCode::kNotImplemented, "SearchRuns is not available in this build yet");
+Result<RunSearchPage> SqlTrackingStore::SearchRuns(const RunSearchRequest& request) {
+  search::RunSearchSpec spec;
+  spec.experiment_ids = request.experiment_ids;
+  spec.view_type = request.view_type;
+  spec.filter = request.filter;
+  spec.order_by = request.order_by;
+  spec.max_results = request.max_results;
+  spec.page_token = request.page_token;
+  MLFLOW_ASSIGN_OR_RETURN(search::CompiledSearch compiled, search::CompileRunSearch(spec, db_->dialect()));
+  return db_->Read<RunSearchPage>([&](Connection& c) -> Result<RunSearchPage> {
+    std::vector<std::string> ids;
+    auto st = c.Prepare(compiled.query.sql);
+    st->BindAll(compiled.query.params);
+    size_t rows = 0;
+    while (st->Step()) {
+      ++rows;
+      if (static_cast<int64_t>(ids.size()) < compiled.max_results) ids.push_back(st->Text(0));
+    }
+    RunSearchPage page;
+    MLFLOW_ASSIGN_OR_RETURN(page.runs, sql::LoadRuns(c, ids, /*with_model_inputs=*/false));
+    page.next_page_token = compiled.NextPageToken(rows);
+    return page;
+  });
 }
-Result<ExperimentSearchPage> SqlTrackingStore::SearchExperiments(const ExperimentSearchRequest&) {
-  return Status(ErrorCode::kNotImplemented, "SearchExperiments is not available in this build yet");
+
+Result<ExperimentSearchPage> SqlTrackingStore::SearchExperiments(const ExperimentSearchRequest& request) {
+  search::ExperimentSearchSpec spec;
+  spec.view_type = request.view_type;
+  spec.filter = request.filter;
+  spec.order_by = request.order_by;
+  spec.max_results = request.max_results;
+  spec.page_token = request.page_token;
+  MLFLOW_ASSIGN_OR_RETURN(search::CompiledSearch compiled, search::CompileExperimentSearch(spec, db_->dialect()));
+  return db_->Read<ExperimentSearchPage>([&](Connection& c) -> Result<ExperimentSearchPage> {
+    std::vector<int64_t> ids;
+    auto st = c.Prepare(compiled.query.sql);
+    st->BindAll(compiled.query.params);
+    size_t rows = 0;
+    while (st->Step()) {
+      ++rows;
+      if (static_cast<int64_t>(ids.size()) < compiled.max_results) ids.push_back(st->Int(0));
+    }
+    ExperimentSearchPage page;
+    for (int64_t id : ids) {
+      MLFLOW_ASSIGN_OR_RETURN(Experiment e, LoadExperiment(c, id));
+      page.experiments.push_back(std::move(e));
+    }
+    page.next_page_token = compiled.NextPageToken(rows);
+    return page;
+  });
 }
 
 }  // namespace mlflow::store
