@@ -1,0 +1,254 @@
+"""Differential raw HTTP suite: what the client never sends.
+
+For every request both servers must agree on the HTTP status, whether the body is JSON, the
+error_code and the shape of the body (messages may differ). Successful answers are compared in
+full after normalization, which also checks the wire format (numbers, omitted empty fields)."""
+import json
+
+import pytest
+import requests
+
+from harness.client_diff import run_scenario
+from harness.normalize import shape
+
+A = "/api/2.0/mlflow"
+T0 = 1_600_000_000_000
+J = {"Content-Type": "application/json"}
+
+# (label, method, path, body, headers). body: dict/list -> JSON; str -> sent as is; None -> no body.
+# {exp}, {run}, {run_upper} are replaced by each server's own ids (made in setup()).
+CASES = [
+    # malformed bodies
+    ("create: not json", "POST", A + "/experiments/create", "{not json", J),
+    ("create: empty body", "POST", A + "/experiments/create", "", J),
+    ("create: json array", "POST", A + "/experiments/create", "[]", J),
+    ("create: json null", "POST", A + "/experiments/create", "null", J),
+    ("create: double encoded", "POST", A + "/experiments/create", json.dumps(json.dumps({"name": "raw_dbl"})), J),
+    ("create: no content type", "POST", A + "/experiments/create", '{"name": "raw_noct"}', {}),
+    ("create: text/plain", "POST", A + "/experiments/create", '{"name": "raw_text"}', {"Content-Type": "text/plain"}),
+    ("create: charset", "POST", A + "/experiments/create", '{"name": "raw_charset"}',
+     {"Content-Type": "application/json; charset=utf-8"}),
+    ("create: camelCase unknown fields", "POST", A + "/experiments/create", {"name": "raw_x", "bogus": 1}, J),
+    # wrong types
+    ("create: name number", "POST", A + "/experiments/create", {"name": 123}, J),
+    ("create: name list", "POST", A + "/experiments/create", {"name": ["a"]}, J),
+    ("create: name null", "POST", A + "/experiments/create", {"name": None}, J),
+    ("create: tags not list", "POST", A + "/experiments/create", {"name": "raw_t1", "tags": "x"}, J),
+    ("create: tag key number", "POST", A + "/experiments/create",
+     {"name": "raw_t2", "tags": [{"key": 1, "value": "v"}]}, J),
+    ("create run: experiment_id number", "POST", A + "/runs/create", {"experiment_id": 0, "start_time": T0}, J),
+    ("create run: start_time text", "POST", A + "/runs/create", {"experiment_id": "{exp}", "start_time": "abc"}, J),
+    ("create run: start_time fraction", "POST", A + "/runs/create", {"experiment_id": "{exp}", "start_time": 1.5}, J),
+    ("create run: start_time numeric string", "POST", A + "/runs/create",
+     {"experiment_id": "{exp}", "start_time": str(T0 + 7), "run_name": "raw_numstr"}, J),
+    ("log-metric: value text", "POST", A + "/runs/log-metric",
+     {"run_id": "{run}", "key": "m", "value": "abc", "timestamp": T0}, J),
+    ("log-metric: value NaN", "POST", A + "/runs/log-metric",
+     {"run_id": "{run}", "key": "nan", "value": "NaN", "timestamp": T0}, J),
+    ("log-metric: value Infinity", "POST", A + "/runs/log-metric",
+     {"run_id": "{run}", "key": "inf", "value": "Infinity", "timestamp": T0}, J),
+    ("log-metric: value -Infinity", "POST", A + "/runs/log-metric",
+     {"run_id": "{run}", "key": "ninf", "value": "-Infinity", "timestamp": T0}, J),
+    ("log-metric: value bool", "POST", A + "/runs/log-metric",
+     {"run_id": "{run}", "key": "m", "value": True, "timestamp": T0}, J),
+    ("log-metric: negative timestamp", "POST", A + "/runs/log-metric",
+     {"run_id": "{run}", "key": "m", "value": 1, "timestamp": -1}, J),
+    ("log-metric: step fraction", "POST", A + "/runs/log-metric",
+     {"run_id": "{run}", "key": "m", "value": 1, "timestamp": T0, "step": 1.5}, J),
+    ("log-metric: step string", "POST", A + "/runs/log-metric",
+     {"run_id": "{run}", "key": "m", "value": 1, "timestamp": T0, "step": "2"}, J),
+    ("log-metric: run_uuid only", "POST", A + "/runs/log-metric",
+     {"run_uuid": "{run}", "key": "uuid_only", "value": 1, "timestamp": T0}, J),
+    ("log-param: value number", "POST", A + "/runs/log-parameter", {"run_id": "{run}", "key": "pn", "value": 5}, J),
+    ("log-param: no value", "POST", A + "/runs/log-parameter", {"run_id": "{run}", "key": "pnone"}, J),
+    ("update: bad status", "POST", A + "/runs/update", {"run_id": "{run}", "status": "BOGUS"}, J),
+    ("update: status number", "POST", A + "/runs/update", {"run_id": "{run}", "status": 3}, J),
+    ("search exps: max_results text", "POST", A + "/experiments/search", {"max_results": "abc"}, J),
+    ("search exps: bad view type", "POST", A + "/experiments/search", {"max_results": 10, "view_type": "BOGUS"}, J),
+    ("search exps: no max_results", "POST", A + "/experiments/search", {}, J),
+    ("search exps: max_results 0", "POST", A + "/experiments/search", {"max_results": 0}, J),
+    ("search runs: experiment_ids not list", "POST", A + "/runs/search", {"experiment_ids": "{exp}"}, J),
+    ("search runs: bad token", "POST", A + "/runs/search", {"experiment_ids": ["{exp}"], "page_token": "%%%"}, J),
+    ("search runs: order_by string", "POST", A + "/runs/search",
+     {"experiment_ids": ["{exp}"], "order_by": "metrics.m"}, J),
+    # missing required fields
+    ("create: missing name", "POST", A + "/experiments/create", {}, J),
+    ("create: empty name", "POST", A + "/experiments/create", {"name": ""}, J),
+    ("get exp: no id", "GET", A + "/experiments/get", None, {}),
+    ("get run: no id", "GET", A + "/runs/get", None, {}),
+    ("log-metric: missing key", "POST", A + "/runs/log-metric", {"run_id": "{run}", "value": 1, "timestamp": T0}, J),
+    ("log-metric: missing value", "POST", A + "/runs/log-metric", {"run_id": "{run}", "key": "m", "timestamp": T0}, J),
+    ("log-metric: missing timestamp", "POST", A + "/runs/log-metric", {"run_id": "{run}", "key": "m", "value": 1}, J),
+    ("log-metric: missing run", "POST", A + "/runs/log-metric", {"key": "m", "value": 1, "timestamp": T0}, J),
+    ("log-param: missing key", "POST", A + "/runs/log-parameter", {"run_id": "{run}", "value": "v"}, J),
+    ("set-tag: missing key", "POST", A + "/runs/set-tag", {"run_id": "{run}", "value": "v"}, J),
+    ("update exp: missing new_name", "POST", A + "/experiments/update", {"experiment_id": "{exp}"}, J),
+    ("history: missing key", "GET", A + "/metrics/get-history?run_id={run}", None, {}),
+    ("registered model: missing name", "POST", A + "/registered-models/create", {}, J),
+    ("model version: missing source", "POST", A + "/model-versions/create", {"name": "raw_model"}, J),
+    ("log-batch: missing run", "POST", A + "/runs/log-batch", {"metrics": []}, J),
+    ("log-batch: metric missing value", "POST", A + "/runs/log-batch",
+     {"run_id": "{run}", "metrics": [{"key": "m", "timestamp": T0}]}, J),
+    # limits and oversize values
+    ("log-batch: 1001 metrics", "POST", A + "/runs/log-batch",
+     {"run_id": "{run}", "metrics": [{"key": "b", "value": i, "timestamp": T0, "step": i} for i in range(1001)]}, J),
+    ("log-batch: 1000 metrics", "POST", A + "/runs/log-batch",
+     {"run_id": "{run}", "metrics": [{"key": "b", "value": i, "timestamp": T0, "step": i} for i in range(1000)]}, J),
+    ("log-batch: 101 params", "POST", A + "/runs/log-batch",
+     {"run_id": "{run}", "params": [{"key": f"bp{i}", "value": "v"} for i in range(101)]}, J),
+    ("log-batch: 101 tags", "POST", A + "/runs/log-batch",
+     {"run_id": "{run}", "tags": [{"key": f"bt{i}", "value": "v"} for i in range(101)]}, J),
+    ("log-batch: 1001 items", "POST", A + "/runs/log-batch",
+     {"run_id": "{run}", "metrics": [{"key": "c", "value": i, "timestamp": T0, "step": i} for i in range(950)],
+      "params": [{"key": f"cp{i}", "value": "v"} for i in range(51)]}, J),
+    ("log-batch: duplicate params", "POST", A + "/runs/log-batch",
+     {"run_id": "{run}", "params": [{"key": "d", "value": "1"}, {"key": "d", "value": "2"}]}, J),
+    ("log-batch: metrics not list", "POST", A + "/runs/log-batch", {"run_id": "{run}", "metrics": {"key": "m"}}, J),
+    ("log-batch: key too long", "POST", A + "/runs/log-batch",
+     {"run_id": "{run}", "params": [{"key": "k" * 251, "value": "v"}]}, J),
+    ("log-batch: tag value 8001", "POST", A + "/runs/log-batch",
+     {"run_id": "{run}", "tags": [{"key": "long", "value": "v" * 8001}]}, J),
+    ("exp tag value 5001", "POST", A + "/experiments/set-experiment-tag",
+     {"experiment_id": "{exp}", "key": "big", "value": "v" * 5001}, J),
+    ("exp tag key 251", "POST", A + "/experiments/set-experiment-tag",
+     {"experiment_id": "{exp}", "key": "k" * 251, "value": "v"}, J),
+    ("param value 6001", "POST", A + "/runs/log-parameter", {"run_id": "{run}", "key": "p6001", "value": "v" * 6001}, J),
+    ("metric key 251", "POST", A + "/runs/log-metric", {"run_id": "{run}", "key": "m" * 251, "value": 1, "timestamp": T0}, J),
+    ("exp name 1000 chars", "POST", A + "/experiments/create", {"name": "n" * 1000}, J),
+    # unknown ids
+    ("get run: unknown", "GET", A + "/runs/get?run_id=" + "0" * 32, None, {}),
+    ("get run: upper case id", "GET", A + "/runs/get?run_id={run_upper}", None, {}),
+    ("get run: run_uuid", "GET", A + "/runs/get?run_uuid={run}", None, {}),
+    ("get exp: unknown", "GET", A + "/experiments/get?experiment_id=999999", None, {}),
+    ("get exp: not a number", "GET", A + "/experiments/get?experiment_id=abc", None, {}),
+    ("get exp by name: unknown", "GET", A + "/experiments/get-by-name?experiment_name=nope", None, {}),
+    ("delete run: unknown", "POST", A + "/runs/delete", {"run_id": "1" * 32}, J),
+    ("log-metric: unknown run", "POST", A + "/runs/log-metric", {"run_id": "2" * 32, "key": "m", "value": 1, "timestamp": T0}, J),
+    ("registered model: unknown", "GET", A + "/registered-models/get?name=nope", None, {}),
+    ("model version: unknown", "GET", A + "/model-versions/get?name=nope&version=1", None, {}),
+    ("logged model: unknown", "GET", A + "/logged-models/m-" + "0" * 32, None, {}),
+    ("history: unknown run", "GET", A + "/metrics/get-history?run_id=" + "3" * 32 + "&metric_key=m", None, {}),
+    ("artifacts list: unknown run", "GET", A + "/artifacts/list?run_id=" + "4" * 32, None, {}),
+    # wrong methods
+    ("GET on create", "GET", A + "/experiments/create", None, {}),
+    ("DELETE on runs/get", "DELETE", A + "/runs/get", None, {}),
+    ("PUT on runs/search", "PUT", A + "/runs/search", {}, J),
+    ("POST on experiments/get", "POST", A + "/experiments/get", {"experiment_id": "0"}, J),
+    ("PATCH on log-batch", "PATCH", A + "/runs/log-batch", {}, J),
+    # unknown paths and prefixes
+    ("unknown path", "GET", A + "/nope", None, {}),
+    ("unknown path POST", "POST", A + "/runs/nope", {}, J),
+    ("trailing slash", "GET", A + "/experiments/get/?experiment_id=0", None, {}),
+    ("v3 prefix of v2 endpoint", "GET", "/api/3.0/mlflow/experiments/get?experiment_id=0", None, {}),
+    ("unknown api version", "GET", "/api/9.0/mlflow/experiments/get?experiment_id=0", None, {}),
+    ("ajax prefix", "GET", "/ajax-api/2.0/mlflow/experiments/get?experiment_id=0", None, {}),
+    ("health", "GET", "/health", None, {}),
+    # query-string decoding and successful answers compared in full
+    ("get by name: plus as space", "GET", A + "/experiments/get-by-name?experiment_name=raw+space+name", None, {}),
+    ("get by name: percent", "GET", A + "/experiments/get-by-name?experiment_name=raw%20space%20name", None, {}),
+    ("search exps: GET", "GET", A + "/experiments/search?max_results=5&view_type=ALL&order_by=name", None, {}),
+    ("search exps: GET bad bool-free", "GET", A + "/experiments/search?max_results=x", None, {}),
+    ("get run: full body", "GET", A + "/runs/get?run_id={run}", None, {}),
+    ("get exp: full body", "GET", A + "/experiments/get?experiment_id={exp}", None, {}),
+    ("history: full body", "GET", A + "/metrics/get-history?run_id={run}&metric_key=b&max_results=5", None, {}),
+    ("search runs: full body", "POST", A + "/runs/search", {"experiment_ids": ["{exp}"], "max_results": 2, "filter": "tags.t = ''"}, J),
+    ("search runs: page token issued", "POST", A + "/runs/search",
+     {"experiment_ids": ["{exp}"], "max_results": 1, "order_by": ["attributes.start_time DESC"],
+      "filter": "attributes.run_name LIKE 'raw_%'"}, J),
+    ("GET with JSON body", "GET", A + "/experiments/get", {"experiment_id": "{exp}"}, J),
+    ("latest versions: GET", "GET", A + "/registered-models/get-latest-versions?name=raw_model", None, {}),
+    ("latest versions: POST", "POST", A + "/registered-models/get-latest-versions", {"name": "raw_model"}, J),
+    ("registered model: full body", "GET", A + "/registered-models/get?name=raw_model", None, {}),
+    ("search registered models: GET", "GET", A + "/registered-models/search?max_results=5", None, {}),
+    ("delete registered model: JSON body", "DELETE", A + "/registered-models/delete", {"name": "raw_model_2"}, J),
+    ("version of missing model", "POST", A + "/model-versions/create", {"name": "nope", "source": "s3://x"}, J),
+]
+
+AREAS_OF = {"registered-models": "registry", "model-versions": "registry", "logged-models": "logged_models"}
+
+
+def observe(resp):
+    try:
+        body = resp.json()
+        is_json = True
+    except ValueError:
+        body, is_json = None, False
+    if not is_json:
+        return {"status": resp.status_code, "json": False}
+    if 200 <= resp.status_code < 300:
+        return {"status": resp.status_code, "body": body}
+    err = body.get("error_code") if isinstance(body, dict) else None
+    return {"status": resp.status_code, "json": True, "error_code": err, "shape": shape(body)}
+
+
+def fill(value, ids):
+    if isinstance(value, str):
+        for k, v in ids.items():
+            value = value.replace("{%s}" % k, v)
+        return value
+    if isinstance(value, list):
+        return [fill(v, ids) for v in value]
+    if isinstance(value, dict):
+        return {k: fill(v, ids) for k, v in value.items()}
+    return value
+
+
+def send(base, ids, method, path, body, headers):
+    kw = {"headers": headers, "timeout": 60, "allow_redirects": False}
+    if isinstance(body, (dict, list)):
+        kw["data"] = json.dumps(fill(body, ids))
+    elif isinstance(body, str):
+        kw["data"] = fill(body, ids).encode()
+    return observe(requests.request(method, base + fill(path, ids), **kw))
+
+
+def setup(base, area):
+    s = requests.Session()
+    exp = s.post(base + A + "/experiments/create", json={"name": f"raw_http_{area}"}).json()["experiment_id"]
+    s.post(base + A + "/experiments/create", json={"name": "raw space name"})
+    run = s.post(base + A + "/runs/create", json={"experiment_id": exp, "start_time": T0,
+                                                   "run_name": "raw_run"}).json()["run"]["info"]["run_id"]
+    s.post(base + A + "/runs/log-batch", json={"run_id": run, "params": [{"key": "p", "value": "1"}],
+                                                "tags": [{"key": "t", "value": ""}],
+                                                "metrics": [{"key": "z", "value": 0, "timestamp": T0}]})
+    return {"exp": exp, "run": run, "run_upper": run.upper()}
+
+
+def registry_setup(base):
+    for name in ("raw_model", "raw_model_2"):
+        requests.post(base + A + "/registered-models/create", json={"name": name}, timeout=60)
+
+
+def area_cases(area):
+    out = []
+    for case in CASES:
+        path = case[2]
+        a = next((v for k, v in AREAS_OF.items() if f"/{k}" in path), "http")
+        if a == area:
+            out.append(case)
+    return out
+
+
+def check_cases(pair, area, test):
+    def scenario(ctx):
+        ids = setup(ctx.uri, area)
+        if area == "registry":
+            registry_setup(ctx.uri)
+        for label, method, path, body, headers in area_cases(area):
+            ctx.call(f"{label} [{method} {path[:60]}]", send, ctx.uri, ids, method, path, body, headers)
+    run_scenario(pair, test, scenario)
+
+
+@pytest.mark.area("http")
+def test_raw_http_tracking(pair):
+    check_cases(pair, "http", "http.tracking")
+
+
+@pytest.mark.area("registry")
+def test_raw_http_registry(pair):
+    check_cases(pair, "registry", "http.registry")
+
+
+@pytest.mark.area("logged_models")
+def test_raw_http_logged_models(pair):
+    check_cases(pair, "logged_models", "http.logged_models")
