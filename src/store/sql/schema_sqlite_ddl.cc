@@ -2,7 +2,9 @@
 // from spec/database.md and checked structurally (PRAGMA table_xinfo / index_list / index_info /
 // foreign_key_list / CHECK clauses) against a database migrated by the real MLflow 3.6.0
 // (tests/interop/schema_compare.py). Column order follows the migrated database, because
-// Python MLflow's batch migrations copy tables column by column and the order is visible.
+// Python MLflow's batch migrations copy tables column by column and the order is visible. The
+// tables MLflow rebuilt in batch migrations are stored by SQLite as CREATE TABLE "name"; we quote
+// the same names so that even sqlite_master's text matches up to whitespace.
 #include "store/sql/schema.h"
 
 namespace mlflow::sql::internal {
@@ -29,7 +31,7 @@ const std::vector<std::string_view>& SqliteSchemaStatements() {
 	CONSTRAINT experiment_tag_pk PRIMARY KEY ("key", experiment_id),
 	FOREIGN KEY(experiment_id) REFERENCES experiments (experiment_id)
 ))",
-      R"(CREATE TABLE runs (
+      R"(CREATE TABLE "runs" (
 	run_uuid VARCHAR(32) NOT NULL,
 	name VARCHAR(250),
 	source_type VARCHAR(20),
@@ -50,7 +52,7 @@ const std::vector<std::string_view>& SqliteSchemaStatements() {
 	FOREIGN KEY(experiment_id) REFERENCES experiments (experiment_id),
 	CHECK (status IN ('SCHEDULED', 'FAILED', 'FINISHED', 'RUNNING', 'KILLED'))
 ))",
-      R"(CREATE TABLE tags (
+      R"(CREATE TABLE "tags" (
 	"key" VARCHAR(250) NOT NULL,
 	value VARCHAR(8000),
 	run_uuid VARCHAR(32) NOT NULL,
@@ -58,7 +60,7 @@ const std::vector<std::string_view>& SqliteSchemaStatements() {
 	FOREIGN KEY(run_uuid) REFERENCES runs (run_uuid)
 ))",
       R"(CREATE INDEX index_tags_run_uuid ON tags (run_uuid))",
-      R"(CREATE TABLE params (
+      R"(CREATE TABLE "params" (
 	"key" VARCHAR(250) NOT NULL,
 	value VARCHAR(8000) NOT NULL,
 	run_uuid VARCHAR(32) NOT NULL,
@@ -66,7 +68,7 @@ const std::vector<std::string_view>& SqliteSchemaStatements() {
 	FOREIGN KEY(run_uuid) REFERENCES runs (run_uuid)
 ))",
       R"(CREATE INDEX index_params_run_uuid ON params (run_uuid))",
-      R"(CREATE TABLE metrics (
+      R"(CREATE TABLE "metrics" (
 	"key" VARCHAR(250) NOT NULL,
 	value FLOAT NOT NULL,
 	timestamp BIGINT NOT NULL,
@@ -78,7 +80,7 @@ const std::vector<std::string_view>& SqliteSchemaStatements() {
 	CHECK (is_nan IN (0, 1))
 ))",
       R"(CREATE INDEX index_metrics_run_uuid ON metrics (run_uuid))",
-      R"(CREATE TABLE latest_metrics (
+      R"(CREATE TABLE "latest_metrics" (
 	"key" VARCHAR(250) NOT NULL,
 	value FLOAT NOT NULL,
 	timestamp BIGINT,
@@ -90,7 +92,7 @@ const std::vector<std::string_view>& SqliteSchemaStatements() {
 	CHECK (is_nan IN (0, 1))
 ))",
       R"(CREATE INDEX index_latest_metrics_run_uuid ON latest_metrics (run_uuid))",
-      R"(CREATE TABLE datasets (
+      R"(CREATE TABLE "datasets" (
 	dataset_uuid VARCHAR(36) NOT NULL,
 	experiment_id INTEGER NOT NULL,
 	name VARCHAR(500) NOT NULL,
@@ -182,7 +184,7 @@ const std::vector<std::string_view>& SqliteSchemaStatements() {
 	CONSTRAINT registered_model_pk PRIMARY KEY (name),
 	UNIQUE (name)
 ))",
-      R"(CREATE TABLE model_versions (
+      R"(CREATE TABLE "model_versions" (
 	name VARCHAR(256) NOT NULL,
 	version INTEGER NOT NULL,
 	creation_time BIGINT,
@@ -206,7 +208,7 @@ const std::vector<std::string_view>& SqliteSchemaStatements() {
 	CONSTRAINT registered_model_tag_pk PRIMARY KEY ("key", name),
 	FOREIGN KEY(name) REFERENCES registered_models (name) ON UPDATE cascade
 ))",
-      R"(CREATE TABLE model_version_tags (
+      R"(CREATE TABLE "model_version_tags" (
 	"key" VARCHAR(250) NOT NULL,
 	value TEXT,
 	name VARCHAR(256) NOT NULL,
@@ -235,7 +237,7 @@ const std::vector<std::string_view>& SqliteSchemaStatements() {
 	CONSTRAINT fk_trace_info_experiment_id FOREIGN KEY(experiment_id) REFERENCES experiments (experiment_id)
 ))",
       R"(CREATE INDEX index_trace_info_experiment_id_timestamp_ms ON trace_info (experiment_id, timestamp_ms))",
-      R"(CREATE TABLE trace_tags (
+      R"(CREATE TABLE "trace_tags" (
 	"key" VARCHAR(250) NOT NULL,
 	value VARCHAR(8000),
 	request_id VARCHAR(50) NOT NULL,
@@ -243,7 +245,7 @@ const std::vector<std::string_view>& SqliteSchemaStatements() {
 	CONSTRAINT fk_trace_tags_request_id FOREIGN KEY(request_id) REFERENCES trace_info (request_id) ON DELETE CASCADE
 ))",
       R"(CREATE INDEX index_trace_tags_request_id ON trace_tags (request_id))",
-      R"(CREATE TABLE trace_request_metadata (
+      R"(CREATE TABLE "trace_request_metadata" (
 	"key" VARCHAR(250) NOT NULL,
 	value VARCHAR(8000),
 	request_id VARCHAR(50) NOT NULL,
@@ -347,7 +349,7 @@ const std::vector<std::string_view>& SqliteSchemaStatements() {
 	CONSTRAINT fk_evaluation_dataset_tags_dataset_id FOREIGN KEY(dataset_id) REFERENCES evaluation_datasets (dataset_id) ON DELETE CASCADE
 ))",
       R"(CREATE INDEX index_evaluation_dataset_tags_dataset_id ON evaluation_dataset_tags (dataset_id))",
-      R"(CREATE TABLE evaluation_dataset_records (
+      R"(CREATE TABLE "evaluation_dataset_records" (
 	dataset_record_id VARCHAR(36) NOT NULL,
 	dataset_id VARCHAR(36) NOT NULL,
 	inputs JSON NOT NULL,

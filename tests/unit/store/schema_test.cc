@@ -800,6 +800,7 @@ TEST(SchemaDialects, PostgresDdlNamesTheSameObjectsAsSqlite) {
     const std::regex object(R"((CREATE (?:UNIQUE )?(?:TABLE|INDEX) \w+)|(CONSTRAINT \w+))");
     for (std::string_view st : statements) {
       std::string text(st);
+      text.erase(std::remove(text.begin(), text.end(), '"'), text.end());
       for (std::sregex_iterator it(text.begin(), text.end(), object), end; it != end; ++it) {
         out.insert(it->str());
       }
