@@ -12,7 +12,7 @@
     and read/write it.
 
 With --postgres <admin conninfo> (or env MLFLOW_TEST_POSTGRES_URI), e.g.
-postgresql://postgres@127.0.0.1:5432/postgres, the same two checks also run on PostgreSQL: two
+postgresql://postgres@127.0.0.1:5432/postgres, the same three checks also run on PostgreSQL: two
 scratch databases are created (and dropped), ours gets `mlflow_make_schema --print-ddl postgres`
 through psql, the real one MLflow 3.6.0's store; compared with schema/pg_structure.py. Both venvs
 then need psycopg2-binary.
@@ -57,7 +57,7 @@ uri, artifacts = sys.argv[1], sys.argv[2]
 mlflow.set_tracking_uri(uri)
 client = MlflowClient(tracking_uri=uri, registry_uri=uri)
 exps = client.search_experiments()
-assert [e.name for e in exps] == ["Default"], exps
+assert "Default" in [e.name for e in exps], exps
 exp_id = client.create_experiment("schema-compare", artifact_location=artifacts)
 run = client.create_run(exp_id, tags={"t": "v"})
 client.log_param(run.info.run_id, "p", "1")
@@ -124,7 +124,17 @@ def check_postgres(args, py360, py_newer, work):
             failures.extend("    " + d for d in differences)
         else:
             print("(a-pg) ok: PostgreSQL schema identical to MLflow 3.6.0's")
-        out = run([py_newer, "-c", OPEN_WITH_NEWER, uri["ours"].replace("postgresql://", "postgresql+psycopg2://"),
+        # (c-pg) MLflow 3.6.0 uses it as is; then (b-pg) the newer MLflow upgrades it.
+        out = run([py360, "-c", OPEN_WITH_NEWER, uri["ours"].replace("postgresql://", "postgresql+psycopg2://"),
+                   str(work / "art-360-pg")], "MLflow 3.6.0 on our PostgreSQL database", work)
+        rows = pg_structure.describe(uri["ours"])["alembic_version"]
+        if rows != [OUR_REVISION]:
+            failures.append(f"(c-pg) MLflow 3.6.0 changed alembic_version to {rows}")
+        else:
+            print(f"(c-pg) ok: {out.strip()}; revision still {OUR_REVISION}")
+        out = run([py_newer, "-c", OPEN_WITH_NEWER.replace('"schema-compare"', '"schema-compare-2"')
+                   .replace('"schema-compare-model"', '"schema-compare-model-2"'),
+                   uri["ours"].replace("postgresql://", "postgresql+psycopg2://"),
                    str(work / "art-newer-pg")], "newer MLflow on our PostgreSQL database", work)
         rows = pg_structure.describe(uri["ours"])["alembic_version"]
         if len(rows) != 1 or rows[0] == OUR_REVISION:

@@ -55,10 +55,14 @@
 //  * ~30 new tables (secrets, endpoints*, model_definitions, span_metrics, trace_metrics,
 //    online_scoring_configs, issues, label_schemas, review_queue*, guardrail*, budget_policies,
 //    mcp_*, sql_*_rollups, scheduler_leases, job_locks, workspaces) and a trigger
-//    prevent_secrets_aad_mutation. None has a FK we must satisfy on P1 writes, but several
-//    reference experiments (online_scoring_configs: no ON DELETE; endpoints: SET NULL), so a hard
-//    experiment delete may hit a FK on a newer database.
-// No other new NOT NULL column without a default exists in the tables we write.
+//    prevent_secrets_aad_mutation. FKs from new tables into ours: issues, label_schemas,
+//    review_queues -> experiments ON DELETE CASCADE; endpoints -> experiments SET NULL;
+//    online_scoring_configs -> experiments NO ACTION (blocks a hard experiment delete while a
+//    config exists); issues.source_run_id -> runs SET NULL; trace_metrics -> trace_info CASCADE.
+// No other new NOT NULL column without a default exists in pre-existing tables (checked on the
+// upgraded database), so INSERTs written for bf29a5ff90ea keep working, except into jobs.
+// The same changes were observed on PostgreSQL 15 (constraint experiments_name_key is replaced
+// by uq_experiments_workspace_name; registry FKs get the fk_* names above).
 // ---------------------------------------------------------------------------------------------
 
 #include <string>
