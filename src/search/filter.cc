@@ -697,7 +697,7 @@ std::string StripChar(std::string_view s, char ch) {
 
 Result<Filter> ParseLoggedModelFilter(std::string_view filter) {
   Filter out;
-  internal::LexResult lex = internal::Lex(filter);
+  internal::LexResult lex = internal::Lex(filter, /*dash_in_identifiers=*/true);
   if (lex.items.empty()) return out;  // whitespace only: the reference yields no comparisons
   const std::string quoted = PyRepr(filter);
   if (lex.multiple_statements) {

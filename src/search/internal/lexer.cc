@@ -20,7 +20,7 @@ std::string Upper(std::string_view s) {
 
 class Lexer {
  public:
-  explicit Lexer(std::string_view s) : s_(s) {}
+  Lexer(std::string_view s, bool dash) : s_(s), dash_(dash) {}
 
   LexResult Run() {
     LexResult r;
@@ -79,7 +79,7 @@ class Lexer {
       return true;
     }
     if (IsAlpha(c)) {
-      while (p_ < s_.size() && IsWordChar(s_[p_])) ++p_;
+      while (p_ < s_.size() && (IsWordChar(s_[p_]) || (dash_ && s_[p_] == '-' && IsWordChar(At(p_ + 1))))) ++p_;
       return true;
     }
     return false;
@@ -246,11 +246,12 @@ class Lexer {
   }
 
   std::string_view s_;
+  bool dash_ = false;
   size_t p_ = 0;
 };
 
 }  // namespace
 
-LexResult Lex(std::string_view s) { return Lexer(s).Run(); }
+LexResult Lex(std::string_view s, bool dash_in_identifiers) { return Lexer(s, dash_in_identifiers).Run(); }
 
 }  // namespace mlflow::search::internal

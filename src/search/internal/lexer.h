@@ -31,6 +31,8 @@ struct LexResult {
   bool multiple_statements = false;  // a ';' followed by more text
 };
 
-LexResult Lex(std::string_view s);
+// dash_in_identifiers: `metrics.f1-score` is one identifier (logged models, whose reference
+// parser takes the text of sqlparse's `a-b` operation as the key).
+LexResult Lex(std::string_view s, bool dash_in_identifiers = false);
 
 }  // namespace mlflow::search::internal

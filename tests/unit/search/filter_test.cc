@@ -75,6 +75,17 @@ TEST(Filter, LoggedModelAliasesAndLists) {
   EXPECT_EQ(f.clauses[2].type, KeyType::kParam);
 }
 
+TEST(Filter, LoggedModelHyphenatedKeysNeedNoQuotes) {
+  // The reference takes the text of sqlparse's `f1-score` operation as the key.
+  Filter f = MustParse(SearchEntity::kLoggedModels, "metrics.f1-score > 0.5 and params.a-b = 'x'");
+  ASSERT_EQ(f.clauses.size(), 2u);
+  EXPECT_EQ(f.clauses[0].key, "f1-score");
+  EXPECT_EQ(f.clauses[1].key, "a-b");
+  // Runs reject it, as the reference does (quote the key instead).
+  EXPECT_FALSE(ParseFilter(SearchEntity::kRuns, "metrics.f1-score > 0.5").ok());
+  EXPECT_TRUE(ParseFilter(SearchEntity::kRuns, "metrics.`f1-score` > 0.5").ok());
+}
+
 TEST(Filter, IsNullOnParams) {
   Filter f = MustParse(SearchEntity::kRuns, "params.a IS NULL and tags.b is not null");
   ASSERT_EQ(f.clauses.size(), 2u);
