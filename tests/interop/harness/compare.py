@@ -88,6 +88,13 @@ def _short(v, n=160):
     return s if len(s) <= n else s[: n - 3] + "..."
 
 
+def unexplained(label: str, real, cand) -> list:
+    """Differences between real and cand that no known-difference entry explains (no tally)."""
+    applicable = [k for k in KNOWN if k.applies_to(label)]
+    return [(p, ra, ca) for p, ra, ca in diff(real, cand)
+            if not any(fnmatch.fnmatchcase(p, k.path) for k in applicable)]
+
+
 class Comparison:
     """Compares observations one by one; collects unexplained differences for one test."""
 

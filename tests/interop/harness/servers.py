@@ -158,12 +158,12 @@ def candidate_spec() -> tuple[str, str | None]:
     return "cpp", cand
 
 
-def make_server(role: str, venv: str, **kw) -> ServerProc:
+def make_server(role: str, venv: str, label: str | None = None, **kw) -> ServerProc:
     """role 'real' = the reference; role 'candidate' = mlflow-cpp (or a second real server)."""
     if role == "real":
-        return ServerProc("real", "real", venv=venv, **kw)
+        return ServerProc("real", label or "real", venv=venv, **kw)
     kind, path = candidate_spec()
-    return ServerProc(kind, "candidate", venv=venv, cpp_bin=path, **kw)
+    return ServerProc(kind, label or "candidate", venv=venv, cpp_bin=path, **kw)
 
 
 def start_many(servers: list[ServerProc]) -> None:

@@ -1,0 +1,178 @@
+"""Database round trips between the real MLflow server and mlflow-cpp.
+
+1. mlflow-cpp writes a database; the real server opens it (upgrading it to its own head) and every
+   entity reads back equal; mlflow-cpp then serves the upgraded file, equal again.
+2. The real server writes a database from scratch; a copy each is served by both servers, and
+   every entity reads back equal.
+Equality here is exact (same file, same ids and timestamps); only host/port and temp paths differ."""
+import shutil
+import tempfile
+from pathlib import Path
+
+import mlflow
+import pytest
+from mlflow.entities import (Dataset, DatasetInput, InputTag, LoggedModelStatus, Metric, Param, RunTag,
+                             ViewType)
+from mlflow.tracking import MlflowClient
+
+from harness import servers
+from harness.client_diff import to_obs
+from harness.compare import Comparison
+from harness.normalize import Normalizer
+
+T0 = 1_600_000_000_000
+
+
+def populate(uri):
+    c = MlflowClient(tracking_uri=uri, registry_uri=uri)
+    e1 = c.create_experiment("rt_one", tags={"team": "a", "note": ""})
+    e2 = c.create_experiment("rt_two")
+    e3 = c.create_experiment("rt_deleted")
+    c.rename_experiment(e2, "rt_two_renamed")
+    c.set_experiment_tag(e2, "k", "v")
+    runs = []
+    for i in range(6):
+        r = c.create_run(e1 if i < 4 else e2, start_time=T0 + i * 1000, run_name=f"rt_run_{i}",
+                         tags={"seed": str(i)})
+        rid = r.info.run_id
+        runs.append(rid)
+        c.log_batch(rid, metrics=[Metric("acc", v, T0 + s, s) for s, v in enumerate([0.1, 0.5, float("nan")])]
+                    + [Metric("inf", float("inf"), T0, 0), Metric("ninf", float("-inf"), T0, 0),
+                       Metric("neg_step", 2.0, T0, -3)],
+                    params=[Param("lr", str(0.1 * i)), Param("empty", ""), Param("long", "p" * 6000)],
+                    tags=[RunTag("t", "x" * (i * 100)), RunTag("mlflow.note.content", "note")])
+        if i % 2:
+            c.set_terminated(rid, "FINISHED" if i != 3 else "FAILED", end_time=T0 + i * 1000 + 500)
+    c.delete_tag(runs[0], "seed")
+    child = c.create_run(e1, start_time=T0 + 9000, run_name="rt_child",
+                         tags={"mlflow.parentRunId": runs[0]}).info.run_id
+    runs.append(child)
+    c.delete_run(runs[2])
+    c.log_inputs(runs[1], [DatasetInput(Dataset("ds", "dg", "local", '{"p": 1}', '{"s": 1}', '{"n": 2}'),
+                                        [InputTag("mlflow.data.context", "training")])])
+    c.log_inputs(runs[3], [DatasetInput(Dataset("ds", "dg", "local", '{"p": 1}', '{"s": 1}', '{"n": 2}'),
+                                        [InputTag("mlflow.data.context", "eval")])])
+    c.delete_experiment(e3)
+    # registry
+    c.create_registered_model("rt_model", tags={"k": "v"}, description="d")
+    c.create_registered_model("rt_model_2")
+    for i in range(3):
+        c.create_model_version("rt_model", f"mlflow-artifacts:/{e1}/{runs[1]}/artifacts/m", runs[1],
+                               tags={"i": str(i)}, description=f"v{i}")
+    c.create_model_version("rt_model_2", "s3://bucket/x")
+    c.transition_model_version_stage("rt_model", "2", "Production")
+    c.set_registered_model_alias("rt_model", "champ", "3")
+    c.set_model_version_tag("rt_model", "1", "vt", "x")
+    c.delete_model_version("rt_model", "1")
+    # logged models
+    m = c.create_logged_model(e1, "rt_lm", runs[1], {"t": "1"}, {"p": "1"}, "type_a")
+    c.finalize_logged_model(m.model_id, LoggedModelStatus.READY)
+    c.log_metric(runs[1], "lm_acc", 0.9, timestamp=T0, step=2, model_id=m.model_id,
+                 dataset_name="ds", dataset_digest="dg")
+    m2 = c.create_logged_model(e2, "rt_lm_2")
+    c.delete_logged_model(m2.model_id)
+
+
+def dump(uri):
+    """Every entity the client can read back, in a deterministic order."""
+    c = MlflowClient(tracking_uri=uri, registry_uri=uri)
+    out = {}
+    exps = c.search_experiments(ViewType.ALL, 1000, order_by=["experiment_id"])
+    out["experiments"] = to_obs(list(exps))
+    ids = [e.experiment_id for e in exps]
+    runs = c.search_runs(ids, "", ViewType.ALL, 1000, ["attributes.start_time", "attributes.run_id"])
+    out["runs"] = to_obs(list(runs))
+    for r in runs:
+        out[f"get_run {r.info.run_name}"] = to_obs(c.get_run(r.info.run_id))
+        for key in sorted(r.data.metrics):
+            out[f"history {r.info.run_name} {key}"] = to_obs(c.get_metric_history(r.info.run_id, key))
+    models = c.search_registered_models(max_results=1000)
+    out["registered_models"] = to_obs(list(models))
+    for m in models:
+        out[f"versions {m.name}"] = to_obs(list(c.search_model_versions(f"name = '{m.name}'",
+                                                                        order_by=["version_number"])))
+    lms = c.search_logged_models(ids, order_by=[{"field_name": "name"}])
+    out["logged_models"] = to_obs(list(lms))
+    for lm in lms:
+        out[f"logged_model {lm.name}"] = to_obs(c.get_logged_model(lm.model_id))
+    return out
+
+
+def compare_dumps(test, a_server, a, b_server, b):
+    na = Normalizer([f"127.0.0.1:{a_server.port}"], [str(a_server.workdir)], symbolic=False)
+    nb = Normalizer([f"127.0.0.1:{b_server.port}"], [str(b_server.workdir)], symbolic=False)
+    cmp = Comparison(test)
+    for key in list(a) + [k for k in b if k not in a]:
+        cmp.check(key, na(a.get(key, "<absent>")), nb(b.get(key, "<absent>")))
+    return cmp
+
+
+@pytest.fixture
+def workroot():
+    d = Path(tempfile.mkdtemp(prefix="interop-db-"))
+    yield d
+    shutil.rmtree(d, ignore_errors=True)
+
+
+def serve(role, label, db, venv):
+    work = db.parent / f"work-{label}"
+    work.mkdir(parents=True, exist_ok=True)
+    return servers.make_server(role, venv, label=label, workdir=str(work), db_path=str(db))
+
+
+@pytest.mark.area("db_roundtrip")
+def test_candidate_db_read_by_real_then_back(workroot, venv):
+    db_a = workroot / "a" / "mlflow.db"
+    db_a.parent.mkdir()
+    ours = serve("candidate", "cand-writer", db_a, venv)
+    try:
+        ours.start()
+        populate(ours.url)
+        d_ours = dump(ours.url)
+    finally:
+        ours.stop()
+    db_b = workroot / "b" / "mlflow.db"
+    db_b.parent.mkdir()
+    shutil.copy(db_a, db_b)
+    real = serve("real", "real-reader", db_b, venv)
+    try:
+        real.start()
+        d_real = dump(real.url)
+    finally:
+        real.stop()
+    problems = compare_dumps("db.candidate_written.read_by_real", ours, d_ours, real, d_real).problems
+    ours2 = serve("candidate", "cand-reader", db_b, venv)
+    try:
+        ours2.start()
+        d_ours2 = dump(ours2.url)
+    finally:
+        ours2.stop()
+    problems += compare_dumps("db.real_upgraded.read_by_candidate", real, d_real, ours2, d_ours2).problems
+    assert not problems, "database round trip differences:\n" + "\n".join(problems[:60])
+
+
+@pytest.mark.area("db_roundtrip")
+def test_real_db_served_by_both(workroot, venv):
+    db = workroot / "w" / "mlflow.db"
+    db.parent.mkdir()
+    writer = serve("real", "real-writer", db, venv)
+    try:
+        writer.start()
+        populate(writer.url)
+    finally:
+        writer.stop()
+    copies = []
+    for name in ("r", "c"):
+        (workroot / name).mkdir()
+        shutil.copy(db, workroot / name / "mlflow.db")
+        copies.append(workroot / name / "mlflow.db")
+    real = serve("real", "real-served", copies[0], venv)
+    ours = serve("candidate", "cand-served", copies[1], venv)
+    try:
+        servers.start_many([real, ours])
+        d_real, d_ours = dump(real.url), dump(ours.url)
+    finally:
+        real.stop()
+        ours.stop()
+    cmp = compare_dumps("db.real_written.served_by_both", real, d_real, ours, d_ours)
+    cmp.assert_ok()
