@@ -6,9 +6,13 @@
 
 #include "server/handlers/api_context.h"
 #include "server/handlers/json_render.h"
+#include "server/handlers/logged_model_handlers.h"
+#include "server/handlers/registry_handlers.h"
 #include "server/http/http_server.h"
 #include "store/sql/database.h"
 #include "store/sql/schema.h"
+#include "store/sql/sql_logged_model_store.h"
+#include "store/sql/sql_registry_store.h"
 #include "store/sql/sql_tracking_store.h"
 
 #ifndef MLFLOW_CPP_VERSION
@@ -52,6 +56,8 @@ struct App::State {
   ServerConfig config;
   std::shared_ptr<sql::Database> db;
   std::unique_ptr<store::SqlTrackingStore> tracking;
+  std::unique_ptr<store::SqlRegistryStore> registry;
+  std::unique_ptr<store::SqlLoggedModelStore> logged_models;
   ApiContext ctx;
   Router router;
   std::unique_ptr<HttpServer> http;
@@ -93,7 +99,12 @@ Result<std::unique_ptr<App>> App::Create(const ServerConfig& config) {
   s.tracking = std::make_unique<store::SqlTrackingStore>(s.db, s.config.default_artifact_root);
   MLFLOW_RETURN_IF_ERROR(s.tracking->Initialize());
 
+  s.registry = std::make_unique<store::SqlRegistryStore>(s.db);
+  s.logged_models = std::make_unique<store::SqlLoggedModelStore>(s.db);
+
   s.ctx.tracking = s.tracking.get();
+  s.ctx.registry = s.registry.get();
+  s.ctx.logged_models = s.logged_models.get();
   s.ctx.default_artifact_root = s.config.default_artifact_root;
   s.ctx.artifacts_destination = s.config.artifacts_destination;
   s.ctx.serve_artifacts = s.config.serve_artifacts;
@@ -102,6 +113,8 @@ Result<std::unique_ptr<App>> App::Create(const ServerConfig& config) {
   s.router.Add("GET", "/health", [](const HttpRequest&) { return Text("OK"); });
   s.router.Add("GET", "/version", [](const HttpRequest&) { return Text(CompatibleMlflowVersion()); });
   RegisterTrackingHandlers(s.router, s.ctx);
+  RegisterRegistryHandlers(s.router, s.ctx);
+  RegisterLoggedModelHandlers(s.router, s.ctx);
 
   HttpServerOptions http;
   http.host = s.config.host;

@@ -5,12 +5,16 @@
 #include <nlohmann/json.hpp>
 
 #include "server/http/router.h"
+#include "store/logged_model_store.h"
+#include "store/registry_store.h"
 #include "store/tracking_store.h"
 
 namespace mlflow::server {
 
 struct ApiContext {
   store::TrackingStore* tracking = nullptr;
+  store::RegistryStore* registry = nullptr;
+  store::LoggedModelStore* logged_models = nullptr;
   std::string default_artifact_root;   // "mlflow-artifacts:/" when serving artifacts
   std::string artifacts_destination;   // where proxied artifacts live (folder or s3:// URI)
   bool serve_artifacts = true;

@@ -1,0 +1,28 @@
+#pragma once
+// The SQL LoggedModelStore over MLflow's logged_models tables (database.md section 5).
+#include <memory>
+
+#include "store/logged_model_store.h"
+#include "store/sql/database.h"
+
+namespace mlflow::store {
+
+class SqlLoggedModelStore : public LoggedModelStore {
+ public:
+  explicit SqlLoggedModelStore(std::shared_ptr<sql::Database> db);
+
+  Result<LoggedModel> CreateLoggedModel(const CreateLoggedModelRequest& request) override;
+  Result<LoggedModel> GetLoggedModel(const std::string& model_id) override;
+  Result<LoggedModel> FinalizeLoggedModel(const std::string& model_id, LoggedModelStatus status) override;
+  Status DeleteLoggedModel(const std::string& model_id) override;
+  Result<LoggedModelPage> SearchLoggedModels(const LoggedModelSearchRequest& request) override;
+  Status SetLoggedModelTags(const std::string& model_id, const std::vector<KeyValue>& tags) override;
+  Status DeleteLoggedModelTag(const std::string& model_id, const std::string& key) override;
+  Status LogLoggedModelParams(const std::string& model_id, const std::vector<KeyValue>& params) override;
+  Status AddModelVersionTag(const std::string& model_id, const std::string& name, int64_t version) override;
+
+ private:
+  std::shared_ptr<sql::Database> db_;
+};
+
+}  // namespace mlflow::store
