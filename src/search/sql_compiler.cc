@@ -157,9 +157,17 @@ Frag RunFilter(const Clause& c, SqlDialect d) {
       }
       return f;
     case KeyType::kMetric:
-      // Latest value only; NaN is stored as 0 and compares as 0, as in the reference.
+      // Latest value only. NaN is stored as 0 with is_nan set; as in current MLflow (3.17), a NaN
+      // satisfies only "!=" (IEEE semantics). MLflow 3.6 compared the stored 0 instead.
       f.Add("r.run_uuid IN (SELECT m.run_uuid FROM latest_metrics m WHERE m.key = ").Bind(SqlValue{c.key}).Add(" AND ");
-      EmitCompare(f, "m.value", c, d, /*as_double=*/true);
+      if (c.comparator == Comparator::kNe) {
+        f.Add("(");
+        EmitCompare(f, "m.value", c, d, /*as_double=*/true);
+        f.Add(" OR m.is_nan)");
+      } else {
+        EmitCompare(f, "m.value", c, d, /*as_double=*/true);
+        f.Add(" AND NOT m.is_nan");
+      }
       f.Add(")");
       return f;
     case KeyType::kParam:

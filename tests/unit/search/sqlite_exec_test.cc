@@ -161,7 +161,9 @@ TEST_F(RunSearch, ViewTypesAndExperiments) {
 TEST_F(RunSearch, MetricComparisons) {
   EXPECT_EQ(Search("metrics.m > 0.5"), (Keys{"a", "e"}));  // Inf stored as max double
   EXPECT_EQ(Search("metrics.m >= 0.5"), (Keys{"d", "a", "e"}));
-  EXPECT_EQ(Search("metrics.m = 0"), (Keys{"c"}));  // NaN is stored as 0 and compares as 0
+  EXPECT_EQ(Search("metrics.m = 0"), (Keys{}));  // NaN (stored as 0) matches only != (MLflow 3.17)
+  EXPECT_EQ(Search("metrics.m >= 0"), (Keys{"d", "b", "a", "e"}));
+  EXPECT_EQ(Search("metrics.m != 0"), (Keys{"c", "d", "b", "a", "e"}));
   EXPECT_EQ(Search("metrics.m != 0.9"), (Keys{"c", "d", "b", "e"}));  // runs without m excluded
   EXPECT_EQ(Search("metrics.m > 0.1 AND metrics.m < 0.6"), (Keys{"d", "b"}));
   EXPECT_EQ(Search("metrics.`my metric` = 3"), (Keys{"a"}));
