@@ -1,6 +1,9 @@
 // Developer tool (not a test): runs our compiled search SQL on a database written and searched by
 // real MLflow (store_diff.py) and reports every query whose ids or order differ.
+#include <libpq-fe.h>
 #include <sqlite3.h>
+
+#include <cstdio>
 
 #include <iostream>
 #include <string>
@@ -14,7 +17,43 @@ using namespace mlflow;
 using namespace mlflow::search;
 using nlohmann::json;
 
+// PostgreSQL mode: argv[1] is a libpq connection string ("host=127.0.0.1 port=... user=...").
+static PGconn* g_pg = nullptr;
+
+static std::vector<std::string> PgQuery(const SqlQuery& q, std::string* err) {
+  std::string sql;
+  int n = 0;
+  for (char ch : q.sql) {
+    if (ch == '?') sql += "$" + std::to_string(++n);  // our SQL never holds a literal '?'
+    else sql += ch;
+  }
+  std::vector<std::string> text(q.params.size());
+  std::vector<const char*> values(q.params.size());
+  for (size_t i = 0; i < q.params.size(); ++i) {
+    const SqlValue& v = q.params[i];
+    values[i] = text[i].c_str();
+    if (auto* iv = std::get_if<int64_t>(&v)) text[i] = std::to_string(*iv);
+    else if (auto* d = std::get_if<double>(&v)) { char b[64]; std::snprintf(b, sizeof b, "%.17g", *d); text[i] = b; }
+    else if (auto* s = std::get_if<std::string>(&v)) text[i] = *s;
+    values[i] = std::holds_alternative<std::monostate>(v) ? nullptr : text[i].c_str();
+  }
+  PGresult* res = PQexecParams(g_pg, sql.c_str(), static_cast<int>(values.size()), nullptr, values.data(), nullptr, nullptr, 0);
+  std::vector<std::string> out;
+  if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+    *err = PQresultErrorMessage(res);
+  } else {
+    for (int r = 0; r < PQntuples(res); ++r) {
+      std::string k = PQgetvalue(res, r, 0);
+      if (PQnfields(res) > 1) k += ":" + std::string(PQgetvalue(res, r, 1));
+      out.push_back(k);
+    }
+  }
+  PQclear(res);
+  return out;
+}
+
 static std::vector<std::string> Query(sqlite3* db, const SqlQuery& q, std::string* err) {
+  if (g_pg) return PgQuery(q, err);
   std::vector<std::string> out;
   sqlite3_stmt* st = nullptr;
   if (sqlite3_prepare_v2(db, q.sql.c_str(), -1, &st, nullptr) != SQLITE_OK) {
@@ -45,14 +84,26 @@ static ViewType View(const std::string& v) {
 int main(int argc, char** argv) {
   if (argc < 2) return 2;
   sqlite3* db = nullptr;
+  std::vector<std::string> exp_ids;
+  const std::string target = argv[1];
+  const SqlDialect dialect = target.rfind("host=", 0) == 0 ? SqlDialect::kPostgres : SqlDialect::kSqlite;
+  if (dialect == SqlDialect::kPostgres) {
+    g_pg = PQconnectdb(target.c_str());
+    if (PQstatus(g_pg) != CONNECTION_OK) {
+      std::cerr << PQerrorMessage(g_pg);
+      return 2;
+    }
+    std::string err;
+    exp_ids = PgQuery({"SELECT experiment_id FROM experiments WHERE name IN ('prod-a','prod-b','Prod-c') ORDER BY experiment_id", {}}, &err);
+  } else {
   sqlite3_open(argv[1], &db);
   sqlite3_exec(db, "PRAGMA case_sensitive_like = ON;", nullptr, nullptr, nullptr);
-  std::vector<std::string> exp_ids;
   {
     sqlite3_stmt* st;
     sqlite3_prepare_v2(db, "SELECT experiment_id FROM experiments WHERE name IN ('prod-a','prod-b','Prod-c') ORDER BY experiment_id", -1, &st, nullptr);
     while (sqlite3_step(st) == SQLITE_ROW) exp_ids.push_back(reinterpret_cast<const char*>(sqlite3_column_text(st, 0)));
     sqlite3_finalize(st);
+  }
   }
   std::string line;
   int total = 0, bad = 0;
@@ -73,7 +124,7 @@ int main(int argc, char** argv) {
       s.view_type = View(rec["view"]);
       s.max_results = max_results;
       for (int page = 0; page < 50; ++page) {
-        c = CompileRunSearch(s, SqlDialect::kSqlite);
+        c = CompileRunSearch(s, dialect);
         if (!c.ok()) break;
         auto ids = Query(db, c->query, &err);
         got.insert(got.end(), ids.begin(), ids.end());
@@ -86,21 +137,21 @@ int main(int argc, char** argv) {
       s.order_by = ob;
       s.view_type = View(rec["view"]);
       s.max_results = max_results;
-      c = CompileExperimentSearch(s, SqlDialect::kSqlite);
+      c = CompileExperimentSearch(s, dialect);
       if (c.ok()) got = Query(db, c->query, &err);
     } else if (entity == "registered_models") {
       RegisteredModelSearchSpec s;
       s.filter = filter;
       s.order_by = ob;
       s.max_results = max_results;
-      c = CompileRegisteredModelSearch(s, SqlDialect::kSqlite);
+      c = CompileRegisteredModelSearch(s, dialect);
       if (c.ok()) got = Query(db, c->query, &err);
     } else if (entity == "model_versions") {
       ModelVersionSearchSpec s;
       s.filter = filter;
       s.order_by = ob;
       s.max_results = max_results;
-      c = CompileModelVersionSearch(s, SqlDialect::kSqlite);
+      c = CompileModelVersionSearch(s, dialect);
       if (c.ok()) got = Query(db, c->query, &err);
     } else if (entity == "logged_models") {
       LoggedModelSearchSpec s;
@@ -125,7 +176,7 @@ int main(int argc, char** argv) {
           s.datasets.push_back(x);
         }
       }
-      c = CompileLoggedModelSearch(s, SqlDialect::kSqlite);
+      c = CompileLoggedModelSearch(s, dialect);
       if (c.ok()) got = Query(db, c->query, &err);
       if (static_cast<int64_t>(got.size()) > max_results) got.resize(max_results);
     } else {
@@ -154,6 +205,7 @@ int main(int argc, char** argv) {
     }
   }
   std::cout << bad << " mismatches / " << total << "\n";
-  sqlite3_close(db);
+  if (db) sqlite3_close(db);
+  if (g_pg) PQfinish(g_pg);
   return bad ? 1 : 0;
 }
