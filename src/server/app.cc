@@ -5,6 +5,7 @@
 #include <spdlog/spdlog.h>
 
 #include "server/handlers/api_context.h"
+#include "server/handlers/artifact_handlers.h"
 #include "server/handlers/json_render.h"
 #include "server/handlers/logged_model_handlers.h"
 #include "server/handlers/registry_handlers.h"
@@ -112,9 +113,14 @@ Result<std::unique_ptr<App>> App::Create(const ServerConfig& config) {
 
   s.router.Add("GET", "/health", [](const HttpRequest&) { return Text("OK"); });
   s.router.Add("GET", "/version", [](const HttpRequest&) { return Text(CompatibleMlflowVersion()); });
-  RegisterTrackingHandlers(s.router, s.ctx);
-  RegisterRegistryHandlers(s.router, s.ctx);
-  RegisterLoggedModelHandlers(s.router, s.ctx);
+  RegisterArtifactHandlers(s.router, s.ctx);
+  if (s.ctx.artifacts_only) {
+    RegisterArtifactsOnlyGuards(s.router);  // tracking routes answer 503, as MLflow's do
+  } else {
+    RegisterTrackingHandlers(s.router, s.ctx);
+    RegisterRegistryHandlers(s.router, s.ctx);
+    RegisterLoggedModelHandlers(s.router, s.ctx);
+  }
 
   HttpServerOptions http;
   http.host = s.config.host;

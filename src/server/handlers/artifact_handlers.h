@@ -1,0 +1,16 @@
+#pragma once
+// Artifact routes (rest-api.md 3.5-3.7): the mlflow-artifacts proxy (download, upload, list,
+// delete, multipart create/complete/abort), ListArtifacts for runs, /get-artifact for the UI and
+// the UI's small upload. Bodies stream in bounded chunks through StreamContext.
+#include "server/handlers/api_context.h"
+#include "server/http/router.h"
+
+namespace mlflow::server {
+
+void RegisterArtifactHandlers(Router& router, ApiContext& ctx);
+
+// With --artifacts-only: every tracking route under /api/2.0/mlflow/ and /ajax-api/2.0/mlflow/
+// answers 503 text/plain, as MLflow does. Register instead of the tracking handlers.
+void RegisterArtifactsOnlyGuards(Router& router);
+
+}  // namespace mlflow::server
