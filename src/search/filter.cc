@@ -510,13 +510,25 @@ Result<Clause> RunClause(const RawComparison& rc) {
 // ------------------------------------------------------------------------------------------
 // Experiments (SearchExperimentsUtils + _get_search_experiments_filter_clauses)
 
-constexpr const char* kExpAttrKeysRepr = "{'name', 'creation_time', 'last_update_time'}";
+constexpr const char* kExpAttrKeysRepr = "{'name', 'experiment_id', 'creation_time', 'last_update_time'}";
 
+// Python int() of a string: optional surrounding whitespace and sign, decimal digits.
+std::optional<int64_t> PyInt(const std::string& s) {
+  size_t b = 0, e = s.size();
+  while (b < e && std::isspace(static_cast<unsigned char>(s[b]))) ++b;
+  while (e > b && std::isspace(static_cast<unsigned char>(s[e - 1]))) --e;
+  std::string t = s.substr(b, e - b);
+  size_t p = (!t.empty() && (t[0] == '+' || t[0] == '-')) ? 1 : 0;
+  if (t.size() <= p || t.size() - p > 18) return std::nullopt;
+  for (size_t i = p; i < t.size(); ++i)
+    if (!std::isdigit(static_cast<unsigned char>(t[i]))) return std::nullopt;
+  return std::stoll(t);
+}
+
+// Follows MLflow 3.17 (a superset of 3.6): experiment_id filters (=, !=, IN, NOT IN on quoted
+// ids) and IS [NOT] NULL on tags are accepted.
 Result<Clause> ExperimentClause(const RawComparison& rc) {
   MLFLOW_RETURN_IF_ERROR(CheckLeftIsIdentifier(rc));
-  if (rc.op == "IS NULL" || rc.op == "IS NOT NULL") {
-    return Invalid("Invalid comparison clause. Expected 3 tokens found 2");
-  }
   const std::string& raw = rc.left.text;
   size_t dot = raw.find('.');
   Clause c;
@@ -538,9 +550,17 @@ Result<Clause> ExperimentClause(const RawComparison& rc) {
   }
   key = TrimBackticks(StripQuotes(key));
   const bool numeric = key == "creation_time" || key == "last_update_time";
-  if (c.type == KeyType::kAttribute && !(numeric || key == "name")) {
+  if (c.type == KeyType::kAttribute && !(numeric || key == "name" || key == "experiment_id")) {
     return Invalid("Invalid attribute key '" + key + "' specified. Valid keys are '" +
                    kExpAttrKeysRepr + "'");
+  }
+  if (rc.op == "IS NULL" || rc.op == "IS NOT NULL") {
+    if (c.type != KeyType::kTag) {
+      return Invalid("IS NULL / IS NOT NULL is only supported for tags, not for attribute '" + key + "'");
+    }
+    c.key = key;
+    c.comparator = rc.op == "IS NULL" ? Comparator::kIsNull : Comparator::kIsNotNull;
+    return c;
   }
   const Item& v = rc.right;
   if (c.type == KeyType::kTag) {
@@ -559,8 +579,11 @@ Result<Clause> ExperimentClause(const RawComparison& rc) {
     MLFLOW_ASSIGN_OR_RETURN(std::string s, StripQuotesExpected(v.text));
     c.value = std::move(s);
   } else if (v.kind == ItemKind::kParen) {
-    return Invalid(
-        "Only the 'run_id' attribute supports comparison with a list of quoted string values.");
+    if (key != "experiment_id") {
+      return Invalid("Only ['experiment_id'] attributes support comparison with a list of quoted string values.");
+    }
+    MLFLOW_ASSIGN_OR_RETURN(auto list, ParseListLiteral(v.text));
+    c.value = std::move(list);
   } else {
     return Invalid("Expected a quoted string value for attributes. Got value " + v.text);
   }
@@ -568,15 +591,38 @@ Result<Clause> ExperimentClause(const RawComparison& rc) {
   const std::string& op = rc.op;
   if (c.type == KeyType::kTag) {
     if (!InSet(op, kParamOps)) return Invalid("Invalid comparator for tag: " + op);
+  } else if (key == "experiment_id") {
+    if (!InSet(op, {"=", "!=", "IN", "NOT IN"})) return Invalid("Invalid comparator for experiment_id: " + op);
+    // Ids are compared as integers; keep their canonical decimal text.
+    auto canon = [](const std::string& id) -> Result<std::string> {
+      std::optional<int64_t> n = PyInt(id);
+      if (!n) return Invalid("Invalid experiment ID '" + id + "'. Experiment ID must be a valid integer.");
+      return std::to_string(*n);
+    };
+    if (auto* list = std::get_if<std::vector<std::string>>(&c.value)) {
+      for (std::string& id : *list) {
+        MLFLOW_ASSIGN_OR_RETURN(id, canon(id));
+      }
+    } else {
+      MLFLOW_ASSIGN_OR_RETURN(std::string id, canon(std::get<std::string>(c.value)));
+      c.value = std::move(id);
+    }
   } else if (numeric) {
     if (!InSet(op, kNumericOps))
       return Invalid("Invalid comparator '" + op + "' not one of '" + kStringAttrOpsRepr);
+    if (!std::get<Number>(c.value).integer) {
+      return Invalid("Invalid value for numeric attribute '" + key + "': " + PyRepr(v.text));
+    }
   } else {
     if (!InSet(op, kStringAttrOps))
       return Invalid("Invalid comparator '" + op + "' not one of '" + kStringAttrOpsRepr + "'");
     if (!InSet(op, kParamOps)) return Invalid("Invalid comparator for string attribute: " + op);
   }
   MLFLOW_ASSIGN_OR_RETURN(c.comparator, ComparatorFromUpper(op));
+  bool is_list = std::holds_alternative<std::vector<std::string>>(c.value);
+  if (is_list != (c.comparator == Comparator::kIn || c.comparator == Comparator::kNotIn)) {
+    return Invalid("Expected a quoted string value for attributes. Got value " + v.text);
+  }
   c.key = key;
   return c;
 }

@@ -326,10 +326,33 @@ Result<CompiledSearch> CompileExperimentSearch(const ExperimentSearchSpec& spec,
   }
   for (const Clause& c : filter.clauses) {
     Frag f;
-    if (c.type == KeyType::kTag) {
+    if (c.type == KeyType::kTag && (c.comparator == Comparator::kIsNull || c.comparator == Comparator::kIsNotNull)) {
+      f.Add(c.comparator == Comparator::kIsNull ? "e.experiment_id NOT IN (" : "e.experiment_id IN (");
+      f.Add("SELECT t.experiment_id FROM experiment_tags t WHERE t.key = ").Bind(SqlValue{c.key}).Add(")");
+    } else if (c.type == KeyType::kTag) {
       f.Add("e.experiment_id IN (SELECT t.experiment_id FROM experiment_tags t WHERE t.key = ").Bind(SqlValue{c.key}).Add(" AND ");
       EmitCompare(f, "t.value", c, d);
       f.Add(")");
+    } else if (c.key == "experiment_id") {
+      // The parser canonicalised the ids; bind them as integers (the column is INTEGER).
+      std::vector<int64_t> ids;
+      if (const auto* list = std::get_if<std::vector<std::string>>(&c.value)) {
+        for (const std::string& id : *list) ids.push_back(std::stoll(id));
+      } else {
+        ids.push_back(std::stoll(std::get<std::string>(c.value)));
+      }
+      if (c.comparator == Comparator::kEq || c.comparator == Comparator::kIn) {
+        EmitIdIn(f, "e.experiment_id", ids);
+      } else if (ids.empty()) {
+        f.Add("1 = 1");
+      } else {
+        f.Add("e.experiment_id NOT IN (");
+        for (size_t i = 0; i < ids.size(); ++i) {
+          if (i) f.Add(", ");
+          f.Bind(SqlValue{ids[i]});
+        }
+        f.Add(")");
+      }
     } else {
       EmitCompare(f, "e." + c.key, c, d);
     }

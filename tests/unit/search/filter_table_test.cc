@@ -1,14 +1,15 @@
 // Data-driven parser table: each filter string with its parse (rendered) or its exact error.
 // Expectations were produced by diffing against real MLflow (tests/unit/search/search_corpus.py
-// against MLflow 3.17.2's parser with MLflow 3.6's SQL-store checks); the few intended
-// differences are noted in filter_table_notes below.
+// against MLflow 3.17.2's parser plus the SQL-store checks: 3.6's for runs and the registry,
+// 3.17's for experiments). Regenerate rows with make_filter_table.py.
 //
 // Intended differences from the reference:
 //  - messages naming Python sets use one fixed element order;
 //  - list comparisons on other attributes use the 3.6 text ("Only the 'run_id' attribute ...");
 //  - `run_id = ('a')` (a list with `=`) is rejected instead of handed to SQL;
 //  - model versions `version_number = '3'` is compared as the number 3 (same rows on SQLite);
-//  - experiments have no experiment_id filter (3.6); IS NULL on run params/tags is accepted.
+//  - experiments follow MLflow 3.17 (experiment_id filters, IS NULL on tags); IS NULL on run
+//    params/tags is accepted (3.17).
 #include <gtest/gtest.h>
 
 #include <string>
@@ -183,7 +184,7 @@ const Case kFilterCases[] = {
     {SearchEntity::kExperiments, R"~(name like 'x')~", R"~(ERR Invalid comparator 'like' not one of '{'!=', '=', 'LIKE', 'ILIKE', 'IN', 'NOT IN'}')~"},
     {SearchEntity::kExperiments, R"~(name LIKE 'prod-%' AND tags.team = 'ml')~", R"~(OK attribute.`name` LIKE 'prod-%' AND tag.`team` = 'ml')~"},
     {SearchEntity::kExperiments, R"~(creation_time >= 1700000000000)~", R"~(OK attribute.`creation_time` >= 1700000000000)~"},
-    {SearchEntity::kExperiments, R"~(name IN ('a'))~", R"~(ERR Only the 'run_id' attribute supports comparison with a list of quoted string values.)~"},
+    {SearchEntity::kExperiments, R"~(name IN ('a'))~", R"~(ERR Only ['experiment_id'] attributes support comparison with a list of quoted string values.)~"},
     {SearchEntity::kExperiments, R"~(attributes.name = 'x')~", R"~(ERR Invalid entity type 'attributes'. Valid entity types are ('attribute', 'tag', 'tags'))~"},
     {SearchEntity::kExperiments, R"~(attribute.name = 'x')~", R"~(OK attribute.`name` = 'x')~"},
     {SearchEntity::kExperiments, R"~(tags.a IN ('x'))~", R"~(ERR Expected a quoted string value for tag (e.g. 'my-value'). Got value ('x'))~"},
@@ -193,17 +194,17 @@ const Case kFilterCases[] = {
     {SearchEntity::kExperiments, R"~(creation_time > 'x')~", R"~(ERR Expected numeric value type for numeric attribute: creation_time. Found 'x')~"},
     {SearchEntity::kExperiments, R"~(creation_time LIKE 1)~", R"~(ERR Invalid comparator 'LIKE' not one of '{'!=', '=', 'LIKE', 'ILIKE', 'IN', 'NOT IN'})~"},
     {SearchEntity::kExperiments, R"~(name > 'a')~", R"~(ERR Invalid comparator '>' not one of '{'!=', '=', 'LIKE', 'ILIKE', 'IN', 'NOT IN'}')~"},
-    {SearchEntity::kExperiments, R"~(experiment_id = 1)~", R"~(ERR Invalid attribute key 'experiment_id' specified. Valid keys are '{'name', 'creation_time', 'last_update_time'}')~"},
-    {SearchEntity::kExperiments, R"~(experiment_id = '1')~", R"~(ERR Invalid attribute key 'experiment_id' specified. Valid keys are '{'name', 'creation_time', 'last_update_time'}')~"},
+    {SearchEntity::kExperiments, R"~(experiment_id = 1)~", R"~(ERR Expected a quoted string value for attributes. Got value 1)~"},
+    {SearchEntity::kExperiments, R"~(experiment_id = '1')~", R"~(OK attribute.`experiment_id` = '1')~"},
     {SearchEntity::kExperiments, R"~(tags.a = 1)~", R"~(ERR Expected a quoted string value for tag (e.g. 'my-value'). Got value 1)~"},
-    {SearchEntity::kExperiments, R"~(foo = 'x')~", R"~(ERR Invalid attribute key 'foo' specified. Valid keys are '{'name', 'creation_time', 'last_update_time'}')~"},
+    {SearchEntity::kExperiments, R"~(foo = 'x')~", R"~(ERR Invalid attribute key 'foo' specified. Valid keys are '{'name', 'experiment_id', 'creation_time', 'last_update_time'}')~"},
     {SearchEntity::kExperiments, R"~(name = 'a' OR name = 'b')~", R"~(ERR Invalid clause(s) in filter string: OR)~"},
     {SearchEntity::kExperiments, R"~(last_update_time < 5)~", R"~(OK attribute.`last_update_time` < 5)~"},
     {SearchEntity::kExperiments, R"~(name = "x")~", R"~(OK attribute.`name` = 'x')~"},
     {SearchEntity::kExperiments, R"~(tags."a b" = 'x')~", R"~(OK tag.`a b` = 'x')~"},
     {SearchEntity::kExperiments, R"~(params.a = 'x')~", R"~(ERR Invalid entity type 'params'. Valid entity types are ('attribute', 'tag', 'tags'))~"},
     {SearchEntity::kExperiments, R"~(`name` = 'x')~", R"~(OK attribute.`name` = 'x')~"},
-    {SearchEntity::kExperiments, R"~(tags.a IS NULL)~", R"~(ERR Invalid comparison clause. Expected 3 tokens found 2)~"},
+    {SearchEntity::kExperiments, R"~(tags.a IS NULL)~", R"~(OK tag.`a` IS NULL)~"},
     {SearchEntity::kExperiments, R"~(name != 'Default')~", R"~(OK attribute.`name` != 'Default')~"},
     {SearchEntity::kExperiments, R"~(name ILIKE '%DEF%')~", R"~(OK attribute.`name` ILIKE '%DEF%')~"},
     {SearchEntity::kRegisteredModels, R"~(name ILIKE '%churn%')~", R"~(OK attribute.`name` ILIKE '%churn%')~"},
@@ -265,6 +266,14 @@ const Case kFilterCases[] = {
     {SearchEntity::kLoggedModels, R"~(metrics.a >= -1)~", R"~(OK metric.`a` >= -1)~"},
     {SearchEntity::kLoggedModels, R"~(metrics.a > 1; metrics.b < 2)~", R"~(ERR Invalid filter string: 'metrics.a > 1; metrics.b < 2'. Expected a single SQL expression.)~"},
     {SearchEntity::kLoggedModels, R"~(name = 'x' and)~", R"~(OK attribute.`name` = 'x')~"},
+    {SearchEntity::kExperiments, R"~(experiment_id IN ('1', '2'))~", R"~(OK attribute.`experiment_id` IN ('1', '2'))~"},
+    {SearchEntity::kExperiments, R"~(experiment_id = 'abc')~", R"~(ERR Invalid experiment ID 'abc'. Experiment ID must be a valid integer.)~"},
+    {SearchEntity::kExperiments, R"~(experiment_id LIKE '1')~", R"~(ERR Invalid comparator for experiment_id: LIKE)~"},
+    {SearchEntity::kExperiments, R"~(experiment_id NOT IN ('1'))~", R"~(OK attribute.`experiment_id` NOT IN ('1'))~"},
+    {SearchEntity::kExperiments, R"~(creation_time > 1.5)~", R"~(ERR Invalid value for numeric attribute 'creation_time': '1.5')~"},
+    {SearchEntity::kExperiments, R"~(tags.a IS NOT NULL)~", R"~(OK tag.`a` IS NOT NULL)~"},
+    {SearchEntity::kExperiments, R"~(name IS NULL)~", R"~(ERR IS NULL / IS NOT NULL is only supported for tags, not for attribute 'name')~"},
+    {SearchEntity::kExperiments, R"~(experiment_id != ' 7 ')~", R"~(OK attribute.`experiment_id` != '7')~"},
 };
 
 const Case kOrderByCases[] = {

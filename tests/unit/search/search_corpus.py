@@ -48,14 +48,31 @@ def runs(f):
 
 
 def exp(f):
+    # MLflow 3.17's experiments store checks (experiment_id ids, IS [NOT] NULL on tags).
     out = []
     for c in SearchExperimentsUtils.parse_search_filter(f):
         t, k, comp, v = c["type"], c["key"], c["comparator"], c["value"]
         if t == "attribute":
-            if SearchExperimentsUtils.is_string_attribute(t, k, comp) and comp not in ("=", "!=", "LIKE", "ILIKE"):
-                raise Exception(f"Invalid comparator for string attribute: {comp}")
-            if SearchExperimentsUtils.is_numeric_attribute(t, k, comp) and comp not in ("=", "!=", "<", "<=", ">", ">="):
-                raise Exception(f"Invalid comparator for numeric attribute: {comp}")
+            if k == "experiment_id":
+                if comp not in ("=", "!=", "IN", "NOT IN"):
+                    raise Exception(f"Invalid comparator for experiment_id: {comp}")
+                def parse(x):
+                    try:
+                        return str(int(x))
+                    except (ValueError, TypeError):
+                        raise Exception(f"Invalid experiment ID '{x}'. Experiment ID must be a valid integer.")
+                v = tuple(parse(x) for x in v) if isinstance(v, tuple) else parse(v)
+            else:
+                if SearchExperimentsUtils.is_string_attribute(t, k, comp) and comp not in ("=", "!=", "LIKE", "ILIKE"):
+                    raise Exception(f"Invalid comparator for string attribute: {comp}")
+                if SearchExperimentsUtils.is_numeric_attribute(t, k, comp):
+                    if comp not in ("=", "!=", "<", "<=", ">", ">="):
+                        raise Exception(f"Invalid comparator for numeric attribute: {comp}")
+                    if isinstance(v, float):
+                        raise Exception(f"Invalid value for numeric attribute '{k}': {str(v)!r}")
+        elif comp in ("IS NULL", "IS NOT NULL"):
+            out.append(f"{TYPES[t]}.`{k}` {comp}")
+            continue
         elif comp not in ("=", "!=", "LIKE", "ILIKE"):
             raise Exception(f"Invalid comparator for tag: {comp}")
         out.append(f"{TYPES[t]}.`{k}` {comp} {render_value(v)}")

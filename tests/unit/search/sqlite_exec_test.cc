@@ -323,6 +323,13 @@ TEST_F(ExperimentSearch, DefaultOrderAndFilters) {
   EXPECT_EQ(Search("tags.team != 'ml'"), (Keys{"2"}));
   EXPECT_EQ(Search("", {}, ViewType::kDeletedOnly), (Keys{"4"}));
   EXPECT_EQ(Search("tags.team = 'ml'", {}, ViewType::kAll), (Keys{"1", "4"}));
+  // MLflow 3.17 additions.
+  EXPECT_EQ(Search("experiment_id = '2'"), (Keys{"2"}));
+  EXPECT_EQ(Search("experiment_id IN ('0', '3', '4')"), (Keys{"3", "0"}));
+  EXPECT_EQ(Search("experiment_id NOT IN ('0', '3')"), (Keys{"1", "2"}));
+  EXPECT_EQ(Search("experiment_id != '1'"), (Keys{"2", "3", "0"}));
+  EXPECT_EQ(Search("tags.team IS NULL"), (Keys{"3", "0"}));
+  EXPECT_EQ(Search("tags.team IS NOT NULL"), (Keys{"1", "2"}));
 }
 
 TEST_F(ExperimentSearch, OrderByAndTieBreak) {
