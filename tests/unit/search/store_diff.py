@@ -89,6 +89,7 @@ RUN_FILTERS = [
     "datasets.name = 'iris'", "datasets.name ILIKE 'iris'", "datasets.context = 'eval'",
     "datasets.name = 'iris' AND datasets.context = 'training'", "datasets.digest IN ('d1', 'd2')",
     "datasets.name NOT IN ('iris')", "metrics.loss > -0.5 and metrics.loss < 0.5", "params.lr = '0.1' and tags.team = 'ML'",
+    "params.lr IS NULL", "tags.team IS NOT NULL", "metrics.m != 0.5", "metrics.m <= 0",
 ]
 RUN_ORDERS = [[], ["metrics.m ASC"], ["metrics.m DESC"], ["params.p"], ["params.p DESC"], ["tags.team DESC"],
               ["attributes.start_time ASC"], ["end_time DESC"], ["user_id"], ["run_name DESC"], ["status", "metrics.acc DESC"],
@@ -115,7 +116,8 @@ def paged(ob):
 emit("runs-paged", "", ["metrics.m DESC"], "ACTIVE_ONLY", 7, lambda: paged(["metrics.m DESC"]))
 
 EXP_FILTERS = ["", "name LIKE 'prod-%'", "name ILIKE 'prod-%'", "tags.team = 'ml'", "tags.team != 'ml'", "creation_time > 0",
-               "name != 'dev'"]
+               "name != 'dev'", "experiment_id = '%s'" % exp_ids[1], "experiment_id IN ('%s', '%s')" % (exp_ids[0], exp_ids[4]),
+               "experiment_id NOT IN ('%s')" % exp_ids[0], "tags.team IS NULL", "tags.team IS NOT NULL"]
 for f in EXP_FILTERS:
     for ob in [[], ["name"], ["name DESC"], ["experiment_id DESC"]]:
         for view in ["ACTIVE_ONLY", "ALL"]:
