@@ -11,7 +11,7 @@ namespace mlflow::validation {
 inline constexpr size_t kMaxEntityKeyLength = 250;
 inline constexpr size_t kMaxParamValueLength = 6000;
 inline constexpr size_t kMaxTagValueLength = 8000;
-inline constexpr size_t kMaxExperimentTagValueLength = 5000;
+inline constexpr size_t kMaxExperimentTagValueLength = 20000;  // MLflow 3.x (5000 in 3.6)
 inline constexpr size_t kMaxExperimentNameLength = 500;
 inline constexpr size_t kMaxMetricsPerBatch = 1000;
 inline constexpr size_t kMaxParamsPerBatch = 100;

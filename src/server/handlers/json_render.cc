@@ -24,6 +24,7 @@ json ToJson(const Experiment& e) {
   if (e.last_update_time) j["last_update_time"] = *e.last_update_time;
   if (e.creation_time) j["creation_time"] = *e.creation_time;
   if (!e.tags.empty()) j["tags"] = KeyValuesToJson(e.tags);
+  j["workspace"] = "default";  // MLflow 3.x names the (single) workspace of every experiment
   return j;
 }
 
@@ -96,10 +97,37 @@ HttpResponse JsonResponse(const json& body) {
   return r;
 }
 
+namespace {
+
+// MLflow 3.x also classifies every error (mlflow/utils/error_classification.py, client table):
+// {error_code -> (sqlstate, error_class)}.
+std::pair<const char*, const char*> Classify(ErrorCode code) {
+  switch (code) {
+    case ErrorCode::kBadRequest:
+    case ErrorCode::kInvalidParameterValue: return {"KAM00", "INVALID_PARAMETER_VALUE"};
+    case ErrorCode::kEndpointNotFound:
+    case ErrorCode::kResourceDoesNotExist: return {"KAM00", "RESOURCE_NOT_FOUND"};
+    case ErrorCode::kFeatureDisabled: return {"KAM00", "FEATURE_DISABLED"};
+    case ErrorCode::kPermissionDenied: return {"KAM00", "PERMISSION_DENIED"};
+    case ErrorCode::kResourceAlreadyExists: return {"KAM00", "RESOURCE_ALREADY_EXISTS"};
+    case ErrorCode::kInternalError:
+    case ErrorCode::kInvalidState:
+    case ErrorCode::kTemporarilyUnavailable: return {"XXM00", "CLIENT_INTERNAL_ERROR"};
+    default: return {nullptr, nullptr};
+  }
+}
+
+}  // namespace
+
 HttpResponse ErrorResponse(const Status& status) {
   HttpResponse r;
   r.status = HttpStatusFor(status.code());
   json body = {{"error_code", std::string(ErrorCodeName(status.code()))}, {"message", status.message()}};
+  auto [sqlstate, error_class] = Classify(status.code());
+  if (sqlstate) {
+    body["sqlstate"] = sqlstate;
+    body["error_class"] = error_class;
+  }
   r.body = body.dump(-1, ' ', false, json::error_handler_t::replace);
   return r;
 }

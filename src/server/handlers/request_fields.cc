@@ -55,7 +55,7 @@ std::string PyTypeName(const nlohmann::json& v) {
 
 Status TypeError(const std::string& field, const nlohmann::json& value) {
   return Status::InvalidParameter("Invalid value " + Render(value) + " for parameter '" + field +
-                                  "' supplied: Hint: Value was of type '" + PyTypeName(value) + "'." + kApiDocs);
+                                  "' supplied:  Hint: Value was of type '" + PyTypeName(value) + "'." + kApiDocs);
 }
 
 Status MissingParameter(const std::string& field) {
@@ -63,6 +63,7 @@ Status MissingParameter(const std::string& field) {
 }
 
 std::optional<double> JsonToDouble(const nlohmann::json& v) {
+  if (v.is_boolean()) return v.get<bool>() ? 1.0 : 0.0;  // like MLflow: true logs 1.0
   if (v.is_number()) return v.get<double>();
   if (v.is_string()) return ParseDouble(v.get<std::string>());
   return std::nullopt;
@@ -155,6 +156,8 @@ Result<std::optional<int64_t>> RequestFields::Int64(const std::string& name) con
   }
   const nlohmann::json* v = Json(name);
   if (!v) return std::optional<int64_t>();
+  // MLflow 3.x's decoder drops a fractional number given for an integer field (it acts as unset).
+  if (v->is_number_float() && std::floor(v->get<double>()) != v->get<double>()) return std::optional<int64_t>();
   auto i = JsonToInt64(*v);
   if (!i || v->is_boolean()) return TypeError(name, *v);
   return std::optional<int64_t>(*i);
@@ -171,7 +174,7 @@ Result<std::optional<double>> RequestFields::Double(const std::string& name) con
   const nlohmann::json* v = Json(name);
   if (!v) return std::optional<double>();
   auto d = JsonToDouble(*v);
-  if (!d || v->is_boolean()) return TypeError(name, *v);
+  if (!d) return TypeError(name, *v);
   return std::optional<double>(*d);
 }
 

@@ -69,7 +69,7 @@ Result<Metric> ParseMetric(const json& obj, const std::string& prefix) {
   auto ts = obj.find("timestamp");
   if (ts == obj.end() || ts->is_null()) return v::Missing(prefix + "timestamp");
   auto d = JsonToDouble(*value);
-  if (!d || value->is_boolean()) {
+  if (!d) {
     return v::Invalid(value->dump(), prefix + "value",
                       "(timestamp=" + ts->dump() + "). Please specify value as a valid double (64-bit floating point)");
   }
@@ -82,7 +82,10 @@ Result<Metric> ParseMetric(const json& obj, const std::string& prefix) {
   }
   m.timestamp = *t;
   auto step = obj.find("step");
-  if (step != obj.end() && !step->is_null()) {
+  // A fractional step acts as unset (step 0), as in MLflow 3.x.
+  bool fractional_step = step != obj.end() && step->is_number_float() &&
+                         std::floor(step->get<double>()) != step->get<double>();
+  if (step != obj.end() && !step->is_null() && !fractional_step) {
     auto s = JsonToInt64(*step);
     if (!s || step->is_boolean()) {
       return v::Invalid(step->dump(), prefix + "step",
@@ -110,16 +113,12 @@ Result<ViewType> ParseViewType(const RequestFields& f, const std::string& field)
   }
   const json* j = f.Json(field);
   if (!j) return ViewType::kActiveOnly;
-  if (j->is_string()) {
-    std::string s = j->get<std::string>();
-    if (s == "ACTIVE_ONLY") return ViewType::kActiveOnly;
-    if (s == "DELETED_ONLY") return ViewType::kDeletedOnly;
-    if (s == "ALL") return ViewType::kAll;
-  } else if (j->is_number_integer()) {
-    int64_t n = j->get<int64_t>();
-    if (n >= 1 && n <= 3) return static_cast<ViewType>(n);
-  }
-  return TypeError(field, *j);
+  if (!j->is_string()) return TypeError(field, *j);
+  std::string s = j->get<std::string>();
+  if (s == "DELETED_ONLY") return ViewType::kDeletedOnly;
+  if (s == "ALL") return ViewType::kAll;
+  // ACTIVE_ONLY, and unknown names (dropped by MLflow's decoder) mean the default.
+  return ViewType::kActiveOnly;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -210,8 +209,8 @@ Result<json> SearchExperiments(ApiContext& ctx, const HttpRequest& req) {
   RequestFields f(req);
   store::ExperimentSearchRequest s;
   MLFLOW_ASSIGN_OR_RETURN(std::optional<int64_t> max_results, f.Int64("max_results"));
-  // MLflow has no default here (absent = error); the UI and client always send it: use 1000.
-  s.max_results = max_results.value_or(1000);
+  // Like MLflow, an absent max_results is 0 and rejected; the client and UI always send it.
+  s.max_results = max_results.value_or(0);
   MLFLOW_ASSIGN_OR_RETURN(std::optional<std::string> filter, f.String("filter"));
   s.filter = filter.value_or("");
   MLFLOW_ASSIGN_OR_RETURN(std::optional<std::string> token, f.String("page_token"));
@@ -241,7 +240,9 @@ Result<json> CreateRun(ApiContext& ctx, const HttpRequest& req) {
   MLFLOW_ASSIGN_OR_RETURN(std::vector<KeyValue> tags, ParseKeyValues(f, "tags", false));
   MLFLOW_ASSIGN_OR_RETURN(Run run, ctx.tracking->CreateRun(exp.value_or(""), user.value_or(""), start, tags,
                                                            name.value_or("")));
-  return json{{"run", ToJson(run)}};
+  json out = ToJson(run);
+  out.erase("outputs");  // MLflow's CreateRun answer has no outputs field
+  return json{{"run", std::move(out)}};
 }
 
 Result<json> UpdateRun(ApiContext& ctx, const HttpRequest& req) {
@@ -250,12 +251,14 @@ Result<json> UpdateRun(ApiContext& ctx, const HttpRequest& req) {
   std::optional<std::string> status;
   if (const json* s = f.Json("status")) {
     static const std::vector<std::string> kStatuses = {"RUNNING", "SCHEDULED", "FINISHED", "FAILED", "KILLED"};
+    if (s->is_number_integer() && s->get<int64_t>() >= 1 && s->get<int64_t>() <= 5) {
+      status = kStatuses[static_cast<size_t>(s->get<int64_t>() - 1)];
+    } else if (!s->is_string()) {
+      return TypeError("status", *s);
+    }
+    // An unknown status name is dropped by MLflow's decoder: the status stays as it is.
     if (s->is_string() && std::find(kStatuses.begin(), kStatuses.end(), s->get<std::string>()) != kStatuses.end()) {
       status = s->get<std::string>();
-    } else if (s->is_number_integer() && s->get<int64_t>() >= 1 && s->get<int64_t>() <= 5) {
-      status = kStatuses[static_cast<size_t>(s->get<int64_t>() - 1)];
-    } else {
-      return TypeError("status", *s);
     }
   } else if (f.from_query()) {
     MLFLOW_ASSIGN_OR_RETURN(status, f.String("status"));

@@ -21,7 +21,7 @@ using sql::Connection;
 // Experiment ids are integers in the SQL store; anything else names no experiment.
 Result<int64_t> ParseExperimentId(const std::string& id) {
   if (id.empty() || id.size() > 18 || !std::all_of(id.begin(), id.end(), ::isdigit)) {
-    return Status::NotFound("No Experiment with id=" + id + " exists");
+    return Status::InvalidParameter("Invalid experiment ID '" + id + "'. Experiment ID must be a valid integer.");
   }
   return static_cast<int64_t>(std::stoll(id));
 }
@@ -835,8 +835,7 @@ Result<MetricHistoryPage> SqlTrackingStore::GetMetricHistory(const std::string& 
                                                              int64_t max_results, const std::string& page_token) {
   MLFLOW_ASSIGN_OR_RETURN(int64_t offset, search::DecodeOffsetToken(page_token));
   return db_->Read<MetricHistoryPage>([&](Connection& c) -> Result<MetricHistoryPage> {
-    MLFLOW_ASSIGN_OR_RETURN(RunState s, LoadRunState(c, run_id));
-    (void)s;
+    // Like MLflow 3.x, an unknown run has an empty history rather than an error.
     MetricHistoryPage page;
     // One row past the page tells whether a next page exists.
     int64_t limit = max_results > 0 ? max_results + 1 : -1;
