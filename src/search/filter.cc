@@ -444,8 +444,7 @@ Result<Clause> RunClause(const RawComparison& rc) {
         c.value = std::move(s);
       } else if (v.kind == ItemKind::kParen) {
         if (key != "run_id") {
-          return Invalid(
-              "Only the 'run_id' attribute supports comparison with a list of quoted string values.");
+          return Invalid("Only ['run_id'] attributes support comparison with a list of quoted string values.");
         }
         MLFLOW_ASSIGN_OR_RETURN(auto list, ParseListLiteral(v.text));
         // Run ids are lower-case hex; MLflow drops other entries (MySQL IN is case-insensitive).
@@ -678,12 +677,15 @@ Result<Clause> RegistryClause(const RawComparison& rc, bool versions) {
     MLFLOW_ASSIGN_OR_RETURN(std::string s, StripQuotesExpected(v.text));
     c.value = std::move(s);
   } else if (v.kind == ItemKind::kParen) {
-    if (key != "run_id") {
-      return Invalid(
-          "Only the 'run_id' attribute supports comparison with a list of quoted string values.");
+    // MLflow 3.17: registered models take lists on name, model versions on name and run_id.
+    const bool list_ok = versions ? (key == "name" || key == "run_id") : key == "name";
+    if (!list_ok) {
+      return Invalid(std::string("Only ") + (versions ? "['name', 'run_id']" : "['name']") +
+                     " attributes support comparison with a list of quoted string values.");
     }
     MLFLOW_ASSIGN_OR_RETURN(auto list, ParseListLiteral(v.text));
-    c.value = DropNonLower(std::move(list));
+    // Run ids are lower-case hex: other entries are dropped (3.6 quirk kept); names are not.
+    c.value = key == "run_id" ? DropNonLower(std::move(list)) : std::move(list);
   } else if (versions && v.kind == ItemKind::kNumber) {
     if (!numeric) {
       return Invalid(
@@ -700,23 +702,29 @@ Result<Clause> RegistryClause(const RawComparison& rc, bool versions) {
   if (c.type == KeyType::kTag) {
     if (!InSet(op, kParamOps)) return Invalid("Invalid comparator for tag: " + op);
   } else if (!versions) {
-    if (!InSet(op, kParamOps)) return Invalid("Invalid comparator for attribute: " + op);
+    if (!InSet(op, kStringAttrOps)) return Invalid("Invalid comparator for attribute: " + op);
   } else if (numeric) {
     if (!InSet(op, kNumericOps))
       return Invalid("Invalid comparator for attribute " + key + ": " + op);
-    // version_number = '3': the reference compares the integer column with the text; keep the
-    // number when the text is one, otherwise the clause can never match.
+    // MLflow 3.17 takes version_number = '3' as the integer 3 and refuses anything else.
     if (auto* s = std::get_if<std::string>(&c.value)) {
-      Result<Number> num = ToNumber(*s);
-      if (num.ok()) c.value = std::move(*num);
+      std::optional<int64_t> n = PyInt(*s);
+      if (!n) return Invalid("Invalid value for numeric attribute '" + key + "': " + PyRepr(*s));
+      Number num;
+      num.text = std::to_string(*n);
+      num.value = static_cast<double>(*n);
+      num.integer = *n;
+      c.value = std::move(num);
+    } else if (!std::get<Number>(c.value).integer) {
+      return Invalid("Invalid value for numeric attribute '" + key + "': " + std::get<Number>(c.value).text);
     }
   } else {
-    bool ok = InSet(op, {"!=", "=", "LIKE", "ILIKE", "IN"}) && !(op == "IN" && key != "run_id");
+    bool ok = InSet(op, kStringAttrOps) && !((op == "IN" || op == "NOT IN") && key != "run_id" && key != "name");
     if (!ok) return Invalid("Invalid comparator for attribute: " + op);
   }
   MLFLOW_ASSIGN_OR_RETURN(c.comparator, ComparatorFromUpper(op));
   bool is_list = std::holds_alternative<std::vector<std::string>>(c.value);
-  if (is_list != (c.comparator == Comparator::kIn)) {
+  if (is_list != (c.comparator == Comparator::kIn || c.comparator == Comparator::kNotIn)) {
     return Invalid(
         "Expected a quoted string value or a list of quoted string values for attributes. Got "
         "value " + v.text);

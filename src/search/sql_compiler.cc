@@ -482,11 +482,7 @@ Result<CompiledSearch> CompileModelVersionSearch(const ModelVersionSearchSpec& s
     if (c.type != KeyType::kAttribute) continue;
     Frag f;
     std::string col = c.key == "source_path" ? "mv.source" : c.key == "version_number" ? "mv.version" : "mv." + c.key;
-    if (c.key == "version_number" && std::holds_alternative<std::string>(c.value)) {
-      f.Add("1 = 0");  // a non-numeric text never equals an integer version (SQLite semantics)
-    } else {
-      EmitCompare(f, col, c, d);
-    }
+    EmitCompare(f, col, c, d);
     conds.push_back(std::move(f));
   }
   const bool prompts = IsQueryingPrompt(filter);

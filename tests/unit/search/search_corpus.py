@@ -80,13 +80,14 @@ def exp(f):
 
 
 def rm(f):
+    # MLflow 3.17's registry store checks.
     out = []
     for c in SearchModelUtils.parse_search_filter(f):
         t, k, comp, v = c["type"], c["key"], c["comparator"], c["value"]
-        if isinstance(v, tuple) and k != "run_id":
-            raise Exception("Only the 'run_id' attribute supports comparison with a list of quoted string values.")
-        if comp not in ("=", "!=", "LIKE", "ILIKE"):
-            raise Exception(f"Invalid comparator for {'attribute' if t == 'attribute' else 'tag'}: {comp}")
+        if t == "attribute" and comp not in ("=", "!=", "LIKE", "ILIKE", "IN", "NOT IN"):
+            raise Exception(f"Invalid comparator for attribute: {comp}")
+        if t == "tag" and comp not in ("=", "!=", "LIKE", "ILIKE"):
+            raise Exception(f"Invalid comparator for tag: {comp}")
         out.append(f"{TYPES[t]}.`{k}` {comp} {render_value(v)}")
     return " AND ".join(out)
 
@@ -95,17 +96,22 @@ def mv(f):
     out = []
     for c in SearchModelVersionUtils.parse_search_filter(f):
         t, k, comp, v = c["type"], c["key"], c["comparator"], c["value"]
-        if isinstance(v, tuple) and k != "run_id":
-            raise Exception("Only the 'run_id' attribute supports comparison with a list of quoted string values.")
         if t == "attribute":
             if k in SearchModelVersionUtils.NUMERIC_ATTRIBUTES:
                 if comp not in SearchModelVersionUtils.VALID_NUMERIC_ATTRIBUTE_COMPARATORS:
                     raise Exception(f"Invalid comparator for attribute {k}: {comp}")
-            elif comp not in ("!=", "=", "LIKE", "ILIKE", "IN") or (comp == "IN" and k != "run_id"):
+                if isinstance(v, float):
+                    raise Exception(f"Invalid value for numeric attribute '{k}': {v!r}")
+                try:
+                    v = int(v)
+                except (TypeError, ValueError):
+                    raise Exception(f"Invalid value for numeric attribute '{k}': {v!r}")
+            elif (comp not in ("!=", "=", "LIKE", "ILIKE", "IN", "NOT IN")
+                  or (comp in ("IN", "NOT IN") and k not in ("run_id", "name"))):
                 raise Exception(f"Invalid comparator for attribute: {comp}")
         elif comp not in ("=", "!=", "LIKE", "ILIKE"):
             raise Exception(f"Invalid comparator for tag: {comp}")
-        out.append(f"{TYPES[t]}.`{k}` {comp} {render_value(v, drop_upper=True)}")
+        out.append(f"{TYPES[t]}.`{k}` {comp} {render_value(v, drop_upper=(k == 'run_id'))}")
     return " AND ".join(out)
 
 

@@ -399,6 +399,8 @@ TEST_F(RegistrySearch, RegisteredModels) {
   EXPECT_EQ(Models("tags.`mlflow.prompt.is_prompt` = 'false'"), (Keys{"Churn-2", "churn", "fraud"}));
   EXPECT_EQ(Models("", {"timestamp DESC"}), (Keys{"churn", "fraud", "Churn-2"}));
   EXPECT_EQ(Models("", {"name DESC"}), (Keys{"fraud", "churn", "Churn-2"}));
+  EXPECT_EQ(Models("name IN ('churn', 'Churn-2', 'qa-prompt')"), (Keys{"Churn-2", "churn"}));  // names keep case
+  EXPECT_EQ(Models("name NOT IN ('churn')"), (Keys{"Churn-2", "fraud"}));
 }
 
 TEST_F(RegistrySearch, ModelVersions) {
@@ -410,6 +412,8 @@ TEST_F(RegistrySearch, ModelVersions) {
   EXPECT_EQ(Versions("source_path LIKE 'mlflow-artifacts:/%'"), (Keys{"churn:2", "fraud:1"}));
   EXPECT_EQ(Versions("tags.k = 'v'"), (Keys{"churn:1"}));
   EXPECT_EQ(Versions("version_number = '1'"), (Keys{"fraud:1", "churn:1"}));
+  EXPECT_EQ(Versions("name IN ('fraud', 'nope')"), (Keys{"fraud:1"}));
+  EXPECT_EQ(Versions("run_id NOT IN ('aaa')"), (Keys{"churn:2"}));
   EXPECT_EQ(Versions("", {"version_number ASC"}), (Keys{"churn:1", "fraud:1", "churn:2"}));
   EXPECT_EQ(Versions("tags.`mlflow.prompt.is_prompt` = 'true'"), (Keys{"qa-prompt:1"}));
 }

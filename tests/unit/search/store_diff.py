@@ -134,11 +134,13 @@ for name, n in [("churn", 3), ("fraud", 2), ("other", 1)]:
                                  run_id=run_ids[v], tags=[ModelVersionTag("k", "v%d" % v)])
 reg.delete_model_version("churn", "2")
 for f in ["", "name ILIKE '%churn%'", "name LIKE '%churn%'", "tags.team = 'ml'", "tags.team != 'ml'",
-          "tags.`mlflow.prompt.is_prompt` = 'true'", "tags.`mlflow.prompt.is_prompt` = 'false'", "name != 'fraud'"]:
+          "tags.`mlflow.prompt.is_prompt` = 'true'", "tags.`mlflow.prompt.is_prompt` = 'false'", "name != 'fraud'",
+          "name IN ('churn', 'fraud', 'qa-prompt')", "name NOT IN ('churn')"]:
     for ob in [[], ["name DESC"], ["timestamp DESC"]]:
         emit("registered_models", f, ob, "", 100, lambda f=f, ob=ob: [m.name for m in reg.search_registered_models(f, 100, ob)])
 for f in ["", "name = 'churn'", "version_number > 1", "run_id = '%s'" % run_ids[0], "source_path LIKE 'mlflow-artifacts:/%'",
-          "tags.k = 'v1'", "name ILIKE 'CHURN'"]:
+          "tags.k = 'v1'", "name ILIKE 'CHURN'", "name IN ('churn', 'other')", "run_id NOT IN ('%s')" % run_ids[0],
+          "version_number = '2'", "name NOT IN ('fraud')"]:
     for ob in [[], ["version_number ASC"], ["name DESC"]]:
         emit("model_versions", f, ob, "", 1000, lambda f=f, ob=ob: [
             f"{m.name}:{m.version}" for m in reg.search_model_versions(f, 1000, ob)])
