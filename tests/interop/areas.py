@@ -24,3 +24,14 @@ ALL_AREAS = {
 # The lead updates this list as areas land in mlflow-cpp.
 ENABLED_AREAS = [
 ]
+
+
+def enabled_areas() -> set:
+    """ENABLED_AREAS, or all areas in a real-vs-real run, or MLFLOW_INTEROP_AREAS when set."""
+    import os
+    override = os.environ.get("MLFLOW_INTEROP_AREAS", "").strip()
+    if override == "all" or os.environ.get("MLFLOW_INTEROP_CANDIDATE", "") == "real":
+        return set(ALL_AREAS)
+    if override:
+        return {a.strip() for a in override.split(",") if a.strip()}
+    return set(ENABLED_AREAS)

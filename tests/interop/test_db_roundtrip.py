@@ -15,6 +15,7 @@ from mlflow.entities import (Dataset, DatasetInput, InputTag, LoggedModelStatus,
                              ViewType)
 from mlflow.tracking import MlflowClient
 
+import areas
 from harness import servers
 from harness.client_diff import to_obs
 from harness.compare import Comparison
@@ -24,6 +25,9 @@ T0 = 1_600_000_000_000
 
 
 def populate(uri):
+    """Writes one of everything the enabled areas cover (registry, logged models, datasets only when
+    enabled, so this test runs as soon as the tracking basics are served)."""
+    on = areas.enabled_areas()
     c = MlflowClient(tracking_uri=uri, registry_uri=uri)
     e1 = c.create_experiment("rt_one", tags={"team": "a", "note": ""})
     e2 = c.create_experiment("rt_two")
@@ -48,12 +52,23 @@ def populate(uri):
                          tags={"mlflow.parentRunId": runs[0]}).info.run_id
     runs.append(child)
     c.delete_run(runs[2])
+    if "datasets" in on:
+        log_datasets(c, runs)
+    c.delete_experiment(e3)
+    if "registry" in on:
+        populate_registry(c, e1, runs)
+    if "logged_models" in on:
+        populate_logged_models(c, e1, e2, runs)
+
+
+def log_datasets(c, runs):
     c.log_inputs(runs[1], [DatasetInput(Dataset("ds", "dg", "local", '{"p": 1}', '{"s": 1}', '{"n": 2}'),
                                         [InputTag("mlflow.data.context", "training")])])
     c.log_inputs(runs[3], [DatasetInput(Dataset("ds", "dg", "local", '{"p": 1}', '{"s": 1}', '{"n": 2}'),
                                         [InputTag("mlflow.data.context", "eval")])])
-    c.delete_experiment(e3)
-    # registry
+
+
+def populate_registry(c, e1, runs):
     c.create_registered_model("rt_model", tags={"k": "v"}, description="d")
     c.create_registered_model("rt_model_2")
     for i in range(3):
@@ -64,7 +79,9 @@ def populate(uri):
     c.set_registered_model_alias("rt_model", "champ", "3")
     c.set_model_version_tag("rt_model", "1", "vt", "x")
     c.delete_model_version("rt_model", "1")
-    # logged models
+
+
+def populate_logged_models(c, e1, e2, runs):
     m = c.create_logged_model(e1, "rt_lm", runs[1], {"t": "1"}, {"p": "1"}, "type_a")
     c.finalize_logged_model(m.model_id, LoggedModelStatus.READY)
     c.log_metric(runs[1], "lm_acc", 0.9, timestamp=T0, step=2, model_id=m.model_id,
@@ -86,11 +103,15 @@ def dump(uri):
         out[f"get_run {r.info.run_name}"] = to_obs(c.get_run(r.info.run_id))
         for key in sorted(r.data.metrics):
             out[f"history {r.info.run_name} {key}"] = to_obs(c.get_metric_history(r.info.run_id, key))
+    if "registry" not in areas.enabled_areas():
+        return out
     models = c.search_registered_models(max_results=1000)
     out["registered_models"] = to_obs(list(models))
     for m in models:
         out[f"versions {m.name}"] = to_obs(list(c.search_model_versions(f"name = '{m.name}'",
                                                                         order_by=["version_number"])))
+    if "logged_models" not in areas.enabled_areas():
+        return out
     lms = c.search_logged_models(ids, order_by=[{"field_name": "name"}])
     out["logged_models"] = to_obs(list(lms))
     for lm in lms:

@@ -1,7 +1,7 @@
 """Field-by-field comparison of normalized observations, the known-differences list and the tally."""
 from __future__ import annotations
 
-import fnmatch
+import re
 import json
 import os
 from dataclasses import dataclass, field
@@ -18,18 +18,25 @@ MAX_REPORTED = 60
 @dataclass
 class KnownDifference:
     id: str
-    test: str     # glob over the observation label "<test>/<call label>"
-    path: str     # glob over the JSON path of the differing field ("$" = whole value)
+    test: str     # pattern over the observation label "<test>/<call label>" ('*' = wildcard)
+    path: str     # pattern over the JSON path of the differing field ("$" = whole value)
     reason: str
     kind: str     # "bugfix" (MLflow bug we fix) or "extension" (deliberate addition)
     candidates: int = 0  # observations compared that this entry could apply to
     hits: int = 0        # differences it explained
 
     def applies_to(self, label: str) -> bool:
-        return fnmatch.fnmatchcase(label, self.test)
+        return glob_match(self.test, label)
 
     def explains(self, label: str, path: str) -> bool:
-        return self.applies_to(label) and fnmatch.fnmatchcase(path, self.path)
+        return self.applies_to(label) and glob_match(self.path, path)
+
+
+def glob_match(pattern: str, text: str) -> bool:
+    """'*' matches any run of characters; everything else (including [ ] ?) is literal, so labels
+    and JSON paths can be pasted from a failure report as they are."""
+    rx = ".*".join(re.escape(part) for part in pattern.split("*"))
+    return re.fullmatch(rx, text, re.DOTALL) is not None
 
 
 def load_known(path: Path = KNOWN_FILE) -> list[KnownDifference]:
@@ -92,7 +99,7 @@ def unexplained(label: str, real, cand) -> list:
     """Differences between real and cand that no known-difference entry explains (no tally)."""
     applicable = [k for k in KNOWN if k.applies_to(label)]
     return [(p, ra, ca) for p, ra, ca in diff(real, cand)
-            if not any(fnmatch.fnmatchcase(p, k.path) for k in applicable)]
+            if not any(glob_match(k.path, p) for k in applicable)]
 
 
 class Comparison:
@@ -114,7 +121,7 @@ class Comparison:
             return True
         unexplained = []
         for p, ra, ca in diffs:
-            k = next((k for k in applicable if fnmatch.fnmatchcase(p, k.path)), None)
+            k = next((k for k in applicable if glob_match(k.path, p)), None)
             if k is not None:
                 k.hits += 1
             else:
