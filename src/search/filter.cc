@@ -737,6 +737,7 @@ Result<Clause> RegistryClause(const RawComparison& rc, bool versions) {
 // Logged models (search_logged_model_utils.parse_filter_string)
 
 constexpr const char* kLoggedStringOpsRepr = "('=', '!=', 'LIKE', 'ILIKE', 'IN', 'NOT IN')";
+constexpr const char* kLoggedNumericOpsRepr = "('<', '<=', '>', '>=', '=', '!=')";
 constexpr const char* kLoggedAttrKeysRepr =
     "{'name', 'model_id', 'model_type', 'status', 'source_run_id', 'experiment_id', "
     "'creation_timestamp', 'creation_time', 'creation_timestamp_ms', 'last_updated_timestamp', "
@@ -792,6 +793,15 @@ Result<Filter> ParseLoggedModelFilter(std::string_view filter) {
       c.key = StripChar(k, '`');
       display = "attributes." + c.key;
     }
+    const bool numeric = c.type == KeyType::kMetric ||
+                         (c.type == KeyType::kAttribute && (c.key == "creation_timestamp_ms" ||
+                                                            c.key == "last_updated_timestamp_ms"));
+    const std::string op = ToUpper(rc.op);
+    bool op_ok = numeric ? InSet(op, kNumericOps) : InSet(op, kStringAttrOps);
+    if (!op_ok) {
+      return Invalid("Invalid comparison operator for " + display + ": " + PyRepr(rc.op) +
+                     ". Expected one of " + (numeric ? kLoggedNumericOpsRepr : kLoggedStringOpsRepr) + ".");
+    }
     if (c.type == KeyType::kAttribute) {
       if (c.key == "creation_time" || c.key == "creation_timestamp") c.key = "creation_timestamp_ms";
       if (c.key == "last_updated_timestamp") c.key = "last_updated_timestamp_ms";
@@ -801,15 +811,6 @@ Result<Filter> ParseLoggedModelFilter(std::string_view filter) {
         return Invalid("Invalid attribute key '" + c.key + "' specified. Valid keys are '" +
                        kLoggedAttrKeysRepr + "'");
       }
-    }
-    const bool numeric = c.type == KeyType::kMetric ||
-                         (c.type == KeyType::kAttribute && (c.key == "creation_timestamp_ms" ||
-                                                            c.key == "last_updated_timestamp_ms"));
-    const std::string op = ToUpper(rc.op);
-    bool op_ok = numeric ? InSet(op, kNumericOps) : InSet(op, kStringAttrOps);
-    if (!op_ok) {
-      return Invalid("Invalid comparison operator for " + display + ": " + PyRepr(rc.op) +
-                     ". Expected one of " + kLoggedStringOpsRepr + ".");
     }
     MLFLOW_ASSIGN_OR_RETURN(c.comparator, ComparatorFromUpper(op));
     const Item& v = rc.right;

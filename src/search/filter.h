@@ -12,8 +12,10 @@
 // that are not lower-case. Comparators are validated per key type here (MLflow does part of that
 // in its SQL store), so a Filter that parses is one the SQL compiler accepts.
 //
-// Extensions over MLflow 3.6 (accepted where 3.6 answers with an error, as newer MLflow does):
-// `params.k IS NULL` / `IS NOT NULL` and the same on run tags.
+// Where MLflow 3.6 (spec/search.md) and 3.17 differ, we follow 3.17, which only accepts more:
+// `params.k IS NULL` / `IS NOT NULL` (and on run and experiment tags), experiments
+// `experiment_id = '1'` / `IN` / `NOT IN`, registered models `name IN (...)`, model versions
+// `name IN`, `NOT IN` on name and run_id, `version_number = '3'`. Messages use 3.17's wording.
 
 #include <cstdint>
 #include <optional>

@@ -626,6 +626,7 @@ Result<CompiledSearch> CompileLoggedModelSearch(const LoggedModelSearchSpec& spe
 
   Frag order_sql;
   bool has_creation = false;
+  bool has_model_id = false;
   for (const LoggedModelOrderBy& ob : spec.order_by) {
     const char* dir = ob.ascending ? " ASC" : " DESC";
     if (!order_sql.sql.empty()) order_sql.Add(", ");
@@ -633,6 +634,7 @@ Result<CompiledSearch> CompileLoggedModelSearch(const LoggedModelSearchSpec& spe
     if (dot == std::string::npos) {
       std::string col = LoggedModelColumn(ob.field_name);
       if (col == "lm.creation_timestamp_ms") has_creation = true;
+      if (col == "lm.model_id") has_model_id = true;
       order_sql.Add("CASE WHEN " + col + " IS NULL THEN 1 ELSE 0 END, " + col + dir);
       continue;
     }
@@ -642,7 +644,7 @@ Result<CompiledSearch> CompileLoggedModelSearch(const LoggedModelSearchSpec& spe
           .Bind(SqlValue{ob.field_name.substr(dot + 1)});
       if (ob.dataset_name && !ob.dataset_name->empty()) f.Add(" AND m.dataset_name = ").Bind(SqlValue{*ob.dataset_name});
       if (ob.dataset_digest && !ob.dataset_digest->empty()) f.Add(" AND m.dataset_digest = ").Bind(SqlValue{*ob.dataset_digest});
-      f.Add(" ORDER BY m.metric_timestamp_ms DESC, m.metric_step DESC LIMIT 1)");
+      f.Add(" ORDER BY m.metric_timestamp_ms DESC, m.metric_step DESC, m.run_id ASC LIMIT 1)");
     };
     order_sql.Add("CASE WHEN ");
     latest(order_sql);
@@ -654,7 +656,7 @@ Result<CompiledSearch> CompileLoggedModelSearch(const LoggedModelSearchSpec& spe
     if (!order_sql.sql.empty()) order_sql.Add(", ");
     order_sql.Add("lm.creation_timestamp_ms DESC");
   }
-  order_sql.Add(", lm.model_id ASC");
+  if (!has_model_id) order_sql.Add(", lm.model_id ASC");  // MLflow 3.17 tie-break
 
   Frag q;
   q.Add("SELECT lm.model_id FROM logged_models lm");

@@ -17,6 +17,9 @@
 //
 // SQLite requirements (our connections set them): PRAGMA case_sensitive_like = ON (LIKE is
 // case-sensitive as in MLflow). All errors are INVALID_PARAMETER_VALUE with MLflow's messages.
+// Semantics follow MLflow's SQL stores (checked query by query against MLflow 3.17.2 with
+// tests/unit/search/store_diff.py): e.g. a NaN metric satisfies only `!=`; LIKE patterns on
+// PostgreSQL keep PostgreSQL's backslash escape, as MLflow on PostgreSQL does.
 #include <cstdint>
 #include <optional>
 #include <string>

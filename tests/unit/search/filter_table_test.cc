@@ -256,7 +256,7 @@ const Case kFilterCases[] = {
     {SearchEntity::kLoggedModels, R"~(creation_time > 5)~", R"~(OK attribute.`creation_timestamp_ms` > 5)~"},
     {SearchEntity::kLoggedModels, R"~(name LIKE 'x%')~", R"~(OK attribute.`name` LIKE 'x%')~"},
     {SearchEntity::kLoggedModels, R"~(name = 'a' OR name = 'b')~", R"~(ERR Invalid filter string: "name = 'a' OR name = 'b'". Expected a list of comparisons separated by 'AND' (e.g. 'metrics.loss > 0.1 AND params.lr = 0.01').)~"},
-    {SearchEntity::kLoggedModels, R"~(Metrics.a > 1)~", R"~(ERR Invalid attribute key 'Metrics.a' specified. Valid keys are '{'name', 'model_id', 'model_type', 'status', 'source_run_id', 'experiment_id', 'creation_timestamp', 'creation_time', 'creation_timestamp_ms', 'last_updated_timestamp', 'last_updated_timestamp_ms'}')~"},
+    {SearchEntity::kLoggedModels, R"~(Metrics.a > 1)~", R"~(ERR Invalid comparison operator for attributes.Metrics.a: '>'. Expected one of ('=', '!=', 'LIKE', 'ILIKE', 'IN', 'NOT IN').)~"},
     {SearchEntity::kLoggedModels, R"~(tags.t NOT IN ('a'))~", R"~(OK tag.`t` NOT IN ('a'))~"},
     {SearchEntity::kLoggedModels, R"~(last_updated_timestamp <= 10)~", R"~(OK attribute.`last_updated_timestamp_ms` <= 10)~"},
     {SearchEntity::kLoggedModels, R"~(model_type = 'sklearn')~", R"~(OK attribute.`model_type` = 'sklearn')~"},
@@ -283,6 +283,9 @@ const Case kFilterCases[] = {
     {SearchEntity::kModelVersions, R"~(run_id NOT IN ('a', 'B'))~", R"~(OK attribute.`run_id` NOT IN ('a'))~"},
     {SearchEntity::kModelVersions, R"~(version_number != '2')~", R"~(OK attribute.`version_number` != 2)~"},
     {SearchEntity::kRuns, R"~(user_id IN ('a'))~", R"~(ERR Only ['run_id'] attributes support comparison with a list of quoted string values.)~"},
+    {SearchEntity::kLoggedModels, R"~(metrics.a LIKE 'x')~", R"~(ERR Invalid comparison operator for metrics.a: 'LIKE'. Expected one of ('<', '<=', '>', '>=', '=', '!=').)~"},
+    {SearchEntity::kLoggedModels, R"~(creation_time IN ('1'))~", R"~(ERR Invalid comparison operator for attributes.creation_timestamp_ms: 'IN'. Expected one of ('<', '<=', '>', '>=', '=', '!=').)~"},
+    {SearchEntity::kLoggedModels, R"~(name > 'a')~", R"~(ERR Invalid comparison operator for attributes.name: '>'. Expected one of ('=', '!=', 'LIKE', 'ILIKE', 'IN', 'NOT IN').)~"},
 };
 
 const Case kOrderByCases[] = {
