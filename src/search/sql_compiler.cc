@@ -143,47 +143,56 @@ std::string RunColumn(const std::string& key) {
   return "r." + key;                       // user_id, status, artifact_uri, start_time, end_time
 }
 
+// Whether the clause becomes an inner JOIN (one row per run at most: tags, params and
+// latest_metrics have primary key (key, run_uuid)), which SQLite plans better than IN lists.
+bool IsJoinFilter(const Clause& c) {
+  if (c.comparator == Comparator::kIsNull || c.comparator == Comparator::kIsNotNull) return false;
+  return c.type == KeyType::kMetric || c.type == KeyType::kParam || c.type == KeyType::kTag ||
+         (c.type == KeyType::kAttribute && c.key == "run_name");
+}
+
+// " JOIN <table> fN ON fN.run_uuid = r.run_uuid AND fN.key = ? AND <comparison>"
+Frag RunFilterJoin(const Clause& c, SqlDialect d, int n) {
+  Frag f;
+  const std::string a = "f" + std::to_string(n);
+  const char* table = c.type == KeyType::kMetric ? "latest_metrics" : c.type == KeyType::kParam ? "params" : "tags";
+  const std::string key = c.type == KeyType::kAttribute ? std::string(kRunNameTag) : c.key;  // run_name: the tag
+  f.Add(std::string(" JOIN ") + table + " " + a + " ON " + a + ".run_uuid = r.run_uuid AND " + a + ".key = ")
+      .Bind(SqlValue{key})
+      .Add(" AND ");
+  if (c.type == KeyType::kMetric) {
+    // NaN is stored as 0 with is_nan set; as in current MLflow (3.17), a NaN satisfies only "!="
+    // (IEEE semantics). MLflow 3.6 compared the stored 0 instead.
+    if (c.comparator == Comparator::kNe) {
+      f.Add("(");
+      EmitCompare(f, a + ".value", c, d, /*as_double=*/true);
+      f.Add(" OR " + a + ".is_nan)");
+    } else {
+      EmitCompare(f, a + ".value", c, d, /*as_double=*/true);
+      f.Add(" AND NOT " + a + ".is_nan");
+    }
+  } else {
+    EmitCompare(f, a + ".value", c, d);
+  }
+  return f;
+}
+
+// WHERE condition for the other clauses.
 Frag RunFilter(const Clause& c, SqlDialect d) {
   Frag f;
   switch (c.type) {
     case KeyType::kAttribute:
-      if (c.key == "run_name") {
-        // MLflow compares the mlflow.runName tag, not runs.name (empty for old runs).
-        f.Add("r.run_uuid IN (SELECT t.run_uuid FROM tags t WHERE t.key = ").Bind(SqlValue{std::string(kRunNameTag)}).Add(" AND ");
-        EmitCompare(f, "t.value", c, d);
-        f.Add(")");
-      } else {
-        EmitCompare(f, RunColumn(c.key), c, d);
-      }
-      return f;
-    case KeyType::kMetric:
-      // Latest value only. NaN is stored as 0 with is_nan set; as in current MLflow (3.17), a NaN
-      // satisfies only "!=" (IEEE semantics). MLflow 3.6 compared the stored 0 instead.
-      f.Add("r.run_uuid IN (SELECT m.run_uuid FROM latest_metrics m WHERE m.key = ").Bind(SqlValue{c.key}).Add(" AND ");
-      if (c.comparator == Comparator::kNe) {
-        f.Add("(");
-        EmitCompare(f, "m.value", c, d, /*as_double=*/true);
-        f.Add(" OR m.is_nan)");
-      } else {
-        EmitCompare(f, "m.value", c, d, /*as_double=*/true);
-        f.Add(" AND NOT m.is_nan");
-      }
-      f.Add(")");
+      EmitCompare(f, RunColumn(c.key), c, d);
       return f;
     case KeyType::kParam:
-    case KeyType::kTag: {
+    case KeyType::kTag: {  // IS NULL / IS NOT NULL
       const char* table = c.type == KeyType::kParam ? "params" : "tags";
-      if (c.comparator == Comparator::kIsNull || c.comparator == Comparator::kIsNotNull) {
-        f.Add(c.comparator == Comparator::kIsNull ? "r.run_uuid NOT IN (" : "r.run_uuid IN (");
-        f.Add(std::string("SELECT k.run_uuid FROM ") + table + " k WHERE k.key = ").Bind(SqlValue{c.key}).Add(")");
-        return f;
-      }
-      f.Add(std::string("r.run_uuid IN (SELECT k.run_uuid FROM ") + table + " k WHERE k.key = ").Bind(SqlValue{c.key}).Add(" AND ");
-      EmitCompare(f, "k.value", c, d);
-      f.Add(")");
+      f.Add(c.comparator == Comparator::kIsNull ? "NOT EXISTS (" : "EXISTS (");
+      f.Add(std::string("SELECT 1 FROM ") + table + " k WHERE k.key = ").Bind(SqlValue{c.key}).Add(" AND k.run_uuid = r.run_uuid)");
       return f;
     }
     case KeyType::kDataset:
+      // A run may have several inputs: a semi-join keeps one row per run.
       f.Add("r.run_uuid IN (SELECT i.destination_id FROM inputs i JOIN datasets ds ON ds.dataset_uuid = i.source_id");
       if (c.key == "context") {
         f.Add(" JOIN input_tags it ON it.input_uuid = i.input_uuid AND it.name = ").Bind(SqlValue{std::string(kDatasetContextTag)});
@@ -193,6 +202,8 @@ Frag RunFilter(const Clause& c, SqlDialect d) {
       EmitCompare(f, c.key == "context" ? "it.value" : "ds." + c.key, c, d);
       f.Add(")");
       return f;
+    case KeyType::kMetric:
+      break;
   }
   return f;
 }
@@ -292,11 +303,19 @@ Result<CompiledSearch> CompileRunSearch(const RunSearchSpec& spec, SqlDialect d)
     f.Add(")");
     conds.push_back(std::move(f));
   }
-  for (const Clause& c : filter.clauses) conds.push_back(RunFilter(c, d));
+  Frag filter_joins;
+  int fn = 0;
+  for (const Clause& c : filter.clauses) {
+    if (IsJoinFilter(c)) {
+      filter_joins.Append(RunFilterJoin(c, d, ++fn));
+    } else {
+      conds.push_back(RunFilter(c, d));
+    }
+  }
 
   CompiledSearch out;
   Frag q;
-  q.Add("SELECT r.run_uuid FROM runs r").Append(joins);
+  q.Add("SELECT r.run_uuid FROM runs r").Append(filter_joins).Append(joins);
   EmitWhere(q, conds);
   q.Add(" ORDER BY ").Append(order_sql);
   EmitLimitOffset(q, spec.max_results, offset);

@@ -283,8 +283,8 @@ TEST_F(RunSearch, PostgresDialectDiffersOnlyWhereNeeded) {
   auto pg = CompileRunSearch(s, SqlDialect::kPostgres);
   auto lite = CompileRunSearch(s, SqlDialect::kSqlite);
   ASSERT_TRUE(pg.ok() && lite.ok());
-  EXPECT_NE(pg->query.sql.find("k.value ILIKE ?"), std::string::npos);
-  EXPECT_NE(lite->query.sql.find("lower(k.value) LIKE lower(?)"), std::string::npos);
+  EXPECT_NE(pg->query.sql.find("f1.value ILIKE ?"), std::string::npos);
+  EXPECT_NE(lite->query.sql.find("lower(f1.value) LIKE lower(?)"), std::string::npos);
   EXPECT_EQ(pg->query.params.size(), lite->query.params.size());
 }
 
