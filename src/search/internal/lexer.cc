@@ -20,7 +20,7 @@ std::string Upper(std::string_view s) {
 
 class Lexer {
  public:
-  Lexer(std::string_view s, bool dash) : s_(s), dash_(dash) {}
+  Lexer(std::string_view s, bool dash) : s_(s), dash_(dash), budget_(16 * s.size() + 4096) {}
 
   LexResult Run() {
     LexResult r;
@@ -49,9 +49,13 @@ class Lexer {
 
   // Scans a quoted run starting at p (quote char q) where a doubled quote or backslash-quote
   // continues it. Returns the end index (one past the closing quote) or npos.
-  size_t ScanQuoted(size_t p, char q, bool backslash) const {
+  // Look-ahead scans share a budget linear in the input, so pathological input (thousands of
+  // unmatched quotes or parentheses) cannot make lexing quadratic; past it, scans fail.
+  size_t ScanQuoted(size_t p, char q, bool backslash) {
     size_t i = p + 1;
     while (i < s_.size()) {
+      if (budget_ == 0) return std::string_view::npos;
+      --budget_;
       char c = s_[i];
       if (backslash && c == '\\' && i + 1 < s_.size() && s_[i + 1] == q) {
         i += 2;
@@ -222,7 +226,8 @@ class Lexer {
     if (c == '(') {
       int depth = 0;
       size_t i = p_;
-      while (i < s_.size()) {
+      while (i < s_.size() && budget_ > 0) {
+        --budget_;
         char d = s_[i];
         if (d == '\'' || d == '"' || d == '`') {
           size_t end = ScanQuoted(i, d, d != '`');
@@ -247,6 +252,7 @@ class Lexer {
 
   std::string_view s_;
   bool dash_ = false;
+  size_t budget_ = 0;
   size_t p_ = 0;
 };
 

@@ -161,3 +161,26 @@ TEST(Fuzz, OrderByMarkersNeverLeak) {
 
 }  // namespace
 }  // namespace mlflow::search
+
+namespace mlflow::search {
+namespace {
+
+// Unmatched quotes and parentheses must not make lexing quadratic.
+TEST(Fuzz, PathologicalInputsStayFast) {
+  const std::vector<std::string> inputs = {std::string(200000, '('), std::string(200000, '\''),
+                                           std::string(200000, '"'), std::string(200000, '`'),
+                                           "params.a IN " + std::string(100000, '(') + "'x'"};
+  const auto start = std::chrono::steady_clock::now();
+  for (const std::string& s : inputs) {
+    for (SearchEntity e : kEntities) {
+      Result<Filter> f = ParseFilter(e, s);
+      EXPECT_FALSE(f.ok());
+      EXPECT_EQ(f.status().code(), ErrorCode::kInvalidParameterValue);
+    }
+    (void)ParseOrderBy(SearchEntity::kRuns, s);
+  }
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(5));
+}
+
+}  // namespace
+}  // namespace mlflow::search
