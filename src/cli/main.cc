@@ -1,4 +1,6 @@
 // mlflow-cpp: the command line. `mlflow-cpp server` takes MLflow's flags and defaults.
+#include <malloc.h>
+
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <iostream>
@@ -8,6 +10,9 @@
 #include "server/app.h"
 
 int main(int argc, char** argv) {
+  // Many worker threads would each get a malloc arena that keeps its peak; two arenas keep the
+  // server's memory near its working set.
+  mallopt(M_ARENA_MAX, 2);
   CLI::App cli{"mlflow-cpp: MLflow tracking server and tools, in C++"};
   cli.require_subcommand(0, 1);
   bool show_version = false;

@@ -1,6 +1,8 @@
 #include "server/handlers/json_render.h"
 
+#include <charconv>
 #include <cmath>
+#include <cstdio>
 
 namespace mlflow::server {
 
@@ -89,6 +91,81 @@ json ToJson(const Run& run) {
   }
   return {{"info", ToJson(run.info)}, {"data", std::move(data)}, {"inputs", std::move(inputs)},
           {"outputs", std::move(outputs)}};
+}
+
+void AppendJsonString(std::string& out, std::string_view s) {
+  out += '"';
+  for (char ch : s) {
+    unsigned char c = static_cast<unsigned char>(ch);
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (c < 0x20) {
+          char buf[8];
+          std::snprintf(buf, sizeof(buf), "\\u%04x", c);
+          out += buf;
+        } else {
+          out += ch;
+        }
+    }
+  }
+  out += '"';
+}
+
+void AppendJsonDouble(std::string& out, double v) {
+  if (std::isnan(v)) {
+    out += "\"NaN\"";
+    return;
+  }
+  if (std::isinf(v)) {
+    out += v > 0 ? "\"Infinity\"" : "\"-Infinity\"";
+    return;
+  }
+  char buf[32];
+  auto res = std::to_chars(buf, buf + sizeof(buf), v);
+  std::string_view text(buf, static_cast<size_t>(res.ptr - buf));
+  out += text;
+  if (text.find_first_of(".e") == std::string_view::npos) out += ".0";  // 2 -> 2.0, like Python
+}
+
+std::string MetricListJson(const std::vector<Metric>& metrics, const std::string& next_page_token,
+                           bool with_run_id) {
+  std::string out;
+  out.reserve(32 + metrics.size() * (64 + (metrics.empty() ? 0 : metrics.front().key.size())));
+  out += '{';
+  if (!metrics.empty()) {
+    out += "\"metrics\":[";
+    char num[24];
+    for (size_t i = 0; i < metrics.size(); ++i) {
+      const Metric& m = metrics[i];
+      if (i) out += ',';
+      out += "{\"key\":";
+      AppendJsonString(out, m.key);
+      out += ",\"value\":";
+      AppendJsonDouble(out, m.value);
+      out += ",\"timestamp\":";
+      out.append(num, static_cast<size_t>(std::to_chars(num, num + sizeof(num), m.timestamp).ptr - num));
+      out += ",\"step\":";
+      out.append(num, static_cast<size_t>(std::to_chars(num, num + sizeof(num), m.step).ptr - num));
+      if (with_run_id && !m.run_id.empty()) {
+        out += ",\"run_id\":";
+        AppendJsonString(out, m.run_id);
+      }
+      out += '}';
+    }
+    out += ']';
+  }
+  if (!next_page_token.empty()) {
+    if (!metrics.empty()) out += ',';
+    out += "\"next_page_token\":";
+    AppendJsonString(out, next_page_token);
+  }
+  out += '}';
+  return out;
 }
 
 HttpResponse JsonResponse(const json& body) {

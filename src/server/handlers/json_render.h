@@ -16,6 +16,15 @@ nlohmann::json ToJson(const Metric& m, bool with_run_id = false);
 nlohmann::json ToJson(const Run& run);
 nlohmann::json KeyValuesToJson(const std::vector<KeyValue>& kvs);
 
+// {"metrics": [...], "next_page_token": ...} written directly: metric histories reach hundreds of
+// thousands of points, and a DOM per point would dominate the request's time.
+std::string MetricListJson(const std::vector<Metric>& metrics, const std::string& next_page_token,
+                           bool with_run_id = false);
+// Appends a JSON string literal.
+void AppendJsonString(std::string& out, std::string_view s);
+// Appends a double as MLflow renders it (shortest round-trip; NaN/Infinity as strings).
+void AppendJsonDouble(std::string& out, double v);
+
 HttpResponse JsonResponse(const nlohmann::json& body);
 // {"error_code": ..., "message": ...} with the status of the error code.
 HttpResponse ErrorResponse(const Status& status);

@@ -543,7 +543,7 @@ Result<json> LogOutputs(ApiContext& ctx, const HttpRequest& req) {
 // ---------------------------------------------------------------------------------------------
 // Metric history
 
-Result<json> GetMetricHistory(ApiContext& ctx, const HttpRequest& req) {
+Result<std::string> GetMetricHistory(ApiContext& ctx, const HttpRequest& req) {
   RequestFields f(req);
   MLFLOW_ASSIGN_OR_RETURN(std::string run_id, RunId(f));
   MLFLOW_ASSIGN_OR_RETURN(std::string key, f.RequiredString("metric_key"));
@@ -551,14 +551,7 @@ Result<json> GetMetricHistory(ApiContext& ctx, const HttpRequest& req) {
   MLFLOW_ASSIGN_OR_RETURN(std::optional<std::string> token, f.String("page_token"));
   MLFLOW_ASSIGN_OR_RETURN(store::MetricHistoryPage page,
                           ctx.tracking->GetMetricHistory(run_id, key, max_results.value_or(0), token.value_or("")));
-  json out = json::object();
-  if (!page.metrics.empty()) {
-    json arr = json::array();
-    for (const auto& m : page.metrics) arr.push_back(ToJson(m));
-    out["metrics"] = std::move(arr);
-  }
-  if (!page.next_page_token.empty()) out["next_page_token"] = page.next_page_token;
-  return out;
+  return MetricListJson(page.metrics, page.next_page_token);
 }
 
 Result<json> GetMetricHistoryBulkInterval(ApiContext& ctx, const HttpRequest& req) {
@@ -635,28 +628,54 @@ Result<json> SearchDatasets(ApiContext& ctx, const HttpRequest& req) {
 
 }  // namespace
 
-void AddJsonApi(Router& router, const std::string& method, const std::string& path,
-                std::function<Result<json>(const HttpRequest&)> fn, int major) {
-  Handler h = [fn = std::move(fn)](const HttpRequest& req) -> HttpResponse {
-    if (req.method == "POST" || req.method == "PUT") {
-      auto ct = req.headers.find("content-type");
-      if (ct == req.headers.end()) {
-        return ErrorResponse(Status::InvalidParameter("Bad Request. Content-Type header is missing."));
-      }
-      if (!IsJsonContentType(ct->second)) {
-        return ErrorResponse(
-            Status::InvalidParameter("Bad Request. Content-Type must be one of ['application/json']."));
-      }
-    }
-    Result<json> r = fn(req);
-    if (!r.ok()) return ErrorResponse(r.status());
-    return JsonResponse(*r);
-  };
+namespace {
+
+// MLflow's Content-Type rule for JSON bodies of POST and PUT.
+Status CheckContentType(const HttpRequest& req) {
+  if (req.method != "POST" && req.method != "PUT") return Status();
+  auto ct = req.headers.find("content-type");
+  if (ct == req.headers.end()) return Status::InvalidParameter("Bad Request. Content-Type header is missing.");
+  if (!IsJsonContentType(ct->second)) {
+    return Status::InvalidParameter("Bad Request. Content-Type must be one of ['application/json'].");
+  }
+  return Status();
+}
+
+void Mount(Router& router, const std::string& method, const std::string& path, Handler h, int major) {
   if (path.rfind("/ajax-api/", 0) == 0) {
     router.Add(method, path, std::move(h));
   } else {
     router.AddApi(method, path, std::move(h), major);
   }
+}
+
+// A JSON route whose handler renders its own body text (hot paths).
+void AddRawJsonApi(Router& router, const std::string& method, const std::string& path,
+                   std::function<Result<std::string>(const HttpRequest&)> fn, int major = 2) {
+  Mount(router, method, path,
+        [fn = std::move(fn)](const HttpRequest& req) -> HttpResponse {
+          if (Status st = CheckContentType(req); !st.ok()) return ErrorResponse(st);
+          Result<std::string> r = fn(req);
+          if (!r.ok()) return ErrorResponse(r.status());
+          HttpResponse res;
+          res.body = std::move(r).value();
+          return res;
+        },
+        major);
+}
+
+}  // namespace
+
+void AddJsonApi(Router& router, const std::string& method, const std::string& path,
+                std::function<Result<json>(const HttpRequest&)> fn, int major) {
+  Mount(router, method, path,
+        [fn = std::move(fn)](const HttpRequest& req) -> HttpResponse {
+          if (Status st = CheckContentType(req); !st.ok()) return ErrorResponse(st);
+          Result<json> r = fn(req);
+          if (!r.ok()) return ErrorResponse(r.status());
+          return JsonResponse(*r);
+        },
+        major);
 }
 
 void RegisterTrackingHandlers(Router& router, ApiContext& ctx) {
@@ -689,7 +708,8 @@ void RegisterTrackingHandlers(Router& router, ApiContext& ctx) {
   AddJsonApi(router, "POST", "/mlflow/runs/log-inputs", bind(LogInputs));
   AddJsonApi(router, "POST", "/mlflow/runs/outputs", bind(LogOutputs));
 
-  AddJsonApi(router, "GET", "/mlflow/metrics/get-history", bind(GetMetricHistory));
+  AddRawJsonApi(router, "GET", "/mlflow/metrics/get-history",
+                [&ctx](const HttpRequest& req) { return GetMetricHistory(ctx, req); });
   AddJsonApi(router, "GET", "/mlflow/metrics/get-history-bulk-interval", bind(GetMetricHistoryBulkInterval));
   AddJsonApi(router, "GET", "/ajax-api/2.0/mlflow/metrics/get-history-bulk", bind(GetMetricHistoryBulk));
   AddJsonApi(router, "POST", "/ajax-api/2.0/mlflow/experiments/search-datasets", bind(SearchDatasets));

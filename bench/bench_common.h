@@ -1,0 +1,56 @@
+#pragma once
+// Helpers shared by the benchmark programs: start the real server binary, a minimal keep-alive
+// HTTP/1.1 client, RSS, and timing. Benchmarks print figures; they never pass or fail.
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace mlflow::bench {
+
+using Clock = std::chrono::steady_clock;
+inline double Seconds(Clock::time_point a, Clock::time_point b) {
+  return std::chrono::duration<double>(b - a).count();
+}
+
+// A running `mlflow-cpp server` child process on 127.0.0.1 with --port 0.
+class ServerProcess {
+ public:
+  // Starts the binary with a fresh database in `workdir`; returns after /health answers 200.
+  ServerProcess(const std::string& binary, const std::string& workdir, const std::vector<std::string>& extra = {});
+  ~ServerProcess();
+  int port() const { return port_; }
+  int pid() const { return pid_; }
+  // Seconds from fork to the first good /health.
+  double launch_to_healthy() const { return launch_to_healthy_; }
+  // Resident set size of the server process, in MB.
+  double RssMb() const;
+  void Stop();
+
+ private:
+  int pid_ = -1;
+  int port_ = 0;
+  double launch_to_healthy_ = 0;
+};
+
+// One keep-alive HTTP/1.1 connection. Throws std::runtime_error on I/O errors.
+class HttpConnection {
+ public:
+  explicit HttpConnection(int port);
+  ~HttpConnection();
+  // Returns the status code; the body goes to *body when given.
+  int Request(const std::string& method, const std::string& target, const std::string& json_body,
+              std::string* body = nullptr);
+
+ private:
+  int fd_ = -1;
+  std::string buf_;
+};
+
+// Value of a JSON string field in a small flat body ("run_id":"...") without a JSON parser.
+std::string ExtractString(const std::string& body, const std::string& field);
+
+// Percentile (0..100) of a sample, in the sample's unit.
+double Percentile(std::vector<double> v, double p);
+
+}  // namespace mlflow::bench

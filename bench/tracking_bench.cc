@@ -1,0 +1,306 @@
+// Tracking server benchmark: the real server over loopback with N keep-alive clients, beside
+// SQLite's own ceiling for the same rows (measured in the same run, on the same disk).
+//
+//   tracking_bench [--binary PATH] [--clients 8] [--seconds 4] [--workdir DIR]
+//
+// Prints figures; never fails on them.
+#include <sqlite3.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "bench_common.h"
+#include "core/ids.h"
+#include "store/sql/schema.h"
+#include "store/sql/sqlite_connection.h"
+
+namespace fs = std::filesystem;
+using namespace mlflow::bench;
+
+namespace {
+
+struct Options {
+  std::string binary;
+  std::string workdir;
+  int clients = 8;
+  double seconds = 4;
+};
+
+// Runs `fn(client_index, connection)` on N threads for the given time; returns total operations.
+template <typename Fn>
+uint64_t RunClients(int port, int clients, double seconds, Fn fn) {
+  std::atomic<uint64_t> ops{0};
+  std::atomic<bool> stop{false};
+  std::vector<std::thread> threads;
+  for (int i = 0; i < clients; ++i) {
+    threads.emplace_back([&, i] {
+      HttpConnection conn(port);
+      uint64_t local = 0;
+      while (!stop.load(std::memory_order_relaxed)) local += fn(i, conn);
+      ops += local;
+    });
+  }
+  std::this_thread::sleep_for(std::chrono::duration<double>(seconds));
+  stop = true;
+  for (auto& t : threads) t.join();
+  return ops.load();
+}
+
+std::string CreateRun(HttpConnection& c) {
+  std::string body;
+  int st = c.Request("POST", "/api/2.0/mlflow/runs/create", R"({"experiment_id":"0","start_time":1})", &body);
+  if (st != 200) throw std::runtime_error("create run failed: " + body);
+  return ExtractString(body, "run_id");
+}
+
+std::string BatchBody(const std::string& run_id, int64_t first_step, int n) {
+  std::string b = "{\"run_id\":\"" + run_id + "\",\"metrics\":[";
+  for (int i = 0; i < n; ++i) {
+    if (i) b += ',';
+    int64_t step = first_step + i;
+    b += "{\"key\":\"m" + std::to_string(i % 10) + "\",\"value\":" + std::to_string(step * 0.5) +
+         ",\"timestamp\":" + std::to_string(1700000000000 + step) + ",\"step\":" + std::to_string(step) + "}";
+  }
+  return b + "]}";
+}
+
+// --- SQLite's ceiling: the same rows through the C API, in transactions of `rows_per_tx` ---
+
+struct RawDb {
+  sqlite3* db = nullptr;
+  explicit RawDb(const std::string& path) {
+    {
+      mlflow::sql::SqliteConnection conn(path);
+      mlflow::sql::CreateSchema(conn);
+      conn.ExecScript(
+          "INSERT INTO experiments (experiment_id, name, artifact_location, lifecycle_stage, creation_time, "
+          "last_update_time) VALUES (0, 'Default', '/tmp/0', 'active', 0, 0)");
+      // The server's extra history index, so the ceiling writes the same B-trees.
+      conn.ExecScript(
+          "CREATE INDEX idx_mlflowcpp_metric_history ON metrics (run_uuid, key, timestamp, step, value)");
+    }
+    sqlite3_open(path.c_str(), &db);
+    sqlite3_exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;", nullptr, nullptr,
+                 nullptr);
+  }
+  ~RawDb() { sqlite3_close(db); }
+  void Exec(const char* sql) { sqlite3_exec(db, sql, nullptr, nullptr, nullptr); }
+  sqlite3_stmt* Prep(const char* sql) {
+    sqlite3_stmt* st = nullptr;
+    sqlite3_prepare_v2(db, sql, -1, &st, nullptr);
+    return st;
+  }
+};
+
+std::string InsertRawRun(RawDb& raw) {
+  std::string id = mlflow::NewUuidHex();
+  sqlite3_stmt* st = raw.Prep(
+      "INSERT INTO runs (run_uuid, name, source_type, source_name, entry_point_name, user_id, status, start_time, "
+      "source_version, lifecycle_stage, artifact_uri, experiment_id) VALUES (?, 'r', 'UNKNOWN', '', '', '', "
+      "'RUNNING', 1, '', 'active', '/tmp/a', 0)");
+  sqlite3_bind_text(st, 1, id.c_str(), -1, SQLITE_TRANSIENT);
+  sqlite3_step(st);
+  sqlite3_finalize(st);
+  sqlite3_stmt* tag = raw.Prep("INSERT INTO tags (key, value, run_uuid) VALUES (?, 'v', ?)");
+  for (int t = 0; t < 1; ++t) {
+    sqlite3_bind_text(tag, 1, "mlflow.runName", -1, SQLITE_STATIC);
+    sqlite3_bind_text(tag, 2, id.c_str(), -1, SQLITE_TRANSIENT);
+    sqlite3_step(tag);
+    sqlite3_reset(tag);
+  }
+  sqlite3_finalize(tag);
+  return id;
+}
+
+double RawMetricPointsPerSecond(const std::string& path, int rows_per_tx, double seconds) {
+  RawDb raw(path);
+  raw.Exec("BEGIN");
+  std::string run = InsertRawRun(raw);
+  raw.Exec("COMMIT");
+  sqlite3_stmt* ins = raw.Prep(
+      "INSERT INTO metrics (key, value, timestamp, run_uuid, step, is_nan) VALUES (?, ?, ?, ?, ?, 0) "
+      "ON CONFLICT DO NOTHING");
+  sqlite3_stmt* latest = raw.Prep(
+      "INSERT INTO latest_metrics (key, value, timestamp, step, is_nan, run_uuid) VALUES (?, ?, ?, ?, 0, ?) "
+      "ON CONFLICT (key, run_uuid) DO UPDATE SET value = excluded.value, timestamp = excluded.timestamp, "
+      "step = excluded.step WHERE (excluded.step, excluded.timestamp, excluded.value) > "
+      "(latest_metrics.step, latest_metrics.timestamp, latest_metrics.value)");
+  int64_t step = 0;
+  uint64_t points = 0;
+  auto start = Clock::now();
+  while (Seconds(start, Clock::now()) < seconds) {
+    raw.Exec("BEGIN IMMEDIATE");
+    for (int i = 0; i < rows_per_tx; ++i, ++step) {
+      std::string key = "m" + std::to_string(i % 10);
+      sqlite3_bind_text(ins, 1, key.c_str(), -1, SQLITE_TRANSIENT);
+      sqlite3_bind_double(ins, 2, step * 0.5);
+      sqlite3_bind_int64(ins, 3, 1700000000000 + step);
+      sqlite3_bind_text(ins, 4, run.c_str(), -1, SQLITE_TRANSIENT);
+      sqlite3_bind_int64(ins, 5, step);
+      sqlite3_step(ins);
+      sqlite3_reset(ins);
+      if (i % 10 == 9 || i == rows_per_tx - 1) {  // one latest upsert per key per request, like the store
+        sqlite3_bind_text(latest, 1, key.c_str(), -1, SQLITE_TRANSIENT);
+        sqlite3_bind_double(latest, 2, step * 0.5);
+        sqlite3_bind_int64(latest, 3, 1700000000000 + step);
+        sqlite3_bind_int64(latest, 4, step);
+        sqlite3_bind_text(latest, 5, run.c_str(), -1, SQLITE_TRANSIENT);
+        sqlite3_step(latest);
+        sqlite3_reset(latest);
+      }
+    }
+    raw.Exec("COMMIT");
+    points += static_cast<uint64_t>(rows_per_tx);
+  }
+  double elapsed = Seconds(start, Clock::now());
+  sqlite3_finalize(ins);
+  sqlite3_finalize(latest);
+  return static_cast<double>(points) / elapsed;
+}
+
+double RawRunsPerSecond(const std::string& path, int runs_per_tx, double seconds) {
+  RawDb raw(path);
+  uint64_t runs = 0;
+  auto start = Clock::now();
+  while (Seconds(start, Clock::now()) < seconds) {
+    raw.Exec("BEGIN IMMEDIATE");
+    for (int i = 0; i < runs_per_tx; ++i) InsertRawRun(raw);
+    raw.Exec("COMMIT");
+    runs += static_cast<uint64_t>(runs_per_tx);
+  }
+  return static_cast<double>(runs) / Seconds(start, Clock::now());
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Options opt;
+  opt.binary = (fs::path(argv[0]).parent_path() / "../src/cli/mlflow-cpp").string();
+  for (int i = 1; i + 1 < argc; i += 2) {
+    std::string a = argv[i];
+    if (a == "--binary") opt.binary = argv[i + 1];
+    if (a == "--clients") opt.clients = std::atoi(argv[i + 1]);
+    if (a == "--seconds") opt.seconds = std::atof(argv[i + 1]);
+    if (a == "--workdir") opt.workdir = argv[i + 1];
+  }
+  opt.binary = fs::absolute(opt.binary).lexically_normal().string();
+  bool own_workdir = opt.workdir.empty();
+  if (own_workdir) {
+    char tmpl[] = "/tmp/mlflow-bench-XXXXXX";
+    opt.workdir = mkdtemp(tmpl);
+  }
+  opt.workdir = fs::absolute(opt.workdir).string();
+  std::printf("tracking benchmark: %d keep-alive clients, %.1f s per phase, workdir %s\n", opt.clients, opt.seconds,
+              opt.workdir.c_str());
+
+  double launch = 0, rss_idle = 0, rss_after = 0, create_rate = 0, batch_rate = 0, metric_rate = 0;
+  double history_ms = 0, history_one_ms = 0;
+  {
+    fs::create_directories(opt.workdir + "/server");
+    ServerProcess server(opt.binary, opt.workdir + "/server");
+    launch = server.launch_to_healthy();
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    rss_idle = server.RssMb();
+    int port = server.port();
+
+    uint64_t runs = RunClients(port, opt.clients, opt.seconds, [](int, HttpConnection& c) {
+      CreateRun(c);
+      return uint64_t{1};
+    });
+    create_rate = static_cast<double>(runs) / opt.seconds;
+
+    std::vector<std::string> run_ids;
+    {
+      HttpConnection c(port);
+      for (int i = 0; i < opt.clients; ++i) run_ids.push_back(CreateRun(c));
+    }
+    std::vector<int64_t> next_step(static_cast<size_t>(opt.clients), 0);
+    uint64_t points = RunClients(port, opt.clients, opt.seconds, [&](int i, HttpConnection& c) {
+      auto& step = next_step[static_cast<size_t>(i)];
+      std::string body = BatchBody(run_ids[static_cast<size_t>(i)], step, 100);
+      step += 100;
+      if (c.Request("POST", "/api/2.0/mlflow/runs/log-batch", body) != 200) throw std::runtime_error("batch failed");
+      return uint64_t{100};
+    });
+    batch_rate = static_cast<double>(points) / opt.seconds;
+
+    uint64_t single = RunClients(port, opt.clients, opt.seconds, [&](int i, HttpConnection& c) {
+      auto& step = next_step[static_cast<size_t>(i)];
+      std::string body = "{\"run_id\":\"" + run_ids[static_cast<size_t>(i)] +
+                         "\",\"key\":\"single\",\"value\":1.5,\"timestamp\":1,\"step\":" + std::to_string(step++) + "}";
+      if (c.Request("POST", "/api/2.0/mlflow/runs/log-metric", body) != 200) throw std::runtime_error("metric failed");
+      return uint64_t{1};
+    });
+    metric_rate = static_cast<double>(single) / opt.seconds;
+
+    // History of 100,000 points: fetched as the Python client does (pages of 25,000).
+    HttpConnection c(port);
+    std::string run = CreateRun(c);
+    for (int64_t s = 0; s < 100000; s += 1000) {
+      std::string b = "{\"run_id\":\"" + run + "\",\"metrics\":[";
+      for (int i = 0; i < 1000; ++i) {
+        if (i) b += ',';
+        b += "{\"key\":\"loss\",\"value\":" + std::to_string((s + i) * 0.001) + ",\"timestamp\":" +
+             std::to_string(1700000000000 + s + i) + ",\"step\":" + std::to_string(s + i) + "}";
+      }
+      b += "]}";
+      c.Request("POST", "/api/2.0/mlflow/runs/log-batch", b);
+    }
+    std::vector<double> paged, whole;
+    for (int rep = 0; rep < 5; ++rep) {
+      auto t0 = Clock::now();
+      std::string token, body;
+      size_t total = 0;
+      for (int page = 0; page < 10; ++page) {
+        std::string target = "/api/2.0/mlflow/metrics/get-history?run_id=" + run + "&metric_key=loss&max_results=25000";
+        if (!token.empty()) target += "&page_token=" + token;
+        c.Request("GET", target, "", &body);
+        total += body.size();
+        token = ExtractString(body, "next_page_token");
+        if (token.empty()) break;
+      }
+      paged.push_back(Seconds(t0, Clock::now()) * 1000);
+      t0 = Clock::now();
+      c.Request("GET", "/api/2.0/mlflow/metrics/get-history?run_id=" + run + "&metric_key=loss", "", &body);
+      whole.push_back(Seconds(t0, Clock::now()) * 1000);
+    }
+    history_ms = Percentile(paged, 50);
+    history_one_ms = Percentile(whole, 50);
+    rss_after = server.RssMb();
+    server.Stop();
+  }
+
+  // SQLite's ceiling, same disk, same rows, in transactions as large as group commit can form
+  // with this many clients (one request per client), and one request per transaction.
+  std::string raw_path = opt.workdir + "/raw.db";
+  auto fresh = [&] {
+    for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(raw_path + suffix);
+    return raw_path;
+  };
+  double raw_batch_group = RawMetricPointsPerSecond(fresh(), 100 * opt.clients, opt.seconds / 2);
+  double raw_batch_single = RawMetricPointsPerSecond(fresh(), 100, opt.seconds / 2);
+  double raw_metric_group = RawMetricPointsPerSecond(fresh(), opt.clients, opt.seconds / 2);
+  double raw_runs_group = RawRunsPerSecond(fresh(), opt.clients, opt.seconds / 2);
+
+  std::printf("\n%-44s %14s %14s %8s\n", "figure", "mlflow-cpp", "sqlite ceiling", "ratio");
+  std::printf("%-44s %14.0f %14.0f %7.0f%%\n", "create-run /s", create_rate, raw_runs_group,
+              100 * create_rate / raw_runs_group);
+  std::printf("%-44s %14.0f %14.0f %7.0f%%\n", "log-batch metric points /s (100 per request)", batch_rate,
+              raw_batch_group, 100 * batch_rate / raw_batch_group);
+  std::printf("%-44s %14.0f %14.0f %7.0f%%\n", "log-metric requests /s", metric_rate, raw_metric_group,
+              100 * metric_rate / raw_metric_group);
+  std::printf("%-44s %14.0f\n", "  (sqlite, one 100-point request per tx) /s", raw_batch_single);
+  std::printf("%-44s %14.1f\n", "get-history 100k points, 4 pages (ms, p50)", history_ms);
+  std::printf("%-44s %14.1f\n", "get-history 100k points, 1 request (ms, p50)", history_one_ms);
+  std::printf("%-44s %14.1f\n", "server RSS idle (MB)", rss_idle);
+  std::printf("%-44s %14.1f\n", "server RSS after load (MB)", rss_after);
+  std::printf("%-44s %14.1f\n", "launch to first good /health (ms)", launch * 1000);
+  if (own_workdir) fs::remove_all(opt.workdir);
+  return 0;
+}
