@@ -131,6 +131,17 @@ void EmitWhere(Frag& out, const std::vector<Frag>& conds) {
   }
 }
 
+// SQLite accepts at most 32766 bound values per statement and PostgreSQL 65535; refuse filters
+// (huge IN lists) that would not fit rather than fail in the database.
+constexpr size_t kMaxBoundValues = 30000;
+Status CheckParamCount(const Frag& q) {
+  if (q.params.size() > kMaxBoundValues) {
+    return Invalid("Search filter is too large: it needs " + std::to_string(q.params.size()) +
+                   " values, at most " + std::to_string(kMaxBoundValues) + " are supported.");
+  }
+  return Status();
+}
+
 void EmitLimitOffset(Frag& out, int64_t limit, int64_t offset) {
   out.Add(" LIMIT ").Bind(SqlValue{limit}).Add(" OFFSET ").Bind(SqlValue{offset});
 }
@@ -319,6 +330,7 @@ Result<CompiledSearch> CompileRunSearch(const RunSearchSpec& spec, SqlDialect d)
   EmitWhere(q, conds);
   q.Add(" ORDER BY ").Append(order_sql);
   EmitLimitOffset(q, spec.max_results, offset);
+  MLFLOW_RETURN_IF_ERROR(CheckParamCount(q));
   out.query = {std::move(q.sql), std::move(q.params)};
   out.offset = offset;
   out.max_results = spec.max_results;
@@ -391,6 +403,7 @@ Result<CompiledSearch> CompileExperimentSearch(const ExperimentSearchSpec& spec,
   EmitLimitOffset(q, spec.max_results + 1, offset);
 
   CompiledSearch out;
+  MLFLOW_RETURN_IF_ERROR(CheckParamCount(q));
   out.query = {std::move(q.sql), std::move(q.params)};
   out.offset = offset;
   out.max_results = spec.max_results;
@@ -476,6 +489,7 @@ Result<CompiledSearch> CompileRegisteredModelSearch(const RegisteredModelSearchS
   EmitLimitOffset(q, spec.max_results + 1, offset);
 
   CompiledSearch out;
+  MLFLOW_RETURN_IF_ERROR(CheckParamCount(q));
   out.query = {std::move(q.sql), std::move(q.params)};
   out.offset = offset;
   out.max_results = spec.max_results;
@@ -544,6 +558,7 @@ Result<CompiledSearch> CompileModelVersionSearch(const ModelVersionSearchSpec& s
   EmitLimitOffset(q, spec.max_results + 1, offset);
 
   CompiledSearch out;
+  MLFLOW_RETURN_IF_ERROR(CheckParamCount(q));
   out.query = {std::move(q.sql), std::move(q.params)};
   out.offset = offset;
   out.max_results = spec.max_results;
@@ -684,6 +699,7 @@ Result<CompiledSearch> CompileLoggedModelSearch(const LoggedModelSearchSpec& spe
   EmitLimitOffset(q, max_results + 1, offset);
 
   CompiledSearch out;
+  MLFLOW_RETURN_IF_ERROR(CheckParamCount(q));
   out.query = {std::move(q.sql), std::move(q.params)};
   out.offset = offset;
   out.max_results = max_results;

@@ -276,6 +276,24 @@ TEST_F(RunSearch, Errors) {
   EXPECT_EQ(CompileRunSearch(s, SqlDialect::kSqlite).status().code(), ErrorCode::kInvalidParameterValue);
 }
 
+TEST_F(RunSearch, HugeInListIsRefusedNotSentToTheDatabase) {
+  std::string list;
+  for (int i = 0; i < 30001; ++i) list += (i ? ", 'r" : "'r") + std::to_string(i) + "'";
+  RunSearchSpec s;
+  s.experiment_ids = {"1"};
+  s.filter = "run_id IN (" + list + ")";
+  Result<CompiledSearch> c = CompileRunSearch(s, SqlDialect::kSqlite);
+  ASSERT_FALSE(c.ok());
+  EXPECT_EQ(c.status().code(), ErrorCode::kInvalidParameterValue);
+  // A large but acceptable list works.
+  list.clear();
+  for (int i = 0; i < 5000; ++i) list += (i ? ", 'r" : "'r") + std::to_string(i) + "'";
+  s.filter = "run_id IN ('a', " + list + ")";
+  c = CompileRunSearch(s, SqlDialect::kSqlite);
+  ASSERT_TRUE(c.ok()) << c.status().message();
+  EXPECT_EQ(db_.Keys(c->query), (Keys{"a"}));
+}
+
 TEST_F(RunSearch, PostgresDialectDiffersOnlyWhereNeeded) {
   RunSearchSpec s;
   s.experiment_ids = {"1"};
