@@ -163,7 +163,7 @@ bool IsJoinFilter(const Clause& c) {
 }
 
 // " JOIN <table> fN ON fN.run_uuid = r.run_uuid AND fN.key = ? AND <comparison>"
-Frag RunFilterJoin(const Clause& c, SqlDialect d, int n) {
+Frag RunFilterJoin(const Clause& c, SqlDialect d, int n, bool nan_as_zero) {
   Frag f;
   const std::string a = "f" + std::to_string(n);
   const char* table = c.type == KeyType::kMetric ? "latest_metrics" : c.type == KeyType::kParam ? "params" : "tags";
@@ -171,7 +171,9 @@ Frag RunFilterJoin(const Clause& c, SqlDialect d, int n) {
   f.Add(std::string(" JOIN ") + table + " " + a + " ON " + a + ".run_uuid = r.run_uuid AND " + a + ".key = ")
       .Bind(SqlValue{key})
       .Add(" AND ");
-  if (c.type == KeyType::kMetric) {
+  if (c.type == KeyType::kMetric && nan_as_zero) {
+    EmitCompare(f, a + ".value", c, d, /*as_double=*/true);
+  } else if (c.type == KeyType::kMetric) {
     // NaN is stored as 0 with is_nan set; as in current MLflow (3.17), a NaN satisfies only "!="
     // (IEEE semantics). MLflow 3.6 compared the stored 0 instead.
     if (c.comparator == Comparator::kNe) {
@@ -318,7 +320,7 @@ Result<CompiledSearch> CompileRunSearch(const RunSearchSpec& spec, SqlDialect d)
   int fn = 0;
   for (const Clause& c : filter.clauses) {
     if (IsJoinFilter(c)) {
-      filter_joins.Append(RunFilterJoin(c, d, ++fn));
+      filter_joins.Append(RunFilterJoin(c, d, ++fn, spec.nan_compares_as_zero));
     } else {
       conds.push_back(RunFilter(c, d));
     }

@@ -90,6 +90,9 @@ struct RunSearchSpec {
   std::vector<std::string> order_by;
   int64_t max_results = kRunsMaxResultsDefault;
   std::string page_token;
+  // NaN metrics (stored as 0 with is_nan) in filters: false = MLflow 3.17 (a NaN satisfies only
+  // `!=`, IEEE semantics); true = MLflow <= 3.6 (compared as the stored 0).
+  bool nan_compares_as_zero = false;
 };
 Result<CompiledSearch> CompileRunSearch(const RunSearchSpec& spec, SqlDialect dialect);
 

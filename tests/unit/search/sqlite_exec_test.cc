@@ -170,6 +170,20 @@ TEST_F(RunSearch, MetricComparisons) {
   EXPECT_EQ(Search("metrics.\"my metric\" >= 3.0"), (Keys{"a"}));
 }
 
+TEST_F(RunSearch, NanComparesAsZeroWhenAskedFor) {
+  RunSearchSpec s;
+  s.experiment_ids = {"1"};
+  s.nan_compares_as_zero = true;  // MLflow <= 3.6
+  s.filter = "metrics.m = 0";
+  Result<CompiledSearch> c = CompileRunSearch(s, SqlDialect::kSqlite);
+  ASSERT_TRUE(c.ok());
+  EXPECT_EQ(db_.Keys(c->query), (Keys{"c"}));
+  s.filter = "metrics.m != 0";
+  c = CompileRunSearch(s, SqlDialect::kSqlite);
+  ASSERT_TRUE(c.ok());
+  EXPECT_EQ(db_.Keys(c->query), (Keys{"d", "b", "a", "e"}));
+}
+
 TEST_F(RunSearch, ParamAndTagComparisons) {
   EXPECT_EQ(Search("params.p = 'x'"), (Keys{"a"}));
   EXPECT_EQ(Search("params.p != 'x'"), (Keys{"c", "d", "b"}));  // runs without p excluded

@@ -4,6 +4,7 @@
 #include <sqlite3.h>
 
 #include <cstdio>
+#include <cstdlib>
 
 #include <iostream>
 #include <string>
@@ -123,6 +124,7 @@ int main(int argc, char** argv) {
       s.order_by = ob;
       s.view_type = View(rec["view"]);
       s.max_results = max_results;
+      s.nan_compares_as_zero = std::getenv("NAN_AS_ZERO") != nullptr;  // diffing against MLflow 3.6
       for (int page = 0; page < 50; ++page) {
         c = CompileRunSearch(s, dialect);
         if (!c.ok()) break;
