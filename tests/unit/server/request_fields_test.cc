@@ -1,0 +1,97 @@
+#include "server/handlers/request_fields.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "server/handlers/json_render.h"
+
+namespace mlflow::server {
+namespace {
+
+HttpRequest Post(const std::string& body) {
+  HttpRequest r;
+  r.method = "POST";
+  r.body = body;
+  return r;
+}
+
+HttpRequest Get(const std::string& query) {
+  HttpRequest r;
+  r.method = "GET";
+  r.query = query;
+  return r;
+}
+
+TEST(RequestFields, JsonBodyTypesAndErrors) {
+  RequestFields f(Post(R"({"name": "x", "n": 5, "f": 1.5, "d": "NaN", "b": true, "l": ["a", "b"]})"));
+  EXPECT_EQ(*f.String("name").value(), "x");
+  EXPECT_FALSE(f.String("absent").value().has_value());
+  EXPECT_EQ(*f.Int64("n").value(), 5);
+  EXPECT_FALSE(f.Int64("f").value().has_value());  // a fraction acts as unset, like MLflow 3.x
+  EXPECT_TRUE(std::isnan(*f.Double("d").value()));
+  EXPECT_TRUE(*f.Bool("b").value());
+  EXPECT_EQ(f.StringList("l").value(), (std::vector<std::string>{"a", "b"}));
+  Status st = f.String("n").status();
+  EXPECT_EQ(st.message(),
+            "Invalid value 5 for parameter 'n' supplied:  Hint: Value was of type 'int'. See the API docs for more "
+            "information about request parameters.");
+  EXPECT_EQ(f.RequiredString("absent").status().message(),
+            "Missing value for required parameter 'absent'. See the API docs for more information about request "
+            "parameters.");
+}
+
+TEST(RequestFields, QueryStringRepeatedKeysAndFormDecoding) {
+  RequestFields f(Get("run_ids=a&run_ids=b&name=x+y%21&flag=True&n=7"));
+  EXPECT_EQ(f.StringList("run_ids").value(), (std::vector<std::string>{"a", "b"}));
+  EXPECT_EQ(*f.String("name").value(), "x y!");
+  EXPECT_TRUE(*f.Bool("flag").value());
+  EXPECT_EQ(*f.Int64("n").value(), 7);
+  RequestFields bad(Get("flag=maybe"));
+  EXPECT_EQ(bad.Bool("flag").status().message(), "Invalid boolean value: maybe, must be 'true' or 'false'.");
+}
+
+TEST(RequestFields, BrokenOrDoubleEncodedBodies) {
+  RequestFields broken(Post("{not json"));
+  EXPECT_FALSE(broken.Has("name"));
+  RequestFields twice(Post(R"("{\"name\": \"inner\"}")"));
+  EXPECT_EQ(*twice.String("name").value(), "inner");
+  RequestFields legacy(Post(R"({"experiment_id": 3})"));
+  EXPECT_EQ(*legacy.String("experiment_id").value(), "3");
+  RequestFields alias(Post(R"({"run_uuid": "abc"})"));
+  EXPECT_EQ(alias.RequiredString("run_id", "run_uuid").value(), "abc");
+}
+
+TEST(JsonRender, DoublesAndMetricLists) {
+  std::string out;
+  AppendJsonDouble(out, 2.0);
+  EXPECT_EQ(out, "2.0");
+  out.clear();
+  AppendJsonDouble(out, 0.1);
+  EXPECT_EQ(out, "0.1");
+  out.clear();
+  AppendJsonDouble(out, NAN);
+  EXPECT_EQ(out, "\"NaN\"");
+  Metric m;
+  m.key = "a\"b";
+  m.value = -INFINITY;
+  m.timestamp = 5;
+  m.step = -1;
+  EXPECT_EQ(MetricListJson({m}, "tok"),
+            R"({"metrics":[{"key":"a\"b","value":"-Infinity","timestamp":5,"step":-1}],"next_page_token":"tok"})");
+  EXPECT_EQ(MetricListJson({}, ""), "{}");
+  auto parsed = nlohmann::json::parse(MetricListJson({m, m}, ""));
+  EXPECT_EQ(parsed["metrics"].size(), 2u);
+}
+
+TEST(JsonRender, ErrorsCarryMlflowClassification) {
+  HttpResponse r = ErrorResponse(Status::NotFound("gone"));
+  EXPECT_EQ(r.status, 404);
+  auto j = nlohmann::json::parse(r.body);
+  EXPECT_EQ(j["error_code"], "RESOURCE_DOES_NOT_EXIST");
+  EXPECT_EQ(j["error_class"], "RESOURCE_NOT_FOUND");
+  EXPECT_EQ(j["sqlstate"], "KAM00");
+}
+
+}  // namespace
+}  // namespace mlflow::server

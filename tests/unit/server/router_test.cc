@@ -1,0 +1,49 @@
+#include "server/http/router.h"
+
+#include <gtest/gtest.h>
+
+namespace mlflow::server {
+namespace {
+
+HttpResponse Ok(const HttpRequest&) { return {}; }
+
+TEST(Router, MountsApiPathsUnderBothPrefixes) {
+  Router r;
+  r.AddApi("GET", "/mlflow/runs/get", Ok);
+  EXPECT_EQ(r.Find("GET", "/api/2.0/mlflow/runs/get").kind, Router::Match::Kind::kHandler);
+  EXPECT_EQ(r.Find("GET", "/ajax-api/2.0/mlflow/runs/get").kind, Router::Match::Kind::kHandler);
+  EXPECT_EQ(r.Find("GET", "/api/3.0/mlflow/runs/get").kind, Router::Match::Kind::kNotFound);
+  EXPECT_EQ(r.Find("POST", "/api/2.0/mlflow/runs/get").kind, Router::Match::Kind::kMethodNotAllowed);
+  EXPECT_EQ(r.Find("HEAD", "/api/2.0/mlflow/runs/get").kind, Router::Match::Kind::kHandler);
+}
+
+TEST(Router, CapturesSegmentsAndRest) {
+  Router r;
+  r.Add("GET", "/api/2.0/mlflow/logged-models/{model_id}", Ok);
+  r.AddStream("PUT", "/api/2.0/mlflow-artifacts/artifacts/{path...}", [](StreamContext&) {});
+  auto m = r.Find("GET", "/api/2.0/mlflow/logged-models/m-123");
+  ASSERT_EQ(m.kind, Router::Match::Kind::kHandler);
+  EXPECT_EQ(m.path_params["model_id"], "m-123");
+  EXPECT_EQ(r.Find("GET", "/api/2.0/mlflow/logged-models/").kind, Router::Match::Kind::kNotFound);
+  EXPECT_EQ(r.Find("GET", "/api/2.0/mlflow/logged-models/a/b").kind, Router::Match::Kind::kNotFound);
+  auto s = r.Find("PUT", "/api/2.0/mlflow-artifacts/artifacts/1/abc/artifacts/dir/file.txt");
+  ASSERT_EQ(s.kind, Router::Match::Kind::kStream);
+  EXPECT_EQ(s.path_params["path"], "1/abc/artifacts/dir/file.txt");
+}
+
+TEST(PercentDecode, DecodesAndRejectsMalformedEscapes) {
+  std::string out;
+  EXPECT_TRUE(PercentDecode("a%20b%2Fc", &out));
+  EXPECT_EQ(out, "a b/c");
+  EXPECT_TRUE(PercentDecode("a+b", &out, /*form=*/true));
+  EXPECT_EQ(out, "a b");
+  EXPECT_TRUE(PercentDecode("a+b", &out, /*form=*/false));
+  EXPECT_EQ(out, "a+b");
+  EXPECT_FALSE(PercentDecode("%2", &out));
+  EXPECT_FALSE(PercentDecode("%zz", &out));
+  EXPECT_TRUE(PercentDecode("%2e%2e", &out));
+  EXPECT_EQ(out, "..");
+}
+
+}  // namespace
+}  // namespace mlflow::server
