@@ -307,6 +307,9 @@ Status S3ArtifactRepository::FinishMultipart(const std::string& key, const std::
 
 Status S3ArtifactRepository::AbortMultipart(const std::string& key, const std::string& upload_id) {
   MLFLOW_ASSIGN_OR_RETURN(Response r, Call("DELETE", key, {{"uploadId", upload_id}}));
+  if (r.status == 405 || r.status == 501) {  // e.g. s3rver has no AbortMultipartUpload
+    return Status(ErrorCode::kNotImplemented, "The S3 server does not support aborting multipart uploads");
+  }
   if (r.status != 204 && r.status != 200 && r.status != 404) {
     return S3Error(r.status, r.body, "aborting the multipart upload of " + key);
   }

@@ -115,6 +115,7 @@ Result<ResolvedRoot> ResolveRoot(const ApiContext& ctx, const std::string& root_
       size_t slash = rest.find('/', 2);
       rest = slash == std::string::npos ? "" : rest.substr(slash);
     }
+    while (!rest.empty() && rest.front() == '/') rest.erase(rest.begin());  // the URI path is absolute
     proxied = rest;
   } else if (root_uri.rfind("http://", 0) == 0 || root_uri.rfind("https://", 0) == 0) {
     size_t at = root_uri.find(kProxyAnchor);
@@ -309,12 +310,21 @@ Result<json> ListRunArtifacts(ApiContext& ctx, const HttpRequest& req) {
   return out;
 }
 
-// Query parameter (form-decoded) or nullopt.
+// First query-string parameter `name` (form-decoded), whatever the method; nullopt when absent.
 std::optional<std::string> QueryParam(const HttpRequest& req, const std::string& name) {
-  RequestFields f(req);
-  auto v = f.String(name);
-  if (!v.ok() || !*v) return std::nullopt;
-  return **v;
+  std::string_view q = req.query;
+  while (!q.empty()) {
+    size_t amp = q.find('&');
+    std::string_view item = q.substr(0, amp);
+    q = amp == std::string_view::npos ? std::string_view() : q.substr(amp + 1);
+    size_t eq = item.find('=');
+    std::string key, value;
+    if (!PercentDecode(item.substr(0, eq), &key, true)) continue;
+    if (key != name) continue;
+    if (eq != std::string_view::npos && !PercentDecode(item.substr(eq + 1), &value, true)) return std::nullopt;
+    return value;
+  }
+  return std::nullopt;
 }
 
 void GetRunArtifact(ApiContext& ctx, StreamContext& s) {
