@@ -12,8 +12,16 @@ version="${MLFLOW_VERSION:-3.17.2}"
 venv="${MLFLOW_INTEROP_VENV:-$repo/.venv-interop-$version}"
 python="${PYTHON:-python3}"
 pytest_pin="pytest==9.2.0"
+# MLflow releases before 3.17 import names that SQLAlchemy 2.1 removed (FallbackAsyncAdaptedQueuePool)
+# but do not cap it: keep them on 2.0.x. MLFLOW_INTEROP_PIP_EXTRA adds further requirements.
+extra=()
+if [[ "$(printf '%s\n' "$version" 3.17.0 | sort -V | head -n 1)" != "3.17.0" ]]; then
+  extra+=("sqlalchemy<2.1")
+fi
+# shellcheck disable=SC2206
+extra+=(${MLFLOW_INTEROP_PIP_EXTRA:-})
 # The stamp records what was installed; a venv is reused only when it matches exactly.
-want="mlflow==$version $pytest_pin requests pyyaml"
+want="mlflow==$version $pytest_pin requests pyyaml ${extra[*]}"
 
 is_ready() {
   [[ -x "$venv/bin/python" && -f "$venv/.interop-stamp" ]] || return 1
@@ -42,7 +50,7 @@ rm -rf "$venv"
 "$python" -m venv "$venv"
 # pip's cache (default ~/.cache/pip) makes a second install fast; never pass --no-cache-dir.
 "$venv/bin/python" -m pip install --quiet --disable-pip-version-check \
-  "mlflow==$version" "$pytest_pin" requests pyyaml >&2
+  "mlflow==$version" "$pytest_pin" requests pyyaml "${extra[@]}" >&2
 echo "$want" > "$venv/.interop-stamp"
 if ! is_ready; then
   echo "make_venv: $venv does not import mlflow $version after install" >&2
