@@ -104,7 +104,7 @@ std::string HttpArtifactRepository::FileUrl(const std::string& norm) const {
   return endpoint_ + "/" + UrlEncode(JoinPath(root_path_, norm), false);
 }
 
-std::vector<std::string> HttpArtifactRepository::AuthHeaders() const {
+std::vector<std::string> TrackingRequestHeaders() {
   std::vector<std::string> h = {"User-Agent: mlflow-cpp"};
   std::string user = Env("MLFLOW_TRACKING_USERNAME"), pass = Env("MLFLOW_TRACKING_PASSWORD");
   std::string token = Env("MLFLOW_TRACKING_TOKEN");
@@ -131,7 +131,7 @@ Result<std::vector<FileInfo>> HttpArtifactRepository::List(const std::string& di
   MLFLOW_ASSIGN_OR_RETURN(std::string norm, NormalizeRelativePath(dir));
   HttpCall call;
   call.url = endpoint_ + "?path=" + UrlEncode(JoinPath(root_path_, norm), true);
-  call.headers = AuthHeaders();
+  call.headers = TrackingRequestHeaders();
   MLFLOW_ASSIGN_OR_RETURN(HttpResult r, PerformHttp(call));
   if (r.status != 200) return StatusFromHttp(r.status, r.body, "listing " + call.url);
   auto j = nlohmann::json::parse(r.body, nullptr, false);
@@ -159,7 +159,7 @@ Status HttpArtifactRepository::Write(const std::string& path, ByteSource& src) {
   HttpCall call;
   call.method = "PUT";
   call.url = FileUrl(norm);
-  call.headers = AuthHeaders();
+  call.headers = TrackingRequestHeaders();
   call.headers.push_back("Content-Type: " + GuessMimeType(norm));
   call.upload = &src;
   MLFLOW_ASSIGN_OR_RETURN(HttpResult r, PerformHttp(call));
@@ -171,7 +171,7 @@ Status HttpArtifactRepository::Read(const std::string& path, ByteSink& sink) {
   MLFLOW_ASSIGN_OR_RETURN(std::string norm, NormalizeRelativePath(path));
   HttpCall call;
   call.url = FileUrl(norm);
-  call.headers = AuthHeaders();
+  call.headers = TrackingRequestHeaders();
   call.download = &sink;
   MLFLOW_ASSIGN_OR_RETURN(HttpResult r, PerformHttp(call));
   if (r.status != 200) return StatusFromHttp(r.status, r.body, "downloading " + norm);
@@ -184,7 +184,7 @@ Status HttpArtifactRepository::Delete(const std::string& path) {
   HttpCall call;
   call.method = "DELETE";
   call.url = FileUrl(norm);
-  call.headers = AuthHeaders();
+  call.headers = TrackingRequestHeaders();
   MLFLOW_ASSIGN_OR_RETURN(HttpResult r, PerformHttp(call));
   if (r.status != 200) return StatusFromHttp(r.status, r.body, "deleting " + norm);
   return Status();

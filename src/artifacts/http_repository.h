@@ -25,7 +25,6 @@ class HttpArtifactRepository : public ArtifactRepository {
  private:
   HttpArtifactRepository(std::string endpoint, std::string root_path);
   std::string FileUrl(const std::string& norm) const;
-  std::vector<std::string> AuthHeaders() const;
 
   std::string endpoint_;   // .../api/2.0/mlflow-artifacts/artifacts
   std::string root_path_;  // relative path below the proxy root
@@ -34,6 +33,10 @@ class HttpArtifactRepository : public ArtifactRepository {
 // mlflow-artifacts:/P or mlflow-artifacts://host:port/P -> the proxy URL, using tracking_uri
 // (http/https) for the scheme and the default host.
 Result<std::string> ResolveMlflowArtifactsUri(const std::string& uri, const std::string& tracking_uri);
+
+// User-Agent plus the Authorization header the MLflow client would send (basic auth from
+// MLFLOW_TRACKING_USERNAME/PASSWORD, else a bearer MLFLOW_TRACKING_TOKEN), as "Name: value" lines.
+std::vector<std::string> TrackingRequestHeaders();
 
 // Error body of the proxy ({"error_code", "message"}) as a Status.
 Status StatusFromHttp(long http_status, const std::string& body, const std::string& what);

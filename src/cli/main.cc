@@ -7,6 +7,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "cli/artifacts_command.h"
 #include "server/app.h"
 
 int main(int argc, char** argv) {
@@ -38,10 +39,16 @@ int main(int argc, char** argv) {
   server->add_flag("--artifacts-only", config.artifacts_only, "Serve only the artifact proxy endpoints");
   server->add_option("-w,--workers", config.workers, "Worker scale (handler pool = 8 x workers, at least 16)")
       ->capture_default_str();
+  server->add_option("--db-pool-size", config.db_pool_size,
+                     "Most PostgreSQL connections this server opens (postgresql:// backends)")
+      ->check(CLI::Range(1, 1000))
+      ->capture_default_str();
   server->add_option("--log-level", log_level, "trace|debug|info|warn|error")->capture_default_str();
   (void)no_serve_artifacts;
 
+  CLI::App* artifacts = mlflow::cli::AddArtifactsCommand(cli);
   CLI11_PARSE(cli, argc, argv);
+  if (artifacts->parsed()) return mlflow::cli::RunArtifactsCommand();
   if (show_version) {
     std::printf("mlflow-cpp %s (MLflow %s compatible)\n", mlflow::server::ProgramVersion(),
                 mlflow::server::CompatibleMlflowVersion());
