@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <map>
+#include <set>
 
 #include "core/ids.h"
 #include "core/validation.h"
@@ -107,47 +108,146 @@ Result<ModelVersion> LoadVersion(Connection& c, const std::string& name, int64_t
   return mv;
 }
 
-// Latest version per stage, in the order MLflow's dict yields them: stages ordered by the lowest
-// version number that has them.
-std::vector<ModelVersion> LatestVersions(Connection& c, const std::string& name) {
-  auto st = c.Prepare(std::string("SELECT ") + kVersionColumns +
-                      " FROM model_versions WHERE name = ? AND current_stage != 'Deleted_Internal' ORDER BY version");
-  st->Bind(1, name);
-  std::vector<ModelVersion> out;
-  std::map<std::string, size_t> index;
-  while (st->Step()) {
-    ModelVersion mv = ReadVersionRow(*st);
-    std::string stage = mv.current_stage.value_or("");
-    auto it = index.find(stage);
-    if (it == index.end()) {
-      index[stage] = out.size();
-      out.push_back(std::move(mv));
-    } else {
-      out[it->second] = std::move(mv);  // ascending order: a later row has a higher version
+// IN (...) lists padded to a few fixed lengths, so the per-connection statement cache stays small
+// (repeating the last value changes nothing in an IN list).
+constexpr size_t kInChunk = 256;
+
+size_t InBucket(size_t n) {
+  for (size_t b : {size_t{1}, size_t{4}, size_t{16}, size_t{64}}) {
+    if (n <= b) return b;
+  }
+  return kInChunk;
+}
+
+// Runs `prefix IN (names...) suffix` over `names` in chunks; calls on_row for every row.
+template <typename Fn>
+void ForEachNameChunk(Connection& c, const std::vector<std::string>& names, const std::string& prefix,
+                      const std::string& suffix, Fn on_row) {
+  for (size_t start = 0; start < names.size(); start += kInChunk) {
+    size_t n = std::min(kInChunk, names.size() - start);
+    size_t bucket = InBucket(n);
+    std::string sql = prefix + " IN (";
+    for (size_t i = 0; i < bucket; ++i) sql += i ? ",?" : "?";
+    sql += ")" + suffix;
+    auto st = c.Prepare(sql);
+    for (size_t i = 0; i < bucket; ++i) st->Bind(static_cast<int>(i + 1), names[start + std::min(i, n - 1)]);
+    while (st->Step()) on_row(*st);
+  }
+}
+
+using VersionKey = std::pair<std::string, int64_t>;
+
+// Tags of the given versions, fetched per model name in a few set-based queries (the tag table's
+// key starts with `key`, so a per-version lookup would scan it once per version).
+std::map<VersionKey, std::vector<KeyValue>> LoadTagsOfVersions(Connection& c, const std::vector<std::string>& names,
+                                                               const std::set<VersionKey>& wanted) {
+  std::map<VersionKey, std::vector<KeyValue>> out;
+  if (wanted.empty()) return out;
+  ForEachNameChunk(c, names, "SELECT name, version, key, value FROM model_version_tags WHERE name",
+                   " ORDER BY name, version, key", [&](sql::Statement& st) {
+                     VersionKey k{st.Text(0), st.Int(1)};
+                     if (!wanted.count(k)) return;
+                     out[k].push_back({st.Text(2), st.IsNull(3) ? "" : st.Text(3)});
+                   });
+  return out;
+}
+
+// Registered models in the order of `names` (unknown names skipped), each with its latest version
+// per stage (with tags, without aliases, as MLflow builds them), tags and aliases.
+std::vector<RegisteredModel> LoadRegisteredModels(Connection& c, const std::vector<std::string>& names) {
+  std::map<std::string, RegisteredModel> by_name;
+  ForEachNameChunk(c, names,
+                   "SELECT name, creation_time, last_updated_time, description FROM registered_models WHERE name", "",
+                   [&](sql::Statement& st) {
+                     RegisteredModel rm;
+                     rm.name = st.Text(0);
+                     if (!st.IsNull(1)) rm.creation_timestamp = st.Int(1);
+                     if (!st.IsNull(2)) rm.last_updated_timestamp = st.Int(2);
+                     rm.description = OptText(st, 3);
+                     by_name.emplace(rm.name, std::move(rm));
+                   });
+  // Latest version per stage, in the order MLflow's dict yields them: stages ordered by the lowest
+  // version number that has them; ascending rows, so a later row of a stage replaces the earlier.
+  std::map<std::string, std::map<std::string, size_t>> stage_index;
+  ForEachNameChunk(c, names, std::string("SELECT ") + kVersionColumns + " FROM model_versions WHERE name",
+                   " AND current_stage != 'Deleted_Internal' ORDER BY name, version", [&](sql::Statement& st) {
+                     ModelVersion mv = ReadVersionRow(st);
+                     auto rm = by_name.find(mv.name);
+                     if (rm == by_name.end()) return;
+                     auto& index = stage_index[mv.name];
+                     std::string stage = mv.current_stage.value_or("");
+                     auto it = index.find(stage);
+                     if (it == index.end()) {
+                       index[stage] = rm->second.latest_versions.size();
+                       rm->second.latest_versions.push_back(std::move(mv));
+                     } else {
+                       rm->second.latest_versions[it->second] = std::move(mv);
+                     }
+                   });
+  std::set<VersionKey> latest;
+  for (const auto& [n, rm] : by_name) {
+    for (const auto& mv : rm.latest_versions) latest.insert({n, mv.version});
+  }
+  auto version_tags = LoadTagsOfVersions(c, names, latest);
+  for (auto& [n, rm] : by_name) {
+    for (auto& mv : rm.latest_versions) {
+      auto it = version_tags.find({n, mv.version});
+      if (it != version_tags.end()) mv.tags = std::move(it->second);
     }
   }
-  for (auto& mv : out) LoadVersionTags(c, &mv);
+  ForEachNameChunk(c, names, "SELECT name, key, value FROM registered_model_tags WHERE name", " ORDER BY name, key",
+                   [&](sql::Statement& st) {
+                     auto rm = by_name.find(st.Text(0));
+                     if (rm != by_name.end()) rm->second.tags.push_back({st.Text(1), st.IsNull(2) ? "" : st.Text(2)});
+                   });
+  ForEachNameChunk(c, names, "SELECT name, alias, version FROM registered_model_aliases WHERE name",
+                   " ORDER BY name, alias", [&](sql::Statement& st) {
+                     auto rm = by_name.find(st.Text(0));
+                     if (rm != by_name.end()) rm->second.aliases.push_back({st.Text(1), st.Int(2)});
+                   });
+  std::vector<RegisteredModel> out;
+  out.reserve(names.size());
+  for (const auto& n : names) {
+    auto it = by_name.find(n);
+    if (it == by_name.end()) continue;
+    out.push_back(std::move(it->second));
+    by_name.erase(it);  // a name listed twice is returned once
+  }
   return out;
 }
 
 Result<RegisteredModel> LoadRegisteredModel(Connection& c, const std::string& name) {
-  auto st = c.Prepare(
-      "SELECT name, creation_time, last_updated_time, description FROM registered_models WHERE name = ?");
-  st->Bind(1, name);
-  if (!st->Step()) return RegisteredModelNotFound(name);
-  RegisteredModel rm;
-  rm.name = st->Text(0);
-  if (!st->IsNull(1)) rm.creation_timestamp = st->Int(1);
-  if (!st->IsNull(2)) rm.last_updated_timestamp = st->Int(2);
-  rm.description = OptText(*st, 3);
-  rm.latest_versions = LatestVersions(c, name);
-  auto tags = c.Prepare("SELECT key, value FROM registered_model_tags WHERE name = ? ORDER BY key");
-  tags->Bind(1, name);
-  while (tags->Step()) rm.tags.push_back({tags->Text(0), tags->IsNull(1) ? "" : tags->Text(1)});
-  auto aliases = c.Prepare("SELECT alias, version FROM registered_model_aliases WHERE name = ? ORDER BY alias");
-  aliases->Bind(1, name);
-  while (aliases->Step()) rm.aliases.push_back({aliases->Text(0), aliases->Int(1)});
-  return rm;
+  std::vector<RegisteredModel> one = LoadRegisteredModels(c, {name});
+  if (one.empty()) return RegisteredModelNotFound(name);
+  return std::move(one.front());
+}
+
+// Live versions by (name, version), in the order given, with tags (no aliases, as MLflow's search).
+std::vector<ModelVersion> LoadVersions(Connection& c, const std::vector<VersionKey>& keys) {
+  std::vector<std::string> names;
+  std::set<std::string> seen_names;
+  std::set<VersionKey> wanted(keys.begin(), keys.end());
+  for (const auto& k : keys) {
+    if (seen_names.insert(k.first).second) names.push_back(k.first);
+  }
+  std::map<VersionKey, ModelVersion> rows;
+  ForEachNameChunk(c, names, std::string("SELECT ") + kVersionColumns + " FROM model_versions WHERE name",
+                   " AND current_stage != 'Deleted_Internal'", [&](sql::Statement& st) {
+                     VersionKey k{st.Text(0), st.Int(1)};
+                     if (wanted.count(k)) rows.emplace(k, ReadVersionRow(st));
+                   });
+  auto tags = LoadTagsOfVersions(c, names, wanted);
+  std::vector<ModelVersion> out;
+  out.reserve(keys.size());
+  for (const auto& k : keys) {
+    auto it = rows.find(k);
+    if (it == rows.end()) continue;
+    ModelVersion mv = it->second;
+    auto t = tags.find(k);
+    if (t != tags.end()) mv.tags = t->second;
+    out.push_back(std::move(mv));
+  }
+  return out;
 }
 
 Status ValidateRegisteredModelTag(const KeyValue& tag) {
@@ -416,11 +516,7 @@ Result<RegisteredModelPage> SqlRegistryStore::SearchRegisteredModels(const Regis
     }
     RegisteredModelPage page;
     page.next_page_token = compiled.NextPageToken(rows);
-    page.models.reserve(names.size());
-    for (const auto& n : names) {
-      auto rm = LoadRegisteredModel(c, n);
-      if (rm.ok()) page.models.push_back(std::move(*rm));
-    }
+    page.models = LoadRegisteredModels(c, names);
     return page;
   });
 }
@@ -434,13 +530,15 @@ Result<std::vector<ModelVersion>> SqlRegistryStore::GetLatestVersions(const std:
     wanted.push_back(canon);
   }
   return db_->Read<std::vector<ModelVersion>>([&](Connection& c) -> Result<std::vector<ModelVersion>> {
-    MLFLOW_RETURN_IF_ERROR(RequireRegisteredModel(c, name));
+    MLFLOW_ASSIGN_OR_RETURN(RegisteredModel rm, LoadRegisteredModel(c, name));
     std::vector<ModelVersion> out;
-    for (auto& mv : LatestVersions(c, name)) {
+    for (auto& mv : rm.latest_versions) {
       if (!wanted.empty() && std::find(wanted.begin(), wanted.end(), mv.current_stage.value_or("")) == wanted.end()) {
         continue;
       }
-      LoadVersionAliases(c, &mv);
+      for (const auto& a : rm.aliases) {
+        if (a.version == mv.version) mv.aliases.push_back(a.alias);
+      }
       out.push_back(std::move(mv));
     }
     return out;
@@ -632,18 +730,7 @@ Result<ModelVersionPage> SqlRegistryStore::SearchModelVersions(const RegistrySea
     }
     ModelVersionPage page;
     page.next_page_token = compiled.NextPageToken(rows);
-    page.versions.reserve(keys.size());
-    for (const auto& [n, ver] : keys) {
-      auto st = c.Prepare(std::string("SELECT ") + kVersionColumns +
-                          " FROM model_versions WHERE name = ? AND version = ?");
-      st->Bind(1, n);
-      st->Bind(2, ver);
-      if (!st->Step()) continue;
-      ModelVersion mv = ReadVersionRow(*st);
-      st->Step();
-      LoadVersionTags(c, &mv);  // search results carry no aliases in MLflow
-      page.versions.push_back(std::move(mv));
-    }
+    page.versions = LoadVersions(c, keys);
     return page;
   });
 }
