@@ -23,6 +23,8 @@ ALL_AREAS = {
 
 # The lead updates this list as areas land in mlflow-cpp.
 ENABLED_AREAS = [
+    "experiments", "runs", "logging", "search", "artifacts", "registry", "logged_models", "datasets",
+    "http", "stateful", "db_roundtrip",
 ]
 
 
