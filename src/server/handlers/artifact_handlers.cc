@@ -327,6 +327,8 @@ std::optional<std::string> QueryParam(const HttpRequest& req, const std::string&
   return std::nullopt;
 }
 
+void SendRootFile(ApiContext& ctx, StreamContext& s, const std::string& root_uri, const std::string& rel);
+
 void GetRunArtifact(ApiContext& ctx, StreamContext& s) {
   const HttpRequest& req = s.request();
   auto path = QueryParam(req, "path");
@@ -340,9 +342,8 @@ void GetRunArtifact(ApiContext& ctx, StreamContext& s) {
     s.Respond(ErrorResponse(MissingParameter("run_id")));
     return;
   }
-  auto norm = art::NormalizeRelativePath(*path);
-  if (!norm.ok()) {
-    s.Respond(ErrorResponse(norm.status()));
+  if (Status st = art::ValidatePathIsSafe(*path); !st.ok()) {
+    s.Respond(ErrorResponse(st));
     return;
   }
   auto run = ctx.tracking->GetRun(*run_id);
@@ -350,12 +351,88 @@ void GetRunArtifact(ApiContext& ctx, StreamContext& s) {
     s.Respond(ErrorResponse(run.status()));
     return;
   }
-  auto root = ResolveRoot(ctx, run->info.artifact_uri);
+  SendRootFile(ctx, s, run->info.artifact_uri, *path);
+}
+
+// Sends file `rel` (unvalidated) below artifact root `root_uri`.
+void SendRootFile(ApiContext& ctx, StreamContext& s, const std::string& root_uri, const std::string& rel) {
+  auto norm = art::NormalizeRelativePath(rel);
+  if (!norm.ok()) {
+    s.Respond(ErrorResponse(norm.status()));
+    return;
+  }
+  auto root = ResolveRoot(ctx, root_uri);
   if (!root.ok()) {
     s.Respond(ErrorResponse(root.status()));
     return;
   }
   SendFile(s, *root->repo, art::JoinPath(root->prefix, *norm));
+}
+
+// GET /ajax-api/2.0/mlflow/logged-models/{model_id}/artifacts/files?artifact_file_path=
+void GetLoggedModelArtifact(ApiContext& ctx, StreamContext& s) {
+  const HttpRequest& req = s.request();
+  auto path = QueryParam(req, "artifact_file_path");
+  if (!path || path->empty()) {
+    s.Respond(ErrorResponse(Status::BadRequest("Request must include the \"artifact_file_path\" query parameter.")));
+    return;
+  }
+  if (Status st = art::ValidatePathIsSafe(*path); !st.ok()) {
+    s.Respond(ErrorResponse(st));
+    return;
+  }
+  if (!ctx.logged_models) {
+    s.Respond(ErrorResponse(Status::Internal("logged models are not available on this server")));
+    return;
+  }
+  auto model = ctx.logged_models->GetLoggedModel(req.path_params.at("model_id"));
+  if (!model.ok()) {
+    s.Respond(ErrorResponse(model.status()));
+    return;
+  }
+  SendRootFile(ctx, s, model->artifact_uri, *path);
+}
+
+// GET /model-versions/get-artifact?name=&version=&path=
+void GetModelVersionArtifact(ApiContext& ctx, StreamContext& s) {
+  const HttpRequest& req = s.request();
+  auto path = QueryParam(req, "path");
+  if (!path) {
+    s.Respond(TextResponse(400, "Bad Request: missing 'path'"));
+    return;
+  }
+  if (Status st = art::ValidatePathIsSafe(*path); !st.ok()) {
+    s.Respond(ErrorResponse(st));
+    return;
+  }
+  if (!ctx.registry) {
+    s.Respond(ErrorResponse(Status::Internal("the model registry is not available on this server")));
+    return;
+  }
+  auto uri = ctx.registry->GetModelVersionDownloadUri(QueryParam(req, "name").value_or(""),
+                                                      QueryParam(req, "version").value_or(""));
+  if (!uri.ok()) {
+    s.Respond(ErrorResponse(uri.status()));
+    return;
+  }
+  SendRootFile(ctx, s, *uri, *path);
+}
+
+Result<json> ListLoggedModelArtifacts(ApiContext& ctx, const HttpRequest& req) {
+  RequestFields f(req);
+  MLFLOW_ASSIGN_OR_RETURN(std::optional<std::string> dir, f.String("artifact_directory_path"));
+  MLFLOW_ASSIGN_OR_RETURN(std::string norm, art::NormalizeRelativePath(dir.value_or("")));
+  if (!ctx.logged_models) return Status::Internal("logged models are not available on this server");
+  MLFLOW_ASSIGN_OR_RETURN(auto model, ctx.logged_models->GetLoggedModel(req.path_params.at("model_id")));
+  MLFLOW_ASSIGN_OR_RETURN(ResolvedRoot root, ResolveRoot(ctx, model.artifact_uri));
+  MLFLOW_ASSIGN_OR_RETURN(std::vector<art::FileInfo> files, root.repo->List(art::JoinPath(root.prefix, norm)));
+  json out = {{"root_uri", model.artifact_uri}};
+  if (!files.empty()) {
+    json arr = json::array();
+    for (const auto& fi : files) arr.push_back(FileInfoJson(StripPrefix(fi.path, root.prefix), fi));
+    out["files"] = std::move(arr);
+  }
+  return out;
 }
 
 // POST /ajax-api/2.0/mlflow/upload-artifact?run_uuid=&path= (the UI's small uploads).
@@ -446,6 +523,11 @@ void RegisterArtifactHandlers(Router& router, ApiContext& ctx) {
              [c](const HttpRequest& req) { return ListRunArtifacts(*c, req); });
   router.AddStream("GET", "/get-artifact", [c](StreamContext& s) { GetRunArtifact(*c, s); });
   router.AddStream("POST", "/ajax-api/2.0/mlflow/upload-artifact", [c](StreamContext& s) { UiUploadArtifact(*c, s); });
+  AddJsonApi(router, "GET", "/mlflow/logged-models/{model_id}/artifacts/directories",
+             [c](const HttpRequest& req) { return ListLoggedModelArtifacts(*c, req); });
+  router.AddStream("GET", "/ajax-api/2.0/mlflow/logged-models/{model_id}/artifacts/files",
+                   [c](StreamContext& s) { GetLoggedModelArtifact(*c, s); });
+  router.AddStream("GET", "/model-versions/get-artifact", [c](StreamContext& s) { GetModelVersionArtifact(*c, s); });
 }
 
 void RegisterArtifactsOnlyGuards(Router& router) {

@@ -8,7 +8,7 @@ import mlflow
 import pytest
 from mlflow import MlflowClient
 
-from artutil import list_dir
+from artutil import get, list_dir, raw
 
 
 class Echo(mlflow.pyfunc.PythonModel):
@@ -23,6 +23,12 @@ def _tree(root):
             p = os.path.join(d, f)
             out[os.path.relpath(p, root)] = open(p, "rb").read()
     return out
+
+
+def _mlmodel(srv, rel):
+    status, _, body = get(srv, f"{rel}/MLmodel")
+    assert status == 200
+    return body
 
 
 @pytest.fixture(params=["local", "s3"])
@@ -76,6 +82,20 @@ def test_model_logging_lands_under_models(srv, tmp_path):
     assert "MLmodel" in names and "python_model.pkl" in names
     loaded = mlflow.pyfunc.load_model(info.model_uri)
     assert list(loaded.predict([1, 2, 3])) == [1, 2, 3]
+    # The UI's logged-model and model-version file routes read the same files.
+    listed = srv.api("GET", f"logged-models/{model_id}/artifacts/directories")
+    assert listed["root_uri"] == f"mlflow-artifacts:/{rel}"
+    assert {"path": "MLmodel", "is_dir": False, "file_size": len(_mlmodel(srv, rel))} in listed["files"]
+    status, headers, body = raw(srv, "GET", f"/ajax-api/2.0/mlflow/logged-models/{model_id}/artifacts/files"
+                                            "?artifact_file_path=MLmodel")
+    assert (status, headers["content-type"], body) == (200, "text/plain", _mlmodel(srv, rel))
+    status, _, body = raw(srv, "GET", f"/ajax-api/2.0/mlflow/logged-models/{model_id}/artifacts/files"
+                                      "?artifact_file_path=../../x")
+    assert status == 400
+    name = "artifact-model-" + os.path.basename(str(tmp_path))
+    version = mlflow.register_model(info.model_uri, name).version
+    status, _, body = raw(srv, "GET", f"/model-versions/get-artifact?name={name}&version={version}&path=MLmodel")
+    assert (status, body) == (200, _mlmodel(srv, rel))
     if srv.artifacts.startswith("/"):
         assert os.path.isfile(os.path.join(srv.artifacts, rel, "MLmodel"))
 
