@@ -181,7 +181,9 @@ Result<std::vector<OrderBy>> ParseOrderByList(SearchEntity entity, const std::ve
   std::set<std::pair<int, std::string>> seen;
   for (const std::string& c : clauses) {
     MLFLOW_ASSIGN_OR_RETURN(OrderBy ob, ParseOrderBy(entity, c));
-    if (!seen.insert({static_cast<int>(ob.type), ob.key}).second) {
+    // MLflow sorts experiments by a repeated key without complaint; for runs it fails inside the
+    // database (a 500), and the registry rejects it with this message: so do we.
+    if (entity != SearchEntity::kExperiments && !seen.insert({static_cast<int>(ob.type), ob.key}).second) {
       std::string list = "[";
       for (size_t i = 0; i < clauses.size(); ++i) {
         if (i) list += ", ";

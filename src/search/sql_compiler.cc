@@ -331,13 +331,15 @@ Result<CompiledSearch> CompileRunSearch(const RunSearchSpec& spec, SqlDialect d)
   q.Add("SELECT r.run_uuid FROM runs r").Append(filter_joins).Append(joins);
   EmitWhere(q, conds);
   q.Add(" ORDER BY ").Append(order_sql);
-  EmitLimitOffset(q, spec.max_results, offset);
+  EmitLimitOffset(q, spec.max_results + 1, offset);
   MLFLOW_RETURN_IF_ERROR(CheckParamCount(q));
   out.query = {std::move(q.sql), std::move(q.params)};
   out.offset = offset;
   out.max_results = spec.max_results;
-  out.fetch_limit = spec.max_results;
-  out.token_when_full = true;
+  // MLflow 3.x fetches one row past the page and issues a token only when more rows exist
+  // (3.6 issued one whenever the page was full, so its last page could be empty).
+  out.fetch_limit = spec.max_results + 1;
+  out.token_when_full = false;
   return out;
 }
 

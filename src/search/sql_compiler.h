@@ -68,8 +68,7 @@ struct CompiledSearch {
   int64_t max_results = 0;  // rows to return to the caller
   int64_t fetch_limit = 0;  // the LIMIT bound in the query (max_results, or max_results + 1)
   // Next page token given how many rows the query returned ("" = no further page).
-  // Runs: a token whenever the page is full (MLflow's rule, so the last page may be empty).
-  // Other entities: only if the query returned more than max_results rows (the store drops the
+  // Every entity (MLflow 3.x): only if the query returned more than max_results rows (the store drops the
   // extra row).
   std::string NextPageToken(size_t rows_returned) const;
 
