@@ -211,13 +211,16 @@ Status LocalArtifactRepository::Read(const std::string& path, ByteSink& sink) {
   MLFLOW_ASSIGN_OR_RETURN(fs::path full, Resolve(path, &norm));
   int fd = ::open(full.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
-    if (errno == ENOENT || errno == ENOTDIR) return Status::NotFound("Artifact '" + norm + "' does not exist");
+    if (errno == ENOENT || errno == ENOTDIR) return Status::NotFound("No such artifact: '" + norm + "'");
     return ErrnoStatus("cannot open '" + norm + "'", errno);
   }
   struct stat st {};
   if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
     ::close(fd);
-    return Status::NotFound("Artifact '" + norm + "' does not exist or is not a file");
+    if (S_ISDIR(st.st_mode)) {
+      return Status::InvalidParameter("Artifact path refers to a directory, not a file: '" + norm + "'");
+    }
+    return Status::NotFound("No such artifact: '" + norm + "'");
   }
   ::posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
   Status result;

@@ -381,9 +381,9 @@ Status S3ArtifactRepository::WriteMultipart(const std::string& key, ByteSource& 
 
 Status S3ArtifactRepository::Read(const std::string& path, ByteSink& sink) {
   MLFLOW_ASSIGN_OR_RETURN(std::string key, KeyFor(path));
-  if (key.empty()) return Status::NotFound("Artifact '" + path + "' does not exist");
+  if (key.empty()) return Status::NotFound("No such artifact: '" + path + "'");
   MLFLOW_ASSIGN_OR_RETURN(Response r, Call("GET", key, {}, nullptr, nullptr, &sink));
-  if (r.status == 404) return Status::NotFound("Artifact '" + path + "' does not exist");
+  if (r.status == 404) return Status::NotFound("No such artifact: '" + path + "'");
   if (r.status != 200) return S3Error(r.status, r.body, "downloading s3://" + bucket_ + "/" + key);
   return Status();
 }

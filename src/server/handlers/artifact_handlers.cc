@@ -145,7 +145,7 @@ std::string StripPrefix(const std::string& path, const std::string& prefix) {
 
 json FileInfoJson(const std::string& path, const art::FileInfo& f) {
   json j = {{"path", path}, {"is_dir", f.is_dir}};
-  if (!f.is_dir && f.file_size) j["file_size"] = *f.file_size;
+  if (!f.is_dir && f.file_size && *f.file_size != 0) j["file_size"] = *f.file_size;  // proto: 0 is unset
   return j;
 }
 
@@ -176,9 +176,14 @@ void UploadArtifact(ApiContext& ctx, StreamContext& s) {
     s.Respond(ServeArtifactsDisabled(RuleFor(req, "<path:artifact_path>")));
     return;
   }
-  auto norm = art::NormalizeRelativePath(PathParam(req));
-  if (!norm.ok() || norm->empty()) {
-    s.Respond(ErrorResponse(norm.ok() ? art::InvalidPath() : norm.status()));
+  std::string raw_path = PathParam(req);
+  auto norm = art::NormalizeRelativePath(raw_path);
+  if (!norm.ok()) {
+    s.Respond(ErrorResponse(norm.status()));
+    return;
+  }
+  if (norm->empty() || raw_path.back() == '/') {
+    s.Respond(ErrorResponse(Status::InvalidParameter("Artifact path must include a filename (cannot end with '/').")));
     return;
   }
   auto repo = Destination(ctx);
@@ -193,7 +198,10 @@ void UploadArtifact(ApiContext& ctx, StreamContext& s) {
     s.Respond(ErrorResponse(st));
     return;
   }
-  s.Respond(JsonResponse(json::object()));
+  // MLflow 3.17 answers a successful upload with 200 and an empty body (the client reads it as {}).
+  HttpResponse ok;
+  ok.content_type.clear();
+  s.Respond(ok);
 }
 
 Result<json> ListProxy(ApiContext& ctx, const HttpRequest& req) {

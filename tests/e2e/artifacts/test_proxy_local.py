@@ -12,8 +12,9 @@ RUN = "0/0123456789abcdef0123456789abcdef/artifacts"
 
 def test_upload_download_layout_and_headers(local_srv):
     assert put(local_srv, f"{RUN}/dir/hello.txt", b"hello\n")[0] == 200
-    status, _, body = put(local_srv, f"{RUN}/plot.png", b"\x89PNG....", "image/png")
-    assert (status, as_json(body)) == (200, {})
+    status, headers, body = put(local_srv, f"{RUN}/plot.png", b"\x89PNG....", "image/png")
+    assert (status, body) == (200, b"")  # MLflow 3.17: empty 200
+    assert "content-type" not in headers
     assert put(local_srv, f"{RUN}/model/MLmodel", b"flavors: {}\n")[0] == 200
     assert put(local_srv, f"{RUN}/model/model.pkl", b"\x00\x01")[0] == 200
     # formats.md f.3: <destination>/<experiment>/<run>/artifacts/<files>
@@ -39,6 +40,8 @@ def test_overwrite_and_empty_file(local_srv):
     assert put(local_srv, f"{RUN}/empty.bin", b"")[0] == 200
     status, headers, body = get(local_srv, f"{RUN}/empty.bin")
     assert (status, body, headers["content-length"]) == (200, b"", "0")
+    listed = list_dir(local_srv, RUN)[1]["files"]
+    assert {"path": "empty.bin", "is_dir": False} in listed  # MLflow omits a zero file_size
 
 
 def test_list_gives_sorted_basenames(local_srv):
@@ -73,8 +76,18 @@ def test_download_missing_is_404(local_srv):
     status, _, body = get(local_srv, f"{RUN}/does/not/exist.txt")
     assert status == 404
     assert as_json(body)["error_code"] == "RESOURCE_DOES_NOT_EXIST"
+    assert as_json(body)["message"] == f"No such artifact: '{RUN}/does/not/exist.txt'"
     status, _, body = get(local_srv, f"{RUN}/dir")  # a directory is not a file
-    assert status == 404
+    assert status == 400
+    assert as_json(body)["message"] == f"Artifact path refers to a directory, not a file: '{RUN}/dir'"
+
+
+def test_upload_needs_a_file_name(local_srv):
+    for rel in ["", f"{RUN}/dir/"]:
+        status, _, body = put(local_srv, rel, b"x")
+        assert status == 400, rel
+        assert as_json(body)["message"] == "Artifact path must include a filename (cannot end with '/')."
+    assert not os.path.isfile(os.path.join(local_srv.artifacts, RUN, "dir"))
 
 
 # Every spelling of "leave the root" seen in MLflow's path-traversal CVEs, plus NUL and '#'.

@@ -111,10 +111,12 @@ TEST_F(LocalRepositoryTest, ReadMissingIsNotFound) {
   StringSink sink;
   Status st = repo_->Read("nope.txt", sink);
   EXPECT_EQ(st.code(), ErrorCode::kResourceDoesNotExist);
+  EXPECT_EQ(st.message(), "No such artifact: 'nope.txt'");
   EXPECT_FALSE(sink.begun);
   StringSource src("x");
   ASSERT_TRUE(repo_->Write("d/f", src).ok());
-  EXPECT_EQ(repo_->Read("d", sink).code(), ErrorCode::kResourceDoesNotExist);  // a directory
+  EXPECT_EQ(repo_->Read("d", sink).code(), ErrorCode::kInvalidParameterValue);  // a directory
+  EXPECT_EQ(repo_->Read("d", sink).message(), "Artifact path refers to a directory, not a file: 'd'");
 }
 
 TEST_F(LocalRepositoryTest, OverwriteReplacesContent) {
