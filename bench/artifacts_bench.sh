@@ -6,6 +6,7 @@
 #   cp          cp src dst                      (page cache)
 #   upload      curl PUT  /api/2.0/mlflow-artifacts/artifacts/...   (server writes to the same disk)
 #   download    curl GET  to a file on the same disk
+#   cli-*       the same through `mlflow-cpp artifacts log-artifact / download` (libcurl, 512 KB buffers)
 # each twice: as is (page cache) and including `sync` of the written file (the disk). Prints MB/s,
 # the ratio to cp, and the server's peak RSS. Informational: always exits 0.
 set -u
@@ -40,15 +41,23 @@ url="http://127.0.0.1:$port/api/2.0/mlflow-artifacts/artifacts/0/bench/artifacts
 rss() { awk '/^VmHWM/ { printf "%.1f", $2 / 1024 }' "/proc/$server_pid/status"; }
 base_rss="$(awk '/^VmRSS/ { printf "%.1f", $2 / 1024 }' "/proc/$server_pid/status")"
 
+export MLFLOW_TRACKING_URI="http://127.0.0.1:$port"
+run_id="$(curl -sS -X POST -H 'Content-Type: application/json' -d '{"experiment_id": "0"}' \
+  "$MLFLOW_TRACKING_URI/api/2.0/mlflow/runs/create" | sed 's/.*"run_id":"\([0-9a-f]*\)".*/\1/')"
+run_dir="$work/mlartifacts/0/$run_id/artifacts"
+
 run_case() {  # name, with_sync(0|1): sets the global seconds
   local name="$1" with_sync="$2" t0 t1 out
-  rm -f "$work/cp.bin" "$work/down.bin" "$work/mlartifacts/0/bench/artifacts/up.bin"
+  rm -rf "$work/cp.bin" "$work/down.bin" "$work/dl" "$work/mlartifacts/0/bench/artifacts/up.bin" "$run_dir"
   sync
   t0="$(now)"
   case "$name" in
     cp) cp "$work/src.bin" "$work/cp.bin"; out="$work/cp.bin" ;;
     upload) curl -sS -o /dev/null -X PUT -T "$work/src.bin" "$url/up.bin"; out="$work/mlartifacts/0/bench/artifacts/up.bin" ;;
     download) curl -sS -o "$work/down.bin" "$url/src-copy.bin"; out="$work/down.bin" ;;
+    cli-upload) "$bin" artifacts log-artifact -l "$work/src.bin" -r "$run_id" 2>/dev/null; out="$run_dir/src.bin" ;;
+    cli-download) "$bin" artifacts download -u "mlflow-artifacts:/0/bench/artifacts/src-copy.bin" -d "$work/dl" >/dev/null
+                  out="$work/dl/src-copy.bin" ;;
   esac
   [[ "$with_sync" == 1 ]] && sync "$out"
   t1="$(now)"
@@ -62,7 +71,7 @@ cp "$work/src.bin" "$work/mlartifacts/0/bench/artifacts/src-copy.bin"
 for with_sync in 0 1; do
   label=$([[ $with_sync == 1 ]] && echo "with sync (disk)" || echo "page cache")
   declare -A speed=()
-  for name in cp upload download; do
+  for name in cp upload download cli-upload cli-download; do
     best=0
     for _ in 1 2; do  # best of two
       run_case "$name" "$with_sync"
@@ -74,8 +83,11 @@ for with_sync in 0 1; do
   if [[ -s "$work/mlartifacts/0/bench/artifacts/up.bin" ]] && ! cmp -s "$work/src.bin" "$work/mlartifacts/0/bench/artifacts/up.bin"; then
     echo "WARNING: uploaded file differs from the source"
   fi
-  echo "[$label] cp: ${speed[cp]} MB/s | upload: ${speed[upload]} MB/s (x$(ratio "${speed[upload]}" "${speed[cp]}") of cp)" \
-       "| download: ${speed[download]} MB/s (x$(ratio "${speed[download]}" "${speed[cp]}") of cp)"
+  echo "[$label] cp: ${speed[cp]} MB/s"
+  echo "  curl client:       upload ${speed[upload]} MB/s (x$(ratio "${speed[upload]}" "${speed[cp]}") of cp)," \
+       "download ${speed[download]} MB/s (x$(ratio "${speed[download]}" "${speed[cp]}") of cp)"
+  echo "  mlflow-cpp client: upload ${speed[cli-upload]} MB/s (x$(ratio "${speed[cli-upload]}" "${speed[cp]}") of cp)," \
+       "download ${speed[cli-download]} MB/s (x$(ratio "${speed[cli-download]}" "${speed[cp]}") of cp)"
 done
 echo "server RSS: ${base_rss} MB at start, $(rss) MB peak ($(awk -v a="$(rss)" -v b="$base_rss" 'BEGIN { printf "%.1f", a - b }') MB growth)"
 echo "target: upload and download at least 0.5 x cp; RSS growth under 64 MB"
