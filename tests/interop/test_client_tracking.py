@@ -58,7 +58,8 @@ def test_experiments(pair):
             ctx.call(f"bulk create {i}", c.create_experiment, f"exp_bulk_{i}", tags={"i": str(i)})
         ctx.call("search names", c.search_experiments, view_type=ViewType.ALL,
                  filter_string="name LIKE 'exp_%'", order_by=["name ASC"])
-        ctx.call("search deleted only", c.search_experiments, view_type=ViewType.DELETED_ONLY)
+        ctx.call("search deleted only", c.search_experiments, view_type=ViewType.DELETED_ONLY,
+                 order_by=["name"])
     run_scenario(pair, "client.experiments", scenario)
 
 

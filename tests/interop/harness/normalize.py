@@ -39,6 +39,11 @@ class Normalizer:
         self.counts: dict[str, int] = {}
 
     # -- symbols ---------------------------------------------------------------------------------
+    def pin(self, kind: str, raw: str, symbol: str) -> "Normalizer":
+        """Give a known id a fixed symbol (e.g. the run a test set up), whatever comes first."""
+        self.syms[f"{kind}:{raw}"] = symbol
+        return self
+
     def sym(self, kind: str, raw: str) -> str:
         k = f"{kind}:{raw}"
         if k not in self.syms:
