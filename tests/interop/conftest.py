@@ -101,8 +101,12 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
 
 
 def pytest_sessionfinish(session, exitstatus):
-    # A run that compared nothing, or whose known-differences list went stale, must not pass.
-    if exitstatus == 0:
+    # Nothing collected (pytest's exit 5), a run that compared nothing, or a known-differences list
+    # gone stale must not pass.
+    if exitstatus == pytest.ExitCode.NO_TESTS_COLLECTED:
+        print("\nINTEROP: no test collected: failing the run", file=sys.stderr)
+        session.exitstatus = 1
+    elif exitstatus == 0:
         if compare.TALLY.compared == 0:
             print("\nINTEROP: no call was compared: failing the run", file=sys.stderr)
             session.exitstatus = 1
