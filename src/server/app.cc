@@ -11,6 +11,8 @@
 #include "server/handlers/registry_handlers.h"
 #include "server/http/http_server.h"
 #include "store/sql/database.h"
+#include "store/sql/postgres_connection.h"
+#include "store/sql/postgres_database.h"
 #include "store/sql/schema.h"
 #include "store/sql/sql_logged_model_store.h"
 #include "store/sql/sql_registry_store.h"
@@ -35,13 +37,55 @@ Result<std::string> SqlitePathFromUri(const std::string& uri) {
   const std::string prefix = "sqlite:///";
   if (uri.rfind(prefix, 0) != 0) {
     return Status::InvalidParameter("Unsupported backend store URI '" + uri +
-                                    "': expected sqlite:///<path> (postgresql:// is not available in this build)");
+                                    "': expected sqlite:///<path> or postgresql://user:pass@host:port/db");
   }
   std::string path = uri.substr(prefix.size());
   auto q = path.find('?');
   if (q != std::string::npos) path = path.substr(0, q);
   if (path.empty()) return Status::InvalidParameter("Backend store URI '" + uri + "' names no database file");
   return path;
+}
+
+// postgresql://, postgres://, postgresql+psycopg2:// (SQLAlchemy's driver suffix is ignored).
+bool IsPostgresUri(const std::string& uri) {
+  return uri.rfind("postgresql://", 0) == 0 || uri.rfind("postgres://", 0) == 0 || uri.rfind("postgresql+", 0) == 0;
+}
+
+// The URI with its password replaced, for messages and logs.
+std::string RedactUri(const std::string& uri) {
+  auto scheme = uri.find("://");
+  auto at = uri.find('@');
+  if (scheme == std::string::npos || at == std::string::npos || at < scheme) return uri;
+  auto colon = uri.find(':', scheme + 3);
+  if (colon == std::string::npos || colon > at) return uri;
+  return uri.substr(0, colon + 1) + "***" + uri.substr(at);
+}
+
+// Opens the PostgreSQL pool and, under a database-wide lock (replicas may start together),
+// checks or creates MLflow's schema.
+Result<std::shared_ptr<sql::Database>> OpenPostgres(const ServerConfig& config) {
+  const std::string shown = RedactUri(config.backend_store_uri);
+  sql::PostgresOptions opts;
+  opts.conninfo = sql::PostgresConninfoFromUri(config.backend_store_uri);
+  opts.pool_size = config.db_pool_size;
+  std::shared_ptr<sql::PostgresDatabase> db;
+  try {
+    db = std::make_shared<sql::PostgresDatabase>(opts);
+  } catch (const sql::SqlError& e) {
+    return Status::InvalidParameter("cannot open backend store " + shown + ": " + e.what());
+  }
+  Status st = db->Setup([&](sql::Connection& conn) -> Status {
+    MLFLOW_ASSIGN_OR_RETURN(sql::SchemaInfo info, sql::InspectSchema(conn, shown));
+    if (info.status == sql::SchemaStatus::kEmpty) {
+      sql::CreateSchema(conn);
+      spdlog::info("created database {} at schema revision {}", shown, sql::kSchemaRevision);
+    } else if (info.status == sql::SchemaStatus::kNewer) {
+      spdlog::info("serving database {} at newer MLflow revision {}", shown, info.revision);
+    }
+    return Status();
+  });
+  if (!st.ok()) return st;
+  return std::shared_ptr<sql::Database>(db);
 }
 
 HttpResponse Text(std::string body) {
@@ -76,26 +120,30 @@ Result<std::unique_ptr<App>> App::Create(const ServerConfig& config) {
   if (s.config.default_artifact_root.empty()) {
     s.config.default_artifact_root = config.serve_artifacts ? "mlflow-artifacts:/" : "./mlruns";
   }
-  MLFLOW_ASSIGN_OR_RETURN(std::string path, SqlitePathFromUri(config.backend_store_uri));
-  try {
-    auto parent = std::filesystem::path(path).parent_path();
-    if (!parent.empty()) std::filesystem::create_directories(parent);
-    sql::SqliteOptions opts;
-    opts.path = path;
-    auto db = std::make_shared<sql::SqliteDatabase>(opts);
-    sql::Connection& conn = db->writer_connection();
-    MLFLOW_ASSIGN_OR_RETURN(sql::SchemaInfo info, sql::InspectSchema(conn, config.backend_store_uri));
-    if (info.status == sql::SchemaStatus::kEmpty) {
-      sql::CreateSchema(conn);
-      spdlog::info("created database {} at schema revision {}", path, sql::kSchemaRevision);
-    } else if (info.status == sql::SchemaStatus::kNewer) {
-      spdlog::info("serving database {} at newer MLflow revision {}", path, info.revision);
+  if (IsPostgresUri(config.backend_store_uri)) {
+    MLFLOW_ASSIGN_OR_RETURN(s.db, OpenPostgres(s.config));
+  } else {
+    MLFLOW_ASSIGN_OR_RETURN(std::string path, SqlitePathFromUri(config.backend_store_uri));
+    try {
+      auto parent = std::filesystem::path(path).parent_path();
+      if (!parent.empty()) std::filesystem::create_directories(parent);
+      sql::SqliteOptions opts;
+      opts.path = path;
+      auto db = std::make_shared<sql::SqliteDatabase>(opts);
+      sql::Connection& conn = db->writer_connection();
+      MLFLOW_ASSIGN_OR_RETURN(sql::SchemaInfo info, sql::InspectSchema(conn, config.backend_store_uri));
+      if (info.status == sql::SchemaStatus::kEmpty) {
+        sql::CreateSchema(conn);
+        spdlog::info("created database {} at schema revision {}", path, sql::kSchemaRevision);
+      } else if (info.status == sql::SchemaStatus::kNewer) {
+        spdlog::info("serving database {} at newer MLflow revision {}", path, info.revision);
+      }
+      s.db = db;
+    } catch (const sql::SqlError& e) {
+      return Status::InvalidParameter(std::string("cannot open backend store: ") + e.what());
+    } catch (const std::filesystem::filesystem_error& e) {
+      return Status::InvalidParameter(std::string("cannot open backend store: ") + e.what());
     }
-    s.db = db;
-  } catch (const sql::SqlError& e) {
-    return Status::InvalidParameter(std::string("cannot open backend store: ") + e.what());
-  } catch (const std::filesystem::filesystem_error& e) {
-    return Status::InvalidParameter(std::string("cannot open backend store: ") + e.what());
   }
   s.tracking = std::make_unique<store::SqlTrackingStore>(s.db, s.config.default_artifact_root);
   MLFLOW_RETURN_IF_ERROR(s.tracking->Initialize());

@@ -23,6 +23,7 @@ struct ServerConfig {
   bool artifacts_only = false;
   int workers = 4;  // scales the worker pool that runs handlers
   int io_threads = 2;
+  int db_pool_size = 10;  // PostgreSQL connections per server process
 };
 
 // The MLflow version this server speaks (GET /version).

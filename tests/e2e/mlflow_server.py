@@ -7,8 +7,10 @@ import json
 import os
 import re
 import signal
+import sqlite3
 import subprocess
 import time
+import uuid
 
 import requests
 
@@ -22,11 +24,78 @@ def server_binary():
     return path
 
 
+def test_backend():
+    """'sqlite' (default) or 'postgresql' (set by tests/pg/with_cluster.sh, which starts a cluster)."""
+    return os.environ.get("MLFLOW_CPP_TEST_BACKEND", "sqlite")
+
+
+def _pg_admin_uri():
+    uri = os.environ.get("MLFLOW_TEST_PG_URI")
+    if not uri:
+        raise RuntimeError("MLFLOW_CPP_TEST_BACKEND=postgresql needs MLFLOW_TEST_PG_URI: run under tests/pg/with_cluster.sh")
+    return uri
+
+
+def _psql(uri, sql):
+    out = subprocess.run(["psql", "-X", "-q", "-At", "-F", "\x1f", "-v", "ON_ERROR_STOP=1", "-d", uri, "-c", sql],
+                         capture_output=True, text=True, timeout=60)
+    if out.returncode != 0:
+        raise RuntimeError(f"psql failed: {out.stderr}")
+    return out.stdout
+
+
+def new_pg_database():
+    """Creates an empty database on the test cluster; returns its URI (user:pass@127.0.0.1:port/db)."""
+    admin = _pg_admin_uri()
+    name = f"t_{uuid.uuid4().hex[:16]}"
+    _psql(admin, f"CREATE DATABASE {name}")
+    return admin.rsplit("/", 1)[0] + "/" + name
+
+
+def _sql_literal(v):
+    if v is None:
+        return "NULL"
+    if isinstance(v, (int, float)):
+        return repr(v)
+    return "'" + str(v).replace("'", "''") + "'"
+
+
+def _parse_field(f):
+    try:
+        return int(f)
+    except ValueError:
+        return f
+
+
+def db_query(db, sql, params=()):
+    """Runs one SELECT on a test database (SQLite path or PostgreSQL URI), bypassing the server.
+    `?` placeholders take params. Returns a list of tuples (ints parsed on PostgreSQL)."""
+    if str(db).startswith("postgresql://"):
+        parts = sql.split("?")
+        if len(parts) != len(params) + 1:
+            raise ValueError("placeholder count does not match params")
+        text = parts[0] + "".join(_sql_literal(p) + rest for p, rest in zip(params, parts[1:]))
+        out = _psql(db, text)
+        return [tuple(_parse_field(f) for f in line.split("\x1f")) for line in out.splitlines()]
+    con = sqlite3.connect(db)
+    try:
+        return con.execute(sql, params).fetchall()
+    finally:
+        con.close()
+
+
 class MlflowCppServer:
     def __init__(self, workdir, binary=None, extra_args=(), env=None, db_path=None):
+        """db_path: the SQLite file, or on the PostgreSQL backend the database URI (reuse one to
+        restart on the same data); by default a new file / a fresh database."""
         self.binary = binary or server_binary()
         self.workdir = str(workdir)
-        self.db_path = db_path or os.path.join(self.workdir, "mlflow.db")
+        self.backend = test_backend()
+        if self.backend == "postgresql":
+            self.db_path = db_path or new_pg_database()
+        else:
+            self.db_path = db_path or os.path.join(self.workdir, "mlflow.db")
+        self.backend_uri = self.db_path if self.db_path.startswith("postgresql://") else f"sqlite:///{self.db_path}"
         self.artifacts = os.path.join(self.workdir, "mlartifacts")
         self.extra_args = list(extra_args)
         self.env = dict(os.environ, **(env or {}))
@@ -42,7 +111,7 @@ class MlflowCppServer:
     def start(self, timeout=15.0):
         os.makedirs(self.workdir, exist_ok=True)
         cmd = [self.binary, "server", "--host", "127.0.0.1", "--port", "0",
-               "--backend-store-uri", f"sqlite:///{self.db_path}",
+               "--backend-store-uri", self.backend_uri,
                "--artifacts-destination", self.artifacts] + self.extra_args
         self._log = open(self.stderr_path, "w+")
         self.proc = subprocess.Popen(cmd, cwd=self.workdir, stdout=self._log, stderr=subprocess.STDOUT,
@@ -78,6 +147,10 @@ class MlflowCppServer:
                 self.proc.wait()
         self.session.close()
         return self.proc.returncode if self.proc else None
+
+    def db_query(self, sql, params=()):
+        """A SELECT on this server's database, read directly (not through the server)."""
+        return db_query(self.db_path, sql, params)
 
     def kill(self):
         return self.stop(sig=signal.SIGKILL)

@@ -848,7 +848,11 @@ Result<MetricHistoryPage> SqlTrackingStore::GetMetricHistory(const std::string& 
         "ORDER BY timestamp, step, value LIMIT ? OFFSET ?");
     st->Bind(1, run_id);
     st->Bind(2, key);
-    st->Bind(3, limit);
+    if (limit < 0 && c.dialect() == sql::Dialect::kPostgres) {
+      st->BindNull(3);  // PostgreSQL: LIMIT NULL is no limit (-1 is an error there)
+    } else {
+      st->Bind(3, limit);
+    }
     st->Bind(4, offset);
     while (st->Step()) {
       Metric m;
