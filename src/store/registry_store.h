@@ -67,7 +67,7 @@ struct CreateModelVersionRequest {
 struct RegistrySearchRequest {
   std::string filter;
   std::vector<std::string> order_by;
-  int64_t max_results = 0;
+  std::optional<int64_t> max_results;  // nullopt = the entity's REST default
   std::string page_token;
 };
 

@@ -126,11 +126,10 @@ Result<json> DeleteRegisteredModel(ApiContext& ctx, const HttpRequest& req) {
 }
 
 // max_results with MLflow's handler cap (a larger value is reported like a type error).
-Result<int64_t> MaxResults(const RequestFields& f, int64_t default_value, int64_t cap) {
+Result<std::optional<int64_t>> MaxResults(const RequestFields& f, int64_t cap) {
   MLFLOW_ASSIGN_OR_RETURN(std::optional<int64_t> n, f.Int64("max_results"));
-  if (!n) return default_value;
-  if (*n > cap) return TypeError("max_results", json(*n));
-  return *n;
+  if (n && *n > cap) return TypeError("max_results", json(*n));
+  return n;
 }
 
 Result<json> SearchRegisteredModels(ApiContext& ctx, const HttpRequest& req) {
@@ -139,7 +138,7 @@ Result<json> SearchRegisteredModels(ApiContext& ctx, const HttpRequest& req) {
   MLFLOW_ASSIGN_OR_RETURN(std::optional<std::string> filter, f.String("filter"));
   MLFLOW_ASSIGN_OR_RETURN(r.order_by, f.StringList("order_by"));
   MLFLOW_ASSIGN_OR_RETURN(std::optional<std::string> token, f.String("page_token"));
-  MLFLOW_ASSIGN_OR_RETURN(r.max_results, MaxResults(f, search::kRegisteredModelsMaxResultsDefault, 1000));
+  MLFLOW_ASSIGN_OR_RETURN(r.max_results, MaxResults(f, search::kRegisteredModelsMaxResultsLimit));
   r.filter = filter.value_or("");
   r.page_token = token.value_or("");
   MLFLOW_ASSIGN_OR_RETURN(store::RegisteredModelPage page, ctx.registry->SearchRegisteredModels(r));
@@ -278,17 +277,47 @@ Status ValidateNonLocalSource(const std::string& original) {
     if (source.compare(start, end - start, "..") == 0 && end - start == 2) return err;
     start = end + 1;
   }
-  // pathlib's resolve(): relative paths become absolute, "." segments disappear.
-  std::filesystem::path resolved = std::filesystem::absolute(std::filesystem::path(collapsed)).lexically_normal();
-  std::string r = resolved.string();
+  // pathlib's resolve(): relative paths (the empty one too) become absolute, "." segments disappear.
+  if (collapsed.empty() || collapsed.front() != '/') return err;
+  std::string r = std::filesystem::path(collapsed).lexically_normal().string();
   while (r.size() > 1 && r.back() == '/') r.pop_back();
   if (r != collapsed) return err;
   return Status();
 }
 
+Status SourceNotFromResource(const std::string& source, const char* id_name) {
+  return Status::InvalidParameter("Invalid model version source: '" + source + "'. The " + id_name +
+                                  " request parameter must identify the resource that contains the source.");
+}
+
+// runs:/<run>/... and models:/m-<id> sources must name the run / logged model the request names
+// (MLflow 3.17's lineage rule; clients that pass run_id / model_id for such sources satisfy it).
+Status ValidateSourceLineage(const std::string& source, const std::string& run_id, const std::string& model_id) {
+  std::string scheme;
+  if (!HasUriScheme(source, &scheme) || (scheme != "runs" && scheme != "models")) return Status();
+  std::string rest = source.substr(source.find(':') + 1);
+  bool has_netloc = rest.rfind("//", 0) == 0 && rest.size() > 2 && rest[2] != '/';
+  std::string path = UriPath(source);
+  while (!path.empty() && path.front() == '/') path.erase(path.begin());
+  const char* id_name = model_id.empty() ? "run_id" : "model_id";
+  if (scheme == "runs") {
+    if (!model_id.empty() || has_netloc) return SourceNotFromResource(source, id_name);
+    std::string source_run = path.substr(0, path.find('/'));
+    if (run_id.empty() || source_run != run_id) return SourceNotFromResource(source, "run_id");
+    return Status();
+  }
+  if (has_netloc) return SourceNotFromResource(source, "model_id");
+  bool names_model = path.rfind("m-", 0) == 0 && path.find('/') == std::string::npos;
+  if (names_model && path != model_id) return SourceNotFromResource(source, "model_id");
+  return Status();
+}
+
 Status ValidateSource(ApiContext& ctx, const std::string& source, const std::string& run_id,
                       const std::string& model_id) {
-  if (!IsLocalUri(source)) return ValidateNonLocalSource(source);
+  if (!IsLocalUri(source)) {
+    MLFLOW_RETURN_IF_ERROR(ValidateNonLocalSource(source));
+    return ValidateSourceLineage(source, run_id, model_id);
+  }
   std::string shown = source;
   if (!model_id.empty()) {
     MLFLOW_ASSIGN_OR_RETURN(store::LoggedModel m, ctx.logged_models->GetLoggedModel(model_id));
@@ -322,12 +351,13 @@ Status ResolveStorageLocation(ApiContext& ctx, const std::string& source, std::s
     return Status::InvalidParameter("Unable to fetch model from model URI source artifact location '" + source +
                                     "'.Error: " + why);
   };
+  // Lookup errors (unknown model or version) pass through as they are, as newer MLflow does.
   std::string path = UriPath(source);
   while (!path.empty() && path.front() == '/') path.erase(path.begin());
   while (!path.empty() && path.back() == '/') path.pop_back();
   if (path.rfind("m-", 0) == 0 && path.find('/') == std::string::npos) {
     auto m = ctx.logged_models->GetLoggedModel(path);
-    if (!m.ok()) return fail(m.status().message());
+    if (!m.ok()) return m.status();
     *storage = m->artifact_uri;
     if ((!*run_id || (*run_id)->empty()) && m->source_run_id) *run_id = m->source_run_id;
     return Status();
@@ -339,14 +369,14 @@ Status ResolveStorageLocation(ApiContext& ctx, const std::string& source, std::s
     version = path.substr(slash + 1);
   } else if (auto at = path.rfind('@'); at != std::string::npos) {
     auto mv = ctx.registry->GetModelVersionByAlias(path.substr(0, at), path.substr(at + 1));
-    if (!mv.ok()) return fail(mv.status().message());
+    if (!mv.ok()) return mv.status();
     name = mv->name;
     version = std::to_string(mv->version);
   } else {
     return fail("Not a proper models:/ URI: " + source);
   }
   auto uri = ctx.registry->GetModelVersionDownloadUri(name, version);
-  if (!uri.ok()) return fail(uri.status().message());
+  if (!uri.ok()) return uri.status();
   *storage = *uri;
   return Status();
 }
@@ -447,8 +477,7 @@ Result<json> SearchModelVersions(ApiContext& ctx, const HttpRequest& req) {
   MLFLOW_ASSIGN_OR_RETURN(std::optional<std::string> filter, f.String("filter"));
   MLFLOW_ASSIGN_OR_RETURN(r.order_by, f.StringList("order_by"));
   MLFLOW_ASSIGN_OR_RETURN(std::optional<std::string> token, f.String("page_token"));
-  MLFLOW_ASSIGN_OR_RETURN(r.max_results,
-                          MaxResults(f, search::kModelVersionsMaxResultsDefault, search::kModelVersionsMaxResultsLimit));
+  MLFLOW_ASSIGN_OR_RETURN(r.max_results, MaxResults(f, search::kModelVersionsMaxResultsLimit));
   r.filter = filter.value_or("");
   r.page_token = token.value_or("");
   MLFLOW_ASSIGN_OR_RETURN(store::ModelVersionPage page, ctx.registry->SearchModelVersions(r));

@@ -161,8 +161,10 @@ Result<LoggedModel> SqlLoggedModelStore::CreateLoggedModel(const CreateLoggedMod
     }
   }
   const std::string& eid = request.experiment_id;
-  if (eid.empty() || eid.size() > 18 || !std::all_of(eid.begin(), eid.end(), ::isdigit)) {
-    return Status::NotFound("No Experiment with id=" + eid + " exists");
+  size_t digits_from = (!eid.empty() && eid[0] == '-') ? 1 : 0;
+  if (eid.size() <= digits_from || eid.size() > 18 ||
+      !std::all_of(eid.begin() + static_cast<std::ptrdiff_t>(digits_from), eid.end(), ::isdigit)) {
+    return Status::InvalidParameter("Invalid experiment ID '" + eid + "'. Experiment ID must be a valid integer.");
   }
   int64_t experiment_id = std::stoll(eid);
   std::optional<LoggedModel> out;

@@ -250,14 +250,24 @@ std::vector<ModelVersion> LoadVersions(Connection& c, const std::vector<VersionK
   return out;
 }
 
+// MLflow's tag-name check: an empty key is not "missing" here but normalises to '.'.
+Status ValidateTagKey(const std::string& key) {
+  if (key.empty()) {
+    return v::Invalid("\"\"", "key",
+                      "Names may be treated as files in certain cases, and must not resolve to other names when "
+                      "treated as such. This name would resolve to '.'");
+  }
+  return v::ValidateKey(key, "key", "key");
+}
+
 Status ValidateRegisteredModelTag(const KeyValue& tag) {
-  MLFLOW_RETURN_IF_ERROR(v::ValidateKey(tag.key, "key", "key"));
+  MLFLOW_RETURN_IF_ERROR(ValidateTagKey(tag.key));
   if (v::CharLength(tag.value) > kMaxRegistryTagValueLength) return v::TooLong("value", kMaxRegistryTagValueLength);
   return Status();
 }
 
 Status ValidateModelVersionTag(const KeyValue& tag) {
-  MLFLOW_RETURN_IF_ERROR(v::ValidateKey(tag.key, "key", "key"));
+  MLFLOW_RETURN_IF_ERROR(ValidateTagKey(tag.key));
   if (tag.key == kPromptTextTag && v::CharLength(tag.value) > kMaxRegistryTagValueLength) {
     return Status::InvalidParameter("Prompt text exceeds max length of 100000 characters.");
   }
@@ -498,7 +508,7 @@ Result<RegisteredModelPage> SqlRegistryStore::SearchRegisteredModels(const Regis
   search::RegisteredModelSearchSpec spec;
   spec.filter = request.filter;
   spec.order_by = request.order_by;
-  spec.max_results = request.max_results > 0 ? request.max_results : search::kRegisteredModelsMaxResultsDefault;
+  spec.max_results = request.max_results.value_or(search::kRegisteredModelsMaxResultsDefault);
   spec.page_token = request.page_token;
   MLFLOW_RETURN_IF_ERROR(search::ValidateMaxResults(search::SearchEntity::kRegisteredModels, spec.max_results));
   MLFLOW_ASSIGN_OR_RETURN(search::CompiledSearch compiled,
@@ -713,7 +723,7 @@ Result<ModelVersionPage> SqlRegistryStore::SearchModelVersions(const RegistrySea
   search::ModelVersionSearchSpec spec;
   spec.filter = request.filter;
   spec.order_by = request.order_by;
-  spec.max_results = request.max_results;
+  spec.max_results = request.max_results.value_or(search::kModelVersionsMaxResultsDefault);
   spec.page_token = request.page_token;
   MLFLOW_RETURN_IF_ERROR(search::ValidateMaxResults(search::SearchEntity::kModelVersions, spec.max_results));
   MLFLOW_ASSIGN_OR_RETURN(search::CompiledSearch compiled, search::CompileModelVersionSearch(spec, db_->dialect()));

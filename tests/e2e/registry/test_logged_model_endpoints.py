@@ -46,6 +46,8 @@ def test_generated_name_and_errors(srv):
         assert msg.startswith("Invalid model name (") and "cannot contain the following characters" in msg
     assert error(srv, "POST", "logged-models", {"experiment_id": "123456"}) == (
         404, "RESOURCE_DOES_NOT_EXIST", "No Experiment with id=123456 exists")
+    assert error(srv, "POST", "logged-models", {"experiment_id": "abc"}) == (
+        400, "INVALID_PARAMETER_VALUE", "Invalid experiment ID 'abc'. Experiment ID must be a valid integer.")
     assert error(srv, "POST", "logged-models", {})[2].startswith(
         "Missing value for required parameter 'experiment_id'.")
     ok(srv, "POST", "experiments/delete", {"experiment_id": exp})

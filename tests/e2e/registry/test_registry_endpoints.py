@@ -149,6 +149,22 @@ def test_create_model_version_errors(srv, name):
         _, code, msg = error(srv, "POST", "model-versions/create", {"name": name, "source": bad})
         assert code == "INVALID_PARAMETER_VALUE"
         assert msg.startswith(f"Invalid model version source: '{bad}'. If supplying a source as an http")
+    for bad in ["s3://bucket", "dbfs:relative/x"]:  # no absolute path: rejected, never a crash
+        assert error(srv, "POST", "model-versions/create", {"name": name, "source": bad})[:2] == (
+            400, "INVALID_PARAMETER_VALUE")
+    # runs:/ and models:/m- sources must name the run / logged model the request names.
+    run = ok(srv, "POST", "runs/create", {"experiment_id": "0"})["run"]["info"]["run_id"]
+    assert error(srv, "POST", "model-versions/create", {"name": name, "source": f"runs:/{run}/model"})[2] == (
+        f"Invalid model version source: 'runs:/{run}/model'. The run_id request parameter must identify the "
+        "resource that contains the source.")
+    assert error(srv, "POST", "model-versions/create",
+                 {"name": name, "source": "models:/m-" + "0" * 32})[2].endswith(
+        "The model_id request parameter must identify the resource that contains the source.")
+    assert error(srv, "POST", "model-versions/create", {"name": name, "source": f"models:/{name}/42"}) == (
+        404, "RESOURCE_DOES_NOT_EXIST", f"Model Version (name={name}, version=42) not found")
+    status, code, msg = error(srv, "POST", "registered-models/create",
+                              {"name": name + "-k", "tags": [{"key": "", "value": "v"}]})
+    assert msg.startswith("Invalid value \"\" for parameter 'key' supplied: Names may be treated as files")
     _, code, msg = error(srv, "POST", "model-versions/create", {"name": name, "source": "/etc/passwd"})
     assert msg.startswith("Invalid model version source: '/etc/passwd'. To use a local path as a model version "
                           "source, the run_id request parameter has to be specified")
@@ -160,6 +176,8 @@ def test_create_model_version_errors(srv, name):
     assert mv["source"] == "../anything"
     # Failed creations consumed no number.
     assert mv["version"] == "1"
+    mv = create_version(srv, name, source=f"runs:/{run}/model", run_id=run)
+    assert (mv["version"], mv["run_id"]) == ("2", run)
 
 
 def test_local_source_inside_run_artifacts(tmp_path):
