@@ -74,3 +74,45 @@ def test_dataset_inputs(pair):
         ctx.call("search by context", c.search_runs, [e], "datasets.context = 'eval'")
         ctx.call("run inputs via search", lambda: c.search_runs([e])[0].inputs)
     run_scenario(pair, "client.datasets", scenario)
+
+
+class AddOne:
+    """A tiny pyfunc model (wrapped below); predict adds one to each input."""
+
+    def predict(self, context, model_input, params=None):
+        return [x + 1 for x in model_input]
+
+
+@pytest.mark.area("logged_models")
+def test_pyfunc_model_flow(pair):
+    """The everyday flow: log a model inside a run, register it, load it back by every URI kind."""
+    import mlflow
+    import mlflow.pyfunc
+
+    class Model(AddOne, mlflow.pyfunc.PythonModel):
+        pass
+
+    def scenario(ctx):
+        c = ctx.client
+        mlflow.set_experiment("pyfunc_exp")
+        with mlflow.start_run(run_name="pyfunc_run") as run:
+            mlflow.log_param("alpha", "1")
+            info = mlflow.pyfunc.log_model(name="adder", python_model=Model(), pip_requirements=[],
+                                           registered_model_name="pyfunc_model")
+            mlflow.log_metric("score", 0.5, step=1, timestamp=T0, model_id=info.model_id)
+        ctx.note("model info", {"model_uri": info.model_uri, "model_id": info.model_id,
+                                "run_id": info.run_id, "registered_model_version": info.registered_model_version,
+                                "artifact_path": info.artifact_path})
+        ctx.call("logged model", c.get_logged_model, info.model_id)
+        ctx.call("model artifacts", lambda: sorted(f.path for f in c.list_logged_model_artifacts(info.model_id)))
+        ctx.call("run", c.get_run, run.info.run_id)
+        ctx.call("registered version", c.get_model_version, "pyfunc_model", "1")
+        ctx.call("registered model", c.get_registered_model, "pyfunc_model")
+        for kind, uri in (("model_uri", info.model_uri), ("models:/<model_id>", f"models:/{info.model_id}"),
+                          ("models:/<name>/1", "models:/pyfunc_model/1"),
+                          ("runs:/<run>/adder", f"runs:/{run.info.run_id}/adder")):
+            ctx.call(f"load {kind}", lambda u=uri: mlflow.pyfunc.load_model(u).predict([1, 2]))
+        c.set_registered_model_alias("pyfunc_model", "prod", "1")
+        ctx.call("load by alias", lambda: mlflow.pyfunc.load_model("models:/pyfunc_model@prod").predict([5]))
+        ctx.call("search logged models", mlflow.search_logged_models, output_format="list")
+    run_scenario(pair, "client.pyfunc", scenario)
