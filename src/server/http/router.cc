@@ -105,6 +105,17 @@ bool Router::MatchRoute(const Route& r, const std::vector<std::string_view>& par
   return true;
 }
 
+Router::Match Router::Select(const Route& r, Match m) {
+  if (r.stream) {
+    m.kind = Match::Kind::kStream;
+    m.stream = &r.stream;
+  } else {
+    m.kind = Match::Kind::kHandler;
+    m.handler = &r.handler;
+  }
+  return m;
+}
+
 Router::Match Router::Find(std::string_view method, std::string_view path) const {
   Match m;
   auto parts = SplitPath(path);
@@ -114,14 +125,7 @@ Router::Match Router::Find(std::string_view method, std::string_view path) const
     for (size_t idx : it->second) {
       const Route& r = routes_[idx];
       if (r.method != method && !(method == "HEAD" && r.method == "GET")) continue;
-      if (r.stream) {
-        m.kind = Match::Kind::kStream;
-        m.stream = &r.stream;
-      } else {
-        m.kind = Match::Kind::kHandler;
-        m.handler = &r.handler;
-      }
-      return m;
+      return Select(r, std::move(m));
     }
     path_known = true;
   }
@@ -130,14 +134,7 @@ Router::Match Router::Find(std::string_view method, std::string_view path) const
     path_known = true;
     if (r.method != method && !(method == "HEAD" && r.method == "GET")) continue;
     MatchRoute(r, parts, &m.path_params);
-    if (r.stream) {
-      m.kind = Match::Kind::kStream;
-      m.stream = &r.stream;
-    } else {
-      m.kind = Match::Kind::kHandler;
-      m.handler = &r.handler;
-    }
-    return m;
+    return Select(r, std::move(m));
   }
   m.kind = path_known ? Match::Kind::kMethodNotAllowed : Match::Kind::kNotFound;
   return m;

@@ -39,6 +39,7 @@ class Router {
     Handler handler;
     StreamHandler stream;
   };
+  static Match Select(const Route& r, Match m);
   static bool MatchRoute(const Route& r, const std::vector<std::string_view>& parts,
                          std::map<std::string, std::string>* params);
   std::vector<Route> routes_;
