@@ -5,7 +5,8 @@ is applied to both servers; after every step the operation's answer and the obse
 experiments and runs of the sequence's namespace) must be equal. On a difference the test prints the
 seed and the shortest failing sequence it found by removing operations one at a time.
 
-MLFLOW_INTEROP_SEEDS (default "11,22,33") and MLFLOW_INTEROP_STEPS (default 50) bound the work."""
+MLFLOW_INTEROP_SEEDS (default "11,22,33") and MLFLOW_INTEROP_STEPS (default 60) bound the work.
+Registry operations (models, versions, stages, aliases) join in when the registry area is enabled."""
 import itertools
 import json
 import os
@@ -15,16 +16,18 @@ import time
 import pytest
 import requests
 
+import areas
+
 from harness.client_diff import normalizer_for
 from harness.compare import Comparison, unexplained
 
 A = "/api/2.0/mlflow"
 T0 = 1_600_000_000_000
 SEEDS = [int(s) for s in os.environ.get("MLFLOW_INTEROP_SEEDS", "11,22,33").split(",") if s.strip()]
-STEPS = int(os.environ.get("MLFLOW_INTEROP_STEPS", "50"))
+STEPS = int(os.environ.get("MLFLOW_INTEROP_STEPS", "60"))
 SHRINK_BUDGET_S = float(os.environ.get("MLFLOW_INTEROP_SHRINK_SECONDS", "120"))
 
-NAMES = ["a", "b", "c", "a b", "a_b"]
+NAMES = ["a", "b", "c", "d", "e", "a b", "a_b", "A"]
 KEYS = ["k1", "k2", "k.3", "k 4"]
 VALUES = ["", "v", "x" * 300, "0.1", "ü"]
 METRIC_VALUES = [0.0, 1.5, -2.0, "NaN", "Infinity", "-Infinity", 1e300]
@@ -35,35 +38,55 @@ RUN_FILTERS = ["", "metrics.k1 > 0", "metrics.k1 = 0", "params.k1 = 'v'", "param
 RUN_ORDERS = [[], ["metrics.k1 DESC"], ["params.k1"], ["tags.k2 DESC"], ["attributes.run_name"],
               ["metrics.k2"]]
 EXP_FILTERS = ["", "tags.k1 = 'v'", "name LIKE '%a%'", "tags.k2 != ''"]
+MODEL_NAMES = ["m1", "m2", "m 3"]
+STAGES = ["None", "Staging", "Production", "Archived", "staging"]
+ALIASES = ["champ", "prev"]
+REGISTRY_OPS = ["create_model", "create_model", "rename_model", "delete_model", "set_model_tag",
+                "update_model", "create_version", "create_version", "create_version", "transition_stage",
+                "set_alias", "delete_version", "search_models"]
 
 
-def gen_ops(seed, steps):
+def gen_ops(seed, steps, registry=False):
+    """Random ops; a rough model of the state steers most of them at entities that exist, so the
+    sequence exercises real transitions and not only 'not found' answers (a few still miss)."""
     rnd = random.Random(seed)
     ops = []
-    n_exp = n_run = 0
+    exp_names = []   # per created index: name, or None when the create must fail (duplicate)
+    n_run = 0
+    models = set()
+    versions = {}
     for _ in range(steps):
-        kinds = ["create_experiment"] * 3
-        if n_exp:
+        live = [i for i, nm in enumerate(exp_names) if nm]
+        kinds = ["create_experiment"] * 2
+        if exp_names:
             kinds += ["rename_experiment", "delete_experiment", "restore_experiment",
                       "set_experiment_tag", "create_run", "create_run", "create_run", "search_experiments"]
+        if registry:
+            kinds += REGISTRY_OPS
         if n_run:
             kinds += ["update_run", "delete_run", "restore_run", "log_param", "log_param", "log_metric",
                       "log_metric", "set_tag", "delete_tag", "log_batch", "search_runs", "search_runs"]
         k = rnd.choice(kinds)
-        e = rnd.randrange(n_exp) if n_exp else None
+        pick_e = (rnd.choice(live) if live and rnd.random() < .85 else rnd.randrange(len(exp_names))) if exp_names else None
         r = rnd.randrange(n_run) if n_run else None
+        known = sorted(models)
+        model = rnd.choice(known) if known and rnd.random() < .8 else rnd.choice(MODEL_NAMES)
         op = {"op": k}
         if k == "create_experiment":
-            op.update(name=rnd.choice(NAMES), tags={rnd.choice(KEYS): rnd.choice(VALUES)} if rnd.random() < .5 else {})
-            n_exp += 1
+            name = rnd.choice(NAMES)
+            op.update(name=name, tags={rnd.choice(KEYS): rnd.choice(VALUES)} if rnd.random() < .5 else {})
+            exp_names.append(None if name in exp_names else name)
         elif k == "rename_experiment":
-            op.update(e=e, name=rnd.choice(NAMES))
+            name = rnd.choice(NAMES)
+            op.update(e=pick_e, name=name)
+            if exp_names[pick_e] and name not in exp_names:
+                exp_names[pick_e] = name
         elif k in ("delete_experiment", "restore_experiment"):
-            op.update(e=e)
+            op.update(e=pick_e)
         elif k == "set_experiment_tag":
-            op.update(e=e, key=rnd.choice(KEYS), value=rnd.choice(VALUES))
+            op.update(e=pick_e, key=rnd.choice(KEYS), value=rnd.choice(VALUES))
         elif k == "create_run":
-            op.update(e=e, run_name=rnd.choice(["r1", "r2", "other", ""]))
+            op.update(e=pick_e, run_name=rnd.choice(["r1", "r2", "other", ""]))
             n_run += 1
         elif k == "update_run":
             op.update(r=r, status=rnd.choice(STATUSES), name=rnd.choice([None, "r3", "renamed"]))
@@ -88,6 +111,38 @@ def gen_ops(seed, steps):
                       view=rnd.choice(["ACTIVE_ONLY", "DELETED_ONLY", "ALL"]))
         elif k == "search_experiments":
             op.update(filter=rnd.choice(EXP_FILTERS), view=rnd.choice(["ACTIVE_ONLY", "DELETED_ONLY", "ALL"]))
+        elif k == "create_model":
+            name = rnd.choice([m for m in MODEL_NAMES if m not in models] or MODEL_NAMES)
+            op.update(model=name)
+            models.add(name)
+        elif k == "delete_model":
+            op.update(model=model)
+            models.discard(model)
+            versions.pop(model, None)
+        elif k == "rename_model":
+            new = rnd.choice(MODEL_NAMES)
+            op.update(model=model, new=new)
+            if model in models and new not in models:
+                models.discard(model)
+                models.add(new)
+                versions[new] = versions.pop(model, 0)
+        elif k == "set_model_tag":
+            op.update(model=model, key=rnd.choice(KEYS), value=rnd.choice(VALUES))
+        elif k == "update_model":
+            op.update(model=model, description=rnd.choice(VALUES))
+        elif k == "create_version":
+            op.update(model=model, r=r if rnd.random() < .7 else None)
+            if model in models:
+                versions[model] = versions.get(model, 0) + 1
+        elif k in ("transition_stage", "set_alias", "delete_version"):
+            top = versions.get(model, 0)
+            op.update(model=model, version=rnd.randint(1, top) if top and rnd.random() < .85 else top + 1)
+            if k == "transition_stage":
+                op.update(stage=rnd.choice(STAGES), archive=rnd.random() < .5)
+            elif k == "set_alias":
+                op.update(alias=rnd.choice(ALIASES))
+        elif k == "search_models":
+            op.update(filter=rnd.choice(["", "tags.k1 = 'v'", "name LIKE '%1'"]))
         ops.append(op)
     return ops
 
@@ -95,7 +150,8 @@ def gen_ops(seed, steps):
 class Replay:
     """Applies ops to one server inside a namespace; entity indices map to this server's ids."""
 
-    def __init__(self, server, ns):
+    def __init__(self, server, ns, registry=False):
+        self.registry = registry
         self.server = server
         self.base = server.url + A
         self.ns = ns
@@ -108,8 +164,8 @@ class Replay:
         if method == "GET":
             r = self.s.get(self.base + path, params=body, timeout=60)
         else:
-            r = self.s.post(self.base + path, data=json.dumps(body), timeout=60,
-                            headers={"Content-Type": "application/json"})
+            r = self.s.request(method, self.base + path, data=json.dumps(body), timeout=60,
+                               headers={"Content-Type": "application/json"})
         try:
             js = r.json()
         except ValueError:
@@ -185,6 +241,38 @@ class Replay:
             if js is not None:
                 return {"status": 200, "names": [e["name"] for e in js.get("experiments", [])]}
             return obs
+        if k == "create_model":
+            return self.call("POST", "/registered-models/create", {"name": n(op["model"])})[0]
+        if k == "rename_model":
+            return self.call("POST", "/registered-models/rename", {"name": n(op["model"]), "new_name": n(op["new"])})[0]
+        if k == "delete_model":
+            return self.call("DELETE", "/registered-models/delete", {"name": n(op["model"])})[0]
+        if k == "set_model_tag":
+            return self.call("POST", "/registered-models/set-tag",
+                             {"name": n(op["model"]), "key": op["key"], "value": op["value"]})[0]
+        if k == "update_model":
+            return self.call("PATCH", "/registered-models/update",
+                             {"name": n(op["model"]), "description": op["description"]})[0]
+        if k == "create_version":
+            body = {"name": n(op["model"]), "source": f"mlflow-artifacts:/x/{op['model']}"}
+            if op["r"] is not None:
+                body["run_id"] = self.rid(op["r"])
+            return self.call("POST", "/model-versions/create", body)[0]
+        if k == "transition_stage":
+            return self.call("POST", "/model-versions/transition-stage",
+                             {"name": n(op["model"]), "version": str(op["version"]), "stage": op["stage"],
+                              "archive_existing_versions": op["archive"]})[0]
+        if k == "set_alias":
+            return self.call("POST", "/registered-models/alias",
+                             {"name": n(op["model"]), "alias": op["alias"], "version": str(op["version"])})[0]
+        if k == "delete_version":
+            return self.call("DELETE", "/model-versions/delete", {"name": n(op["model"]), "version": str(op["version"])})[0]
+        if k == "search_models":
+            f = f"name LIKE '{self.ns}-%'" + (f" AND {op['filter']}" if op["filter"] else "")
+            obs, js = self.call("GET", "/registered-models/search", {"filter": f, "max_results": 1000})
+            if js is not None:
+                return {"status": 200, "names": [m["name"] for m in js.get("registered_models", [])]}
+            return obs
         raise AssertionError(f"unknown op {k}")
 
     def live_exps(self):
@@ -195,7 +283,15 @@ class Replay:
                                                              "max_results": 1000, "order_by": ["name"]})
         _, runs = self.call("POST", "/runs/search", {"experiment_ids": self.live_exps(), "run_view_type": "ALL",
                                                      "max_results": 1000, "order_by": ["attributes.start_time"]})
-        return {"experiments": (exps or {}).get("experiments", []), "runs": (runs or {}).get("runs", [])}
+        state = {"experiments": (exps or {}).get("experiments", []), "runs": (runs or {}).get("runs", [])}
+        if self.registry:
+            like = f"name LIKE '{self.ns}-%'"
+            _, models = self.call("GET", "/registered-models/search", {"filter": like, "max_results": 1000})
+            _, versions = self.call("GET", "/model-versions/search", {"filter": like, "max_results": 1000,
+                                                                      "order_by": ["name", "version_number"]})
+            state["models"] = (models or {}).get("registered_models", [])
+            state["versions"] = (versions or {}).get("model_versions", [])
+        return state
 
     def step(self, op, i):
         out = {"op": self.apply(op, i), "state": self.snapshot()}
@@ -208,7 +304,8 @@ _ns_counter = itertools.count()
 def replay(pair, seed, ops, on_step=None):
     """Applies ops to both servers; returns the index of the first step that differs, or None."""
     ns = f"st{seed}x{next(_ns_counter)}"
-    real, cand = Replay(pair.real, ns), Replay(pair.candidate, ns)
+    registry = "registry" in areas.enabled_areas()
+    real, cand = Replay(pair.real, ns, registry), Replay(pair.candidate, ns, registry)
     for i, op in enumerate(ops):
         a, b = real.step(op, i), cand.step(op, i)
         label = f"stateful/{op['op']}"
@@ -239,7 +336,7 @@ def shrink(pair, seed, ops):
 @pytest.mark.area("stateful")
 @pytest.mark.parametrize("seed", SEEDS)
 def test_stateful_random(pair, seed):
-    ops = gen_ops(seed, STEPS)
+    ops = gen_ops(seed, STEPS, registry="registry" in areas.enabled_areas())
     cmp = Comparison(f"stateful.seed{seed}")
     first_fail = []
 
