@@ -1,8 +1,9 @@
 #pragma once
 // AWS Signature Version 4 for S3: request headers and presigned URLs (OpenSSL HMAC-SHA256).
-// Our own signer rather than CURLOPT_AWS_SIGV4, because presigned part URLs for the proxy's
-// multipart endpoints need query signing anyway, and libcurl 7.88 does not canonicalise query
-// strings such as "?uploads" or unsorted parameters.
+// Our own signer rather than CURLOPT_AWS_SIGV4: presigned part URLs for the proxy's multipart
+// endpoints need query signing anyway, and libcurl 7.88 (Debian 12) signs requests with a query
+// string ("?uploads", "?partNumber=..&uploadId=..") differently from AWS's canonical form (checked
+// against a reference implementation) and sends no x-amz-content-sha256, which S3 requires.
 //
 //   SigV4Request r{"PUT", "127.0.0.1:4568", "/bucket/key", {}, {{"content-type", "text/plain"}}};
 //   auto headers = SignHeaders(r, creds, "us-east-1", "s3", "UNSIGNED-PAYLOAD", std::time(nullptr));

@@ -68,20 +68,24 @@ class RequestSource : public art::ByteSource {
 // Streams a repository file out as the response, with MLflow's download headers.
 class ResponseSink : public art::ByteSink {
  public:
-  ResponseSink(StreamContext& ctx, const std::string& file_path) : ctx_(ctx), file_path_(file_path) {}
+  ResponseSink(StreamContext& ctx, const std::string& file_path)
+      : ctx_(ctx), file_path_(file_path), head_only_(ctx.request().method == "HEAD") {}
   bool Begin(std::optional<uint64_t> size) override {
     begun_ = true;
     size_t slash = file_path_.find_last_of('/');
     std::string name = slash == std::string::npos ? file_path_ : file_path_.substr(slash + 1);
-    return ctx_.BeginResponse(200, art::GuessMimeType(file_path_), size,
-                              {{"Content-Disposition", "attachment; filename=" + name}});
+    bool ok = ctx_.BeginResponse(200, art::GuessMimeType(file_path_), size,
+                                 {{"Content-Disposition", "attachment; filename=" + name}});
+    return ok && !head_only_;  // HEAD: headers only, stop the transfer here
   }
+  bool head_only() const { return head_only_; }
   bool Write(const char* data, size_t size) override { return ctx_.WriteBody(data, size); }
   bool begun() const { return begun_; }
 
  private:
   StreamContext& ctx_;
   std::string file_path_;
+  bool head_only_;
   bool begun_ = false;
 };
 
@@ -90,7 +94,7 @@ void SendFile(StreamContext& ctx, art::ArtifactRepository& repo, const std::stri
   ResponseSink sink(ctx, path);
   Status st = repo.Read(path, sink);
   if (sink.begun()) {
-    if (st.ok()) {
+    if (st.ok() || sink.head_only()) {
       ctx.EndResponse();
     } else {
       spdlog::warn("download of {} stopped: {}", path, st.message());

@@ -174,6 +174,9 @@ class SocketStreamContext : public StreamContext {
     if (failed_) return -1;
     if (BodyDone()) return 0;
     if (!continue_sent_ && beast::iequals(req_.Header("expect"), "100-continue")) {
+      // After an early final response the client will not send the body: never send a stray
+      // 100 after it; the connection closes instead of being drained.
+      if (started_) return Fail();
       continue_sent_ = true;
       static const std::string kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
       beast::error_code ec;

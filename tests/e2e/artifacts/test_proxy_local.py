@@ -208,3 +208,27 @@ def test_run_list_artifacts_and_get_artifact(local_srv):
     assert get(local_srv, f"{rel}/ui/note.txt")[2] == b"from the ui"
     status, _, body = raw(local_srv, "POST", f"/ajax-api/2.0/mlflow/upload-artifact?path=x", body=b"1")
     assert as_json(body)["message"] == "Request must specify run_uuid."
+
+
+def test_head_sends_headers_only(local_srv):
+    assert put(local_srv, f"{RUN}/head/f.csv", b"a,b\n1,2\n")[0] == 200
+    status, headers, body = raw(local_srv, "HEAD", f"{PROXY}/{RUN}/head/f.csv")
+    assert (status, body) == (200, b"")
+    assert headers["content-length"] == "8" and headers["content-type"] == "text/plain"
+
+
+def test_early_error_with_expect_100_continue_is_fast(local_srv):
+    # The server refuses before reading the body; it must not wait for a body the client
+    # withholds (Expect: 100-continue), nor send a stray 100 after its answer.
+    import http.client
+    import time
+    conn = http.client.HTTPConnection("127.0.0.1", local_srv.port, timeout=10)
+    t0 = time.monotonic()
+    conn.putrequest("PUT", f"{PROXY}/%2e%2e/x.bin")
+    conn.putheader("Content-Length", str(50 << 20))
+    conn.putheader("Expect", "100-continue")
+    conn.endheaders()
+    r = conn.getresponse()
+    assert r.status == 400 and json.loads(r.read())["message"] == "Invalid path"
+    assert time.monotonic() - t0 < 5
+    conn.close()
