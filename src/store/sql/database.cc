@@ -51,14 +51,14 @@ SqliteDatabase::Stats SqliteDatabase::stats() {
 }
 
 Status SqliteDatabase::Write(WriteFn fn) {
-  Job job{std::move(fn), Status(), false};
+  Job job{std::move(fn), Status()};
   {
-    std::unique_lock lock(queue_mu_);
+    std::lock_guard lock(queue_mu_);
     if (closing_) return Status::Unavailable("the server is shutting down");
     queue_.push_back(&job);
-    queue_cv_.notify_one();
-    done_cv_.wait(lock, [&] { return job.done; });
   }
+  queue_cv_.notify_one();
+  job.done.acquire();
   return job.result;
 }
 
@@ -102,12 +102,11 @@ void SqliteDatabase::WriterLoop() {
       std::lock_guard lock(queue_mu_);
       stats_.commits++;
       stats_.writes += group.size();
-      for (Job* job : group) {
-        if (!commit_status.ok()) job->result = commit_status;
-        job->done = true;
-      }
     }
-    done_cv_.notify_all();
+    for (Job* job : group) {
+      if (!commit_status.ok()) job->result = commit_status;
+      job->done.release();  // the caller may return and destroy the job from here on
+    }
     group.clear();
   }
 }

@@ -14,6 +14,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <semaphore>
 #include <string>
 #include <thread>
 #include <vector>
@@ -86,7 +87,7 @@ class SqliteDatabase : public Database {
   struct Job {
     WriteFn fn;
     Status result;
-    bool done = false;
+    std::binary_semaphore done{0};  // wakes exactly this caller, not every waiting one
   };
   void WriterLoop();
   std::unique_ptr<Connection> AcquireReader();
@@ -97,7 +98,6 @@ class SqliteDatabase : public Database {
 
   std::mutex queue_mu_;
   std::condition_variable queue_cv_;  // writer waits for jobs
-  std::condition_variable done_cv_;   // callers wait for their job
   std::deque<Job*> queue_;
   bool closing_ = false;
   std::thread writer_thread_;
