@@ -1,8 +1,5 @@
-"""The real MLflow Python client's registry and logged-model flows against mlflow-cpp.
-
-Model files go to a local artifact root (--no-serve-artifacts), so these flows need no artifact
-proxy: the client writes and reads the files itself and the server keeps the metadata.
-"""
+"""The real MLflow Python client's registry and logged-model flows against mlflow-cpp, with model
+files in a local artifact root and behind the artifact proxy."""
 import json
 
 import pytest
@@ -14,11 +11,15 @@ from mlflow.exceptions import MlflowException  # noqa: E402
 from mlflow_server import MlflowCppServer  # noqa: E402
 
 
-@pytest.fixture(scope="module")
-def client_server(tmp_path_factory):
+@pytest.fixture(scope="module", params=["local-artifact-root", "proxied-artifacts"])
+def client_server(request, tmp_path_factory):
+    """Model files either in a local root the client writes itself, or behind the server's
+    mlflow-artifacts proxy (the default)."""
     work = tmp_path_factory.mktemp("client")
-    root = work / "mlruns"
-    with MlflowCppServer(work, extra_args=["--default-artifact-root", str(root), "--no-serve-artifacts"]) as s:
+    args = []
+    if request.param == "local-artifact-root":
+        args = ["--default-artifact-root", str(work / "mlruns"), "--no-serve-artifacts"]
+    with MlflowCppServer(work, extra_args=args) as s:
         mlflow.set_tracking_uri(s.url)
         mlflow.set_registry_uri(s.url)
         yield s
@@ -135,3 +136,18 @@ def test_logged_model_client_calls(client_server):
     with pytest.raises(MlflowException) as e:
         c.get_logged_model(m.model_id)
     assert e.value.error_code == "RESOURCE_DOES_NOT_EXIST"
+
+
+def test_sklearn_log_register_load(client_server):
+    from sklearn.linear_model import LinearRegression
+
+    x = [[0.0], [1.0], [2.0], [3.0]]
+    model = LinearRegression().fit(x, [1.0, 3.0, 5.0, 7.0])
+    mlflow.set_experiment("sklearn-flow")
+    with mlflow.start_run() as run:
+        info = mlflow.sklearn.log_model(model, name="model")
+    mv = mlflow.register_model(f"runs:/{run.info.run_id}/model", "sk")
+    MlflowClient().set_registered_model_alias("sk", "champion", mv.version)
+    loaded = mlflow.sklearn.load_model("models:/sk@champion")
+    assert [round(v, 6) for v in loaded.predict([[4.0]])] == [9.0]
+    assert MlflowClient().get_logged_model(info.model_id).status.to_int() == 2
