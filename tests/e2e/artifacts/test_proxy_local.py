@@ -232,3 +232,19 @@ def test_early_error_with_expect_100_continue_is_fast(local_srv):
     assert r.status == 400 and json.loads(r.read())["message"] == "Invalid path"
     assert time.monotonic() - t0 < 5
     conn.close()
+
+
+def test_run_with_local_artifact_root_is_read_directly(local_srv, tmp_path):
+    root = tmp_path / "direct-root"
+    exp = local_srv.api("POST", "experiments/create", {"name": "direct-local",
+                                                       "artifact_location": root.as_uri()})["experiment_id"]
+    run = local_srv.api("POST", "runs/create", {"experiment_id": exp})["run"]["info"]
+    run_dir = root / run["run_id"] / "artifacts"
+    (run_dir / "plots").mkdir(parents=True)
+    (run_dir / "plots" / "loss.png").write_bytes(b"\x89PNG")
+    listed = local_srv.api("GET", "artifacts/list", params={"run_id": run["run_id"]})
+    assert listed == {"root_uri": run["artifact_uri"], "files": [{"path": "plots", "is_dir": True}]}
+    status, headers, body = raw(local_srv, "GET", f"/get-artifact?path=plots/loss.png&run_uuid={run['run_id']}")
+    assert (status, headers["content-type"], body) == (200, "image/png", b"\x89PNG")
+    status, _, body = raw(local_srv, "GET", f"/get-artifact?path=../../../etc/passwd&run_uuid={run['run_id']}")
+    assert (status, as_json(body)["message"]) == (400, "Invalid path")

@@ -6,7 +6,7 @@ import os
 import requests
 
 from artutil import PROXY, as_json, get, list_dir, mpu, put, raw
-from conftest import S3_BUCKET
+from conftest import S3_BUCKET, S3_ENV, server_rss_kb
 
 RUN = "3/feedfacefeedfacefeedfacefeedface/artifacts"
 
@@ -44,6 +44,7 @@ def test_large_upload_uses_s3_multipart(s3_srv, s3rver, tmp_path):
         f.write(os.urandom(1024 * 1024))
         f.truncate(size)
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    base_rss = server_rss_kb(s3_srv.proc.pid)
     with open(path, "rb") as f:
         r = requests.put(f"{s3_srv.url}{PROXY}/{RUN}/big.bin", data=f, timeout=120)
     assert r.status_code == 200, r.text
@@ -55,6 +56,8 @@ def test_large_upload_uses_s3_multipart(s3_srv, s3rver, tmp_path):
         for chunk in r.iter_content(1 << 20):
             h.update(chunk)
     assert h.hexdigest() == digest
+    growth = server_rss_kb(s3_srv.proc.pid, "VmHWM") - base_rss
+    assert growth < 64 * 1024, f"server RSS grew by {growth / 1024:.1f} MB"
 
 
 def test_presigned_multipart_create_complete_abort(s3_srv, s3rver):
@@ -104,3 +107,30 @@ def test_missing_credentials_is_a_clear_error(tmp_path, s3rver):
         status, _, body = put(srv, "a.txt", b"x")
         assert status == 400
         assert "AWS_ACCESS_KEY_ID" in as_json(body)["message"]
+
+
+def test_direct_s3_run_root_via_cli_and_server(s3_srv, s3rver, tmp_path):
+    # A run whose artifact root is s3:// itself (not proxied): the CLI writes straight to S3 and the
+    # server reads S3 directly for the UI's listing and file routes.
+    import json
+    import subprocess
+    from mlflow_server import server_binary
+    exp = s3_srv.api("POST", "experiments/create", {"name": "direct-s3",
+                                                    "artifact_location": f"s3://{S3_BUCKET}/direct"})["experiment_id"]
+    run = s3_srv.api("POST", "runs/create", {"experiment_id": exp})["run"]["info"]
+    assert run["artifact_uri"] == f"s3://{S3_BUCKET}/direct/{run['run_id']}/artifacts"
+    f = tmp_path / "metrics.csv"
+    f.write_text("step,loss\n1,0.5\n")
+    env = dict(os.environ, MLFLOW_TRACKING_URI=s3_srv.url, MLFLOW_S3_ENDPOINT_URL=s3rver.url, **S3_ENV)
+    r = subprocess.run([server_binary(), "artifacts", "log-artifact", "-l", str(f), "-r", run["run_id"], "-a", "eval"],
+                       capture_output=True, text=True, env=env, timeout=60)
+    assert r.returncode == 0, r.stderr
+    assert os.path.isfile(_object_path(s3rver, f"direct/{run['run_id']}/artifacts/eval/metrics.csv"))
+    listed = s3_srv.api("GET", "artifacts/list", params={"run_id": run["run_id"], "path": "eval"})
+    assert listed == {"root_uri": run["artifact_uri"],
+                      "files": [{"path": "eval/metrics.csv", "is_dir": False, "file_size": 16}]}
+    status, headers, body = raw(s3_srv, "GET", f"/get-artifact?path=eval/metrics.csv&run_uuid={run['run_id']}")
+    assert (status, body, headers["content-type"]) == (200, b"step,loss\n1,0.5\n", "text/plain")
+    r = subprocess.run([server_binary(), "artifacts", "list", "-r", run["run_id"]], capture_output=True, text=True,
+                       env=env, timeout=60)
+    assert json.loads(r.stdout) == [{"path": "eval", "is_dir": True}]
