@@ -161,6 +161,11 @@ Result<std::unique_ptr<App>> App::Create(const ServerConfig& config) {
 
   s.router.Add("GET", "/health", [](const HttpRequest&) { return Text("OK"); });
   s.router.Add("GET", "/version", [](const HttpRequest&) { return Text(CompatibleMlflowVersion()); });
+  // Our own (not MLflow's): how well group commit is batching writes.
+  s.router.Add("GET", "/mlflow-cpp/stats", [db = s.db](const HttpRequest&) {
+    sql::Database::Stats st = db->stats();
+    return JsonResponse({{"write_requests", st.writes}, {"write_transactions", st.commits}});
+  });
   RegisterArtifactHandlers(s.router, s.ctx);
   if (s.ctx.artifacts_only) {
     RegisterArtifactsOnlyGuards(s.router);  // tracking routes answer 503, as MLflow's do

@@ -43,6 +43,14 @@ class Database {
   // Closes connections after pending writes finish.
   virtual void Close() = 0;
 
+  // Write requests served and the transactions that held them (group commit makes the second
+  // smaller than the first). For operators and the benchmark.
+  struct Stats {
+    uint64_t commits = 0;
+    uint64_t writes = 0;
+  };
+  virtual Stats stats() { return {}; }
+
   template <typename T>
   Result<T> Read(const std::function<Result<T>(Connection&)>& fn) {
     std::optional<T> out;
@@ -76,12 +84,7 @@ class SqliteDatabase : public Database {
 
   // Direct access for schema set-up before serving; not thread-safe.
   Connection& writer_connection() { return *writer_; }
-  // Number of transactions committed and writes they held (for the benchmark).
-  struct Stats {
-    uint64_t commits = 0;
-    uint64_t writes = 0;
-  };
-  Stats stats();
+  Stats stats() override;
 
  private:
   struct Job {
