@@ -2,10 +2,12 @@
 // mixed stages) in a fresh SQLite database, searched through the SQL registry store the server
 // uses (search module -> SQL -> entity loading), timed per call.
 //
-//   registry_bench [--models 1000] [--versions 10] [--iterations 200] [--workdir DIR]
+//   registry_bench [--models 1000] [--versions 10] [--iterations 200] [--workdir DIR] [--binary PATH]
 //
 // Prints p50/p95 per query; the headline is SearchRegisteredModels with the REST defaults
-// (no filter, max_results 100). Prints figures; never fails on them.
+// (no filter, max_results 100). Then, with the server binary (--binary, default: the build's
+// src/cli/mlflow-cpp next to this program), the same searches over HTTP on one keep-alive
+// connection, JSON rendering included. Prints figures; never fails on them.
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -16,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "bench_common.h"
 #include "core/ids.h"
 #include "store/sql/database.h"
 #include "store/sql/schema.h"
@@ -32,6 +35,7 @@ struct Options {
   int versions = 10;
   int iterations = 200;
   std::string workdir;
+  std::string binary;
 };
 
 double Percentile(std::vector<double> v, double p) {
@@ -114,12 +118,17 @@ int main(int argc, char** argv) {
     else if (a == "--versions") o.versions = std::atoi(argv[i + 1]);
     else if (a == "--iterations") o.iterations = std::atoi(argv[i + 1]);
     else if (a == "--workdir") o.workdir = argv[i + 1];
+    else if (a == "--binary") o.binary = argv[i + 1];
+  }
+  if (o.binary.empty()) {
+    fs::path guess = fs::absolute(fs::path(argv[0])).parent_path().parent_path() / "src" / "cli" / "mlflow-cpp";
+    if (fs::exists(guess)) o.binary = guess.string();
   }
   o.iterations = std::max(1, std::min(o.iterations, 100000));
   fs::path dir = o.workdir.empty() ? fs::temp_directory_path() / ("registry_bench_" + mlflow::NewUuidHex())
                                    : fs::path(o.workdir);
   fs::create_directories(dir);
-  fs::path db_path = dir / "registry.db";
+  fs::path db_path = dir / "mlflow.db";  // the name ServerProcess serves
   fs::remove(db_path);
 
   mlflow::sql::SqliteOptions so;
@@ -189,6 +198,44 @@ int main(int argc, char** argv) {
   }
   std::printf("registry_bench: SearchRegisteredModels p50 = %.3f ms (target <= 20 ms)\n", headline);
   db->Close();
+
+  if (!o.binary.empty()) {
+    try {
+      mlflow::bench::ServerProcess server(o.binary, fs::absolute(dir).string());
+      mlflow::bench::HttpConnection conn(server.port());
+      struct HttpCase {
+        const char* label;
+        std::string target;
+      };
+      std::vector<HttpCase> http_cases = {
+          {"GET registered-models/search (defaults)", "/api/2.0/mlflow/registered-models/search"},
+          {"GET registered-models/search filter name LIKE 'model-05%'",
+           "/api/2.0/mlflow/registered-models/search?filter=name+LIKE+%27model-05%25%27"},
+          {"GET model-versions/search filter name = 'model-0500'",
+           "/api/2.0/mlflow/model-versions/search?filter=name+%3D+%27model-0500%27"},
+      };
+      double http_headline = 0;
+      for (size_t i = 0; i < http_cases.size(); ++i) {
+        std::string body;
+        int status = conn.Request("GET", http_cases[i].target, "", &body);
+        if (status != 200) throw std::runtime_error("HTTP " + std::to_string(status) + ": " + body.substr(0, 200));
+        std::vector<double> ms;
+        for (int k = 0; k < o.iterations; ++k) {
+          auto a = std::chrono::steady_clock::now();
+          conn.Request("GET", http_cases[i].target, "", &body);
+          ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - a).count());
+        }
+        if (i == 0) http_headline = Percentile(ms, 50);
+        std::printf("  HTTP %-57s %7zu bytes  p50 %8.3f ms  p95 %8.3f ms  (%d runs)\n", http_cases[i].label,
+                    body.size(), Percentile(ms, 50), Percentile(ms, 95), o.iterations);
+      }
+      std::printf("registry_bench: HTTP SearchRegisteredModels p50 = %.3f ms (target <= 20 ms)\n", http_headline);
+    } catch (const std::exception& e) {
+      std::printf("registry_bench: HTTP phase skipped: %s\n", e.what());
+    }
+  } else {
+    std::printf("registry_bench: HTTP phase skipped (no --binary)\n");
+  }
   if (o.workdir.empty()) fs::remove_all(dir);
   return 0;
 }
