@@ -1,7 +1,11 @@
 #include "artifacts/s3_repository.h"
 
 #include <algorithm>
+#include <chrono>
+#include <map>
 #include <cstdlib>
+#include <fstream>
+#include <thread>
 #include <vector>
 
 #include "artifacts/curl_http.h"
@@ -139,10 +143,41 @@ Status S3Error(long http_status, const std::string& body, const std::string& wha
                           (message.empty() ? "" : ": " + message));
 }
 
+static std::map<std::string, std::string> ReadIniSection(const std::string& path, const std::string& section) {
+  std::map<std::string, std::string> out;
+  std::ifstream in(path);
+  std::string line, current;
+  // Bounded: config files are small.
+  for (int n = 0; n < 100000 && std::getline(in, line); ++n) {
+    auto trim = [](std::string v) {
+      size_t b = v.find_first_not_of(" \t\r");
+      size_t e = v.find_last_not_of(" \t\r");
+      return b == std::string::npos ? std::string() : v.substr(b, e - b + 1);
+    };
+    line = trim(line);
+    if (line.empty() || line[0] == '#' || line[0] == ';') continue;
+    if (line.front() == '[' && line.back() == ']') {
+      current = trim(line.substr(1, line.size() - 2));
+      continue;
+    }
+    size_t eq = line.find('=');
+    if (current == section && eq != std::string::npos) out[trim(line.substr(0, eq))] = trim(line.substr(eq + 1));
+  }
+  return out;
+}
+
 S3Config S3Config::FromEnvironment() {
   S3Config c;
+  std::string home = Env("HOME");
+  std::string profile = Env("AWS_PROFILE");
+  if (profile.empty()) profile = "default";
+  std::string config_file = Env("AWS_CONFIG_FILE");
+  if (config_file.empty() && !home.empty()) config_file = home + "/.aws/config";
   std::string region = Env("AWS_REGION");
   if (region.empty()) region = Env("AWS_DEFAULT_REGION");
+  if (region.empty() && !config_file.empty()) {
+    region = ReadIniSection(config_file, profile == "default" ? "default" : "profile " + profile)["region"];
+  }
   if (!region.empty()) c.region = region;
   c.endpoint = Env("MLFLOW_S3_ENDPOINT_URL");
   if (c.endpoint.empty()) c.endpoint = "https://s3." + c.region + ".amazonaws.com";
@@ -150,6 +185,17 @@ S3Config S3Config::FromEnvironment() {
   c.credentials.access_key = Env("AWS_ACCESS_KEY_ID");
   c.credentials.secret_key = Env("AWS_SECRET_ACCESS_KEY");
   c.credentials.session_token = Env("AWS_SESSION_TOKEN");
+  // Like boto3: environment first, then the shared credentials file of AWS_PROFILE.
+  if (c.credentials.access_key.empty() || c.credentials.secret_key.empty()) {
+    std::string creds_file = Env("AWS_SHARED_CREDENTIALS_FILE");
+    if (creds_file.empty() && !home.empty()) creds_file = home + "/.aws/credentials";
+    if (!creds_file.empty()) {
+      auto sec = ReadIniSection(creds_file, profile);
+      c.credentials.access_key = sec["aws_access_key_id"];
+      c.credentials.secret_key = sec["aws_secret_access_key"];
+      c.credentials.session_token = sec["aws_session_token"];
+    }
+  }
   std::string ignore = Env("MLFLOW_S3_IGNORE_TLS");
   std::transform(ignore.begin(), ignore.end(), ignore.begin(), ::tolower);
   c.verify_tls = !(ignore == "true" || ignore == "1");
@@ -213,8 +259,20 @@ Result<S3ArtifactRepository::Response> S3ArtifactRepository::Call(const std::str
   call.upload = upload;
   call.download = download;
   call.verify_tls = config_.verify_tls;
-  MLFLOW_ASSIGN_OR_RETURN(HttpResult r, PerformHttp(call));
-  return Response{r.status, std::move(r.body), std::move(r.headers)};
+  // Calls without a streamed body can be replayed: retry transient failures (network errors,
+  // 500/503 "SlowDown") a few times with backoff. Streamed bodies cannot be rewound.
+  const bool replayable = upload == nullptr && download == nullptr;
+  Result<HttpResult> r = PerformHttp(call);
+  for (int attempt = 1; replayable && attempt <= 3; ++attempt) {
+    bool transient = !r.ok() || r->status == 500 || r->status == 503;
+    if (!transient) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(200 * attempt));
+    call.headers = SignHeaders(req, config_.credentials, config_.region, "s3", payload_hash, std::time(nullptr));
+    for (const auto& h : extra_headers) call.headers.push_back(h);
+    r = PerformHttp(call);
+  }
+  if (!r.ok()) return r.status();
+  return Response{r->status, std::move(r->body), std::move(r->headers)};
 }
 
 Status S3ArtifactRepository::ListKeys(const std::string& key_prefix, bool one_level, std::vector<FileInfo>* files,

@@ -1,8 +1,10 @@
 #pragma once
 // Artifacts in S3 or an S3-compatible server: s3://bucket/prefix. Endpoint, region and
 // credentials come from the usual variables: MLFLOW_S3_ENDPOINT_URL (else AWS's regional endpoint),
-// AWS_REGION / AWS_DEFAULT_REGION (default us-east-1), AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY,
-// AWS_SESSION_TOKEN; MLFLOW_S3_IGNORE_TLS=true skips certificate checks. Path-style addressing.
+// AWS_REGION / AWS_DEFAULT_REGION (else the profile's region in ~/.aws/config or AWS_CONFIG_FILE,
+// else us-east-1), AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN (else the
+// AWS_PROFILE section of ~/.aws/credentials or AWS_SHARED_CREDENTIALS_FILE);
+// MLFLOW_S3_IGNORE_TLS=true skips certificate checks. Path-style addressing.
 // Requests are signed with SigV4 and UNSIGNED-PAYLOAD, so bodies stream without hashing; files
 // over 64 MiB (or of unknown size) are written with S3 multipart uploads.
 #include <ctime>
