@@ -2,6 +2,7 @@
 // (required fields, source validation, models:/ resolution), call the store, render.
 #include "server/handlers/registry_handlers.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <regex>
@@ -367,6 +368,20 @@ Status ResolveStorageLocation(ApiContext& ctx, const std::string& source, std::s
   if (slash != std::string::npos) {
     name = path.substr(0, slash);
     version = path.substr(slash + 1);
+    bool numeric = !version.empty() && std::all_of(version.begin(), version.end(), ::isdigit);
+    if (!numeric) {
+      // models:/<name>/latest or models:/<name>/<stage>: the version those name today.
+      std::vector<std::string> stages;
+      bool latest = version.size() == 6 && std::equal(version.begin(), version.end(), "latest",
+                                                      [](char a, char b) { return std::tolower(a) == b; });
+      if (!latest) stages.push_back(version);
+      auto versions = ctx.registry->GetLatestVersions(name, stages);
+      if (!versions.ok()) return versions.status();
+      if (versions->empty()) return fail("No versions of model " + name + " match '" + version + "'");
+      int64_t best = 0;
+      for (const auto& mv : *versions) best = std::max(best, mv.version);
+      version = std::to_string(best);
+    }
   } else if (auto at = path.rfind('@'); at != std::string::npos) {
     auto mv = ctx.registry->GetModelVersionByAlias(path.substr(0, at), path.substr(at + 1));
     if (!mv.ok()) return mv.status();

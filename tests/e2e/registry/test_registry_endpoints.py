@@ -323,6 +323,18 @@ def test_download_uri(srv, name):
     assert mv["source"] == f"models:/{name}/1"
     assert ok(srv, "GET", "model-versions/get-download-uri",
               params={"name": name, "version": "2"})["artifact_uri"] == "s3://b/one"
+    # models:/<name>/<stage>, /latest and @alias sources resolve too.
+    create_version(srv, name, source="s3://b/three")
+    ok(srv, "POST", "model-versions/transition-stage", {"name": name, "version": "1", "stage": "Production"})
+    ok(srv, "POST", "registered-models/alias", {"name": name, "alias": "champ", "version": "3"})
+    # (latest = version 4 by then, itself made from the Production version 1.)
+    for src, expected in [(f"models:/{name}/production", "s3://b/one"), (f"models:/{name}/latest", "s3://b/one"),
+                          (f"models:/{name}@champ", "s3://b/three")]:
+        v = create_version(srv, name, source=src)["version"]
+        assert ok(srv, "GET", "model-versions/get-download-uri",
+                  params={"name": name, "version": v})["artifact_uri"] == expected, src
+    assert error(srv, "POST", "model-versions/create", {"name": name, "source": f"models:/{name}/Staging"})[1] == (
+        "INVALID_PARAMETER_VALUE")
     _, code, msg = error(srv, "GET", "model-versions/get-download-uri", params={"version": "1"})
     assert code == "INVALID_PARAMETER_VALUE" and "'name'" in msg
 
