@@ -178,6 +178,10 @@ Status LocalArtifactRepository::Write(const std::string& path, ByteSource& src) 
   if (norm.empty()) return InvalidPath();
   std::error_code ec;
   fs::create_directories(full.parent_path(), ec);
+  if (ec == std::errc::not_a_directory || ec == std::errc::file_exists) {
+    // A file sits where a folder of the path should be: the client's mistake, not a server fault.
+    return Status::InvalidParameter("Cannot upload '" + norm + "': a parent of the path is a file");
+  }
   if (ec) return Status::Internal("cannot create folder for '" + norm + "': " + ec.message());
   // The folders just created may have raced with a symlink swap: check again.
   MLFLOW_RETURN_IF_ERROR(Resolve(path, nullptr).status());

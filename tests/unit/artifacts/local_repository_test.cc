@@ -119,6 +119,14 @@ TEST_F(LocalRepositoryTest, ReadMissingIsNotFound) {
   EXPECT_EQ(repo_->Read("d", sink).message(), "Artifact path refers to a directory, not a file: 'd'");
 }
 
+TEST_F(LocalRepositoryTest, FileInTheWayOfAFolderIsAClientError) {
+  StringSource a("x");
+  ASSERT_TRUE(repo_->Write("a.txt", a).ok());
+  StringSource b("y");
+  Status st = repo_->Write("a.txt/b.txt", b);
+  EXPECT_EQ(st.code(), ErrorCode::kInvalidParameterValue) << st.message();
+}
+
 TEST_F(LocalRepositoryTest, OverwriteReplacesContent) {
   StringSource a("first version, long");
   ASSERT_TRUE(repo_->Write("f.txt", a).ok());
