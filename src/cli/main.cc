@@ -8,6 +8,7 @@
 #include <spdlog/spdlog.h>
 
 #include "cli/artifacts_command.h"
+#include "cli/db_command.h"
 #include "server/app.h"
 
 int main(int argc, char** argv) {
@@ -47,8 +48,10 @@ int main(int argc, char** argv) {
   (void)no_serve_artifacts;
 
   CLI::App* artifacts = mlflow::cli::AddArtifactsCommand(cli);
+  CLI::App* db = mlflow::cli::AddDbCommand(cli);
   CLI11_PARSE(cli, argc, argv);
   if (artifacts->parsed()) return mlflow::cli::RunArtifactsCommand();
+  if (db->parsed()) return mlflow::cli::RunDbCommand();
   if (show_version) {
     std::printf("mlflow-cpp %s (MLflow %s compatible)\n", mlflow::server::ProgramVersion(),
                 mlflow::server::CompatibleMlflowVersion());

@@ -1,0 +1,153 @@
+#include "cli/db_command.h"
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include "store/sql/migrations.h"
+#include "store/sql/schema.h"
+#include "store/sql/sqlite_connection.h"
+#if __has_include("store/sql/postgres_connection.h")
+#include "store/sql/postgres_connection.h"
+#define MLFLOW_DB_COMMAND_HAS_POSTGRES 1
+#endif
+
+namespace mlflow::cli {
+namespace {
+
+struct DbOptions {
+  std::string uri;
+};
+DbOptions& Options() {
+  static DbOptions options;
+  return options;
+}
+CLI::App* g_upgrade = nullptr;
+
+bool IsPostgresUri(const std::string& uri) {
+  return uri.rfind("postgresql://", 0) == 0 || uri.rfind("postgres://", 0) == 0 ||
+         uri.rfind("postgresql+", 0) == 0;
+}
+
+// The URI with its password hidden, for messages.
+std::string Redact(const std::string& uri) {
+  auto scheme = uri.find("://");
+  auto at = uri.find('@');
+  if (scheme == std::string::npos || at == std::string::npos || at < scheme) return uri;
+  auto colon = uri.find(':', scheme + 3);
+  if (colon == std::string::npos || colon > at) return uri;
+  return uri.substr(0, colon + 1) + "***" + uri.substr(at);
+}
+
+int Fail(const std::string& message) {
+  std::fprintf(stderr, "error: %s\n", message.c_str());
+  return 1;
+}
+
+std::unique_ptr<sql::Connection> Open(const std::string& uri, std::string* error) {
+  try {
+    if (uri.rfind("sqlite:///", 0) == 0) {
+      std::string path = uri.substr(std::string("sqlite:///").size());
+      if (auto q = path.find('?'); q != std::string::npos) path.resize(q);
+      if (path.empty() || path == ":memory:") {
+        *error = "'" + uri + "' names no database file";
+        return nullptr;
+      }
+      // Upgrading must not invent a database: a typo would otherwise leave an empty file.
+      if (!std::filesystem::exists(path)) {
+        *error = "no database file at '" + path + "'";
+        return nullptr;
+      }
+      return std::make_unique<sql::SqliteConnection>(path);
+    }
+#ifdef MLFLOW_DB_COMMAND_HAS_POSTGRES
+    if (IsPostgresUri(uri)) return std::make_unique<sql::PostgresConnection>(sql::PostgresConninfoFromUri(uri));
+#endif
+  } catch (const sql::SqlError& e) {
+    *error = "cannot open " + Redact(uri) + ": " + e.what();
+    return nullptr;
+  }
+  *error = "unsupported database URI '" + Redact(uri) + "': expected sqlite:///<path>" +
+#ifdef MLFLOW_DB_COMMAND_HAS_POSTGRES
+           " or postgresql://user:pass@host:port/db";
+#else
+           "";
+#endif
+  return nullptr;
+}
+
+int RunUpgrade() {
+  const std::string uri = Options().uri;
+  const std::string shown = Redact(uri);
+  std::string error;
+  auto conn = Open(uri, &error);
+  if (!conn) return Fail(error);
+
+  const auto& steps = sql::MigrationSteps();
+  const auto started = std::chrono::steady_clock::now();
+  auto step_started = started;
+  std::string running;  // revision of the step in progress, for its timing line
+  int done = 0;
+  auto report_done = [&]() {
+    if (running.empty()) return;
+    auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() -
+                                                                    step_started)
+                  .count();
+    std::printf("  done %s (%lld ms)\n", running.c_str(), static_cast<long long>(ms));
+    std::fflush(stdout);
+  };
+  auto progress = [&](std::string_view revision) {
+    report_done();
+    std::string_view summary;
+    int index = 0;
+    for (size_t i = 0; i < steps.size(); ++i) {
+      if (steps[i].revision == revision) {
+        summary = steps[i].summary;
+        index = static_cast<int>(i) + 1;
+      }
+    }
+    ++done;
+    std::printf("Running migration %d/%zu %.*s: %.*s\n", index, steps.size(),
+                static_cast<int>(revision.size()), revision.data(), static_cast<int>(summary.size()),
+                summary.data());
+    std::fflush(stdout);
+    running = std::string(revision);
+    step_started = std::chrono::steady_clock::now();
+  };
+
+  std::printf("Upgrading %s to alembic revision %s (one transaction; nothing changes on error)\n",
+              shown.c_str(), sql::kSchemaRevision);
+  std::fflush(stdout);
+  sql::UpgradeOutcome outcome;
+  Status st = sql::UpgradeSchema(*conn, progress, &outcome);
+  if (!st.ok()) return Fail(shown + ": " + st.message());
+  report_done();
+  auto total = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started)
+                   .count();
+  std::printf("%s (%lld ms)\n", outcome.message.c_str(), static_cast<long long>(total));
+  (void)done;
+  return 0;
+}
+
+}  // namespace
+
+CLI::App* AddDbCommand(CLI::App& app) {
+  auto* db = app.add_subcommand("db", "Database tools");
+  db->require_subcommand(1);
+  g_upgrade = db->add_subcommand(
+      "upgrade",
+      std::string("Upgrade an MLflow database (SQLite or PostgreSQL) to the schema this mlflow-cpp serves "
+                  "(alembic revision ") +
+          sql::kSchemaRevision + "). Take a backup first.");
+  g_upgrade->add_option("url", Options().uri, "Database URI, e.g. sqlite:///mlflow.db")->required();
+  return db;
+}
+
+int RunDbCommand() {
+  if (g_upgrade && g_upgrade->parsed()) return RunUpgrade();
+  return Fail("unknown db command");
+}
+
+}  // namespace mlflow::cli
