@@ -46,8 +46,9 @@ case "$cmd" in
     printf '%s\n' "$password" > "$dir/pwfile"
     [[ -n "$run_user" ]] && chown -R "$run_user" "$dir"
     chmod 600 "$dir/pwfile"
+    # --no-sync: only initdb's own flush of the fresh files; the server runs with fsync on.
     as_user "$pgbin/initdb" -D "$dir/data" -U postgres --pwfile="$dir/pwfile" -E UTF8 --locale=C \
-      --auth-host=scram-sha-256 --auth-local=trust >"$dir/initdb.log" 2>&1 \
+      --auth-host=scram-sha-256 --auth-local=trust --no-sync >"$dir/initdb.log" 2>&1 \
       || { cat "$dir/initdb.log" >&2; exit 1; }
     rm -f "$dir/pwfile"
     started=""

@@ -241,6 +241,8 @@ PostgresConnection::PostgresConnection(const std::string& conninfo) {
     conn_ = nullptr;
     throw PgError(SqlError::Kind::kBusy, "08001", true, "cannot connect to PostgreSQL: " + msg);
   }
+  // NOTICEs ("relation ... already exists, skipping") are not errors: keep them off stderr.
+  PQsetNoticeProcessor(conn_, [](void*, const char*) {}, nullptr);
   // MLflow issues no session settings on PostgreSQL; UTF8 text and UTC keep values portable.
   ExecScript("SET client_encoding = 'UTF8'; SET TIME ZONE 'UTC'; SET extra_float_digits = 3");
 }

@@ -148,8 +148,17 @@ void WriteMetrics(Connection& c, const std::string& run_id, int64_t experiment_i
     const Metric* m;
     StoredValue sv;
   };
-  std::unordered_map<std::string_view, Latest> latest;
-  for (const Metric& m : metrics) {
+  // Rows are written in key order (and latest_metrics after metrics), so concurrent writers on
+  // one run (replicas, PostgreSQL row locks) take their locks in the same order: no deadlock.
+  std::vector<const Metric*> sorted;
+  sorted.reserve(metrics.size());
+  for (const Metric& m : metrics) sorted.push_back(&m);
+  std::stable_sort(sorted.begin(), sorted.end(), [](const Metric* a, const Metric* b) {
+    return std::tie(a->key, a->timestamp, a->step) < std::tie(b->key, b->timestamp, b->step);
+  });
+  std::map<std::string_view, Latest> latest;
+  for (const Metric* mp : sorted) {
+    const Metric& m = *mp;
     StoredValue sv = Sanitize(m.value);
     InsertMetric(c, run_id, m, sv);
     if (!m.model_id.empty()) InsertLoggedModelMetric(c, run_id, experiment_id, m, sv);
