@@ -97,6 +97,23 @@ bool WriteAll(int fd, const char* data, size_t size) {
 
 }  // namespace
 
+size_t SweepStaleUploads(const fs::path& root, std::chrono::seconds max_age, size_t max_entries) {
+  size_t removed = 0, seen = 0;
+  std::error_code ec;
+  auto now = fs::file_time_type::clock::now();
+  // Symlinks are not followed: only files below the root itself are touched.
+  for (fs::recursive_directory_iterator it(root, fs::directory_options::skip_permission_denied, ec), end;
+       !ec && it != end && seen < max_entries; it.increment(ec), ++seen) {
+    std::error_code ec2;
+    if (!it->is_regular_file(ec2) || it->is_symlink(ec2)) continue;
+    if (!LocalArtifactRepository::IsTemporaryName(it->path().filename().string())) continue;
+    auto mtime = it->last_write_time(ec2);
+    if (ec2 || now - mtime < max_age) continue;
+    if (fs::remove(it->path(), ec2)) ++removed;
+  }
+  return removed;
+}
+
 Result<std::string> LocalPathFromUri(const std::string& uri) {
   std::string path = uri;
   if (uri.rfind("file:", 0) == 0) {

@@ -2,6 +2,7 @@
 // Artifacts in a local folder (file: URIs and plain paths). Every path is resolved below the root
 // with symlinks followed, and refused ("Invalid path") when it would leave the root. Writes go to a
 // hidden temporary file in the target folder and are renamed into place when complete.
+#include <chrono>
 #include <filesystem>
 #include <string>
 
@@ -32,6 +33,12 @@ class LocalArtifactRepository : public ArtifactRepository {
 
   std::filesystem::path root_;
 };
+
+// Removes in-progress upload files (see IsTemporaryName) below `root` not modified for `max_age`:
+// leftovers of a server that died mid-upload. Visits at most `max_entries` entries; returns the
+// number of files removed.
+size_t SweepStaleUploads(const std::filesystem::path& root, std::chrono::seconds max_age,
+                         size_t max_entries = 10'000'000);
 
 // file:///abs, file:/abs, file://localhost/abs or a plain path -> absolute local path.
 Result<std::string> LocalPathFromUri(const std::string& uri);

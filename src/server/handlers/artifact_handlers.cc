@@ -2,11 +2,14 @@
 // artifact root), stream.
 #include "server/handlers/artifact_handlers.h"
 
+#include <chrono>
 #include <memory>
+#include <thread>
 
 #include <spdlog/spdlog.h>
 
 #include "artifacts/artifact_repository.h"
+#include "artifacts/local_repository.h"
 #include "artifacts/mime_types.h"
 #include "artifacts/path_safety.h"
 #include "server/handlers/json_render.h"
@@ -499,6 +502,19 @@ void UiUploadArtifact(ApiContext& ctx, StreamContext& s) {
 
 void RegisterArtifactHandlers(Router& router, ApiContext& ctx) {
   ApiContext* c = &ctx;
+  // Uploads interrupted by a crash leave hidden temporary files: sweep old ones once, off the
+  // request path (a folder destination only).
+  if (ctx.serve_artifacts) {
+    auto dest = art::OpenArtifactRepository(ctx.artifacts_destination);
+    if (dest.ok()) {
+      if (auto* local = dynamic_cast<art::LocalArtifactRepository*>(dest->get())) {
+        std::thread([root = local->root()] {
+          size_t n = art::SweepStaleUploads(root, std::chrono::hours(1));
+          if (n > 0) spdlog::info("removed {} stale partial uploads below {}", n, root.string());
+        }).detach();
+      }
+    }
+  }
   // JSON proxy routes are wrapped by hand so that --no-serve-artifacts can answer 503 text.
   auto proxy_json = [&router, c](const std::string& method, const std::string& path, const std::string& rule,
                                  Result<json> (*fn)(ApiContext&, const HttpRequest&)) {

@@ -167,6 +167,20 @@ TEST_F(LocalRepositoryTest, TemporaryFilesAreHiddenFromListings) {
   EXPECT_EQ((*files)[0].path, "d/real.txt");
 }
 
+TEST_F(LocalRepositoryTest, SweepRemovesOnlyOldPartialUploads) {
+  fs::create_directories(root_ / "a" / "b");
+  fs::path old_tmp = root_ / "a" / "b" / ".m.bin.mlflow-upload-00000000000000aa";
+  fs::path new_tmp = root_ / "a" / ".n.bin.mlflow-upload-00000000000000bb";
+  fs::path real = root_ / "a" / "real.bin";
+  for (const auto& p : {old_tmp, new_tmp, real}) std::ofstream(p) << "x";
+  fs::last_write_time(old_tmp, fs::file_time_type::clock::now() - std::chrono::hours(2));
+  fs::last_write_time(real, fs::file_time_type::clock::now() - std::chrono::hours(2));
+  EXPECT_EQ(SweepStaleUploads(root_, std::chrono::hours(1)), 1u);
+  EXPECT_FALSE(fs::exists(old_tmp));
+  EXPECT_TRUE(fs::exists(new_tmp));  // may still be in progress
+  EXPECT_TRUE(fs::exists(real));
+}
+
 TEST_F(LocalRepositoryTest, RefusesUnsafePaths) {
   StringSource src("x");
   for (const char* p : {"../outside/x", "/etc/passwd", "a/../../x", "%2e%2e/outside/x", "a#b"}) {
