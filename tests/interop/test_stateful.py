@@ -131,7 +131,10 @@ def gen_ops(seed, steps, registry=False):
         elif k == "update_model":
             op.update(model=model, description=rnd.choice(VALUES))
         elif k == "create_version":
-            op.update(model=model, r=r if rnd.random() < .7 else None)
+            # mostly plain remote sources; sometimes a proxied one, which MLflow only accepts together
+            # with the run that owns it
+            op.update(model=model, r=r if rnd.random() < .7 else None,
+                      source="s3" if rnd.random() < .85 else "proxy")
             if model in models:
                 versions[model] = versions.get(model, 0) + 1
         elif k in ("transition_stage", "set_alias", "delete_version"):
@@ -254,7 +257,8 @@ class Replay:
             return self.call("PATCH", "/registered-models/update",
                              {"name": n(op["model"]), "description": op["description"]})[0]
         if k == "create_version":
-            body = {"name": n(op["model"]), "source": f"mlflow-artifacts:/x/{op['model']}"}
+            src = f"s3://bucket/{op['model']}" if op.get("source", "s3") == "s3" else f"mlflow-artifacts:/x/{op['model']}"
+            body = {"name": n(op["model"]), "source": src}
             if op["r"] is not None:
                 body["run_id"] = self.rid(op["r"])
             return self.call("POST", "/model-versions/create", body)[0]
@@ -301,8 +305,9 @@ class Replay:
 _ns_counter = itertools.count()
 
 
-def replay(pair, seed, ops, on_step=None):
-    """Applies ops to both servers; returns the index of the first step that differs, or None."""
+def replay(pair, seed, ops, on_step=None, signature=None):
+    """Applies ops to both servers; returns the index of the first step that differs, or None.
+    With signature=(op kind, first difference as (path, real, candidate)), only that difference counts."""
     ns = f"st{seed}x{next(_ns_counter)}"
     registry = "registry" in areas.enabled_areas()
     real, cand = Replay(pair.real, ns, registry), Replay(pair.candidate, ns, registry)
@@ -312,19 +317,24 @@ def replay(pair, seed, ops, on_step=None):
         if on_step is not None:
             if not on_step(i, op, a, b):
                 return i
-        elif unexplained(label, a, b):
-            return i
+        else:
+            bad = unexplained(label, a, b)
+            if bad:
+                if signature is None or signature == (op["op"], repr(bad[0])):
+                    return i
+                return None
     return None
 
 
-def shrink(pair, seed, ops):
-    """Greedy one-at-a-time removal, bounded by SHRINK_BUDGET_S; returns the shortest failing list."""
+def shrink(pair, seed, ops, signature=None):
+    """Greedy one-at-a-time removal, bounded by SHRINK_BUDGET_S; returns the shortest list that still
+    fails the same way (same operation kind, same first differing field and values)."""
     deadline = time.monotonic() + SHRINK_BUDGET_S
     best = list(ops)
     j = len(best) - 2  # the failing (last) step stays
     while j >= 0 and time.monotonic() < deadline:
         trial = best[:j] + best[j + 1:]
-        fail = replay(pair, seed, trial)
+        fail = replay(pair, seed, trial, signature=signature)
         if fail is not None:
             best = trial[: fail + 1]
             j = min(j, len(best) - 1) - 1
@@ -343,7 +353,7 @@ def test_stateful_random(pair, seed):
     def on_step(i, op, a, b):
         ok = cmp.check(f"step{i:03d} {op['op']}", a, b)
         if not ok:
-            first_fail.append(i)
+            first_fail.append((i, (op["op"], repr(unexplained(f"stateful/{op['op']}", a, b)[0]))))
         return ok
 
     # Labels: "stateful.seed<N>/step<i> <op>" here, "stateful/<op>" while shrinking; a known
@@ -351,12 +361,13 @@ def test_stateful_random(pair, seed):
     replay(pair, seed, ops, on_step)
     if not first_fail:
         return
-    failing = ops[: first_fail[0] + 1]
-    shortest = shrink(pair, seed, failing)
+    step, signature = first_fail[0]
+    failing = ops[: step + 1]
+    shortest = shrink(pair, seed, failing, signature)
     lines = [f"  {i}: {json.dumps(op, sort_keys=True)}" for i, op in enumerate(shortest)]
     raise AssertionError(
         f"stateful differential failure: seed={seed} (MLFLOW_INTEROP_SEEDS={seed} "
-        f"MLFLOW_INTEROP_STEPS={STEPS}); first difference at step {first_fail[0]}:\n{cmp.report()}\n"
+        f"MLFLOW_INTEROP_STEPS={STEPS}); first difference at step {step}:\n{cmp.report()}\n"
         f"shortest failing sequence found ({len(shortest)} of {len(failing)} ops):\n" + "\n".join(lines))
 
 
@@ -365,7 +376,7 @@ def test_shrinker_finds_minimal_sequence():
     """The shrinker itself, on a fake pair where only the sequence [create_run, delete_run] fails."""
     calls = []
 
-    def fake_replay(pair, seed, ops, on_step=None):
+    def fake_replay(pair, seed, ops, on_step=None, signature=None):
         calls.append(len(ops))
         kinds = [o["op"] for o in ops]
         if "create_run" in kinds and "delete_run" in kinds[kinds.index("create_run"):]:
