@@ -24,7 +24,7 @@ def server_binary():
     return path
 
 
-def test_backend():
+def selected_backend():
     """'sqlite' (default) or 'postgresql' (set by tests/pg/with_cluster.sh, which starts a cluster)."""
     return os.environ.get("MLFLOW_CPP_TEST_BACKEND", "sqlite")
 
@@ -90,7 +90,7 @@ class MlflowCppServer:
         restart on the same data); by default a new file / a fresh database."""
         self.binary = binary or server_binary()
         self.workdir = str(workdir)
-        self.backend = test_backend()
+        self.backend = selected_backend()
         if self.backend == "postgresql":
             self.db_path = db_path or new_pg_database()
         else:
