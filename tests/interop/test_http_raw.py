@@ -162,6 +162,22 @@ CASES = [
     ("search registered models: GET", "GET", A + "/registered-models/search?max_results=5", None, {}),
     ("delete registered model: JSON body", "DELETE", A + "/registered-models/delete", {"name": "raw_model_2"}, J),
     ("version of missing model", "POST", A + "/model-versions/create", {"name": "nope", "source": "s3://x"}, J),
+    # calls the web UI makes (ajax-only routes)
+    ("ui: bulk interval history", "GET", "/ajax-api/2.0/mlflow/metrics/get-history-bulk-interval"
+     "?run_ids={run}&metric_key=b&max_results=7", None, {}),
+    ("ui: bulk interval steps", "GET", "/ajax-api/2.0/mlflow/metrics/get-history-bulk-interval"
+     "?run_ids={run}&metric_key=b&start_step=10&end_step=20&max_results=5", None, {}),
+    ("ui: bulk interval bad max", "GET", "/ajax-api/2.0/mlflow/metrics/get-history-bulk-interval"
+     "?run_ids={run}&metric_key=b&max_results=2501", None, {}),
+    ("ui: bulk interval no runs", "GET", "/ajax-api/2.0/mlflow/metrics/get-history-bulk-interval"
+     "?metric_key=b", None, {}),
+    ("ui: legacy bulk history", "GET", "/ajax-api/2.0/mlflow/metrics/get-history-bulk"
+     "?run_id={run}&metric_key=z", None, {}),
+    ("ui: search datasets", "POST", "/ajax-api/2.0/mlflow/experiments/search-datasets",
+     {"experiment_ids": ["{exp}"]}, J),
+    ("ui: search datasets on api path", "POST", A + "/experiments/search-datasets",
+     {"experiment_ids": ["{exp}"]}, J),
+    ("ui: get-artifact on run", "GET", "/get-artifact?path=none.txt&run_uuid={run}", None, {}),
     # logged models
     ("logged model: create without experiment", "POST", A + "/logged-models", {"name": "x"}, J),
     ("logged model: search bad order field", "POST", A + "/logged-models/search",
@@ -249,6 +265,9 @@ def setup(base, area):
     s.post(base + A + "/runs/log-batch", json={"run_id": run, "params": [{"key": "p", "value": "1"}],
                                                 "tags": [{"key": "t", "value": ""}],
                                                 "metrics": [{"key": "z", "value": 0, "timestamp": T0}]})
+    s.post(base + A + "/runs/log-inputs", json={"run_id": run, "datasets": [
+        {"dataset": {"name": "d", "digest": "x1", "source_type": "local", "source": "{}"},
+         "tags": [{"key": "mlflow.data.context", "value": "train"}]}]})
     return {"exp": exp, "run": run, "run_upper": run.upper()}
 
 
