@@ -188,6 +188,8 @@ import math, sys
 import mlflow
 from mlflow.tracking import MlflowClient
 uri, run_a, user = sys.argv[1], sys.argv[2], sys.argv[3]
+mlflow.set_tracking_uri(uri)
+mlflow.set_registry_uri(uri)
 client = MlflowClient(tracking_uri=uri, registry_uri=uri)
 names = {e.name for e in client.search_experiments(view_type=3)}
 assert names == {"Default", "exp-one", "exp-deleted"}, names
