@@ -118,3 +118,10 @@ def test_client_closing_mid_request_changes_nothing(server):
     status, out = server.get(API + "experiments/get-by-name", params={"experiment_name": "half-sent"})
     assert status == 404
     assert server.get("/health")[0] == 200
+
+
+def test_large_headers_are_accepted_up_to_the_limit(server):
+    r = requests.get(server.url + "/health", headers={"X-Big": "a" * 30000}, timeout=5)
+    assert r.status_code == 200
+    r = requests.get(server.url + "/health", headers={"X-Big": "a" * 70000}, timeout=5)
+    assert r.status_code in (400, 431)  # over the 64 KB header limit: refused, not hung

@@ -28,6 +28,7 @@ using tcp = asio::ip::tcp;
 
 constexpr size_t kStreamChunk = 1 << 20;  // bytes per socket read/write on streaming routes
 constexpr int kStreamChunkTimeoutSeconds = 120;
+constexpr int kMaxStreams = 256;  // concurrent artifact transfers (one thread each)
 constexpr uint64_t kStreamBodyLimit = 1ull << 42;  // 4 TiB: effectively unbounded, but explicit (beast#2070)
 
 const char* ReasonPhrase(int status) {
@@ -115,6 +116,7 @@ class HttpServer::Impl {
   const Router& router() const { return router_; }
   asio::thread_pool& workers() { return workers_; }
   std::atomic<int>& in_flight() { return in_flight_; }
+  std::atomic<int>& streams() { return streams_; }
   bool stopping() {
     std::lock_guard lock(stop_mu_);
     return stopping_;
@@ -130,6 +132,7 @@ class HttpServer::Impl {
   asio::thread_pool workers_;
   asio::signal_set signals_;
   std::atomic<int> in_flight_{0};
+  std::atomic<int> streams_{0};  // streaming exchanges, each on its own thread
   std::mutex stop_mu_;
   std::condition_variable stop_cv_;
   bool stopping_ = false;
@@ -316,6 +319,12 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void OnHeader(beast::error_code ec) {
+    if (ec == http::error::header_limit) {
+      server_.in_flight()++;
+      counted_ = true;
+      keep_alive_ = false;
+      return Reply(Plain(431, "Request Header Fields Too Large"));
+    }
     if (ec) return Close();
     server_.in_flight()++;
     counted_ = true;
@@ -429,8 +438,20 @@ class Session : public std::enable_shared_from_this<Session> {
 
   // Hands the socket to a dedicated thread that runs the streaming handler with blocking I/O.
   void StartStream(const StreamHandler* handler) {
+    // Each stream holds a thread: past the cap, ask the client to retry (MLflow's client retries 503).
+    if (server_.streams().fetch_add(1) >= kMaxStreams) {
+      server_.streams()--;
+      keep_alive_ = false;
+      return Reply(HttpResponse{503, "application/json",
+                                R"({"error_code": "TEMPORARILY_UNAVAILABLE", "message": "Too many concurrent )"
+                                R"(artifact transfers; retry later"})",
+                                {{"Retry-After", "1"}}});
+    }
     stream_.expires_never();
-    std::thread([self = shared_from_this(), handler] { self->RunStream(handler); }).detach();
+    std::thread([self = shared_from_this(), handler] {
+      self->RunStream(handler);
+      self->server_.streams()--;
+    }).detach();
   }
 
   void RunStream(const StreamHandler* handler) {
@@ -477,7 +498,7 @@ class Session : public std::enable_shared_from_this<Session> {
 
   beast::tcp_stream stream_;
   HttpServer::Impl& server_;
-  beast::flat_buffer buffer_{16 * 1024};
+  beast::flat_buffer buffer_;  // grows to the header limit; a cap below it would refuse big headers
   std::optional<http::request_parser<http::empty_body>> header_parser_;
   std::optional<http::request_parser<http::string_body>> body_parser_;
   HttpRequest req_;
