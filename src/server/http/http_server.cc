@@ -320,6 +320,7 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void OnHeader(beast::error_code ec) {
     if (ec == http::error::header_limit) {
+      req_ = HttpRequest();
       server_.in_flight()++;
       counted_ = true;
       keep_alive_ = false;
