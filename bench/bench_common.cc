@@ -147,6 +147,17 @@ int HttpConnection::Request(const std::string& method, const std::string& target
   return status;
 }
 
+std::string BatchBody(const std::string& run_id, int64_t first_step, int n) {
+  std::string b = "{\"run_id\":\"" + run_id + "\",\"metrics\":[";
+  for (int i = 0; i < n; ++i) {
+    if (i) b += ',';
+    int64_t step = first_step + i;
+    b += "{\"key\":\"m" + std::to_string(i % 10) + "\",\"value\":" + std::to_string(step * 0.5) +
+         ",\"timestamp\":" + std::to_string(1700000000000 + step) + ",\"step\":" + std::to_string(step) + "}";
+  }
+  return b + "]}";
+}
+
 std::string ExtractString(const std::string& body, const std::string& field) {
   std::string key = "\"" + field + "\":\"";
   auto pos = body.find(key);

@@ -1,9 +1,11 @@
 #pragma once
 // Helpers shared by the benchmark programs: start the real server binary, a minimal keep-alive
 // HTTP/1.1 client, RSS, and timing. Benchmarks print figures; they never pass or fail.
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace mlflow::bench {
@@ -46,6 +48,30 @@ class HttpConnection {
   int fd_ = -1;
   std::string buf_;
 };
+
+// Runs `fn(client_index, connection)` on N threads, each with its own keep-alive connection to
+// `port`, for the given time; returns the sum of what fn returned (operations done).
+template <typename Fn>
+uint64_t RunClients(int port, int clients, double seconds, Fn fn) {
+  std::atomic<uint64_t> ops{0};
+  std::atomic<bool> stop{false};
+  std::vector<std::thread> threads;
+  for (int i = 0; i < clients; ++i) {
+    threads.emplace_back([&, i] {
+      HttpConnection conn(port);
+      uint64_t local = 0;
+      while (!stop.load(std::memory_order_relaxed)) local += fn(i, conn);
+      ops += local;
+    });
+  }
+  std::this_thread::sleep_for(std::chrono::duration<double>(seconds));
+  stop = true;
+  for (auto& t : threads) t.join();
+  return ops.load();
+}
+
+// A log-batch body of n metric points on 10 keys (m0..m9), steps first_step.. first_step+n-1.
+std::string BatchBody(const std::string& run_id, int64_t first_step, int n);
 
 // Value of a JSON string field in a small flat body ("run_id":"...") without a JSON parser.
 std::string ExtractString(const std::string& body, const std::string& field);

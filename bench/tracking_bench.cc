@@ -32,42 +32,11 @@ struct Options {
   double seconds = 4;
 };
 
-// Runs `fn(client_index, connection)` on N threads for the given time; returns total operations.
-template <typename Fn>
-uint64_t RunClients(int port, int clients, double seconds, Fn fn) {
-  std::atomic<uint64_t> ops{0};
-  std::atomic<bool> stop{false};
-  std::vector<std::thread> threads;
-  for (int i = 0; i < clients; ++i) {
-    threads.emplace_back([&, i] {
-      HttpConnection conn(port);
-      uint64_t local = 0;
-      while (!stop.load(std::memory_order_relaxed)) local += fn(i, conn);
-      ops += local;
-    });
-  }
-  std::this_thread::sleep_for(std::chrono::duration<double>(seconds));
-  stop = true;
-  for (auto& t : threads) t.join();
-  return ops.load();
-}
-
 std::string CreateRun(HttpConnection& c) {
   std::string body;
   int st = c.Request("POST", "/api/2.0/mlflow/runs/create", R"({"experiment_id":"0","start_time":1})", &body);
   if (st != 200) throw std::runtime_error("create run failed: " + body);
   return ExtractString(body, "run_id");
-}
-
-std::string BatchBody(const std::string& run_id, int64_t first_step, int n) {
-  std::string b = "{\"run_id\":\"" + run_id + "\",\"metrics\":[";
-  for (int i = 0; i < n; ++i) {
-    if (i) b += ',';
-    int64_t step = first_step + i;
-    b += "{\"key\":\"m" + std::to_string(i % 10) + "\",\"value\":" + std::to_string(step * 0.5) +
-         ",\"timestamp\":" + std::to_string(1700000000000 + step) + ",\"step\":" + std::to_string(step) + "}";
-  }
-  return b + "]}";
 }
 
 // --- SQLite's ceiling: the same rows through the C API, in transactions of `rows_per_tx` ---

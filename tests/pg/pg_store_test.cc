@@ -210,7 +210,7 @@ TEST_F(PgTest, PoolNeverOpensMoreThanItsSize) {
   }
   for (auto& th : threads) th.join();
   EXPECT_EQ(failures.load(), 0);
-  EXPECT_LE(db->stats().connections, 3u);
+  EXPECT_LE(db->pool_stats().connections, 3u);
   auto n = db->Read<int64_t>([](Connection& c) -> Result<int64_t> {
     auto st = c.Prepare("SELECT COUNT(DISTINCT x) FROM p");
     st->Step();

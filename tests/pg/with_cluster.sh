@@ -9,6 +9,7 @@ dir="$(mktemp -d /tmp/mlflow-pg.XXXXXX)"
 cleanup() { "$here/pg_cluster.sh" stop "$dir" || true; }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
-eval "$("$here/pg_cluster.sh" start "$dir")"
+cluster_env="$("$here/pg_cluster.sh" start "$dir")"  # a failed start stops here (set -e)
+eval "$cluster_env"
 export MLFLOW_CPP_TEST_BACKEND=postgresql
 "$@"

@@ -82,8 +82,10 @@ void PostgresDatabase::Close() {
   // Leased connections close when their request hands them back.
 }
 
-PostgresDatabase::Stats PostgresDatabase::stats() const {
-  return Stats{commits_.load(), retries_.load(), opened_.load()};
+Database::Stats PostgresDatabase::stats() { return Stats{commits_.load(), commits_.load()}; }
+
+PostgresDatabase::PoolStats PostgresDatabase::pool_stats() const {
+  return PoolStats{commits_.load(), retries_.load(), opened_.load()};
 }
 
 std::unique_ptr<PostgresConnection> PostgresDatabase::Acquire() {

@@ -54,12 +54,14 @@ class PostgresDatabase : public Database {
   // lock, so replicas starting together create the schema once.
   Status Setup(const std::function<Status(Connection&)>& fn);
 
-  struct Stats {
-    uint64_t commits = 0;   // write transactions committed
-    uint64_t retries = 0;   // write attempts run again after a race
+  // One write request per transaction here: writes == commits.
+  Stats stats() override;
+  struct PoolStats {
+    uint64_t commits = 0;      // write transactions committed
+    uint64_t retries = 0;      // write attempts run again after a race
     uint64_t connections = 0;  // connections opened so far
   };
-  Stats stats() const;
+  PoolStats pool_stats() const;
 
  private:
   class Lease;
