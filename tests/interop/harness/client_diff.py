@@ -81,6 +81,15 @@ class Ctx:
         self.obs.append((label, to_obs(value)))
 
 
+def reset_fluent_state() -> None:
+    """Forget the fluent API's active experiment: it must not leak from one server to the other
+    (some MLflow versions also export it as MLFLOW_EXPERIMENT_ID)."""
+    import mlflow.tracking.fluent as fluent
+    fluent._active_experiment_id = None
+    for var in ("MLFLOW_EXPERIMENT_ID", "MLFLOW_EXPERIMENT_NAME", "MLFLOW_RUN_ID"):
+        os.environ.pop(var, None)
+
+
 def normalizer_for(server) -> Normalizer:
     return Normalizer([f"127.0.0.1:{server.port}", f"localhost:{server.port}"],
                       [str(server.workdir), str(Path(server.workdir).resolve())])
@@ -112,6 +121,7 @@ def run_scenario(pair, test: str, scenario, *args) -> None:
         finally:
             while mlflow.active_run() is not None:
                 mlflow.end_run()
+            reset_fluent_state()
         sides.append(ctx)
     real, cand = sides
     nr, nc = normalizer_for(pair.real), normalizer_for(pair.candidate)
