@@ -104,3 +104,56 @@ EXPERIMENT_ORDER_BYS = [
     # errors
     ["tags.k"], ["name", "name"], ["bogus"], ["name UP"],
 ]
+
+REGISTERED_MODEL_FILTERS = [
+    "", "name = 'rs_alpha'", "name != 'rs_alpha'", "name LIKE 'rs_%'", "name LIKE 'rs\\_%'",
+    "name ILIKE 'RS_B%'", "name LIKE '%pct%'", "name like 'rs_a%'", "tags.k = 'v1'", "tags.k != 'v1'",
+    "tags.k LIKE 'v%'", "tags.k ILIKE 'V%'", "tags.`with space` = 'yes'", "tag.k = 'v2'",
+    "tags.k = 'v1' AND name LIKE 'rs_a%'", "tags.missing = 'x'",
+    "tags.`mlflow.prompt.is_prompt` = 'true'", "tags.`mlflow.prompt.is_prompt` = 'false'",
+    "tags.`mlflow.prompt.is_prompt` != 'true'",
+    # errors (or extensions)
+    "name IN ('rs_alpha')", "creation_timestamp > 0", "foo = 'x'", "name = rs_alpha",
+    "name = 'a' OR name = 'b'", "tags.k > 'v'",
+]
+
+REGISTERED_MODEL_ORDER_BYS = [
+    [], ["name"], ["name DESC"], ["timestamp DESC"], ["last_updated_timestamp"], ["name ASC", "timestamp DESC"],
+    ["creation_timestamp"], ["name", "name"], ["tags.k"], ["bogus"],
+]
+
+MODEL_VERSION_FILTERS = [
+    "name = 'rs_alpha'", "name LIKE 'rs_%'", "name ILIKE 'RS_%'", "version_number = 2",
+    "version_number > 1 AND name = 'rs_alpha'", "version_number <= 1", "run_id = '{run}'",
+    "run_id IN ('{run}')", "run_id IN ('{RUN}')", "source_path = 's3://b/alpha/1'",
+    "source_path LIKE 's3://b/%'", "tags.vk = 'x'", "tags.vk != 'x'", "tags.vk LIKE '%'",
+    "name = 'rs_alpha' AND tags.vk = 'x'",
+    # errors
+    "version_number = '2'", "version_number LIKE '2'", "run_id NOT IN ('{run}')", "bogus = 1",
+    "name = 'a' OR name = 'b'",
+]
+
+MODEL_VERSION_ORDER_BYS = [
+    ["name", "version_number"], ["version_number DESC"], ["creation_timestamp"],
+    ["last_updated_timestamp DESC", "name"], ["name DESC", "version_number ASC"], ["bogus"],
+]
+
+LOGGED_MODEL_FILTERS = [
+    "", "name = 'lm_a'", "name != 'lm_a'", "name LIKE 'lm_%'", "name ILIKE 'LM_B%'",
+    "name IN ('lm_a', 'lm_c')", "name NOT IN ('lm_a')", "model_type = 'agent'",
+    "metrics.acc > 0.5", "metrics.acc <= 0.5", "metrics.acc != 0.9", "params.p = '1'",
+    "params.p IN ('1', '2')", "tags.t = 'x'", "tags.t LIKE '%'", "metrics.`acc` >= 0",
+    "creation_timestamp > 0", "status = 'LOGGED_MODEL_READY'", "source_run_id = '{run}'",
+    "name = 'lm_a' AND metrics.acc > 0",
+    # errors
+    "name LIKE 'lm_%' OR name = 'x'", "foo.x = 'a'", "name like 'lm_%'", "metrics.acc > 'x'",
+    "bogus = 'x'",
+]
+
+LOGGED_MODEL_ORDER_BYS = [
+    [], [{"field_name": "name"}], [{"field_name": "name", "ascending": False}],
+    [{"field_name": "metrics.acc", "ascending": False}], [{"field_name": "metrics.acc"}],
+    [{"field_name": "creation_timestamp", "ascending": True}],
+    [{"field_name": "metrics.acc", "dataset_name": "ds"}],
+    [{"field_name": "params.p"}], [{"field_name": "bogus"}],
+]

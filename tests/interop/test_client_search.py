@@ -3,6 +3,7 @@ NaN / missing values in ordering, LIKE wildcards, IN lists, quoted identifiers, 
 import time
 
 import pytest
+import requests
 from mlflow.entities import Dataset, DatasetInput, InputTag, Metric, Param, RunTag, ViewType
 
 import search_corpus as corpus
@@ -151,3 +152,80 @@ def test_search_experiments_corpus(pair):
         ctx.call("max_results 50001", c.search_experiments, ViewType.ALL, 50001)
         ctx.call("bad page token", c.search_experiments, ViewType.ALL, 10, "", None, "garbage")
     run_scenario(pair, "client.search_experiments", scenario)
+
+
+@pytest.mark.area("registry")
+def test_search_registry_corpus(pair):
+    def scenario(ctx):
+        c = ctx.client
+        e = c.create_experiment("search_registry")
+        run = c.create_run(e, start_time=T0, run_name="rs_run").info.run_id
+        for name, tags in [("rs_alpha", {"k": "v1"}), ("rs_Beta", {"k": "v2", "with space": "yes"}),
+                           ("rs%pct", {}), ("rs_gamma", {"k": "V1"})]:
+            c.create_registered_model(name, tags=tags)
+            time.sleep(0.005)
+        # the client refuses to register prompts as models; the REST API takes the tag as is
+        requests.post(ctx.uri + "/api/2.0/mlflow/registered-models/create", timeout=60, json={
+            "name": "rs_prompt", "tags": [{"key": "mlflow.prompt.is_prompt", "value": "true"}]})
+        for i in range(3):
+            c.create_model_version("rs_alpha", f"s3://b/alpha/{i + 1}", run if i != 1 else None,
+                                   tags={"vk": "x"} if i == 2 else None)
+            time.sleep(0.005)
+        c.create_model_version("rs_Beta", "s3://b/beta/1", run)
+        ids = {"run": run, "RUN": run.upper()}
+
+        def fill(f):
+            return f.format(**ids) if "{" in f else f
+
+        def models(label, filt, order_by=None):
+            ctx.call(label, lambda: [m.name for m in c.search_registered_models(fill(filt) or None, 100,
+                                                                                order_by or None)
+                                     if m.name.startswith("rs")])
+
+        for f in corpus.REGISTERED_MODEL_FILTERS:
+            models(f"models filter {f!r}", f)
+        for ob in corpus.REGISTERED_MODEL_ORDER_BYS:
+            models(f"models order_by {ob!r}", "name LIKE 'rs%'", ob)
+
+        def versions(label, filt, order_by=None):
+            ctx.call(label, lambda: [(v.name, v.version) for v in c.search_model_versions(
+                fill(filt), 1000, order_by or None) if v.name.startswith("rs")])
+
+        for f in corpus.MODEL_VERSION_FILTERS:
+            versions(f"versions filter {f!r}", f)
+        for ob in corpus.MODEL_VERSION_ORDER_BYS:
+            versions(f"versions order_by {ob!r}", "name LIKE 'rs%'", ob)
+    run_scenario(pair, "client.search_registry", scenario)
+
+
+@pytest.mark.area("logged_models")
+def test_search_logged_models_corpus(pair):
+    def scenario(ctx):
+        from mlflow.entities import LoggedModelStatus
+        c = ctx.client
+        e = c.create_experiment("search_logged_models")
+        run = c.create_run(e, start_time=T0, run_name="lm_run").info.run_id
+        specs = [("lm_a", "agent", {"p": "1"}, {"t": "x"}, 0.9), ("lm_b", "clf", {"p": "2"}, {}, 0.3),
+                 ("lm_c", None, {}, {"t": ""}, None), ("lm_B2", "agent", {"p": "3"}, {}, float("nan"))]
+        for name, mtype, params, tags, acc in specs:
+            m = c.create_logged_model(e, name, run if name != "lm_c" else None, tags, params, mtype)
+            if acc is not None:
+                c.log_metric(run, "acc", acc, timestamp=T0, step=0, model_id=m.model_id,
+                             dataset_name="ds" if name != "lm_b" else None,
+                             dataset_digest="d1" if name != "lm_b" else None)
+            if name in ("lm_a", "lm_b"):
+                c.finalize_logged_model(m.model_id, LoggedModelStatus.READY)
+            time.sleep(0.005)
+
+        def q(label, filt, order_by=None, datasets=None):
+            ctx.call(label, lambda: [m.name for m in c.search_logged_models(
+                [e], filt.replace("{run}", run) or None, datasets, 100, order_by or None)])
+
+        for f in corpus.LOGGED_MODEL_FILTERS:
+            q(f"filter {f!r}", f)
+        for ob in corpus.LOGGED_MODEL_ORDER_BYS:
+            q(f"order_by {ob!r}", "", ob)
+        q("datasets ds", "", None, [{"dataset_name": "ds"}])
+        q("datasets ds/d1 with metric filter", "metrics.acc > 0", None,
+          [{"dataset_name": "ds", "dataset_digest": "d1"}])
+    run_scenario(pair, "client.search_logged_models", scenario)
