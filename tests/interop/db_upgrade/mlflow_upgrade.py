@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
-"""Upgrades a SQLite database the way the real MLflow does (run in a venv with MLflow 3.6.0).
+"""Upgrades a database the way the real MLflow does (run in a venv with MLflow 3.6.0; PostgreSQL
+also needs psycopg2).
 
 Creates MLflow's initial tables where missing, then runs MLflow's own alembic migrations up to
 <revision> (default: the venv's head, bf29a5ff90ea for 3.6.0) -- what MLflow's stores do at start.
 
-    python mlflow_upgrade.py <db path> [revision]
+    python mlflow_upgrade.py <sqlite file | postgresql:// URL> [revision]
 """
 import os
 import sys
@@ -16,9 +17,9 @@ from mlflow.store.tracking.dbmodels.initial_models import Base as InitialBase
 
 
 def main():
-    path = os.path.abspath(sys.argv[1])
+    target = sys.argv[1]
     revision = sys.argv[2] if len(sys.argv) > 2 else "heads"
-    url = "sqlite:///" + path
+    url = target if target.startswith("postgresql://") else "sqlite:///" + os.path.abspath(target)
     engine = sqlalchemy.create_engine(url)
     InitialBase.metadata.create_all(engine)
     with engine.begin() as connection:

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Runs the `mlflow-cpp db upgrade` interop checks (dbupgrade_checks.py) in the interop venv
-# (MLflow 3.17.2), with the MLflow 3.6.0 venv for the reference migrations; both from make_venv.sh.
-#   run.sh <mlflow-cpp binary> <mlflow_make_schema binary> [pytest args...]
+# Runs the `mlflow-cpp db upgrade` interop checks in the interop venv (MLflow 3.17.2), with an
+# MLflow 3.6.0 venv for the reference migrations; venvs from make_venv.sh.
+#   run.sh <mlflow-cpp binary> <mlflow_make_schema binary> [checks file] [pytest args...]
+# checks file: dbupgrade_checks.py (SQLite, default) or dbupgrade_pg_checks.py (PostgreSQL: run
+# under tests/pg/with_cluster.sh; its 3.6.0 venv also gets psycopg2-binary, in its own folder).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 interop="$here/.."
@@ -9,9 +11,17 @@ abs() { echo "$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"; }
 export MLFLOW_CPP_BINARY="$(abs "$1")"
 export MLFLOW_MAKE_SCHEMA="$(abs "$2")"
 shift 2
-export MLFLOW_VENV_360="$(MLFLOW_VERSION=3.6.0 "$interop/make_venv.sh" | tail -n 1)"
+checks="dbupgrade_checks.py"
+if [[ $# -gt 0 && "$1" == dbupgrade_*checks.py ]]; then checks="$1"; shift; fi
+repo="$(cd "$interop/../.." && pwd)"
+if [[ "$checks" == dbupgrade_pg_checks.py ]]; then
+  export MLFLOW_VENV_360="$(MLFLOW_VERSION=3.6.0 MLFLOW_INTEROP_VENV="$repo/.venv-dbupgrade-pg-3.6.0" \
+    MLFLOW_INTEROP_PIP_EXTRA=psycopg2-binary "$interop/make_venv.sh" | tail -n 1)"
+else
+  export MLFLOW_VENV_360="$(MLFLOW_VERSION=3.6.0 "$interop/make_venv.sh" | tail -n 1)"
+fi
 venv="$("$interop/make_venv.sh" | tail -n 1)"
 cd "$here"
-# The file name does not match the interop suite's test_*.py pattern: this runs on its own.
+# The file names do not match the interop suite's test_*.py pattern: these run on their own.
 # Exit 5 (nothing collected) stays a failure.
-exec "$venv/bin/python" -m pytest -q -c "$here/pytest.ini" --rootdir "$here" "$here/dbupgrade_checks.py" "$@"
+exec "$venv/bin/python" -m pytest -q -c "$here/pytest.ini" --rootdir "$here" "$here/$checks" "$@"
