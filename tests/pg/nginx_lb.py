@@ -69,6 +69,7 @@ http {{
   server {{
     listen 127.0.0.1:{self.port};
     client_max_body_size 0;
+    keepalive_requests 10000000;
     location / {{
       proxy_pass http://mlflow;
       proxy_http_version 1.1;
