@@ -8,7 +8,7 @@ reads back. Covers both key layouts of the registry tables.
 import json
 import sqlite3
 
-from mlflow.entities import LoggedModelStatus
+from mlflow.entities import Dataset, DatasetInput, InputTag, LoggedModelStatus
 from mlflow.entities.model_registry import RegisteredModelTag
 from mlflow.store.model_registry.sqlalchemy_store import SqlAlchemyStore as RegistryStore
 from mlflow.store.tracking.sqlalchemy_store import SqlAlchemyStore as TrackingStore
@@ -36,6 +36,13 @@ def test_registry_rows_round_trip_with_mlflow(tmp_path):
                                               "params": [{"key": "p", "value": "1"}],
                                               "tags": [{"key": "t", "value": "x"}]})["model"]["info"]["model_id"]
         ok(s, "PATCH", f"logged-models/{mid}", {"model_id": mid, "status": "LOGGED_MODEL_READY"})
+        run = ok(s, "POST", "runs/create", {"experiment_id": exp})["run"]["info"]["run_id"]
+        ok(s, "POST", "runs/log-inputs", {"run_id": run, "datasets": [{
+            "dataset": {"name": "iris", "digest": "abc", "source_type": "local", "source": "{}", "profile": "{}"},
+            "tags": [{"key": "mlflow.data.context", "value": "training"}]}], "models": [{"model_id": mid}]})
+        ok(s, "POST", "runs/outputs", {"run_id": run, "models": [{"model_id": mid, "step": 4}]})
+        ok(s, "POST", "runs/log-metric", {"run_id": run, "key": "acc", "value": 0.5, "timestamp": 7, "step": 1,
+                                          "model_id": mid, "dataset_name": "iris", "dataset_digest": "abc"})
 
     # 2. MLflow reads them (and upgrades the schema on the way).
     reg = RegistryStore(uri)
@@ -54,6 +61,15 @@ def test_registry_rows_round_trip_with_mlflow(tmp_path):
     assert lm.name == "lm_ours" and lm.params == {"p": "1"} and lm.tags == {"t": "x"}
     assert lm.status == LoggedModelStatus.READY
     assert lm.artifact_location == f"mlflow-artifacts:/{exp}/models/{mid}/artifacts"
+    assert [(m.key, m.value, m.step, m.dataset_name, m.dataset_digest, m.run_id) for m in lm.metrics] == [
+        ("acc", 0.5, 1, "iris", "abc", run)]
+    r = trk.get_run(run)
+    (di,) = r.inputs.dataset_inputs
+    assert (di.dataset.name, di.dataset.digest, di.dataset.source_type, di.dataset.profile) == (
+        "iris", "abc", "local", "{}")
+    assert [(t.key, t.value) for t in di.tags] == [("mlflow.data.context", "training")]
+    assert [m.model_id for m in r.inputs.model_inputs] == [mid]
+    assert [(o.model_id, o.step) for o in r.outputs.model_outputs] == [(mid, 4)]
 
     # 3. MLflow writes on the newer (workspace) layout.
     with sqlite3.connect(db) as conn:
@@ -64,6 +80,9 @@ def test_registry_rows_round_trip_with_mlflow(tmp_path):
     reg.set_registered_model_alias("theirs", "prod", "1")
     reg.transition_model_version_stage("theirs", "1", "Staging", archive_existing_versions=False)
     theirs_mid = trk.create_logged_model(experiment_id=exp, name="lm_theirs").model_id
+    py_run = trk.create_run(exp, "u", 1, [], "py-run").info.run_id
+    trk.log_inputs(py_run, datasets=[DatasetInput(Dataset("wine", "d9", "http", '{"url": "x"}', schema="{}"),
+                                                  tags=[InputTag("mlflow.data.context", "eval")])])
     reg._dispose_engine() if hasattr(reg, "_dispose_engine") else None
     trk.engine.dispose()
 
@@ -86,6 +105,11 @@ def test_registry_rows_round_trip_with_mlflow(tmp_path):
            {"name": "theirs-renamed", "version": "2", "stage": "Staging", "archive_existing_versions": True})
         ok(s, "POST", "registered-models/create", {"name": "cpp-on-new", "tags": [{"key": "a", "value": "b"}]})
         ok(s, "DELETE", "registered-models/delete", {"name": "ours"})
+        inputs = ok(s, "GET", "runs/get", params={"run_id": py_run})["run"]["inputs"]
+        assert inputs["dataset_inputs"] == [{
+            "tags": [{"key": "mlflow.data.context", "value": "eval"}],
+            "dataset": {"name": "wine", "digest": "d9", "source_type": "http", "source": '{"url": "x"}',
+                        "schema": "{}"}}]
         lm = ok(s, "GET", f"logged-models/{theirs_mid}")["model"]
         assert lm["info"]["name"] == "lm_theirs" and lm["info"]["status"] == "LOGGED_MODEL_PENDING"
         ok(s, "PATCH", f"logged-models/{theirs_mid}/tags", {"tags": [{"key": "from", "value": "cpp"}]})
