@@ -151,3 +151,18 @@ def test_sklearn_log_register_load(client_server):
     loaded = mlflow.sklearn.load_model("models:/sk@champion")
     assert [round(v, 6) for v in loaded.predict([[4.0]])] == [9.0]
     assert MlflowClient().get_logged_model(info.model_id).status.to_int() == 2
+
+
+def test_prompts_are_registry_entries(client_server):
+    p = mlflow.genai.register_prompt(name="qa-prompt", template="Answer {{question}}", commit_message="first")
+    assert p.version == 1
+    assert mlflow.genai.register_prompt(name="qa-prompt", template="Answer well {{question}}").version == 2
+    mlflow.genai.set_prompt_alias("qa-prompt", alias="prod", version=1)
+    assert mlflow.genai.load_prompt("prompts:/qa-prompt@prod").template == "Answer {{question}}"
+    assert mlflow.genai.load_prompt("prompts:/qa-prompt/2").template == "Answer well {{question}}"
+    assert "qa-prompt" in [x.name for x in mlflow.genai.search_prompts()]
+    # Prompts stay out of model searches.
+    assert "qa-prompt" not in [m.name for m in MlflowClient().search_registered_models()]
+    with pytest.raises(MlflowException) as e:
+        MlflowClient().create_registered_model("qa-prompt")
+    assert e.value.error_code == "RESOURCE_ALREADY_EXISTS"
