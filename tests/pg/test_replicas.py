@@ -186,3 +186,33 @@ def test_racing_creates_of_one_name_give_one_winner(cluster):
         t.join(timeout=60)
     assert results.count((200, None)) == 1, results
     assert results.count((400, "RESOURCE_ALREADY_EXISTS")) == 15, results
+
+
+def test_racing_model_versions_get_distinct_numbers(cluster):
+    lb = cluster["lb"]
+    r = requests.post(lb.url + "/api/2.0/mlflow/registered-models/create", json={"name": "shared-model"}, timeout=30)
+    assert r.status_code == 200, r.text
+    results = []
+
+    def register(i):
+        s = requests.Session()
+        for j in range(4):
+            r = s.post(lb.url + "/api/2.0/mlflow/model-versions/create",
+                       json={"name": "shared-model", "source": f"s3://bucket/{i}/{j}"}, timeout=60)
+            results.append((r.status_code, r.json().get("model_version", {}).get("version"), r.text[:200]))
+
+    threads = [threading.Thread(target=register, args=(i,)) for i in range(CLIENTS)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    assert [x for x in results if x[0] != 200] == []
+    versions = sorted(int(v) for _, v, _ in results)
+    assert versions == list(range(1, CLIENTS * 4 + 1))
+
+
+def test_each_replica_stays_within_its_pool(cluster):
+    # --db-pool-size 8 per replica: at most 16 server connections, whatever the load was.
+    rows = db_query(cluster["uri"], "SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database() "
+                                    "AND pid <> pg_backend_pid()")
+    assert 1 <= rows[0][0] <= 16, rows

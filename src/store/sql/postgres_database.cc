@@ -168,7 +168,8 @@ Status PostgresDatabase::Write(WriteFn fn) {
       // A lost connection during COMMIT leaves the outcome unknown: never run the request twice.
       bool again = attempt < options_.max_attempts &&
                    (Retryable(e) || (e.connection_lost() && !committing && e.sqlstate() != "57P01"));
-      if (e.sqlstate() == "23505" && attempt >= 3) again = false;  // a real duplicate, not a race
+      // A real duplicate (not a race) fails the same way every time: give up sooner.
+      if (e.sqlstate() == "23505" && attempt >= 6) again = false;
       if (!again) return TranslatePgError(e);
       retries_++;
       Backoff(attempt);

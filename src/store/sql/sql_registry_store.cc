@@ -588,6 +588,9 @@ Result<ModelVersion> SqlRegistryStore::CreateModelVersion(const CreateModelVersi
   Status st = db_->Write([&](Connection& c) -> Status {
     MLFLOW_RETURN_IF_ERROR(RequireRegisteredModel(c, request.name));
     int64_t now = NowMillis();
+    // Touching the parent first locks its row (PostgreSQL): concurrent creators of one model, even
+    // on other replicas, queue here and each then sees the previous one's version number.
+    TouchRegisteredModel(c, request.name, now);
     // Numbers are never reused: soft-deleted versions count.
     auto max = c.Prepare("SELECT COALESCE(MAX(version), 0) FROM model_versions WHERE name = ?");
     max->Bind(1, request.name);
@@ -608,7 +611,6 @@ Result<ModelVersion> SqlRegistryStore::CreateModelVersion(const CreateModelVersi
     ins->Bind(9, request.storage_location.empty() ? request.source : request.storage_location);
     ins->Execute();
     for (const auto& t : request.tags) UpsertModelVersionTag(c, request.name, version, t);
-    TouchRegisteredModel(c, request.name, now);
     MLFLOW_ASSIGN_OR_RETURN(ModelVersion mv, LoadVersion(c, request.name, version, std::to_string(version)));
     out = std::move(mv);
     return Status();
