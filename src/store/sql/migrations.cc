@@ -905,6 +905,10 @@ Status UpgradeSchema(Connection& conn, std::function<void(std::string_view revis
     // tables that others reference, which must not cascade or fail half-way.
     if (sqlite) conn.ExecScript("PRAGMA foreign_keys = OFF");
     conn.ExecScript(sqlite ? "BEGIN IMMEDIATE" : "BEGIN");
+    // PostgreSQL: the database-wide lock mlflow-cpp servers take to check or create the schema
+    // (postgres_database.cc, same key): a server starting now, or a second upgrade, waits for
+    // this one and then sees the new revision. Released with the transaction.
+    if (!sqlite) conn.ExecScript("SELECT pg_advisory_xact_lock(7264551230981)");
   } catch (const SqlError& e) {
     if (sqlite) conn.ExecScript("PRAGMA foreign_keys = ON");
     return Status::InvalidState(std::string("cannot start the upgrade transaction: ") + e.what());

@@ -136,3 +136,17 @@ def test_postgres_failed_upgrade_leaves_database_unchanged():
     assert "89d4b8295536" in res.stderr and "left unchanged" in res.stderr, res.stderr
     assert rows(uri) == before
     assert pg_structure.diff(pg_structure.describe(uri), shape) == []
+
+
+def test_postgres_concurrent_upgrades_serialise():
+    uri = new_database("race")
+    made = run([PY360, str(FIXTURES / "make_fixture.py"), "451aebb31d03", uri])
+    assert made.returncode == 0, made.stderr[-3000:]
+    procs = [subprocess.Popen([BINARY, "db", "upgrade", uri], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                              text=True) for _ in range(2)]
+    outs = [p.communicate(timeout=300) for p in procs]
+    assert [p.returncode for p in procs] == [0, 0], outs
+    joined = [o[0] for o in outs]
+    assert sum("nothing to do" in o for o in joined) == 1, joined
+    assert sum("Upgraded database from revision 451aebb31d03" in o for o in joined) == 1, joined
+    assert psql(uri, "SELECT version_num FROM alembic_version").split() == [OUR_REVISION]

@@ -18,6 +18,7 @@
 #include <set>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "store/sql/schema.h"
@@ -467,6 +468,28 @@ TEST(MigrationsTest, DanglingForeignKeysFailTheUpgrade) {
   EXPECT_NE(st.message().find("foreign key check failed"), std::string::npos) << st.message();
   EXPECT_EQ(Scalar(*conn, "SELECT version_num FROM alembic_version"), "400f98739977");
   EXPECT_FALSE(conn->HasTable("jobs"));
+}
+
+TEST(MigrationsTest, ConcurrentUpgradesSerialiseAndTheSecondIsANoOp) {
+  TempDir dir;
+  { LoadFixture(dir, "451aebb31d03"); }
+  const std::string path = (dir / "451aebb31d03.db").string();
+  UpgradeOutcome out[2];
+  Status st[2];
+  std::thread threads[2];
+  for (int i = 0; i < 2; ++i) {
+    threads[i] = std::thread([&, i] {
+      SqliteConnection conn(path);
+      st[i] = UpgradeSchema(conn, {}, &out[i]);
+    });
+  }
+  for (auto& t : threads) t.join();
+  ASSERT_TRUE(st[0].ok()) << st[0].message();
+  ASSERT_TRUE(st[1].ok()) << st[1].message();
+  EXPECT_EQ(out[0].steps_applied + out[1].steps_applied, static_cast<int>(MigrationSteps().size()) - 1);
+  EXPECT_TRUE(out[0].steps_applied == 0 || out[1].steps_applied == 0);
+  SqliteConnection conn(path);
+  EXPECT_EQ(Column(conn, "SELECT version_num FROM alembic_version"), std::vector<std::string>{kSchemaRevision});
 }
 
 }  // namespace
