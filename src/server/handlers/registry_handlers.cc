@@ -7,16 +7,13 @@
 #include <filesystem>
 #include <regex>
 
-#include "core/validation.h"
+#include "search/sql_compiler.h"
 #include "server/handlers/json_render.h"
 #include "server/handlers/request_fields.h"
-#include "server/handlers/logged_model_handlers.h"
-#include "search/sql_compiler.h"
 
 namespace mlflow::server {
 
 using nlohmann::json;
-namespace v = mlflow::validation;
 
 json ToJson(const store::ModelVersion& mv) {
   json j = {{"name", mv.name}, {"version", std::to_string(mv.version)},
@@ -224,7 +221,11 @@ std::filesystem::path LocalPath(const std::string& uri) {
   }
   std::string decoded;
   if (PercentDecode(p, &decoded)) p = decoded;
-  return std::filesystem::absolute(std::filesystem::path(p)).lexically_normal();
+  std::error_code ec;
+  std::filesystem::path cwd = std::filesystem::current_path(ec);
+  std::filesystem::path path(p);
+  if (path.is_relative()) path = cwd / path;  // pathlib's resolve(); "" is the working directory
+  return path.lexically_normal();
 }
 
 bool Contains(const std::filesystem::path& dir, const std::filesystem::path& p) {
