@@ -31,11 +31,8 @@ std::optional<double> ParseDouble(const std::string& s) {
   return v;
 }
 
-// Python's json.dumps-like rendering of a value for messages.
-std::string Render(const nlohmann::json& v) {
-  if (v.is_string()) return v.get<std::string>();
-  return v.dump();
-}
+// JSON rendering of a value for messages, as MLflow's (json.dumps) shows it: strings quoted.
+std::string Render(const nlohmann::json& v) { return v.dump(); }
 
 }  // namespace
 
