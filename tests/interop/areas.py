@@ -19,12 +19,13 @@ ALL_AREAS = {
     "http": "raw HTTP: malformed JSON, wrong types, missing fields, unknown ids/paths/methods",
     "stateful": "seeded random operation sequences (experiments, runs, logging, search)",
     "db_roundtrip": "databases written by one server read by the other",
+    "harness": "self-tests of normalization and comparison (no server)",
 }
 
 # The lead updates this list as areas land in mlflow-cpp.
 ENABLED_AREAS = [
     "experiments", "runs", "logging", "search", "artifacts", "registry", "logged_models", "datasets",
-    "http", "stateful", "db_roundtrip",
+    "http", "stateful", "db_roundtrip", "harness",
 ]
 
 
