@@ -47,7 +47,7 @@ start_server() {
   pids+=($!)
   port=""
   for _ in $(seq 300); do
-    port="$(grep -o 'listening on http://127.0.0.1:[0-9]*' "$dir/log" | grep -o '[0-9]*$' || true)"
+    port="$(grep -o 'listening on http://127.0.0.1:[0-9]*' "$dir/log" 2>/dev/null | grep -o '[0-9]*$' || true)"
     [[ -n "$port" ]] && return 0
     sleep 0.05
   done

@@ -17,6 +17,15 @@
 namespace mlflow::sql {
 namespace {
 
+Metric M(const std::string& key, double value, int64_t timestamp, int64_t step) {
+  Metric m;
+  m.key = key;
+  m.value = value;
+  m.timestamp = timestamp;
+  m.step = step;
+  return m;
+}
+
 std::string AdminUri() {
   const char* uri = std::getenv("MLFLOW_TEST_PG_URI");
   return uri ? uri : "";
@@ -263,9 +272,9 @@ TEST_F(PgTest, TrackingStoreRoundTrip) {
   ASSERT_TRUE(run.ok()) << run.status().message();
   const std::string rid = run->info.run_id;
   std::vector<Metric> metrics;
-  for (int i = 0; i < 5; ++i) metrics.push_back({"m", static_cast<double>(i), 100 + i, i});
-  metrics.push_back({"nan", NAN, 1, 0});
-  metrics.push_back({"inf", INFINITY, 1, 0});
+  for (int i = 0; i < 5; ++i) metrics.push_back(M("m", static_cast<double>(i), 100 + i, i));
+  metrics.push_back(M("nan", NAN, 1, 0));
+  metrics.push_back(M("inf", INFINITY, 1, 0));
   ASSERT_TRUE(ts.LogBatch(rid, metrics, {{"p", "1"}}, {{"t2", "y"}}).ok());
   EXPECT_EQ(ts.LogParam(rid, {"p", "2"}).code(), ErrorCode::kInvalidParameterValue);
   EXPECT_TRUE(ts.LogParam(rid, {"p", "1"}).ok());
@@ -274,9 +283,13 @@ TEST_F(PgTest, TrackingStoreRoundTrip) {
   ASSERT_TRUE(got.ok());
   ASSERT_EQ(got->metrics.size(), 3u);
   for (const auto& m : got->metrics) {
-    if (m.key == "m") EXPECT_EQ(m.value, 4);
-    if (m.key == "nan") EXPECT_TRUE(std::isnan(m.value));
-    if (m.key == "inf") EXPECT_EQ(m.value, std::numeric_limits<double>::max());
+    if (m.key == "m") {
+      EXPECT_EQ(m.value, 4);
+    } else if (m.key == "nan") {
+      EXPECT_TRUE(std::isnan(m.value));
+    } else {
+      EXPECT_EQ(m.value, std::numeric_limits<double>::max());
+    }
   }
   EXPECT_EQ(got->params.size(), 1u);
   EXPECT_EQ(got->tags.size(), 3u);  // t, t2, mlflow.runName
@@ -343,7 +356,7 @@ TEST_F(PgTest, RacesBetweenPoolsGiveMlflowAnswers) {
       for (int i = 0; i < 10; ++i) {
         // Same params from every writer (idempotent), metrics on shared keys in varying order.
         std::vector<Metric> ms;
-        for (int k = 0; k < 5; ++k) ms.push_back({"k" + std::to_string((k + t) % 5), double(i), i, i});
+        for (int k = 0; k < 5; ++k) ms.push_back(M("k" + std::to_string((k + t) % 5), double(i), i, i));
         Status st = (t % 2 ? a : b).LogBatch(run->info.run_id, ms, {{"p" + std::to_string(i), "v"}}, {});
         if (!st.ok()) {
           bad++;
