@@ -89,7 +89,6 @@ int RunUpgrade() {
   const auto started = std::chrono::steady_clock::now();
   auto step_started = started;
   std::string running;  // revision of the step in progress, for its timing line
-  int done = 0;
   auto report_done = [&]() {
     if (running.empty()) return;
     auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() -
@@ -108,7 +107,6 @@ int RunUpgrade() {
         index = static_cast<int>(i) + 1;
       }
     }
-    ++done;
     std::printf("Running migration %d/%zu %.*s: %.*s\n", index, steps.size(),
                 static_cast<int>(revision.size()), revision.data(), static_cast<int>(summary.size()),
                 summary.data());
@@ -127,7 +125,6 @@ int RunUpgrade() {
   auto total = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started)
                    .count();
   std::printf("%s (%lld ms)\n", outcome.message.c_str(), static_cast<long long>(total));
-  (void)done;
   return 0;
 }
 

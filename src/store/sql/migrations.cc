@@ -1003,6 +1003,9 @@ Status UpgradeSchema(Connection& conn, std::function<void(std::string_view revis
   } catch (const SqlError& e) {
     return finish(Status::InvalidState(std::string("upgrade failed: ") + e.what() +
                                        "; the database was left unchanged"));
+  } catch (const std::exception& e) {
+    return finish(Status::Internal(std::string("upgrade failed: ") + e.what() +
+                                   "; the database was left unchanged"));
   }
   out.message = "Upgraded database from revision " +
                 (out.from_revision.empty() ? std::string("<none>") : out.from_revision) + " to " +

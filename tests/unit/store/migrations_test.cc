@@ -383,7 +383,7 @@ INSTANTIATE_TEST_SUITE_P(Fixtures, FixtureUpgradeTest, ::testing::ValuesIn(Fixtu
 TEST(MigrationsTest, FixturesCoverOldestOneXTwoXAndThreeX) {
   auto revs = FixtureRevisions();
   for (const char* want : {"base", "451aebb31d03", "cfd24bdc0731", "bd07f7e963c5", "7f2a7d5fae7d",
-                           "0584bdc529eb", "400f98739977", "1a0cddfcaa16"}) {
+                           "acf3f17fdcc7", "0584bdc529eb", "400f98739977", "1a0cddfcaa16", "71994744cf8e"}) {
     EXPECT_NE(std::find(revs.begin(), revs.end(), want), revs.end()) << want;
   }
   for (const auto& r : revs) EXPECT_TRUE(r == "base" || StepIndex(r) >= 0) << "unknown fixture " << r;
