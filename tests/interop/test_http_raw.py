@@ -225,10 +225,13 @@ def observe(resp):
         body, is_json = None, False
     if not is_json:
         return {"status": resp.status_code, "json": False}
+    # a JSON body must also say so (the UI and some proxies go by the header)
+    ctype = ctype.split(";")[0].strip()
     if 200 <= resp.status_code < 300:
-        return {"status": resp.status_code, "body": body}
+        return {"status": resp.status_code, "content_type": ctype, "body": body}
     err = body.get("error_code") if isinstance(body, dict) else None
-    return {"status": resp.status_code, "json": True, "error_code": err, "shape": shape(body)}
+    return {"status": resp.status_code, "content_type": ctype, "json": True, "error_code": err,
+            "shape": shape(body)}
 
 
 def fill(value, ids):
