@@ -89,12 +89,12 @@ int RunUpgrade() {
   const auto started = std::chrono::steady_clock::now();
   auto step_started = started;
   std::string running;  // revision of the step in progress, for its timing line
-  auto report_done = [&]() {
+  auto report_done = [&](const char* extra = "") {
     if (running.empty()) return;
     auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() -
                                                                     step_started)
                   .count();
-    std::printf("  done %s (%lld ms)\n", running.c_str(), static_cast<long long>(ms));
+    std::printf("  done %s%s (%lld ms)\n", running.c_str(), extra, static_cast<long long>(ms));
     std::fflush(stdout);
   };
   auto progress = [&](std::string_view revision) {
@@ -121,7 +121,7 @@ int RunUpgrade() {
   sql::UpgradeOutcome outcome;
   Status st = sql::UpgradeSchema(*conn, progress, &outcome);
   if (!st.ok()) return Fail(shown + ": " + st.message());
-  report_done();
+  report_done(", foreign key check, commit");
   auto total = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started)
                    .count();
   std::printf("%s (%lld ms)\n", outcome.message.c_str(), static_cast<long long>(total));
