@@ -73,6 +73,20 @@ def test_dataset_inputs(pair):
         ctx.call("search by dataset", c.search_runs, [e], "datasets.name = 'train'")
         ctx.call("search by context", c.search_runs, [e], "datasets.context = 'eval'")
         ctx.call("run inputs via search", lambda: c.search_runs([e])[0].inputs)
+        # the fluent flow most users write: a pandas dataset logged as a training input
+        import mlflow
+        import pandas as pd
+        df = pd.DataFrame({"x": [1, 2, 3], "y": [0.5, 1.5, 2.5]})
+        mlflow.set_experiment(experiment_id=e)
+        with mlflow.start_run(run_name="pandas_input") as run:
+            ds = mlflow.data.from_pandas(df, source="file:///data/frame.csv", name="frame", targets="y")
+            mlflow.log_input(ds, context="training", tags={"split": "train"})
+            mlflow.log_input(ds, context="eval")
+        ctx.call("pandas inputs", lambda: c.get_run(run.info.run_id).inputs)
+        ctx.call("dataset source round trip", lambda: mlflow.data.get_source(
+            c.get_run(run.info.run_id).inputs.dataset_inputs[0].dataset).uri)
+        ctx.call("search pandas dataset", c.search_runs, [e],
+                 "datasets.name = 'frame' AND datasets.context = 'eval'")
     run_scenario(pair, "client.datasets", scenario)
 
 
