@@ -755,59 +755,50 @@ Result<std::vector<Metric>> SqlTrackingStore::GetMetricHistoryAtSteps(const std:
                                                                       std::optional<int64_t> start_step,
                                                                       std::optional<int64_t> end_step,
                                                                       int64_t max_results) {
+  // MLflow 3.x's sampling for the UI's charts, per run: the points (in the step range) ordered by
+  // (step, timestamp, value, is_nan) are cut into max_results NTILE buckets; the first point of
+  // each bucket is kept, and the run's last point always ends the sample.
   return db_->Read<std::vector<Metric>>([&](Connection& c) -> Result<std::vector<Metric>> {
-    // All distinct steps of the key across the runs, and each run's min/max step.
-    std::set<int64_t> steps;
-    std::vector<std::pair<int64_t, int64_t>> run_ranges;
+    max_results = std::max<int64_t>(1, max_results);
+    std::vector<Metric> out;  // an unknown run contributes nothing, as in MLflow
     for (const auto& id : run_ids) {
-      auto st = c.Prepare("SELECT DISTINCT step FROM metrics WHERE run_uuid = ? AND key = ? ORDER BY step");
+      std::string sql =
+          "SELECT value, timestamp, step, is_nan FROM metrics WHERE run_uuid = ? AND key = ?";
+      if (start_step) sql += " AND step >= ? AND step <= ?";
+      sql += " ORDER BY step, timestamp, value, is_nan";
+      auto st = c.Prepare(sql);
       st->Bind(1, id);
       st->Bind(2, key);
-      bool any = false;
-      int64_t lo = 0, hi = 0;
-      while (st->Step()) {
-        int64_t s = st->Int(0);
-        if (start_step && (s < *start_step || s > *end_step)) continue;
-        steps.insert(s);
-        if (!any) lo = s;
-        hi = s;
-        any = true;
+      if (start_step) {
+        st->Bind(3, *start_step);
+        st->Bind(4, *end_step);
       }
-      if (any) run_ranges.push_back({lo, hi});
-    }
-    std::vector<int64_t> all(steps.begin(), steps.end());
-    std::set<int64_t> chosen;
-    if (static_cast<int64_t>(all.size()) <= max_results) {
-      chosen.insert(all.begin(), all.end());
-    } else {
-      int64_t n = static_cast<int64_t>(all.size());
-      for (int64_t i = 0; i < max_results; ++i) chosen.insert(all[static_cast<size_t>(i * n / max_results)]);
-      chosen.insert(all.back());
-    }
-    for (auto [lo, hi] : run_ranges) {
-      chosen.insert(lo);
-      chosen.insert(hi);
-    }
-    std::vector<Metric> out;
-    for (const auto& id : run_ids) {
-      auto st = c.Prepare(
-          "SELECT value, timestamp, step, is_nan FROM metrics WHERE run_uuid = ? AND key = ? "
-          "ORDER BY step, timestamp, value");
-      st->Bind(1, id);
-      st->Bind(2, key);
-      int count = 0;
-      while (st->Step() && count < 25000) {
-        int64_t s = st->Int(2);
-        if (!chosen.count(s)) continue;
+      std::vector<Metric> rows;
+      while (st->Step()) {
         Metric m;
         m.key = key;
         m.value = st->Int(3) ? NAN : st->Double(0);
         m.timestamp = st->Int(1);
-        m.step = s;
+        m.step = st->Int(2);
         m.run_id = id;
-        out.push_back(std::move(m));
-        ++count;
+        rows.push_back(std::move(m));
       }
+      if (rows.empty()) continue;
+      // NTILE(n) over T rows: the first T % n buckets hold one row more than the others.
+      const size_t total = rows.size(), n = static_cast<size_t>(max_results);
+      std::vector<size_t> picks;
+      for (size_t bucket = 0, start = 0; bucket < n && start < total; ++bucket) {
+        picks.push_back(start);
+        start += total / n + (bucket < total % n ? 1 : 0);
+      }
+      if (picks.back() != total - 1) {
+        if (picks.size() >= n) {
+          picks.back() = total - 1;
+        } else {
+          picks.push_back(total - 1);
+        }
+      }
+      for (size_t i : picks) out.push_back(std::move(rows[i]));
     }
     return out;
   });
