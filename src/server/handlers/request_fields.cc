@@ -129,8 +129,6 @@ Result<std::optional<std::string>> RequestFields::String(const std::string& name
   const nlohmann::json* v = Json(name);
   if (!v) return std::optional<std::string>();
   if (v->is_string()) return std::optional<std::string>(v->get<std::string>());
-  // Legacy clients send experiment ids as numbers.
-  if ((name == "experiment_id") && v->is_number_integer()) return std::optional<std::string>(v->dump());
   return TypeError(name, *v);
 }
 
@@ -205,7 +203,7 @@ Result<std::vector<std::string>> RequestFields::StringList(const std::string& na
     if (item.is_string()) {
       out.push_back(item.get<std::string>());
     } else if (name == "experiment_ids" && item.is_number_integer()) {
-      out.push_back(item.dump());
+      // MLflow 3.x accepts numeric ids here but they match no experiment: skip them likewise.
     } else {
       return TypeError(name, *v);
     }
