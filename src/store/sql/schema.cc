@@ -112,8 +112,8 @@ Result<SchemaInfo> InspectSchema(Connection& conn, std::string_view db_uri) {
     return Status::InvalidState(
         "Database " + uri +
         " has tables but no alembic_version table: it is not an MLflow database, or one made "
-        "by an MLflow too old to be versioned. Use an empty database, or upgrade it with "
-        "Python MLflow (`mlflow db upgrade " + uri + "`).");
+        "by an MLflow too old to be versioned (0.9). Use an empty database, or run "
+        "`mlflow-cpp db upgrade " + uri + "` to migrate it.");
   }
 
   std::vector<std::string> revisions;
