@@ -210,9 +210,7 @@ Status ValidateLoggedModelOrderBy(const LoggedModelOrderBy& ob) {
                      "last_updated_timestamp", "last_updated_timestamp_ms"})) {
     return Invalid("Invalid order by field name: " + f);
   }
-  if (ob.dataset_digest && !ob.dataset_digest->empty() && (!ob.dataset_name || ob.dataset_name->empty())) {
-    return Invalid("`dataset_digest` can only be specified if `dataset_name` is also specified.");
-  }
+  // MLflow 3.x sorts by a dataset digest alone too (3.6 required the dataset name with it).
   return Status();
 }
 
