@@ -229,17 +229,38 @@ TEST_F(PgTest, PoolNeverOpensMoreThanItsSize) {
 }
 
 TEST_F(PgTest, WriteSurvivesAConnectionKilledByTheServer) {
-  auto db = OpenDb(/*pool=*/2);
+  auto db = OpenDb(/*pool=*/6);
   ASSERT_TRUE(db->Write([](Connection& c) {
                   c.ExecScript("CREATE TABLE r (x INTEGER)");
                   return Status();
                 }).ok());
-  // Kill every other session on this database (the pool's idle connections).
+  // Fill the pool (6 connections busy at once), then kill every session but ours: the pool now
+  // holds only dead connections, as after a database restart.
+  {
+    std::vector<std::thread> busy;
+    for (int t = 0; t < 6; ++t) {
+      busy.emplace_back([&] {
+        (void)db->ReadTx([](Connection& c) {
+          c.ExecScript("SELECT pg_sleep(0.2)");
+          return Status();
+        });
+      });
+    }
+    for (auto& th : busy) th.join();
+  }
+  EXPECT_EQ(db->pool_stats().connections, 6u);
   PostgresConnection admin(uri_);
   admin.ExecScript(
       "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> "
       "pg_backend_pid()");
   std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  auto before = db->Read<int64_t>([](Connection& c) -> Result<int64_t> {
+    auto q = c.Prepare("SELECT COUNT(*) FROM r");
+    q->Step();
+    return q->Int(0);
+  });
+  ASSERT_TRUE(before.ok()) << before.status().message();  // a read recovers too
+  EXPECT_EQ(*before, 0);
   Status st = db->Write([](Connection& c) {
     c.Prepare("INSERT INTO r VALUES (1)")->Execute();
     return Status();

@@ -10,6 +10,8 @@ namespace {
 
 // Any fixed key: all mlflow-cpp processes on one database take the same lock in Setup().
 constexpr const char* kSetupLockKey = "7264551230981";
+// Our own code (not a SQLSTATE) for "this Database is closed": never retried.
+constexpr const char* kClosing = "MLCLS";
 
 bool Retryable(const PgError& e) {
   const std::string& s = e.sqlstate();
@@ -92,7 +94,7 @@ std::unique_ptr<PostgresConnection> PostgresDatabase::Acquire() {
   std::unique_lock lock(mu_);
   auto deadline = std::chrono::steady_clock::now() + options_.acquire_timeout;
   for (;;) {
-    if (closing_) throw PgError(SqlError::Kind::kBusy, "57P01", false, "the server is shutting down");
+    if (closing_) throw PgError(SqlError::Kind::kBusy, kClosing, false, "the server is shutting down");
     if (!idle_.empty()) {
       auto c = std::move(idle_.back());
       idle_.pop_back();
@@ -135,6 +137,16 @@ void PostgresDatabase::Release(std::unique_ptr<PostgresConnection> c) {
   // A dropped connection is closed here, outside the lock.
 }
 
+void PostgresDatabase::DropIdle() {
+  std::vector<std::unique_ptr<PostgresConnection>> idle;
+  {
+    std::lock_guard lock(mu_);
+    idle.swap(idle_);
+    open_ -= static_cast<int>(idle.size());
+  }
+  cv_.notify_all();
+}
+
 Status PostgresDatabase::Write(WriteFn fn) {
   for (int attempt = 1;; ++attempt) {
     bool committing = false;
@@ -167,9 +179,10 @@ Status PostgresDatabase::Write(WriteFn fn) {
     } catch (const PgError& e) {
       // A lost connection during COMMIT leaves the outcome unknown: never run the request twice.
       bool again = attempt < options_.max_attempts &&
-                   (Retryable(e) || (e.connection_lost() && !committing && e.sqlstate() != "57P01"));
+                   (Retryable(e) || (e.connection_lost() && !committing));
       // A real duplicate (not a race) fails the same way every time: give up sooner.
       if (e.sqlstate() == "23505" && attempt >= 6) again = false;
+      if (e.connection_lost()) DropIdle();
       if (!again) return TranslatePgError(e);
       retries_++;
       Backoff(attempt);
@@ -203,7 +216,8 @@ Status PostgresDatabase::ReadTx(ReadFn fn) {
       return st;
     } catch (const PgError& e) {
       // A read is safe to repeat: once more on a fresh connection if the old one died.
-      if (attempt < 2 && e.connection_lost() && e.sqlstate() != "57P01") continue;
+      if (e.connection_lost()) DropIdle();
+      if (attempt < 2 && e.connection_lost()) continue;
       return TranslatePgError(e);
     } catch (const SqlError& e) {
       return TranslatePgError(e);

@@ -67,6 +67,9 @@ class PostgresDatabase : public Database {
   class Lease;
   std::unique_ptr<PostgresConnection> Acquire();
   void Release(std::unique_ptr<PostgresConnection> c);
+  // After a lost connection the idle ones are most likely dead too (server restart): close them
+  // so the retry opens a fresh one instead of trying each stale one in turn.
+  void DropIdle();
 
   PostgresOptions options_;
   mutable std::mutex mu_;

@@ -97,8 +97,9 @@ Result<std::vector<Run>> LoadRuns(Connection& c, const std::vector<std::string>&
           "SELECT i.destination_id, i.input_uuid, d.name, d.digest, d.dataset_source_type, d.dataset_source, "
           "d.dataset_schema, d.dataset_profile FROM inputs i JOIN datasets d ON d.dataset_uuid = i.source_id "
           "WHERE i.source_type = 'DATASET' AND i.destination_type = 'RUN' AND i.destination_id IN " +
-          in + " ORDER BY i.destination_id" + (c.dialect() == Dialect::kSqlite ? ", i.rowid" : ""));
-      // MLflow lists a run's datasets in the order they were logged (insertion order).
+          in + " ORDER BY i.destination_id" + (c.dialect() == Dialect::kSqlite ? ", i.rowid" : ", i.ctid"));
+      // MLflow lists a run's datasets in the order they were logged (insertion order; on
+      // PostgreSQL the physical row order, which inputs rows — never updated — keep).
       st->BindAll(ids);
       std::vector<std::pair<std::string, std::string>> input_uuids;  // (run, input_uuid) per appended input
       while (st->Step()) {
