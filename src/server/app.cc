@@ -32,11 +32,21 @@ const char* ProgramVersion() { return MLFLOW_CPP_VERSION; }
 
 namespace {
 
+// The URI with its password replaced, for messages and logs.
+std::string RedactUri(const std::string& uri) {
+  auto scheme = uri.find("://");
+  auto at = uri.find('@');
+  if (scheme == std::string::npos || at == std::string::npos || at < scheme) return uri;
+  auto colon = uri.find(':', scheme + 3);
+  if (colon == std::string::npos || colon > at) return uri;
+  return uri.substr(0, colon + 1) + "***" + uri.substr(at);
+}
+
 // sqlite:///relative.db, sqlite:////abs/path.db (SQLAlchemy's forms).
 Result<std::string> SqlitePathFromUri(const std::string& uri) {
   const std::string prefix = "sqlite:///";
   if (uri.rfind(prefix, 0) != 0) {
-    return Status::InvalidParameter("Unsupported backend store URI '" + uri +
+    return Status::InvalidParameter("Unsupported backend store URI '" + RedactUri(uri) +
                                     "': expected sqlite:///<path> or postgresql://user:pass@host:port/db");
   }
   std::string path = uri.substr(prefix.size());
@@ -49,16 +59,6 @@ Result<std::string> SqlitePathFromUri(const std::string& uri) {
 // postgresql://, postgres://, postgresql+psycopg2:// (SQLAlchemy's driver suffix is ignored).
 bool IsPostgresUri(const std::string& uri) {
   return uri.rfind("postgresql://", 0) == 0 || uri.rfind("postgres://", 0) == 0 || uri.rfind("postgresql+", 0) == 0;
-}
-
-// The URI with its password replaced, for messages and logs.
-std::string RedactUri(const std::string& uri) {
-  auto scheme = uri.find("://");
-  auto at = uri.find('@');
-  if (scheme == std::string::npos || at == std::string::npos || at < scheme) return uri;
-  auto colon = uri.find(':', scheme + 3);
-  if (colon == std::string::npos || colon > at) return uri;
-  return uri.substr(0, colon + 1) + "***" + uri.substr(at);
 }
 
 // Opens the PostgreSQL pool and, under a database-wide lock (replicas may start together),
