@@ -288,6 +288,11 @@ TEST_F(PgTest, TrackingStoreRoundTrip) {
   ASSERT_TRUE(id.ok()) << id.status().message();
   EXPECT_EQ(*id, "1");  // the explicit id 0 did not advance the sequence
   EXPECT_EQ(ts.CreateExperiment("e", "", {}).status().code(), ErrorCode::kResourceAlreadyExists);
+  // Longer than experiments.name's VARCHAR(256): PostgreSQL refuses it, and MLflow answers
+  // BAD_REQUEST (not a 500), with nothing written.
+  auto too_long = ts.CreateExperiment(std::string(300, 'x'), "", {});
+  EXPECT_EQ(too_long.status().code(), ErrorCode::kBadRequest) << too_long.status().message();
+  EXPECT_EQ(ts.GetExperimentByName(std::string(300, 'x')).status().code(), ErrorCode::kResourceDoesNotExist);
 
   auto run = ts.CreateRun(*id, "me", 10, {{"t", "x"}}, "");
   ASSERT_TRUE(run.ok()) << run.status().message();

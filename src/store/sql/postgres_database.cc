@@ -35,7 +35,14 @@ void RollbackQuietly(PostgresConnection& c) {
 
 }  // namespace
 
+// MLflow's SQL store answers psycopg2's OperationalError (connection, lock, resources, operator
+// intervention: SQLSTATE classes 08, 40, 53-58) with TEMPORARILY_UNAVAILABLE and every other
+// database error (integrity 23, data 22 such as a value too long for its VARCHAR, syntax 42)
+// with BAD_REQUEST.
 Status TranslatePgError(const SqlError& e) {
+  const auto* pg = dynamic_cast<const PgError*>(&e);
+  const std::string state = pg ? pg->sqlstate() : "";
+  auto cls = [&](const char* c) { return state.rfind(c, 0) == 0; };
   switch (e.kind()) {
     case SqlError::Kind::kConstraint:
       return Status::BadRequest(std::string("(psycopg2.errors.IntegrityError) ") + e.what());
@@ -44,6 +51,11 @@ Status TranslatePgError(const SqlError& e) {
     case SqlError::Kind::kOther:
       break;
   }
+  if (cls("53") || cls("54") || cls("55") || cls("57") || cls("58") || cls("08")) {
+    return Status::Unavailable(std::string("(psycopg2.OperationalError) ") + e.what());
+  }
+  if (cls("22")) return Status::BadRequest(std::string("(psycopg2.errors.DataError) ") + e.what());
+  if (cls("42")) return Status::BadRequest(std::string("(psycopg2.errors.ProgrammingError) ") + e.what());
   return Status::Internal(std::string("database error: ") + e.what());
 }
 
