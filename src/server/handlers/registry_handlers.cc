@@ -10,6 +10,7 @@
 #include "search/sql_compiler.h"
 #include "server/handlers/json_render.h"
 #include "server/handlers/request_fields.h"
+#include "server/http/router.h"
 
 namespace mlflow::server {
 
@@ -314,11 +315,71 @@ Status ValidateSourceLineage(const std::string& source, const std::string& run_i
   return Status();
 }
 
+// scheme, authority (both lower-cased) and the path's non-empty segments, each percent-decoded
+// until stable: how MLflow compares artifact URIs.
+struct UriParts {
+  std::string scheme, authority;
+  std::vector<std::string> segments;
+};
+
+UriParts SplitUri(const std::string& uri) {
+  UriParts p;
+  std::string rest = uri;
+  if (HasUriScheme(uri, &p.scheme)) rest = uri.substr(uri.find(':') + 1);
+  for (auto& c : p.scheme) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (rest.rfind("//", 0) == 0) {
+    size_t slash = rest.find('/', 2);
+    p.authority = rest.substr(2, slash == std::string::npos ? std::string::npos : slash - 2);
+    rest = slash == std::string::npos ? "" : rest.substr(slash);
+    for (auto& c : p.authority) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  }
+  rest = rest.substr(0, rest.find_first_of("?#"));
+  size_t start = 0;
+  while (start <= rest.size()) {
+    size_t end = rest.find('/', start);
+    if (end == std::string::npos) end = rest.size();
+    std::string seg = rest.substr(start, end - start);
+    for (std::string decoded; PercentDecode(seg, &decoded) && decoded != seg;) seg = decoded;
+    if (!seg.empty()) p.segments.push_back(seg);
+    start = end + 1;
+  }
+  return p;
+}
+
+bool IsUriWithinRoot(const std::string& source, const std::string& root) {
+  UriParts s = SplitUri(source), r = SplitUri(root);
+  return s.scheme == r.scheme && s.authority == r.authority && !r.segments.empty() &&
+         s.segments.size() >= r.segments.size() &&
+         std::equal(r.segments.begin(), r.segments.end(), s.segments.begin());
+}
+
+// mlflow-artifacts: URIs, or http(s) URLs through the server's artifact proxy route.
+bool IsProxiedArtifactSource(const std::string& source) {
+  UriParts p = SplitUri(source);
+  if (p.scheme == "mlflow-artifacts") return true;
+  if (p.scheme != "http" && p.scheme != "https") return false;
+  static const std::vector<std::string> kRoute = {"api", "2.0", "mlflow-artifacts", "artifacts"};
+  return std::search(p.segments.begin(), p.segments.end(), kRoute.begin(), kRoute.end()) != p.segments.end();
+}
+
 Status ValidateSource(ApiContext& ctx, const std::string& source, const std::string& run_id,
                       const std::string& model_id) {
   if (!IsLocalUri(source)) {
     MLFLOW_RETURN_IF_ERROR(ValidateNonLocalSource(source));
-    return ValidateSourceLineage(source, run_id, model_id);
+    MLFLOW_RETURN_IF_ERROR(ValidateSourceLineage(source, run_id, model_id));
+    // MLflow 3.17: a source served by the artifact proxy must lie inside the artifact root of the
+    // run (or logged model) the request names, so one cannot register another run's files.
+    if (!IsProxiedArtifactSource(source)) return Status();
+    if (!model_id.empty()) {
+      MLFLOW_ASSIGN_OR_RETURN(store::LoggedModel m, ctx.logged_models->GetLoggedModel(model_id));
+      if (IsUriWithinRoot(source, m.artifact_uri)) return Status();
+      return SourceNotFromResource(source, "model_id");
+    }
+    if (!run_id.empty()) {
+      MLFLOW_ASSIGN_OR_RETURN(Run run, ctx.tracking->GetRun(run_id));
+      if (IsUriWithinRoot(source, run.info.artifact_uri)) return Status();
+    }
+    return SourceNotFromResource(source, "run_id");
   }
   std::string shown = source;
   if (!model_id.empty()) {
