@@ -5,7 +5,7 @@ is applied to both servers; after every step the operation's answer and the obse
 experiments and runs of the sequence's namespace) must be equal. On a difference the test prints the
 seed and the shortest failing sequence it found by removing operations one at a time.
 
-MLFLOW_INTEROP_SEEDS (default "11,22,33") and MLFLOW_INTEROP_STEPS (default 60) bound the work.
+MLFLOW_INTEROP_SEEDS (default "11,22,33,44,55") and MLFLOW_INTEROP_STEPS (default 60) bound the work.
 Registry operations (models, versions, stages, aliases) join in when the registry area is enabled."""
 import itertools
 import json
@@ -23,7 +23,7 @@ from harness.compare import Comparison, unexplained
 
 A = "/api/2.0/mlflow"
 T0 = 1_600_000_000_000
-SEEDS = [int(s) for s in os.environ.get("MLFLOW_INTEROP_SEEDS", "11,22,33").split(",") if s.strip()]
+SEEDS = [int(s) for s in os.environ.get("MLFLOW_INTEROP_SEEDS", "11,22,33,44,55").split(",") if s.strip()]
 STEPS = int(os.environ.get("MLFLOW_INTEROP_STEPS", "60"))
 SHRINK_BUDGET_S = float(os.environ.get("MLFLOW_INTEROP_SHRINK_SECONDS", "120"))
 
@@ -59,13 +59,14 @@ def gen_ops(seed, steps, registry=False):
         live = [i for i, nm in enumerate(exp_names) if nm]
         kinds = ["create_experiment"] * 2
         if exp_names:
-            kinds += ["rename_experiment", "delete_experiment", "restore_experiment",
-                      "set_experiment_tag", "create_run", "create_run", "create_run", "search_experiments"]
+            kinds += ["rename_experiment", "delete_experiment", "restore_experiment", "set_experiment_tag",
+                      "delete_experiment_tag", "create_run", "create_run", "create_run", "search_experiments"]
         if registry:
             kinds += REGISTRY_OPS
         if n_run:
             kinds += ["update_run", "delete_run", "restore_run", "log_param", "log_param", "log_metric",
-                      "log_metric", "set_tag", "delete_tag", "log_batch", "search_runs", "search_runs"]
+                      "log_metric", "set_tag", "delete_tag", "log_batch", "search_runs", "search_runs",
+                      "get_history"]
         k = rnd.choice(kinds)
         pick_e = (rnd.choice(live) if live and rnd.random() < .85 else rnd.randrange(len(exp_names))) if exp_names else None
         r = rnd.randrange(n_run) if n_run else None
@@ -85,6 +86,10 @@ def gen_ops(seed, steps, registry=False):
             op.update(e=pick_e)
         elif k == "set_experiment_tag":
             op.update(e=pick_e, key=rnd.choice(KEYS), value=rnd.choice(VALUES))
+        elif k == "delete_experiment_tag":
+            op.update(e=pick_e, key=rnd.choice(KEYS))
+        elif k == "get_history":
+            op.update(r=r, key=rnd.choice(KEYS))
         elif k == "create_run":
             op.update(e=pick_e, run_name=rnd.choice(["r1", "r2", "other", ""]))
             n_run += 1
@@ -200,6 +205,11 @@ class Replay:
         if k == "set_experiment_tag":
             return self.call("POST", "/experiments/set-experiment-tag",
                              {"experiment_id": self.eid(op["e"]), "key": op["key"], "value": op["value"]})[0]
+        if k == "delete_experiment_tag":
+            return self.call("POST", "/experiments/delete-experiment-tag",
+                             {"experiment_id": self.eid(op["e"]), "key": op["key"]})[0]
+        if k == "get_history":
+            return self.call("GET", "/metrics/get-history", {"run_id": self.rid(op["r"]), "metric_key": op["key"]})[0]
         if k == "create_run":
             body = {"experiment_id": self.eid(op["e"]), "start_time": T0 + step * 1000}
             if op["run_name"]:
