@@ -315,6 +315,10 @@ class Replay:
 _ns_counter = itertools.count()
 
 
+def step_label(seed, i, op):
+    return f"stateful.seed{seed}/step{i:03d} {op['op']}"
+
+
 def replay(pair, seed, ops, on_step=None, signature=None):
     """Applies ops to both servers; returns the index of the first step that differs, or None.
     With signature=(op kind, first difference as (path, real, candidate)), only that difference counts."""
@@ -323,7 +327,7 @@ def replay(pair, seed, ops, on_step=None, signature=None):
     real, cand = Replay(pair.real, ns, registry), Replay(pair.candidate, ns, registry)
     for i, op in enumerate(ops):
         a, b = real.step(op, i), cand.step(op, i)
-        label = f"stateful/{op['op']}"
+        label = step_label(seed, i, op)
         if on_step is not None:
             if not on_step(i, op, a, b):
                 return i
@@ -361,13 +365,13 @@ def test_stateful_random(pair, seed):
     first_fail = []
 
     def on_step(i, op, a, b):
-        ok = cmp.check(f"step{i:03d} {op['op']}", a, b)
+        ok = cmp.check(step_label(seed, i, op).split("/", 1)[1], a, b)
         if not ok:
-            first_fail.append((i, (op["op"], repr(unexplained(f"stateful/{op['op']}", a, b)[0]))))
+            first_fail.append((i, (op["op"], repr(unexplained(step_label(seed, i, op), a, b)[0]))))
         return ok
 
-    # Labels: "stateful.seed<N>/step<i> <op>" here, "stateful/<op>" while shrinking; a known
-    # difference for this test needs test: "stateful*<op>" to cover both.
+    # Labels are "stateful.seed<N>/step<i> <op>" everywhere (also while shrinking), so a known
+    # difference written as test: "stateful.*<op>" covers every seed and step.
     replay(pair, seed, ops, on_step)
     if not first_fail:
         return
