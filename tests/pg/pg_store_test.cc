@@ -308,7 +308,7 @@ TEST_F(PgTest, TrackingStoreRoundTrip) {
   auto got = ts.GetRun(rid);
   ASSERT_TRUE(got.ok());
   ASSERT_EQ(got->metrics.size(), 3u);
-  for (const auto& m : got->metrics) {
+  for (const auto& m : got->metrics) {  // before the batches below
     if (m.key == "m") {
       EXPECT_EQ(m.value, 4);
     } else if (m.key == "nan") {
@@ -323,6 +323,26 @@ TEST_F(PgTest, TrackingStoreRoundTrip) {
   auto hist = ts.GetMetricHistory(rid, "m", 0, "");  // no max_results: no LIMIT
   ASSERT_TRUE(hist.ok()) << hist.status().message();
   EXPECT_EQ(hist->metrics.size(), 5u);
+  // Identical points in one batch (and again in a later one) are stored once; 250 points go in
+  // several multi-row statements.
+  std::vector<Metric> dup = {M("d", 1, 1, 1), M("d", 1, 1, 1), M("d", 2, 1, 1)};
+  ASSERT_TRUE(ts.LogBatch(rid, dup, {}, {}).ok());
+  ASSERT_TRUE(ts.LogBatch(rid, dup, {}, {}).ok());
+  EXPECT_EQ(ts.GetMetricHistory(rid, "d", 0, "")->metrics.size(), 2u);
+  std::vector<Metric> many;
+  for (int i = 0; i < 250; ++i) many.push_back(M("k" + std::to_string(i % 3), i, i, 1000 - i));
+  ASSERT_TRUE(ts.LogBatch(rid, many, {}, {}).ok());
+  EXPECT_EQ(ts.GetMetricHistory(rid, "k1", 0, "")->metrics.size(), 83u);
+  auto after = ts.GetRun(rid);
+  ASSERT_TRUE(after.ok());
+  int seen = 0;
+  for (const auto& m : after->metrics) {
+    if (m.key == "k0") {
+      EXPECT_EQ(m.step, 1000);  // greatest step wins, whatever the row order
+      ++seen;
+    }
+  }
+  EXPECT_EQ(seen, 1);
   auto page = ts.GetMetricHistory(rid, "m", 2, "");
   ASSERT_TRUE(page.ok());
   EXPECT_EQ(page->metrics.size(), 2u);

@@ -142,6 +142,75 @@ void InsertLoggedModelMetric(Connection& c, const std::string& run_id, int64_t e
   st->Execute();
 }
 
+// "<head> (?, ..), (?, ..) ... <tail>" for n rows of `width` values.
+std::string MultiRowSql(const char* head, int width, size_t n, const char* tail) {
+  std::string row = "(";
+  for (int k = 0; k < width; ++k) row += k ? ", ?" : "?";
+  row += ")";
+  std::string sql = head;
+  for (size_t i = 0; i < n; ++i) {
+    if (i) sql += ", ";
+    sql += row;
+  }
+  return sql + tail;
+}
+
+// Rows per statement for multi-row writes: a few fixed sizes keep the prepared statements few.
+size_t ChunkSize(size_t remaining) {
+  for (size_t size : {200, 50, 10}) {
+    if (remaining >= size) return size;
+  }
+  return remaining;
+}
+
+// PostgreSQL: each statement is a network round trip, so a batch's rows go in multi-row
+// statements (same rows, same ON CONFLICT rules, same key order as the row-by-row path).
+void InsertMetricsMultiRow(Connection& c, const std::string& run_id,
+                           const std::vector<std::pair<const Metric*, StoredValue>>& rows) {
+  for (size_t i = 0; i < rows.size();) {
+    size_t n = ChunkSize(rows.size() - i);
+    auto st = c.Prepare(MultiRowSql("INSERT INTO metrics (key, value, timestamp, run_uuid, step, is_nan) VALUES ", 6,
+                                    n, " ON CONFLICT DO NOTHING"));
+    int p = 1;
+    for (size_t k = i; k < i + n; ++k) {
+      const Metric& m = *rows[k].first;
+      st->Bind(p++, m.key);
+      st->Bind(p++, rows[k].second.value);
+      st->Bind(p++, m.timestamp);
+      st->Bind(p++, run_id);
+      st->Bind(p++, m.step);
+      st->Bind(p++, rows[k].second.is_nan);
+    }
+    st->Execute();
+    i += n;
+  }
+}
+
+void UpsertLatestMetricsMultiRow(Connection& c, const std::string& run_id,
+                                 const std::vector<std::pair<const Metric*, StoredValue>>& rows) {
+  for (size_t i = 0; i < rows.size();) {
+    size_t n = ChunkSize(rows.size() - i);
+    auto st = c.Prepare(MultiRowSql(
+        "INSERT INTO latest_metrics (key, value, timestamp, step, is_nan, run_uuid) VALUES ", 6, n,
+        " ON CONFLICT (key, run_uuid) DO UPDATE SET value = excluded.value, timestamp = excluded.timestamp, "
+        "step = excluded.step, is_nan = excluded.is_nan "
+        "WHERE (excluded.step, excluded.timestamp, excluded.value) > "
+        "(latest_metrics.step, latest_metrics.timestamp, latest_metrics.value)"));
+    int p = 1;
+    for (size_t k = i; k < i + n; ++k) {
+      const Metric& m = *rows[k].first;
+      st->Bind(p++, m.key);
+      st->Bind(p++, rows[k].second.value);
+      st->Bind(p++, m.timestamp);
+      st->Bind(p++, m.step);
+      st->Bind(p++, rows[k].second.is_nan);
+      st->Bind(p++, run_id);
+    }
+    st->Execute();
+    i += n;
+  }
+}
+
 // Writes metric points and keeps latest_metrics; reduces a batch to one upsert per key.
 void WriteMetrics(Connection& c, const std::string& run_id, int64_t experiment_id, const std::vector<Metric>& metrics) {
   struct Latest {
@@ -156,11 +225,17 @@ void WriteMetrics(Connection& c, const std::string& run_id, int64_t experiment_i
   std::stable_sort(sorted.begin(), sorted.end(), [](const Metric* a, const Metric* b) {
     return std::tie(a->key, a->timestamp, a->step) < std::tie(b->key, b->timestamp, b->step);
   });
+  const bool multi_row = c.dialect() == sql::Dialect::kPostgres && sorted.size() > 1;
+  std::vector<std::pair<const Metric*, StoredValue>> rows;
   std::map<std::string_view, Latest> latest;
   for (const Metric* mp : sorted) {
     const Metric& m = *mp;
     StoredValue sv = Sanitize(m.value);
-    InsertMetric(c, run_id, m, sv);
+    if (multi_row) {
+      rows.push_back({&m, sv});
+    } else {
+      InsertMetric(c, run_id, m, sv);
+    }
     if (!m.model_id.empty()) InsertLoggedModelMetric(c, run_id, experiment_id, m, sv);
     auto [it, inserted] = latest.try_emplace(m.key, Latest{&m, sv});
     if (!inserted) {
@@ -169,6 +244,13 @@ void WriteMetrics(Connection& c, const std::string& run_id, int64_t experiment_i
         it->second = Latest{&m, sv};
       }
     }
+  }
+  if (multi_row) {
+    InsertMetricsMultiRow(c, run_id, rows);
+    rows.clear();
+    for (const auto& [key, l] : latest) rows.push_back({l.m, l.sv});
+    UpsertLatestMetricsMultiRow(c, run_id, rows);
+    return;
   }
   for (const auto& [key, l] : latest) UpsertLatestMetric(c, run_id, *l.m, l.sv);
 }
