@@ -168,6 +168,117 @@ std::string MetricListJson(const std::vector<Metric>& metrics, const std::string
   return out;
 }
 
+namespace {
+
+void AppendInt(std::string& out, int64_t v) {
+  char num[24];
+  out.append(num, static_cast<size_t>(std::to_chars(num, num + sizeof(num), v).ptr - num));
+}
+
+// ,"name":"value"  (or without the comma for the first field)
+void AppendField(std::string& out, std::string_view name, std::string_view value, bool first = false) {
+  if (!first) out += ',';
+  AppendJsonString(out, name);
+  out += ':';
+  AppendJsonString(out, value);
+}
+
+// "name":[{"key":..,"value":..},...], preceded by a comma unless it is the object's first field.
+void AppendKeyValues(std::string& out, std::string_view name, const std::vector<KeyValue>& kvs, bool* first) {
+  if (!*first) out += ',';
+  *first = false;
+  AppendJsonString(out, name);
+  out += ":[";
+  for (size_t i = 0; i < kvs.size(); ++i) {
+    if (i) out += ',';
+    out += '{';
+    AppendField(out, "key", kvs[i].key, true);
+    AppendField(out, "value", kvs[i].value);
+    out += '}';
+  }
+  out += ']';
+}
+
+}  // namespace
+
+void AppendRunJson(std::string& out, const Run& run) {
+  const RunInfo& info = run.info;
+  out += "{\"info\":{";
+  AppendField(out, "run_id", info.run_id, true);
+  AppendField(out, "run_uuid", info.run_id);
+  AppendField(out, "run_name", info.run_name);
+  AppendField(out, "experiment_id", info.experiment_id);
+  AppendField(out, "user_id", info.user_id);
+  AppendField(out, "status", info.status);
+  AppendField(out, "lifecycle_stage", info.lifecycle_stage);
+  if (info.start_time) {
+    out += ",\"start_time\":";
+    AppendInt(out, *info.start_time);
+  }
+  if (info.end_time) {
+    out += ",\"end_time\":";
+    AppendInt(out, *info.end_time);
+  }
+  if (!info.artifact_uri.empty()) AppendField(out, "artifact_uri", info.artifact_uri);
+  out += "},\"data\":{";
+  bool first = true;
+  if (!run.metrics.empty()) {
+    out += "\"metrics\":[";
+    for (size_t i = 0; i < run.metrics.size(); ++i) {
+      const Metric& m = run.metrics[i];
+      if (i) out += ',';
+      out += '{';
+      AppendField(out, "key", m.key, true);
+      out += ",\"value\":";
+      AppendJsonDouble(out, m.value);
+      out += ",\"timestamp\":";
+      AppendInt(out, m.timestamp);
+      out += ",\"step\":";
+      AppendInt(out, m.step);
+      out += '}';
+    }
+    out += ']';
+    first = false;
+  }
+  if (!run.params.empty()) AppendKeyValues(out, "params", run.params, &first);
+  if (!run.tags.empty()) AppendKeyValues(out, "tags", run.tags, &first);
+  out += "},\"inputs\":{";
+  if (!run.dataset_inputs.empty() || !run.model_inputs.empty()) {
+    // Rare and small: reuse the DOM renderer for these parts.
+    json full = ToJson(run);
+    std::string inputs = full["inputs"].dump();
+    out.append(inputs, 1, inputs.size() - 2);
+  }
+  out += "},\"outputs\":{";
+  if (!run.model_outputs.empty()) {
+    json full = ToJson(run);
+    std::string outputs = full["outputs"].dump();
+    out.append(outputs, 1, outputs.size() - 2);
+  }
+  out += "}}";
+}
+
+std::string RunListJson(const std::vector<Run>& runs, const std::string& next_page_token) {
+  std::string out;
+  out.reserve(64 + runs.size() * 2048);
+  out += '{';
+  if (!runs.empty()) {
+    out += "\"runs\":[";
+    for (size_t i = 0; i < runs.size(); ++i) {
+      if (i) out += ',';
+      AppendRunJson(out, runs[i]);
+    }
+    out += ']';
+  }
+  if (!next_page_token.empty()) {
+    if (!runs.empty()) out += ',';
+    out += "\"next_page_token\":";
+    AppendJsonString(out, next_page_token);
+  }
+  out += '}';
+  return out;
+}
+
 HttpResponse JsonResponse(const json& body) {
   HttpResponse r;
   r.body = body.dump(-1, ' ', false, json::error_handler_t::replace);

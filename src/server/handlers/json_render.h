@@ -20,6 +20,11 @@ nlohmann::json KeyValuesToJson(const std::vector<KeyValue>& kvs);
 // thousands of points, and a DOM per point would dominate the request's time.
 std::string MetricListJson(const std::vector<Metric>& metrics, const std::string& next_page_token,
                            bool with_run_id = false);
+// A run as MLflow renders it (same fields as ToJson(Run)), written directly: search pages hold
+// thousands of runs with tens of entries each.
+void AppendRunJson(std::string& out, const Run& run);
+// {"runs": [...], "next_page_token": ...}
+std::string RunListJson(const std::vector<Run>& runs, const std::string& next_page_token);
 // Appends a JSON string literal.
 void AppendJsonString(std::string& out, std::string_view s);
 // Appends a double as MLflow renders it (shortest round-trip; NaN/Infinity as strings).

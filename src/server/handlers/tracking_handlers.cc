@@ -290,7 +290,7 @@ Result<json> GetRun(ApiContext& ctx, const HttpRequest& req) {
   return json{{"run", ToJson(run)}};
 }
 
-Result<json> SearchRuns(ApiContext& ctx, const HttpRequest& req) {
+Result<std::string> SearchRuns(ApiContext& ctx, const HttpRequest& req) {
   RequestFields f(req);
   store::RunSearchRequest s;
   MLFLOW_ASSIGN_OR_RETURN(s.experiment_ids, f.StringList("experiment_ids"));
@@ -303,14 +303,7 @@ Result<json> SearchRuns(ApiContext& ctx, const HttpRequest& req) {
   MLFLOW_ASSIGN_OR_RETURN(std::optional<std::string> token, f.String("page_token"));
   s.page_token = token.value_or("");
   MLFLOW_ASSIGN_OR_RETURN(store::RunSearchPage page, ctx.tracking->SearchRuns(s));
-  json out = json::object();
-  if (!page.runs.empty()) {
-    json arr = json::array();
-    for (const auto& r : page.runs) arr.push_back(ToJson(r));
-    out["runs"] = std::move(arr);
-  }
-  if (!page.next_page_token.empty()) out["next_page_token"] = page.next_page_token;
-  return out;
+  return RunListJson(page.runs, page.next_page_token);
 }
 
 Result<json> LogMetric(ApiContext& ctx, const HttpRequest& req) {
@@ -698,7 +691,8 @@ void RegisterTrackingHandlers(Router& router, ApiContext& ctx) {
   AddJsonApi(router, "POST", "/mlflow/runs/delete", bind(DeleteRun));
   AddJsonApi(router, "POST", "/mlflow/runs/restore", bind(RestoreRun));
   AddJsonApi(router, "GET", "/mlflow/runs/get", bind(GetRun));
-  AddJsonApi(router, "POST", "/mlflow/runs/search", bind(SearchRuns));
+  AddRawJsonApi(router, "POST", "/mlflow/runs/search",
+                [&ctx](const HttpRequest& req) { return SearchRuns(ctx, req); });
   AddJsonApi(router, "POST", "/mlflow/runs/log-metric", bind(LogMetric));
   AddJsonApi(router, "POST", "/mlflow/runs/log-parameter", bind(LogParam));
   AddJsonApi(router, "POST", "/mlflow/runs/log-batch", bind(LogBatch));

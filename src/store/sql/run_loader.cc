@@ -1,5 +1,6 @@
 #include "store/sql/run_loader.h"
 
+#include <algorithm>
 #include <cmath>
 #include <unordered_map>
 
@@ -44,67 +45,71 @@ Result<RunInfo> LoadRunInfo(Connection& c, const std::string& run_id) {
 Result<std::vector<Run>> LoadRuns(Connection& c, const std::vector<std::string>& run_ids, bool with_model_inputs) {
   std::vector<Run> runs;
   runs.reserve(run_ids.size());
-  std::unordered_map<std::string, size_t> index;
   for (size_t start = 0; start < run_ids.size(); start += kChunk) {
     size_t n = std::min(kChunk, run_ids.size() - start);
     std::vector<SqlValue> ids(run_ids.begin() + start, run_ids.begin() + start + n);
     std::string in = "(" + Placeholders(n) + ")";
 
-    std::unordered_map<std::string, Run> chunk;
+    // Runs of this chunk, found by id without allocating a key per row (reserve: no reallocation,
+    // so the views into run ids stay valid).
+    std::vector<Run> loaded;
+    loaded.reserve(n);
+    std::unordered_map<std::string_view, Run*> by_id;
+    by_id.reserve(n * 2);
     {
       auto st = c.Prepare(std::string("SELECT ") + kInfoColumns + " FROM runs WHERE run_uuid IN " + in);
       st->BindAll(ids);
       while (st->Step()) {
-        Run r;
-        FillInfo(*st, &r.info);
-        chunk.emplace(r.info.run_id, std::move(r));
+        loaded.emplace_back();
+        FillInfo(*st, &loaded.back().info);
       }
+      for (Run& r : loaded) by_id.emplace(r.info.run_id, &r);
     }
+    auto find = [&](std::string_view id) -> Run* {
+      auto it = by_id.find(id);
+      return it == by_id.end() ? nullptr : it->second;
+    };
     {
       auto st = c.Prepare("SELECT run_uuid, key, value, timestamp, step, is_nan FROM latest_metrics WHERE run_uuid IN " +
-                          in + " ORDER BY key");
+                          in);
       st->BindAll(ids);
       while (st->Step()) {
-        auto it = chunk.find(std::string(st->TextView(0)));
-        if (it == chunk.end()) continue;
+        Run* r = find(st->TextView(0));
+        if (!r) continue;
         Metric m;
         m.key = st->Text(1);
         m.value = st->Int(5) ? NAN : st->Double(2);
         m.timestamp = st->IsNull(3) ? 0 : st->Int(3);
         m.step = st->Int(4);
-        it->second.metrics.push_back(std::move(m));
+        r->metrics.push_back(std::move(m));
       }
     }
     {
-      auto st = c.Prepare("SELECT run_uuid, key, value FROM params WHERE run_uuid IN " + in + " ORDER BY key");
+      auto st = c.Prepare("SELECT run_uuid, key, value FROM params WHERE run_uuid IN " + in);
       st->BindAll(ids);
       while (st->Step()) {
-        auto it = chunk.find(std::string(st->TextView(0)));
-        if (it != chunk.end()) it->second.params.push_back({st->Text(1), st->Text(2)});
+        if (Run* r = find(st->TextView(0))) r->params.push_back({st->Text(1), st->Text(2)});
       }
     }
     {
-      auto st = c.Prepare("SELECT run_uuid, key, value FROM tags WHERE run_uuid IN " + in + " ORDER BY key");
+      auto st = c.Prepare("SELECT run_uuid, key, value FROM tags WHERE run_uuid IN " + in);
       st->BindAll(ids);
       while (st->Step()) {
-        auto it = chunk.find(std::string(st->TextView(0)));
-        if (it != chunk.end()) it->second.tags.push_back({st->Text(1), st->Text(2)});
+        if (Run* r = find(st->TextView(0))) r->tags.push_back({st->Text(1), st->Text(2)});
       }
     }
     {
-      // Dataset inputs with their input tags.
+      // Dataset inputs with their input tags, in the order they were logged.
       auto st = c.Prepare(
           "SELECT i.destination_id, i.input_uuid, d.name, d.digest, d.dataset_source_type, d.dataset_source, "
           "d.dataset_schema, d.dataset_profile FROM inputs i JOIN datasets d ON d.dataset_uuid = i.source_id "
           "WHERE i.source_type = 'DATASET' AND i.destination_type = 'RUN' AND i.destination_id IN " +
-          in + " ORDER BY i.destination_id" + (c.dialect() == Dialect::kSqlite ? ", i.rowid" : ", i.ctid"));
-      // MLflow lists a run's datasets in the order they were logged (insertion order; on
-      // PostgreSQL the physical row order, which inputs rows — never updated — keep).
+          in + " ORDER BY i.destination_id" + (c.dialect() == Dialect::kSqlite ? ", i.rowid" : ""));
       st->BindAll(ids);
-      std::vector<std::pair<std::string, std::string>> input_uuids;  // (run, input_uuid) per appended input
+      std::vector<std::pair<DatasetInput*, std::string>> input_uuids;
       while (st->Step()) {
-        auto it = chunk.find(std::string(st->TextView(0)));
-        if (it == chunk.end()) continue;
+        Run* r = find(st->TextView(0));
+        if (!r) continue;
         DatasetInput di;
         di.dataset.name = st->Text(2);
         di.dataset.digest = st->Text(3);
@@ -112,17 +117,18 @@ Result<std::vector<Run>> LoadRuns(Connection& c, const std::vector<std::string>&
         di.dataset.source = st->Text(5);
         if (!st->IsNull(6)) di.dataset.schema = st->Text(6);
         if (!st->IsNull(7)) di.dataset.profile = st->Text(7);
-        it->second.dataset_inputs.push_back(std::move(di));
-        input_uuids.push_back({it->first, st->Text(1)});
+        r->dataset_inputs.push_back(std::move(di));
+        input_uuids.push_back({nullptr, st->Text(1)});
       }
-      for (size_t k = 0, per_run = 0; k < input_uuids.size(); ++k) {
-        const auto& [run_id, input_uuid] = input_uuids[k];
-        if (k > 0 && input_uuids[k - 1].first != run_id) per_run = 0;
+      // Pointers only once the vectors stopped growing.
+      size_t k = 0;
+      for (Run& r : loaded) {
+        for (DatasetInput& di : r.dataset_inputs) input_uuids[k++].first = &di;
+      }
+      for (auto& [input, uuid] : input_uuids) {
         auto tags = c.Prepare("SELECT name, value FROM input_tags WHERE input_uuid = ? ORDER BY name");
-        tags->Bind(1, input_uuid);
-        auto& inputs = chunk[run_id].dataset_inputs;
-        while (tags->Step()) inputs[per_run].tags.push_back({tags->Text(0), tags->Text(1)});
-        ++per_run;
+        tags->Bind(1, uuid);
+        while (tags->Step()) input->tags.push_back({tags->Text(0), tags->Text(1)});
       }
     }
     {
@@ -132,22 +138,29 @@ Result<std::vector<Run>> LoadRuns(Connection& c, const std::vector<std::string>&
           in + " ORDER BY source_id, destination_id");
       st->BindAll(ids);
       while (st->Step()) {
-        auto it = chunk.find(std::string(st->TextView(0)));
-        if (it == chunk.end()) continue;
+        Run* r = find(st->TextView(0));
+        if (!r) continue;
         if (st->TextView(1) == "RUN_INPUT") {
-          if (with_model_inputs) it->second.model_inputs.push_back({st->Text(2)});
+          if (with_model_inputs) r->model_inputs.push_back({st->Text(2)});
         } else {
-          it->second.model_outputs.push_back({st->Text(2), st->Int(3)});
+          r->model_outputs.push_back({st->Text(2), st->Int(3)});
         }
       }
     }
+    // Keys in order within each run (sorting a run's few entries beats sorting the whole page in SQL).
+    auto by_key = [](const auto& a, const auto& b) { return a.key < b.key; };
+    for (Run& r : loaded) {
+      std::sort(r.metrics.begin(), r.metrics.end(), by_key);
+      std::sort(r.params.begin(), r.params.end(), by_key);
+      std::sort(r.tags.begin(), r.tags.end(), by_key);
+    }
     for (size_t i = start; i < start + n; ++i) {
-      auto it = chunk.find(run_ids[i]);
-      if (it != chunk.end()) runs.push_back(std::move(it->second));
-      chunk.erase(run_ids[i]);
+      if (Run* r = find(run_ids[i])) {
+        by_id.erase(run_ids[i]);  // a repeated id yields the run once, like the SQL IN list
+        runs.push_back(std::move(*r));
+      }
     }
   }
-  (void)index;
   return runs;
 }
 

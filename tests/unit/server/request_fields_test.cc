@@ -96,3 +96,41 @@ TEST(JsonRender, ErrorsCarryMlflowClassification) {
 
 }  // namespace
 }  // namespace mlflow::server
+
+namespace mlflow::server {
+namespace {
+
+// The direct writer and the DOM renderer must agree on every run shape.
+TEST(JsonRender, RunListMatchesDomRendering) {
+  mlflow::Run bare;
+  bare.info.run_id = "abc";
+  bare.info.experiment_id = "0";
+  bare.info.status = "RUNNING";
+  bare.info.lifecycle_stage = "active";
+  mlflow::Run full = bare;
+  full.info.start_time = 5;
+  full.info.end_time = 9;
+  full.info.artifact_uri = "mlflow-artifacts:/0/abc/artifacts";
+  full.info.run_name = "n\"q";
+  Metric m;
+  m.key = "m";
+  m.value = NAN;
+  m.timestamp = 1;
+  full.metrics = {m};
+  full.params = {{"p", "1"}};
+  full.tags = {{"t", "é"}};
+  full.dataset_inputs = {{{{"mlflow.data.context", "train"}}, {"d", "x", "local", "{}", std::nullopt, "{}"}}};
+  full.model_inputs = {{"m-1"}};
+  full.model_outputs = {{"m-2", 3}};
+  mlflow::Run tags_only = bare;
+  tags_only.tags = {{"a", "b"}};
+  for (const mlflow::Run& r : {bare, full, tags_only}) {
+    auto direct = nlohmann::json::parse(RunListJson({r}, "tok"));
+    EXPECT_EQ(direct["runs"][0], ToJson(r)) << direct.dump();
+    EXPECT_EQ(direct["next_page_token"], "tok");
+  }
+  EXPECT_EQ(RunListJson({}, ""), "{}");
+}
+
+}  // namespace
+}  // namespace mlflow::server

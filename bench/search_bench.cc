@@ -1,0 +1,125 @@
+// Search benchmark: 10,000 runs (20 params, 20 metrics, 10 tags each) seeded through the REST API,
+// then runs/search latency over HTTP, JSON included:
+//   (a) no filter, max_results 1000; (b) `metrics.m1 > 0.5 and params.p1 = 'x'` ordered by a
+//   metric; (c) paging through every run, 1,000 at a time.
+//
+//   search_bench [--binary PATH] [--runs 10000] [--iterations 20]
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "bench_common.h"
+
+namespace fs = std::filesystem;
+using namespace mlflow::bench;
+
+namespace {
+
+std::string SeedBody(const std::string& run_id, int i) {
+  std::string b = "{\"run_id\":\"" + run_id + "\",\"params\":[";
+  for (int p = 0; p < 20; ++p) {
+    if (p) b += ',';
+    // p1 = 'x' for every 10th run, so filter (b) is selective like a real query.
+    std::string v = (p == 1) ? (i % 10 == 0 ? "x" : "y" + std::to_string(i % 7)) : std::to_string((i * 31 + p) % 97);
+    b += "{\"key\":\"p" + std::to_string(p) + "\",\"value\":\"" + v + "\"}";
+  }
+  b += "],\"metrics\":[";
+  for (int m = 0; m < 20; ++m) {
+    if (m) b += ',';
+    double v = static_cast<double>((i * 7919 + m * 104729) % 1000) / 1000.0;
+    b += "{\"key\":\"m" + std::to_string(m) + "\",\"value\":" + std::to_string(v) + ",\"timestamp\":1,\"step\":0}";
+  }
+  b += "],\"tags\":[";
+  for (int t = 0; t < 10; ++t) {
+    if (t) b += ',';
+    b += "{\"key\":\"t" + std::to_string(t) + "\",\"value\":\"v" + std::to_string((i + t) % 5) + "\"}";
+  }
+  return b + "]}";
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::string binary = (fs::path(argv[0]).parent_path() / "../src/cli/mlflow-cpp").string();
+  int runs = 10000, iterations = 20, clients = 4;
+  for (int i = 1; i + 1 < argc; i += 2) {
+    std::string a = argv[i];
+    if (a == "--binary") binary = argv[i + 1];
+    if (a == "--runs") runs = std::atoi(argv[i + 1]);
+    if (a == "--iterations") iterations = std::atoi(argv[i + 1]);
+  }
+  binary = fs::absolute(binary).lexically_normal().string();
+  char tmpl[] = "/tmp/mlflow-search-bench-XXXXXX";
+  std::string workdir = mkdtemp(tmpl);
+  ServerProcess server(binary, workdir);
+  int port = server.port();
+
+  // Seed through the API: create-run then one log-batch (50 items) per run, from a few clients.
+  auto seed_start = Clock::now();
+  std::vector<std::thread> threads;
+  for (int c = 0; c < clients; ++c) {
+    threads.emplace_back([&, c] {
+      HttpConnection conn(port);
+      std::string body;
+      for (int i = c; i < runs; i += clients) {
+        std::string create = "{\"experiment_id\":\"0\",\"start_time\":" + std::to_string(1700000000000LL + i) + "}";
+        if (conn.Request("POST", "/api/2.0/mlflow/runs/create", create, &body) != 200) std::abort();
+        std::string id = ExtractString(body, "run_id");
+        if (conn.Request("POST", "/api/2.0/mlflow/runs/log-batch", SeedBody(id, i)) != 200) std::abort();
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  double seed_s = Seconds(seed_start, Clock::now());
+
+  HttpConnection conn(port);
+  auto measure = [&](const std::string& body) {
+    std::vector<double> ms;
+    std::string out;
+    for (int i = 0; i < iterations; ++i) {
+      auto t0 = Clock::now();
+      if (conn.Request("POST", "/api/2.0/mlflow/runs/search", body, &out) != 200) {
+        std::fprintf(stderr, "search failed: %s\n", out.substr(0, 300).c_str());
+        std::exit(1);
+      }
+      ms.push_back(Seconds(t0, Clock::now()) * 1000);
+    }
+    return ms;
+  };
+  auto a = measure(R"({"experiment_ids":["0"],"max_results":1000})");
+  auto b = measure(
+      R"({"experiment_ids":["0"],"filter":"metrics.m1 > 0.5 and params.p1 = 'x'","order_by":["metrics.m2 DESC"],"max_results":1000})");
+  std::vector<double> walk;
+  size_t seen = 0;
+  for (int i = 0; i < std::max(3, iterations / 4); ++i) {
+    auto t0 = Clock::now();
+    std::string token, out;
+    seen = 0;
+    for (int page = 0; page < runs / 1000 + 2; ++page) {
+      std::string body = R"({"experiment_ids":["0"],"max_results":1000)";
+      if (!token.empty()) body += ",\"page_token\":\"" + token + "\"";
+      body += "}";
+      conn.Request("POST", "/api/2.0/mlflow/runs/search", body, &out);
+      for (size_t pos = 0; (pos = out.find("\"run_uuid\"", pos)) != std::string::npos; ++pos) ++seen;
+      token = ExtractString(out, "next_page_token");
+      if (token.empty()) break;
+    }
+    walk.push_back(Seconds(t0, Clock::now()) * 1000);
+  }
+  std::printf("search benchmark: %d runs (20 params, 20 metrics, 10 tags) seeded through the API in %.1f s\n", runs,
+              seed_s);
+  std::printf("%-62s %9s %9s\n", "query", "p50 ms", "p95 ms");
+  std::printf("%-62s %9.1f %9.1f\n", "(a) no filter, max_results 1000", Percentile(a, 50), Percentile(a, 95));
+  std::printf("%-62s %9.1f %9.1f\n", "(b) metrics.m1 > 0.5 and params.p1 = 'x', order by metric", Percentile(b, 50),
+              Percentile(b, 95));
+  std::printf("%-62s %9.1f %9.1f  (%zu runs)\n", "(c) page through all runs, 1000 per page (whole walk)",
+              Percentile(walk, 50), Percentile(walk, 95), seen);
+  server.Stop();
+  fs::remove_all(workdir);
+  return 0;
+}
