@@ -81,6 +81,10 @@ TEST(JsonRender, DoublesAndMetricLists) {
   EXPECT_EQ(MetricListJson({m}, "tok"),
             R"({"metrics":[{"key":"a\"b","value":"-Infinity","timestamp":5,"step":-1}],"next_page_token":"tok"})");
   EXPECT_EQ(MetricListJson({}, ""), "{}");
+  std::string escaped;
+  AppendJsonString(escaped, std::string("a\nb\x01\\c\"d\t", 10));  // the 10th character is a NUL
+  EXPECT_EQ(escaped, R"("a\nb\u0001\\c\"d\t\u0000")");
+  EXPECT_EQ(nlohmann::json::parse(escaped), std::string("a\nb\x01\\c\"d\t", 10));
   auto parsed = nlohmann::json::parse(MetricListJson({m, m}, ""));
   EXPECT_EQ(parsed["metrics"].size(), 2u);
 }
