@@ -104,9 +104,15 @@ Result<std::vector<Run>> LoadRuns(Connection& c, const std::vector<std::string>&
           "SELECT i.destination_id, i.input_uuid, d.name, d.digest, d.dataset_source_type, d.dataset_source, "
           "d.dataset_schema, d.dataset_profile FROM inputs i JOIN datasets d ON d.dataset_uuid = i.source_id "
           "WHERE i.source_type = 'DATASET' AND i.destination_type = 'RUN' AND i.destination_id IN " +
-          in + " ORDER BY i.destination_id" + (c.dialect() == Dialect::kSqlite ? ", i.rowid" : ""));
+          in + " ORDER BY i.destination_id" + (c.dialect() == Dialect::kSqlite ? ", i.rowid" : ", i.ctid"));
+      // (insertion order; on PostgreSQL the physical row order, which inputs rows keep: never updated)
       st->BindAll(ids);
-      std::vector<std::pair<DatasetInput*, std::string>> input_uuids;
+      struct PendingTags {
+        Run* run;
+        size_t index;  // into run->dataset_inputs
+        std::string input_uuid;
+      };
+      std::vector<PendingTags> pending;
       while (st->Step()) {
         Run* r = find(st->TextView(0));
         if (!r) continue;
@@ -118,17 +124,13 @@ Result<std::vector<Run>> LoadRuns(Connection& c, const std::vector<std::string>&
         if (!st->IsNull(6)) di.dataset.schema = st->Text(6);
         if (!st->IsNull(7)) di.dataset.profile = st->Text(7);
         r->dataset_inputs.push_back(std::move(di));
-        input_uuids.push_back({nullptr, st->Text(1)});
+        pending.push_back({r, r->dataset_inputs.size() - 1, st->Text(1)});
       }
-      // Pointers only once the vectors stopped growing.
-      size_t k = 0;
-      for (Run& r : loaded) {
-        for (DatasetInput& di : r.dataset_inputs) input_uuids[k++].first = &di;
-      }
-      for (auto& [input, uuid] : input_uuids) {
+      for (const PendingTags& p : pending) {
         auto tags = c.Prepare("SELECT name, value FROM input_tags WHERE input_uuid = ? ORDER BY name");
-        tags->Bind(1, uuid);
-        while (tags->Step()) input->tags.push_back({tags->Text(0), tags->Text(1)});
+        tags->Bind(1, p.input_uuid);
+        DatasetInput& input = p.run->dataset_inputs[p.index];
+        while (tags->Step()) input.tags.push_back({tags->Text(0), tags->Text(1)});
       }
     }
     {
