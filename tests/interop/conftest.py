@@ -100,7 +100,11 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
     terminalreporter.write_line(compare.summary_line(disabled))
 
 
+_FINISHED = {}
+
+
 def pytest_sessionfinish(session, exitstatus):
+    _FINISHED["session"] = session
     # Nothing collected (pytest's exit 5), a run that compared nothing, or a known-differences list
     # gone stale must not pass.
     if exitstatus == pytest.ExitCode.NO_TESTS_COLLECTED:
@@ -113,3 +117,14 @@ def pytest_sessionfinish(session, exitstatus):
         elif _stale() and not session.config.getoption("-k") and \
                 not session.config.getoption("markexpr"):
             session.exitstatus = 1
+
+
+def pytest_unconfigure(config):
+    # The MLflow client leaves non-daemon helper threads behind (async logging, artifact pools);
+    # once the summary is printed, exit with the run's status rather than wait on them.
+    session = _FINISHED.get("session")
+    if session is not None:
+        servers.stop_all()  # what the atexit hook would do; os._exit skips atexit
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(int(session.exitstatus))
