@@ -94,7 +94,16 @@ void RegexpFunction(sqlite3_context* ctx, int argc, sqlite3_value** argv) {
 
 }  // namespace
 
+namespace {
+// Before SQLite initializes: no global memory statistics, so allocations take no global mutex.
+const bool kSqliteConfigured = [] {
+  sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+  return true;
+}();
+}  // namespace
+
 SqliteConnection::SqliteConnection(const std::string& path, bool read_only) {
+  (void)kSqliteConfigured;
   int flags = read_only ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
   flags |= SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI;
   int rc = sqlite3_open_v2(path.c_str(), &db_, flags, nullptr);
