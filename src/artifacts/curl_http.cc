@@ -6,6 +6,8 @@
 #include <cctype>
 #include <mutex>
 
+#include "artifacts/sigv4.h"
+
 namespace mlflow::artifacts {
 namespace {
 
@@ -94,19 +96,7 @@ size_t OnRead(char* buf, size_t size, size_t n, void* user) {
 }  // namespace
 
 std::string UrlEncode(std::string_view s, bool encode_slash) {
-  static const char* kHex = "0123456789ABCDEF";
-  std::string out;
-  out.reserve(s.size());
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~' || (c == '/' && !encode_slash)) {
-      out.push_back(static_cast<char>(c));
-    } else {
-      out.push_back('%');
-      out.push_back(kHex[c >> 4]);
-      out.push_back(kHex[c & 15]);
-    }
-  }
-  return out;
+  return AwsUriEncode(s, encode_slash);  // RFC 3986 unreserved characters only: the same rule
 }
 
 Result<HttpResult> PerformHttp(const HttpCall& call) {

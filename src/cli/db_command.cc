@@ -9,6 +9,7 @@
 #include "store/sql/migrations.h"
 #include "store/sql/schema.h"
 #include "store/sql/sqlite_connection.h"
+#include "store/sql/store_uri.h"
 #if __has_include("store/sql/postgres_connection.h")
 #include "store/sql/postgres_connection.h"
 #define MLFLOW_DB_COMMAND_HAS_POSTGRES 1
@@ -26,21 +27,6 @@ DbOptions& Options() {
 }
 CLI::App* g_upgrade = nullptr;
 
-bool IsPostgresUri(const std::string& uri) {
-  return uri.rfind("postgresql://", 0) == 0 || uri.rfind("postgres://", 0) == 0 ||
-         uri.rfind("postgresql+", 0) == 0;
-}
-
-// The URI with its password hidden, for messages.
-std::string Redact(const std::string& uri) {
-  auto scheme = uri.find("://");
-  auto at = uri.find('@');
-  if (scheme == std::string::npos || at == std::string::npos || at < scheme) return uri;
-  auto colon = uri.find(':', scheme + 3);
-  if (colon == std::string::npos || colon > at) return uri;
-  return uri.substr(0, colon + 1) + "***" + uri.substr(at);
-}
-
 int Fail(const std::string& message) {
   std::fprintf(stderr, "error: %s\n", message.c_str());
   return 1;
@@ -48,13 +34,13 @@ int Fail(const std::string& message) {
 
 std::unique_ptr<sql::Connection> Open(const std::string& uri, std::string* error) {
   try {
-    if (uri.rfind("sqlite:///", 0) == 0) {
-      std::string path = uri.substr(std::string("sqlite:///").size());
-      if (auto q = path.find('?'); q != std::string::npos) path.resize(q);
-      if (path.empty() || path == ":memory:") {
+    if (sql::IsSqliteUri(uri)) {
+      Result<std::string> parsed = sql::SqlitePathFromUri(uri);
+      if (!parsed.ok() || *parsed == ":memory:") {
         *error = "'" + uri + "' names no database file";
         return nullptr;
       }
+      const std::string& path = *parsed;
       // Upgrading must not invent a database: a typo would otherwise leave an empty file.
       if (!std::filesystem::exists(path)) {
         *error = "no database file at '" + path + "'";
@@ -63,13 +49,13 @@ std::unique_ptr<sql::Connection> Open(const std::string& uri, std::string* error
       return std::make_unique<sql::SqliteConnection>(path);
     }
 #ifdef MLFLOW_DB_COMMAND_HAS_POSTGRES
-    if (IsPostgresUri(uri)) return std::make_unique<sql::PostgresConnection>(sql::PostgresConninfoFromUri(uri));
+    if (sql::IsPostgresUri(uri)) return std::make_unique<sql::PostgresConnection>(sql::PostgresConninfoFromUri(uri));
 #endif
   } catch (const sql::SqlError& e) {
-    *error = "cannot open " + Redact(uri) + ": " + e.what();
+    *error = "cannot open " + sql::RedactUri(uri) + ": " + e.what();
     return nullptr;
   }
-  *error = "unsupported database URI '" + Redact(uri) + "': expected sqlite:///<path>" +
+  *error = "unsupported database URI '" + sql::RedactUri(uri) + "': expected sqlite:///<path>" +
 #ifdef MLFLOW_DB_COMMAND_HAS_POSTGRES
            " or postgresql://user:pass@host:port/db";
 #else
@@ -80,7 +66,7 @@ std::unique_ptr<sql::Connection> Open(const std::string& uri, std::string* error
 
 int RunUpgrade() {
   const std::string uri = Options().uri;
-  const std::string shown = Redact(uri);
+  const std::string shown = sql::RedactUri(uri);
   std::string error;
   auto conn = Open(uri, &error);
   if (!conn) return Fail(error);

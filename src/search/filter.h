@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "core/status.h"
+#include "core/validation.h"
 
 namespace mlflow::search {
 
@@ -86,7 +87,7 @@ std::string_view KeyTypeText(KeyType t);
 std::string RenderClause(const Clause& c);
 std::string RenderFilter(const Filter& f);
 
-// Python repr() of a str (used in MLflow's messages): 'abc', "it's", with \n, \\ escapes.
-std::string PyRepr(std::string_view s);
+// Python repr() of a str, as MLflow's messages print values (one implementation, in core).
+using ::mlflow::validation::PyRepr;
 
 }  // namespace mlflow::search

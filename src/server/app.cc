@@ -14,6 +14,7 @@
 #include "store/sql/postgres_connection.h"
 #include "store/sql/postgres_database.h"
 #include "store/sql/schema.h"
+#include "store/sql/store_uri.h"
 #include "store/sql/sql_logged_model_store.h"
 #include "store/sql/sql_registry_store.h"
 #include "store/sql/sql_tracking_store.h"
@@ -32,39 +33,10 @@ const char* ProgramVersion() { return MLFLOW_CPP_VERSION; }
 
 namespace {
 
-// The URI with its password replaced, for messages and logs.
-std::string RedactUri(const std::string& uri) {
-  auto scheme = uri.find("://");
-  auto at = uri.find('@');
-  if (scheme == std::string::npos || at == std::string::npos || at < scheme) return uri;
-  auto colon = uri.find(':', scheme + 3);
-  if (colon == std::string::npos || colon > at) return uri;
-  return uri.substr(0, colon + 1) + "***" + uri.substr(at);
-}
-
-// sqlite:///relative.db, sqlite:////abs/path.db (SQLAlchemy's forms).
-Result<std::string> SqlitePathFromUri(const std::string& uri) {
-  const std::string prefix = "sqlite:///";
-  if (uri.rfind(prefix, 0) != 0) {
-    return Status::InvalidParameter("Unsupported backend store URI '" + RedactUri(uri) +
-                                    "': expected sqlite:///<path> or postgresql://user:pass@host:port/db");
-  }
-  std::string path = uri.substr(prefix.size());
-  auto q = path.find('?');
-  if (q != std::string::npos) path = path.substr(0, q);
-  if (path.empty()) return Status::InvalidParameter("Backend store URI '" + uri + "' names no database file");
-  return path;
-}
-
-// postgresql://, postgres://, postgresql+psycopg2:// (SQLAlchemy's driver suffix is ignored).
-bool IsPostgresUri(const std::string& uri) {
-  return uri.rfind("postgresql://", 0) == 0 || uri.rfind("postgres://", 0) == 0 || uri.rfind("postgresql+", 0) == 0;
-}
-
 // Opens the PostgreSQL pool and, under a database-wide lock (replicas may start together),
 // checks or creates MLflow's schema.
 Result<std::shared_ptr<sql::Database>> OpenPostgres(const ServerConfig& config) {
-  const std::string shown = RedactUri(config.backend_store_uri);
+  const std::string shown = sql::RedactUri(config.backend_store_uri);
   sql::PostgresOptions opts;
   opts.conninfo = sql::PostgresConninfoFromUri(config.backend_store_uri);
   opts.pool_size = config.db_pool_size;
@@ -120,10 +92,10 @@ Result<std::unique_ptr<App>> App::Create(const ServerConfig& config) {
   if (s.config.default_artifact_root.empty()) {
     s.config.default_artifact_root = config.serve_artifacts ? "mlflow-artifacts:/" : "./mlruns";
   }
-  if (IsPostgresUri(config.backend_store_uri)) {
+  if (sql::IsPostgresUri(config.backend_store_uri)) {
     MLFLOW_ASSIGN_OR_RETURN(s.db, OpenPostgres(s.config));
   } else {
-    MLFLOW_ASSIGN_OR_RETURN(std::string path, SqlitePathFromUri(config.backend_store_uri));
+    MLFLOW_ASSIGN_OR_RETURN(std::string path, sql::SqlitePathFromUri(config.backend_store_uri));
     try {
       auto parent = std::filesystem::path(path).parent_path();
       if (!parent.empty()) std::filesystem::create_directories(parent);

@@ -33,25 +33,6 @@ namespace {
 
 const json kEmpty = json::object();
 
-Result<std::vector<KeyValue>> ParseKeyValues(const RequestFields& f, const std::string& field) {
-  std::vector<KeyValue> out;
-  const json* arr = f.Json(field);
-  if (!arr) return out;
-  if (!arr->is_array()) return TypeError(field, *arr);
-  for (const auto& item : *arr) {
-    if (!item.is_object()) return TypeError(field, *arr);
-    KeyValue kv;
-    for (auto [name, dst] : {std::pair{"key", &kv.key}, std::pair{"value", &kv.value}}) {
-      auto it = item.find(name);
-      if (it == item.end() || it->is_null()) continue;
-      if (!it->is_string()) return TypeError(field, *arr);
-      *dst = it->get<std::string>();
-    }
-    out.push_back(std::move(kv));
-  }
-  return out;
-}
-
 const std::string& PathId(const HttpRequest& req) {
   static const std::string kNone;
   auto it = req.path_params.find("model_id");
@@ -69,8 +50,8 @@ Result<json> CreateLoggedModel(ApiContext& ctx, const HttpRequest& req) {
   // Unset proto strings are "" and stored as such.
   r.model_type = model_type.value_or("");
   r.source_run_id = source_run_id.value_or("");
-  MLFLOW_ASSIGN_OR_RETURN(r.params, ParseKeyValues(f, "params"));
-  MLFLOW_ASSIGN_OR_RETURN(r.tags, ParseKeyValues(f, "tags"));
+  MLFLOW_ASSIGN_OR_RETURN(r.params, f.KeyValueList("params"));
+  MLFLOW_ASSIGN_OR_RETURN(r.tags, f.KeyValueList("tags"));
   MLFLOW_ASSIGN_OR_RETURN(store::LoggedModel m, ctx.logged_models->CreateLoggedModel(r));
   return json{{"model", ToJson(m)}};
 }
@@ -111,7 +92,7 @@ Result<json> DeleteLoggedModel(ApiContext& ctx, const HttpRequest& req) {
 
 Result<json> SetLoggedModelTags(ApiContext& ctx, const HttpRequest& req) {
   RequestFields f(req);
-  MLFLOW_ASSIGN_OR_RETURN(std::vector<KeyValue> tags, ParseKeyValues(f, "tags"));
+  MLFLOW_ASSIGN_OR_RETURN(std::vector<KeyValue> tags, f.KeyValueList("tags"));
   MLFLOW_RETURN_IF_ERROR(ctx.logged_models->SetLoggedModelTags(PathId(req), tags));
   return kEmpty;
 }
@@ -127,7 +108,7 @@ Result<json> LogLoggedModelParams(ApiContext& ctx, const HttpRequest& req) {
   RequestFields f(req);
   MLFLOW_ASSIGN_OR_RETURN(std::string body_id, f.RequiredString("model_id"));
   (void)body_id;  // required like the reference; the params go to the PATH id
-  MLFLOW_ASSIGN_OR_RETURN(std::vector<KeyValue> params, ParseKeyValues(f, "params"));
+  MLFLOW_ASSIGN_OR_RETURN(std::vector<KeyValue> params, f.KeyValueList("params"));
   MLFLOW_RETURN_IF_ERROR(ctx.logged_models->LogLoggedModelParams(PathId(req), params));
   return kEmpty;
 }

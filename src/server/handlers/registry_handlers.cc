@@ -58,34 +58,10 @@ namespace {
 
 const json kEmpty = json::object();
 
-// {key, value} lists of registry requests; a missing value is "" (proto default).
-Result<std::vector<KeyValue>> ParseTags(const RequestFields& f, const std::string& field) {
-  std::vector<KeyValue> out;
-  const json* arr = f.Json(field);
-  if (!arr) return out;
-  if (!arr->is_array()) return TypeError(field, *arr);
-  for (const auto& item : *arr) {
-    if (!item.is_object()) return TypeError(field, *arr);
-    KeyValue kv;
-    auto k = item.find("key");
-    if (k != item.end() && !k->is_null()) {
-      if (!k->is_string()) return TypeError(field, *arr);
-      kv.key = k->get<std::string>();
-    }
-    auto val = item.find("value");
-    if (val != item.end() && !val->is_null()) {
-      if (!val->is_string()) return TypeError(field, *arr);
-      kv.value = val->get<std::string>();
-    }
-    out.push_back(std::move(kv));
-  }
-  return out;
-}
-
 Result<json> CreateRegisteredModel(ApiContext& ctx, const HttpRequest& req) {
   RequestFields f(req);
   MLFLOW_ASSIGN_OR_RETURN(std::string name, f.RequiredString("name"));
-  MLFLOW_ASSIGN_OR_RETURN(std::vector<KeyValue> tags, ParseTags(f, "tags"));
+  MLFLOW_ASSIGN_OR_RETURN(std::vector<KeyValue> tags, f.KeyValueList("tags"));
   MLFLOW_ASSIGN_OR_RETURN(std::optional<std::string> description, f.String("description"));
   MLFLOW_ASSIGN_OR_RETURN(store::RegisteredModel rm,
                           ctx.registry->CreateRegisteredModel(name, tags, description.value_or("")));
@@ -463,7 +439,7 @@ Result<json> CreateModelVersion(ApiContext& ctx, const HttpRequest& req) {
   MLFLOW_ASSIGN_OR_RETURN(std::string name, f.RequiredString("name"));
   MLFLOW_ASSIGN_OR_RETURN(std::string source, f.RequiredString("source"));
   MLFLOW_ASSIGN_OR_RETURN(std::optional<std::string> run_id, f.String("run_id"));
-  MLFLOW_ASSIGN_OR_RETURN(std::vector<KeyValue> tags, ParseTags(f, "tags"));
+  MLFLOW_ASSIGN_OR_RETURN(std::vector<KeyValue> tags, f.KeyValueList("tags"));
   MLFLOW_ASSIGN_OR_RETURN(std::optional<std::string> run_link, f.String("run_link"));
   MLFLOW_ASSIGN_OR_RETURN(std::optional<std::string> description, f.String("description"));
   MLFLOW_ASSIGN_OR_RETURN(std::optional<std::string> model_id_opt, f.String("model_id"));

@@ -211,4 +211,28 @@ Result<std::vector<std::string>> RequestFields::StringList(const std::string& na
   return out;
 }
 
+Result<std::vector<KeyValue>> RequestFields::KeyValueList(const std::string& name, bool require_key) const {
+  std::vector<KeyValue> out;
+  const nlohmann::json* arr = Json(name);
+  if (!arr) return out;
+  if (!arr->is_array()) return TypeError(name, *arr);
+  for (size_t i = 0; i < arr->size(); ++i) {
+    const nlohmann::json& item = (*arr)[i];
+    if (!item.is_object()) return TypeError(name, *arr);
+    std::string path = name + "[" + std::to_string(i) + "]";
+    KeyValue kv;
+    for (auto [field, dst] : {std::pair{"key", &kv.key}, std::pair{"value", &kv.value}}) {
+      auto it = item.find(field);
+      if (it == item.end() || it->is_null()) continue;
+      if (!it->is_string()) return TypeError(path + "." + field, *it);
+      *dst = it->get<std::string>();
+    }
+    if (require_key && kv.key.empty()) {
+      return Status::InvalidParameter("Missing value for required parameter '" + path + ".key'.");
+    }
+    out.push_back(std::move(kv));
+  }
+  return out;
+}
+
 }  // namespace mlflow::server

@@ -11,6 +11,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/entities.h"
 #include "core/status.h"
 #include "server/http/http_types.h"
 
@@ -29,6 +30,9 @@ class RequestFields {
   Result<std::optional<double>> Double(const std::string& name) const;
   Result<std::optional<bool>> Bool(const std::string& name) const;
   Result<std::vector<std::string>> StringList(const std::string& name) const;
+  // A list of {key, value} objects (tags, params). An absent value is "" (the proto default);
+  // require_key: an item without a key is "Missing value for required parameter 'field[i].key'".
+  Result<std::vector<KeyValue>> KeyValueList(const std::string& name, bool require_key = false) const;
   // Raw JSON field of a JSON body (nullptr when absent or for query-string requests).
   const nlohmann::json* Json(const std::string& name) const;
   bool Has(const std::string& name) const;

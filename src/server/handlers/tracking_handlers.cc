@@ -23,36 +23,6 @@ bool IsJsonContentType(const std::string& ct) {
   return base == "application/json";
 }
 
-// Lists of {key, value} in a request body (tags, params).
-Result<std::vector<KeyValue>> ParseKeyValues(const RequestFields& f, const std::string& field,
-                                             bool require_key, bool value_optional = true) {
-  std::vector<KeyValue> out;
-  const json* arr = f.Json(field);
-  if (!arr) return out;
-  if (!arr->is_array()) return TypeError(field, *arr);
-  for (size_t i = 0; i < arr->size(); ++i) {
-    const json& item = (*arr)[i];
-    std::string path = field + "[" + std::to_string(i) + "]";
-    if (!item.is_object()) return TypeError(field, *arr);
-    KeyValue kv;
-    auto k = item.find("key");
-    if (k != item.end() && !k->is_null()) {
-      if (!k->is_string()) return TypeError(path + ".key", *k);
-      kv.key = k->get<std::string>();
-    }
-    if (require_key && kv.key.empty()) return v::Missing(path + ".key");
-    auto val = item.find("value");
-    if (val != item.end() && !val->is_null()) {
-      if (!val->is_string()) return TypeError(path + ".value", *val);
-      kv.value = val->get<std::string>();
-    } else if (!value_optional) {
-      return v::Missing(path + ".value");
-    }
-    out.push_back(std::move(kv));
-  }
-  return out;
-}
-
 Result<std::string> RunId(const RequestFields& f) { return f.RequiredString("run_id", "run_uuid"); }
 
 // Parses one metric of LogMetric (path "") or LogBatch (path "metrics[i].").
@@ -128,7 +98,7 @@ Result<json> CreateExperiment(ApiContext& ctx, const HttpRequest& req) {
   RequestFields f(req);
   MLFLOW_ASSIGN_OR_RETURN(std::string name, f.RequiredString("name"));
   MLFLOW_ASSIGN_OR_RETURN(std::optional<std::string> location, f.String("artifact_location"));
-  MLFLOW_ASSIGN_OR_RETURN(std::vector<KeyValue> tags, ParseKeyValues(f, "tags", false));
+  MLFLOW_ASSIGN_OR_RETURN(std::vector<KeyValue> tags, f.KeyValueList("tags"));
   if (v::CharLength(name) > v::kMaxExperimentNameLength) return v::TooLong("name", v::kMaxExperimentNameLength);
   std::string loc = location.value_or("");
   if (!loc.empty()) {
@@ -237,7 +207,7 @@ Result<json> CreateRun(ApiContext& ctx, const HttpRequest& req) {
   MLFLOW_ASSIGN_OR_RETURN(std::optional<std::string> user, f.String("user_id"));
   MLFLOW_ASSIGN_OR_RETURN(std::optional<std::string> name, f.String("run_name"));
   MLFLOW_ASSIGN_OR_RETURN(std::optional<int64_t> start, f.Int64("start_time"));
-  MLFLOW_ASSIGN_OR_RETURN(std::vector<KeyValue> tags, ParseKeyValues(f, "tags", false));
+  MLFLOW_ASSIGN_OR_RETURN(std::vector<KeyValue> tags, f.KeyValueList("tags"));
   MLFLOW_ASSIGN_OR_RETURN(Run run, ctx.tracking->CreateRun(exp.value_or(""), user.value_or(""), start, tags,
                                                            name.value_or("")));
   json out = ToJson(run);
@@ -382,8 +352,8 @@ Result<json> LogBatch(ApiContext& ctx, const HttpRequest& req) {
       metrics.push_back(std::move(m));
     }
   }
-  MLFLOW_ASSIGN_OR_RETURN(std::vector<KeyValue> params, ParseKeyValues(f, "params", true));
-  MLFLOW_ASSIGN_OR_RETURN(std::vector<KeyValue> tags, ParseKeyValues(f, "tags", true));
+  MLFLOW_ASSIGN_OR_RETURN(std::vector<KeyValue> params, f.KeyValueList("params", /*require_key=*/true));
+  MLFLOW_ASSIGN_OR_RETURN(std::vector<KeyValue> tags, f.KeyValueList("tags", /*require_key=*/true));
   MLFLOW_RETURN_IF_ERROR(v::ValidateRunIdFormat(run_id));
   MLFLOW_RETURN_IF_ERROR(BatchLimit(metrics.size(), v::kMaxMetricsPerBatch, "metrics"));
   MLFLOW_RETURN_IF_ERROR(BatchLimit(params.size(), v::kMaxParamsPerBatch, "params"));
