@@ -9,9 +9,11 @@
 
 #include "cli/artifacts_command.h"
 #include "cli/db_command.h"
+#include "core/crash_handler.h"
 #include "server/app.h"
 
 int main(int argc, char** argv) {
+  mlflow::InstallCrashHandler();
   // Many worker threads would each get a malloc arena that keeps its peak; two arenas keep the
   // server's memory near its working set.
   mallopt(M_ARENA_MAX, 2);

@@ -1,6 +1,7 @@
 """Concurrency, durability and connection handling of the real server process."""
 import json
 import os
+import signal
 import socket
 import threading
 import time
@@ -125,3 +126,18 @@ def test_large_headers_are_accepted_up_to_the_limit(server):
     assert r.status_code == 200
     r = requests.get(server.url + "/health", headers={"X-Big": "a" * 70000}, timeout=5)
     assert r.status_code in (400, 431)  # over the 64 KB header limit: refused, not hung
+
+
+def test_fatal_signal_leaves_a_stack_trace_in_the_log(tmp_path):
+    # Issue 26: a future crash must be found in minutes. The fatal-signal handler reports the
+    # signal and a stack trace naming our code, then dies of the same signal.
+    srv = MlflowCppServer(tmp_path).start()
+    srv.proc.send_signal(signal.SIGSEGV)
+    srv.proc.wait(timeout=20)
+    assert srv.proc.returncode == -signal.SIGSEGV
+    log = open(srv.stderr_path).read()
+    assert "mlflow-cpp: fatal signal 11 (Segmentation fault)" in log
+    trace = log.split("stack trace (most recent call first):", 1)[1].split("end of stack trace", 1)[0]
+    frames = [line for line in trace.splitlines() if line.strip()]
+    assert len(frames) >= 3
+    assert any("mlflow-cpp" in f for f in frames)

@@ -2,14 +2,21 @@
 # Creates (or reuses) the Python venv holding the pinned real MLflow used by the interop suites.
 # Prints the venv path as the last line of stdout; progress goes to stderr.
 #   MLFLOW_VERSION        MLflow release to pin (default 3.17.2, the newest 3.x that installs here)
-#   MLFLOW_INTEROP_VENV   venv location (default <repo>/.venv-interop-$MLFLOW_VERSION)
+#   MLFLOW_VENV_ROOT      folder holding the venvs (default <repo>): <root>/.venv-interop-$MLFLOW_VERSION
+#                         (several checkouts can share one root and its venvs)
+#   MLFLOW_INTEROP_VENV   exact venv location; honoured only for the default version, so that a
+#                         suite asking for another MLflow (db upgrade: 3.6.0) never rebuilds it
 #   PYTHON                interpreter used to create the venv (default python3)
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(cd "$here/../.." && pwd)"
-version="${MLFLOW_VERSION:-3.17.2}"
-venv="${MLFLOW_INTEROP_VENV:-$repo/.venv-interop-$version}"
+default_version=3.17.2
+version="${MLFLOW_VERSION:-$default_version}"
+venv="${MLFLOW_VENV_ROOT:-$repo}/.venv-interop-$version"
+if [[ -n "${MLFLOW_INTEROP_VENV:-}" && "$version" == "$default_version" ]]; then
+  venv="$MLFLOW_INTEROP_VENV"
+fi
 python="${PYTHON:-python3}"
 pytest_pin="pytest==9.2.0"
 # MLflow releases before 3.17 import names that SQLAlchemy 2.1 removed (FallbackAsyncAdaptedQueuePool)

@@ -14,6 +14,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "core/sql_value.h"
@@ -62,27 +63,31 @@ class Statement {
   virtual void Reset() = 0;
 };
 
-// A prepared statement borrowed from a connection's cache; rewound when released.
+// A prepared statement borrowed from a connection; rewound when released. The lease shares
+// ownership of the statement, so nothing (not even the connection's cache evicting it) destroys a
+// statement in use (statement_cache.h).
 class StatementLease {
  public:
-  explicit StatementLease(Statement* st) : st_(st) {}
+  explicit StatementLease(std::shared_ptr<Statement> st) : st_(std::move(st)) {}
   StatementLease(const StatementLease&) = delete;
-  StatementLease(StatementLease&& o) noexcept : st_(o.st_) { o.st_ = nullptr; }
+  StatementLease& operator=(const StatementLease&) = delete;
+  StatementLease(StatementLease&& o) noexcept = default;
   ~StatementLease() {
     if (st_) st_->Reset();
   }
-  Statement* operator->() { return st_; }
+  Statement* operator->() { return st_.get(); }
   Statement& operator*() { return *st_; }
 
  private:
-  Statement* st_;
+  std::shared_ptr<Statement> st_;
 };
 
 class Connection {
  public:
   virtual ~Connection() = default;
   virtual Dialect dialect() const = 0;
-  // A cached prepared statement for this SQL text. Not reentrant for the same text.
+  // A prepared statement for this SQL text, from the connection's cache when it is idle; a text
+  // already leased gets a private statement, so nested use of one text is safe.
   virtual StatementLease Prepare(const std::string& sql) = 0;
   // Runs one or more statements without parameters.
   virtual void ExecScript(const std::string& sql) = 0;

@@ -59,7 +59,10 @@ class PgStatement : public Statement {
   PgStatement(PostgresConnection* conn, std::string sql, int nparams, std::string name)
       : conn_(conn), sql_(std::move(sql)), name_(std::move(name)), values_(static_cast<size_t>(nparams)),
         kinds_(static_cast<size_t>(nparams), 0) {}
-  ~PgStatement() override { Clear(); }
+  ~PgStatement() override {
+    Clear();
+    if (prepared_) conn_->NoteReleased(std::move(name_));
+  }
 
   void Bind(int index, const SqlValue& value) override {
     if (index < 1 || index > static_cast<int>(values_.size())) {
@@ -248,8 +251,8 @@ PostgresConnection::PostgresConnection(const std::string& conninfo) {
 }
 
 PostgresConnection::~PostgresConnection() {
-  cache_.clear();
-  if (conn_) PQfinish(conn_);
+  cache_.Clear();
+  if (conn_) PQfinish(conn_);  // the server forgets this session's prepared statements
 }
 
 bool PostgresConnection::healthy() const { return conn_ && PQstatus(conn_) == CONNECTION_OK; }
@@ -259,22 +262,22 @@ bool PostgresConnection::in_transaction() const {
   return s == PQTRANS_INTRANS || s == PQTRANS_INERROR || s == PQTRANS_ACTIVE;
 }
 
-void PostgresConnection::TrimStatementCache(size_t max_statements) {
-  if (cache_.size() <= max_statements) return;
-  cache_.clear();
-  PGresult* res = PQexec(conn_, "DEALLOCATE ALL");
-  PQclear(res);
+void PostgresConnection::DeallocateReleasedStatements() {
+  if (released_.empty() || !healthy() || in_transaction()) return;
+  std::string sql;
+  for (const std::string& name : released_) sql += "DEALLOCATE " + name + ";";
+  released_.clear();
+  PQclear(PQexec(conn_, sql.c_str()));
 }
 
 StatementLease PostgresConnection::Prepare(const std::string& sql) {
-  auto it = cache_.find(sql);
-  if (it == cache_.end()) {
-    int n = 0;
-    std::string text = RewritePlaceholders(sql, &n);
-    std::string name = "mlflow_cpp_" + std::to_string(++next_statement_id_);
-    it = cache_.emplace(sql, std::make_unique<PgStatement>(this, std::move(text), n, std::move(name))).first;
-  }
-  return StatementLease(it->second.get());
+  if (auto cached = cache_.TakeIdle(sql)) return StatementLease(std::move(cached));
+  int n = 0;
+  std::string text = RewritePlaceholders(sql, &n);
+  std::string name = "mlflow_cpp_" + std::to_string(++next_statement_id_);
+  auto st = std::make_shared<PgStatement>(this, std::move(text), n, std::move(name));
+  if (!cache_.Contains(sql)) cache_.Insert(sql, st);  // else: the cached one is leased; this one is private
+  return StatementLease(std::move(st));
 }
 
 void PostgresConnection::ExecScript(const std::string& sql) {

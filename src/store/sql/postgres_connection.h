@@ -13,9 +13,10 @@
 //   while (st->Step()) Use(st->Text(0));
 #include <memory>
 #include <string>
-#include <unordered_map>
+#include <vector>
 
 #include "store/sql/connection.h"
+#include "store/sql/statement_cache.h"
 
 struct pg_conn;
 
@@ -53,16 +54,24 @@ class PostgresConnection : public Connection {
   bool healthy() const;
   // True while inside a transaction block (also an aborted one).
   bool in_transaction() const;
-  // Drops cached prepared statements when there are many (search compiles many distinct
-  // queries). Call only between transactions, when no statement is leased.
-  void TrimStatementCache(size_t max_statements);
+  // Deallocates on the server the prepared statements whose objects were destroyed (evicted from
+  // the cache, or private ones whose lease ended). Call between transactions: a DEALLOCATE inside
+  // an aborted transaction would fail.
+  void DeallocateReleasedStatements();
 
   pg_conn* raw() { return conn_; }
 
  private:
   friend class PgStatement;
+  // A destroyed PgStatement leaves its server-side name here (DeallocateReleasedStatements).
+  void NoteReleased(std::string name) { released_.push_back(std::move(name)); }
+
+  // Distinct texts kept prepared (search compiles many distinct queries).
+  static constexpr size_t kStatementCacheCapacity = 512;
+
   pg_conn* conn_ = nullptr;
-  std::unordered_map<std::string, std::unique_ptr<Statement>> cache_;
+  StatementCache cache_{kStatementCacheCapacity};
+  std::vector<std::string> released_;
   uint64_t next_statement_id_ = 0;
 };
 

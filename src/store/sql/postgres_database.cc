@@ -136,7 +136,7 @@ std::unique_ptr<PostgresConnection> PostgresDatabase::Acquire() {
 
 void PostgresDatabase::Release(std::unique_ptr<PostgresConnection> c) {
   bool keep = c->healthy() && !c->in_transaction();
-  if (keep) c->TrimStatementCache(2000);
+  if (keep) c->DeallocateReleasedStatements();
   {
     std::lock_guard lock(mu_);
     if (keep && !closing_) {

@@ -4,17 +4,10 @@
 #include <cmath>
 #include <unordered_map>
 
+#include "store/sql/in_list.h"
+
 namespace mlflow::sql {
 namespace {
-
-constexpr size_t kChunk = 500;  // ids per IN (...) list
-
-std::string Placeholders(size_t n) {
-  std::string s;
-  s.reserve(n * 2);
-  for (size_t i = 0; i < n; ++i) s += i ? ",?" : "?";
-  return s;
-}
 
 void FillInfo(Statement& st, RunInfo* info) {
   info->run_id = st.Text(0);
@@ -45,10 +38,9 @@ Result<RunInfo> LoadRunInfo(Connection& c, const std::string& run_id) {
 Result<std::vector<Run>> LoadRuns(Connection& c, const std::vector<std::string>& run_ids, bool with_model_inputs) {
   std::vector<Run> runs;
   runs.reserve(run_ids.size());
-  for (size_t start = 0; start < run_ids.size(); start += kChunk) {
-    size_t n = std::min(kChunk, run_ids.size() - start);
-    std::vector<SqlValue> ids(run_ids.begin() + start, run_ids.begin() + start + n);
-    std::string in = "(" + Placeholders(n) + ")";
+  for (const InListChunk& chunk : SplitInList(run_ids.size())) {
+    const size_t start = chunk.begin, n = chunk.size;
+    const std::string& in = chunk.placeholders;
 
     // Runs of this chunk, found by id without allocating a key per row (reserve: no reallocation,
     // so the views into run ids stay valid).
@@ -58,7 +50,7 @@ Result<std::vector<Run>> LoadRuns(Connection& c, const std::vector<std::string>&
     by_id.reserve(n * 2);
     {
       auto st = c.Prepare(std::string("SELECT ") + kInfoColumns + " FROM runs WHERE run_uuid IN " + in);
-      st->BindAll(ids);
+      BindInList(*st, 1, run_ids, chunk);
       while (st->Step()) {
         loaded.emplace_back();
         FillInfo(*st, &loaded.back().info);
@@ -72,7 +64,7 @@ Result<std::vector<Run>> LoadRuns(Connection& c, const std::vector<std::string>&
     {
       auto st = c.Prepare("SELECT run_uuid, key, value, timestamp, step, is_nan FROM latest_metrics WHERE run_uuid IN " +
                           in);
-      st->BindAll(ids);
+      BindInList(*st, 1, run_ids, chunk);
       while (st->Step()) {
         Run* r = find(st->TextView(0));
         if (!r) continue;
@@ -86,14 +78,14 @@ Result<std::vector<Run>> LoadRuns(Connection& c, const std::vector<std::string>&
     }
     {
       auto st = c.Prepare("SELECT run_uuid, key, value FROM params WHERE run_uuid IN " + in);
-      st->BindAll(ids);
+      BindInList(*st, 1, run_ids, chunk);
       while (st->Step()) {
         if (Run* r = find(st->TextView(0))) r->params.push_back({st->Text(1), st->Text(2)});
       }
     }
     {
       auto st = c.Prepare("SELECT run_uuid, key, value FROM tags WHERE run_uuid IN " + in);
-      st->BindAll(ids);
+      BindInList(*st, 1, run_ids, chunk);
       while (st->Step()) {
         if (Run* r = find(st->TextView(0))) r->tags.push_back({st->Text(1), st->Text(2)});
       }
@@ -106,7 +98,7 @@ Result<std::vector<Run>> LoadRuns(Connection& c, const std::vector<std::string>&
           "WHERE i.source_type = 'DATASET' AND i.destination_type = 'RUN' AND i.destination_id IN " +
           in + " ORDER BY i.destination_id" + (c.dialect() == Dialect::kSqlite ? ", i.rowid" : ", i.ctid"));
       // (insertion order; on PostgreSQL the physical row order, which inputs rows keep: never updated)
-      st->BindAll(ids);
+      BindInList(*st, 1, run_ids, chunk);
       struct PendingTags {
         Run* run;
         size_t index;  // into run->dataset_inputs
@@ -138,7 +130,7 @@ Result<std::vector<Run>> LoadRuns(Connection& c, const std::vector<std::string>&
           "SELECT source_id, source_type, destination_id, step FROM inputs WHERE source_type IN ('RUN_INPUT', "
           "'RUN_OUTPUT') AND source_id IN " +
           in + " ORDER BY source_id, destination_id");
-      st->BindAll(ids);
+      BindInList(*st, 1, run_ids, chunk);
       while (st->Step()) {
         Run* r = find(st->TextView(0));
         if (!r) continue;

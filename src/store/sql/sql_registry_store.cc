@@ -8,6 +8,7 @@
 #include "core/ids.h"
 #include "core/validation.h"
 #include "search/sql_compiler.h"
+#include "store/sql/in_list.h"
 
 namespace mlflow::store {
 namespace {
@@ -108,29 +109,13 @@ Result<ModelVersion> LoadVersion(Connection& c, const std::string& name, int64_t
   return mv;
 }
 
-// IN (...) lists padded to a few fixed lengths, so the per-connection statement cache stays small
-// (repeating the last value changes nothing in an IN list).
-constexpr size_t kInChunk = 256;
-
-size_t InBucket(size_t n) {
-  for (size_t b : {size_t{1}, size_t{4}, size_t{16}, size_t{64}}) {
-    if (n <= b) return b;
-  }
-  return kInChunk;
-}
-
-// Runs `prefix IN (names...) suffix` over `names` in chunks; calls on_row for every row.
+// Runs `prefix IN (names...) suffix` over `names` in chunks (in_list.h); calls on_row for every row.
 template <typename Fn>
 void ForEachNameChunk(Connection& c, const std::vector<std::string>& names, const std::string& prefix,
                       const std::string& suffix, Fn on_row) {
-  for (size_t start = 0; start < names.size(); start += kInChunk) {
-    size_t n = std::min(kInChunk, names.size() - start);
-    size_t bucket = InBucket(n);
-    std::string sql = prefix + " IN (";
-    for (size_t i = 0; i < bucket; ++i) sql += i ? ",?" : "?";
-    sql += ")" + suffix;
-    auto st = c.Prepare(sql);
-    for (size_t i = 0; i < bucket; ++i) st->Bind(static_cast<int>(i + 1), names[start + std::min(i, n - 1)]);
+  for (const sql::InListChunk& chunk : sql::SplitInList(names.size())) {
+    auto st = c.Prepare(prefix + " IN " + chunk.placeholders + suffix);
+    sql::BindInList(*st, 1, names, chunk);
     while (st->Step()) on_row(*st);
   }
 }

@@ -126,22 +126,20 @@ SqliteConnection::SqliteConnection(const std::string& path, bool read_only) {
 }
 
 SqliteConnection::~SqliteConnection() {
-  cache_.clear();  // finalize statements before closing
-  if (db_) sqlite3_close(db_);
+  cache_.Clear();  // finalize idle statements before closing
+  // close_v2: should a statement still be leased, the handle closes when it is finalized.
+  if (db_) sqlite3_close_v2(db_);
 }
 
 StatementLease SqliteConnection::Prepare(const std::string& sql) {
-  auto it = cache_.find(sql);
-  if (it == cache_.end()) {
-    sqlite3_stmt* st = nullptr;
-    int rc = sqlite3_prepare_v3(db_, sql.c_str(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT, &st,
-                                nullptr);
-    if (rc != SQLITE_OK) Throw(db_, rc, "prepare: " + sql.substr(0, 200));
-    // Bound the cache: search compiles many distinct queries.
-    if (cache_.size() > 512) cache_.clear();
-    it = cache_.emplace(sql, std::make_unique<SqliteStatement>(db_, st)).first;
-  }
-  return StatementLease(it->second.get());
+  if (auto cached = cache_.TakeIdle(sql)) return StatementLease(std::move(cached));
+  sqlite3_stmt* raw = nullptr;
+  int rc = sqlite3_prepare_v3(db_, sql.c_str(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT, &raw,
+                              nullptr);
+  if (rc != SQLITE_OK) Throw(db_, rc, "prepare: " + sql.substr(0, 200));
+  auto st = std::make_shared<SqliteStatement>(db_, raw);
+  if (!cache_.Contains(sql)) cache_.Insert(sql, st);  // else: the cached one is leased; this one is private
+  return StatementLease(std::move(st));
 }
 
 void SqliteConnection::ExecScript(const std::string& sql) {

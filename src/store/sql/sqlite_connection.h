@@ -1,11 +1,12 @@
 #pragma once
 // SQLite implementation of Connection: WAL, synchronous=FULL, foreign keys and case-sensitive LIKE
 // on (MLflow's session settings), a REGEXP function for RLIKE, and a statement cache.
+#include <cstddef>
 #include <memory>
 #include <string>
-#include <unordered_map>
 
 #include "store/sql/connection.h"
+#include "store/sql/statement_cache.h"
 
 struct sqlite3;
 
@@ -27,8 +28,11 @@ class SqliteConnection : public Connection {
   sqlite3* raw() { return db_; }
 
  private:
+  // Distinct texts kept prepared (search compiles many distinct queries).
+  static constexpr size_t kStatementCacheCapacity = 512;
+
   sqlite3* db_ = nullptr;
-  std::unordered_map<std::string, std::unique_ptr<Statement>> cache_;
+  StatementCache cache_{kStatementCacheCapacity};
 };
 
 }  // namespace mlflow::sql

@@ -15,7 +15,7 @@ checks="dbupgrade_checks.py"
 if [[ $# -gt 0 && "$1" == dbupgrade_*checks.py ]]; then checks="$1"; shift; fi
 repo="$(cd "$interop/../.." && pwd)"
 if [[ "$checks" == dbupgrade_pg_checks.py ]]; then
-  export MLFLOW_VENV_360="$(MLFLOW_VERSION=3.6.0 MLFLOW_INTEROP_VENV="$repo/.venv-dbupgrade-pg-3.6.0" \
+  export MLFLOW_VENV_360="$(MLFLOW_VERSION=3.6.0 MLFLOW_VENV_ROOT="$repo/.venv-dbupgrade-pg" \
     MLFLOW_INTEROP_PIP_EXTRA=psycopg2-binary "$interop/make_venv.sh" | tail -n 1)"
 else
   export MLFLOW_VENV_360="$(MLFLOW_VERSION=3.6.0 "$interop/make_venv.sh" | tail -n 1)"

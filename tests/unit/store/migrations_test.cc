@@ -33,7 +33,8 @@ const std::string kRunA = std::string(31, 'a') + "1";
 const std::string kRunB = std::string(31, 'b') + "2";
 const std::string kRunC = std::string(31, 'c') + "3";
 
-fs::path FixtureDir() { return fs::path(__FILE__).parent_path() / ".." / ".." / "fixtures" / "db"; }
+// An absolute path from CMake (__FILE__ may be relative when ccache rewrites paths).
+fs::path FixtureDir() { return fs::path(MLFLOW_TEST_FIXTURES_DIR) / "db"; }
 
 std::string ReadFile(const fs::path& p) {
   std::ifstream in(p);
