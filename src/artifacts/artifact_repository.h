@@ -8,7 +8,7 @@
 //   MLFLOW_ASSIGN_OR_RETURN(auto files, repo->List("model"));
 //
 // Paths given to a repository are relative to its root, '/'-separated; implementations refuse
-// unsafe ones (limits.md section 9) with INVALID_PARAMETER_VALUE "Invalid path". Bodies are
+// unsafe ones (docs/reference/limits.md section 9) with INVALID_PARAMETER_VALUE "Invalid path". Bodies are
 // streamed in bounded chunks: nothing holds a whole file in memory. Instances are not thread-safe;
 // open one per thread (opening is cheap).
 #include <cstdint>

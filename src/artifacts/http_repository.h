@@ -1,7 +1,7 @@
 #pragma once
 // The client side of the tracking server's artifact proxy: mlflow-artifacts:/<path> resolved against
 // the tracking URI, or http(s)://host/api/2.0/mlflow-artifacts/artifacts/<path>. Uses endpoints
-// 60-63 of rest-api.md (GET/PUT/DELETE a file, GET ?path= to list). Sends basic auth from
+// 60-63 of docs/reference/rest-api.md (GET/PUT/DELETE a file, GET ?path= to list). Sends basic auth from
 // MLFLOW_TRACKING_USERNAME/PASSWORD or a bearer MLFLOW_TRACKING_TOKEN when set.
 #include <memory>
 #include <string>

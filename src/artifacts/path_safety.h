@@ -1,5 +1,5 @@
 #pragma once
-// Artifact path rules (limits.md section 9, MLflow's validate_path_is_safe) plus the checks a
+// Artifact path rules (docs/reference/limits.md section 9, MLflow's validate_path_is_safe) plus the checks a
 // server needs on top: NUL bytes and control characters.
 //
 //   MLFLOW_RETURN_IF_ERROR(ValidatePathIsSafe(path));  // "Invalid path" (INVALID_PARAMETER_VALUE)

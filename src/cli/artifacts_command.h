@@ -1,6 +1,6 @@
 #pragma once
 // `mlflow-cpp artifacts log-artifact|log-artifacts|list|download`, with MLflow's flags
-// (formats.md h.8). The tracking server comes from MLFLOW_TRACKING_URI (http/https); artifacts
+// (docs/reference/formats.md h.8). The tracking server comes from MLFLOW_TRACKING_URI (http/https); artifacts
 // move directly between this process and the run's artifact store (proxy, S3 or folder).
 //
 //   CLI::App* artifacts = mlflow::cli::AddArtifactsCommand(cli);

@@ -1,5 +1,5 @@
 #pragma once
-// MLflow's input limits and their exact messages (spec/limits.md). All return
+// MLflow's input limits and their exact messages (docs/reference/limits.md). All return
 // INVALID_PARAMETER_VALUE on failure.
 #include <string>
 #include <string_view>

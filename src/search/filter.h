@@ -12,7 +12,7 @@
 // that are not lower-case. Comparators are validated per key type here (MLflow does part of that
 // in its SQL store), so a Filter that parses is one the SQL compiler accepts.
 //
-// Where MLflow 3.6 (spec/search.md) and 3.17 differ, we follow 3.17, which only accepts more:
+// Where MLflow 3.6 (docs/reference/search.md) and 3.17 differ, we follow 3.17, which only accepts more:
 // `params.k IS NULL` / `IS NOT NULL` (and on run and experiment tags), experiments
 // `experiment_id = '1'` / `IN` / `NOT IN`, registered models `name IN (...)`, model versions
 // `name IN`, `NOT IN` on name and run_id, `version_number = '3'`. Messages use 3.17's wording.
@@ -75,7 +75,7 @@ struct Filter {
 };
 
 // Parses `filter` for `entity`. Empty string = no clauses. Errors: INVALID_PARAMETER_VALUE with
-// MLflow's message (see spec/search.md section 11). Never throws; any byte string is safe.
+// MLflow's message (see docs/reference/search.md section 11). Never throws; any byte string is safe.
 Result<Filter> ParseFilter(SearchEntity entity, std::string_view filter);
 
 // "=", "!=", ..., "LIKE", "ILIKE", "IN", "NOT IN", "IS NULL", "IS NOT NULL".

@@ -4,7 +4,7 @@
 // runs it, then loads those entities. User text never becomes SQL text: every value, key and
 // pattern is a bound parameter (`?` placeholders, in order, in SqlQuery::params; the Postgres
 // connection rewrites `?` to $n). Table and column names follow MLflow's schema
-// (spec/database.md); the optional `workspace` columns are not used.
+// (docs/reference/database.md); the optional `workspace` columns are not used.
 //
 //   RunSearchSpec spec;
 //   spec.experiment_ids = {"0"};
@@ -39,7 +39,7 @@ struct SqlQuery {
   std::vector<SqlValue> params;  // one per `?`, in order
 };
 
-// max_results defaults and limits (spec/search.md 9.2).
+// max_results defaults and limits (docs/reference/search.md 9.2).
 inline constexpr int64_t kRunsMaxResultsDefault = 1000;
 inline constexpr int64_t kRunsMaxResultsLimit = 50000;
 inline constexpr int64_t kExperimentsMaxResultsDefault = 1000;  // client default; REST has none

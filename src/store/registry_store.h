@@ -3,7 +3,7 @@
 // registry). One SQL implementation (store/sql/sql_registry_store.h) over MLflow's own tables.
 // Every method is thread-safe and blocking.
 //
-// Errors follow MLflow's SQL registry store (rest-api.md 3.4): RESOURCE_DOES_NOT_EXIST
+// Errors follow MLflow's SQL registry store (docs/reference/rest-api.md 3.4): RESOURCE_DOES_NOT_EXIST
 // "Registered Model with name=X not found" / "Model Version (name=X, version=N) not found",
 // RESOURCE_ALREADY_EXISTS for duplicate names, INVALID_PARAMETER_VALUE for a non-integer version
 // ("Parameter 'version' must be an integer, got 'V'."), bad stages and alias names. The store runs

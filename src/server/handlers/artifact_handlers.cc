@@ -113,7 +113,7 @@ struct ResolvedRoot {
   std::string prefix;  // path of the root inside repo ("" for a direct root)
 };
 
-// rest-api.md 3.5: proxied roots live below the artifacts destination; others are opened directly.
+// docs/reference/rest-api.md 3.5: proxied roots live below the artifacts destination; others are opened directly.
 Result<ResolvedRoot> ResolveRoot(const ApiContext& ctx, const std::string& root_uri) {
   std::optional<std::string> proxied;
   if (root_uri.rfind("mlflow-artifacts:", 0) == 0) {

@@ -1,5 +1,5 @@
 #pragma once
-// Artifact routes (rest-api.md 3.5-3.7): the mlflow-artifacts proxy (download, upload, list,
+// Artifact routes (docs/reference/rest-api.md 3.5-3.7): the mlflow-artifacts proxy (download, upload, list,
 // delete, multipart create/complete/abort), ListArtifacts for runs, /get-artifact for the UI and
 // the UI's small upload. Bodies stream in bounded chunks through StreamContext.
 #include "server/handlers/api_context.h"

@@ -1,5 +1,5 @@
 #pragma once
-// Entities to MLflow's JSON shapes (rest-api.md section 2): snake_case, int64 as numbers, NaN and
+// Entities to MLflow's JSON shapes (docs/reference/rest-api.md section 2): snake_case, int64 as numbers, NaN and
 // infinities as strings, unset and empty repeated fields omitted.
 #include <nlohmann/json.hpp>
 

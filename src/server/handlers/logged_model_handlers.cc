@@ -1,4 +1,4 @@
-// Logged model REST handlers (rest-api.md 3.3).
+// Logged model REST handlers (docs/reference/rest-api.md 3.3).
 #include "server/handlers/logged_model_handlers.h"
 
 #include "server/handlers/json_render.h"

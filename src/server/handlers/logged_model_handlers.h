@@ -1,5 +1,5 @@
 #pragma once
-// MLflow 3 logged model REST endpoints (rest-api.md 3.3) and their JSON shape (2.2).
+// MLflow 3 logged model REST endpoints (docs/reference/rest-api.md 3.3) and their JSON shape (2.2).
 #include <nlohmann/json.hpp>
 
 #include "server/handlers/api_context.h"

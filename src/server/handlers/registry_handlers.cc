@@ -1,4 +1,4 @@
-// Model registry REST handlers (rest-api.md 3.4): decode, run MLflow's handler-level checks
+// Model registry REST handlers (docs/reference/rest-api.md 3.4): decode, run MLflow's handler-level checks
 // (required fields, source validation, models:/ resolution), call the store, render.
 #include "server/handlers/registry_handlers.h"
 

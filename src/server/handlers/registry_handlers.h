@@ -1,5 +1,5 @@
 #pragma once
-// Model registry REST endpoints (rest-api.md 3.4) and their JSON shapes (2.3).
+// Model registry REST endpoints (docs/reference/rest-api.md 3.4) and their JSON shapes (2.3).
 #include <nlohmann/json.hpp>
 
 #include "server/handlers/api_context.h"

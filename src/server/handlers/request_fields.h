@@ -1,5 +1,5 @@
 #pragma once
-// Request decoding as MLflow's server does it (rest-api.md 1.2): GET fields from the query string,
+// Request decoding as MLflow's server does it (docs/reference/rest-api.md 1.2): GET fields from the query string,
 // other methods from the JSON body; MLflow's messages for missing fields and type errors.
 //
 //   RequestFields f(req);

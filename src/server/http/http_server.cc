@@ -1,6 +1,6 @@
 #include "server/http/http_server.h"
 
-// GCC 12 in C++20 mode needs <utility> before Beast headers (beast-notes.md).
+// GCC 12 in C++20 mode needs <utility> before Beast headers (docs/notes/beast-notes.md).
 #include <utility>
 
 #include <sys/socket.h>

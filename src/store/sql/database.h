@@ -2,7 +2,7 @@
 // Database: the connections behind the SQL store, with MLflow's transaction rules.
 //
 // Writes go through Write(): on SQLite one writer thread drains a queue and commits many requests
-// in one transaction (group commit, sqlite-notes.md), each inside its own SAVEPOINT so one
+// in one transaction (group commit, docs/notes/sqlite-notes.md), each inside its own SAVEPOINT so one
 // request's error rolls back that request alone. A call returns only after the COMMIT holding it
 // returned, so an acknowledged write is durable (WAL + synchronous=FULL). Reads run on a pool of
 // read connections and never wait for the writer.

@@ -1,5 +1,5 @@
 // SQLite DDL of MLflow's schema at alembic revision bf29a5ff90ea (PyPI MLflow 3.6.0), written
-// from spec/database.md and checked structurally (PRAGMA table_xinfo / index_list / index_info /
+// from docs/reference/database.md and checked structurally (PRAGMA table_xinfo / index_list / index_info /
 // foreign_key_list / CHECK clauses) against a database migrated by the real MLflow 3.6.0
 // (tests/interop/schema_compare.py). Column order follows the migrated database, because
 // Python MLflow's batch migrations copy tables column by column and the order is visible. The

@@ -1,5 +1,5 @@
 #pragma once
-// The SQL LoggedModelStore over MLflow's logged_models tables (database.md section 5).
+// The SQL LoggedModelStore over MLflow's logged_models tables (docs/reference/database.md section 5).
 #include <memory>
 
 #include "store/logged_model_store.h"

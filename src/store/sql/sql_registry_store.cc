@@ -636,7 +636,7 @@ Result<ModelVersion> SqlRegistryStore::TransitionModelVersionStage(const std::st
                                                                    bool archive_existing_versions) {
   MLFLOW_ASSIGN_OR_RETURN(std::string canon, CanonicalStage(stage));
   if (archive_existing_versions && canon != kStageStaging && canon != kStageProduction) {
-    // The reference answers 500 here; a client error is what it is (rest-api.md 3.4 #48).
+    // The reference answers 500 here; a client error is what it is (docs/reference/rest-api.md 3.4 #48).
     return Status::InvalidParameter("Model version transition cannot archive existing model versions because '" +
                                     stage + "' is not an Active stage. Valid stages are ['Staging', 'Production']");
   }

@@ -1,5 +1,5 @@
 #pragma once
-// The SQL RegistryStore over MLflow's registry tables (database.md section 5), SQLite and
+// The SQL RegistryStore over MLflow's registry tables (docs/reference/database.md section 5), SQLite and
 // PostgreSQL, on both the plain layout and the newer one with `workspace` key columns: inserts
 // omit `workspace` (its default 'default' applies) and upserts are UPDATE-then-INSERT, so no
 // statement names a key that differs between the two layouts.

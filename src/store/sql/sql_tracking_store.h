@@ -1,5 +1,5 @@
 #pragma once
-// The SQL TrackingStore over MLflow's own schema (database.md), for SQLite and PostgreSQL.
+// The SQL TrackingStore over MLflow's own schema (docs/reference/database.md), for SQLite and PostgreSQL.
 #include <memory>
 #include <string>
 

@@ -1,4 +1,4 @@
-"""`mlflow-cpp artifacts ...` against the real server (formats.md h.8)."""
+"""`mlflow-cpp artifacts ...` against the real server (docs/reference/formats.md h.8)."""
 import json
 import os
 import subprocess

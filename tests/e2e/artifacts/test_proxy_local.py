@@ -1,5 +1,5 @@
-"""The mlflow-artifacts proxy over a local folder: endpoints 60-66 of rest-api.md, formats.md f.3
-layout, download headers, and path safety (limits.md section 9; MLflow's traversal CVEs)."""
+"""The mlflow-artifacts proxy over a local folder: endpoints 60-66 of docs/reference/rest-api.md, docs/reference/formats.md f.3
+layout, download headers, and path safety (docs/reference/limits.md section 9; MLflow's traversal CVEs)."""
 import json
 import os
 
@@ -17,7 +17,7 @@ def test_upload_download_layout_and_headers(local_srv):
     assert "content-type" not in headers
     assert put(local_srv, f"{RUN}/model/MLmodel", b"flavors: {}\n")[0] == 200
     assert put(local_srv, f"{RUN}/model/model.pkl", b"\x00\x01")[0] == 200
-    # formats.md f.3: <destination>/<experiment>/<run>/artifacts/<files>
+    # docs/reference/formats.md f.3: <destination>/<experiment>/<run>/artifacts/<files>
     on_disk = os.path.join(local_srv.artifacts, RUN, "dir", "hello.txt")
     assert open(on_disk, "rb").read() == b"hello\n"
 

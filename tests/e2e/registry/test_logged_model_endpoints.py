@@ -1,4 +1,4 @@
-"""End-to-end tests of the MLflow 3 logged model endpoints (rest-api.md 3.3) and of dataset inputs,
+"""End-to-end tests of the MLflow 3 logged model endpoints (docs/reference/rest-api.md 3.3) and of dataset inputs,
 run outputs and logged-model metrics as the tracking endpoints record them."""
 import json
 import re

@@ -1,4 +1,4 @@
-"""End-to-end tests of every model registry endpoint and its errors (rest-api.md 3.4)."""
+"""End-to-end tests of every model registry endpoint and its errors (docs/reference/rest-api.md 3.4)."""
 import time
 
 from regutil import API, call, error, ok

@@ -13,7 +13,7 @@ TEST(PathSafety, AcceptsOrdinaryRelativePaths) {
 }
 
 TEST(PathSafety, RejectsTraversalAbsoluteEncodedAndControl) {
-  // limits.md section 9 examples plus the encodings MLflow CVEs used.
+  // docs/reference/limits.md section 9 examples plus the encodings MLflow CVEs used.
   const std::string cases[] = {"/etc/passwd",
                                "path/../to/file",
                                "..",

@@ -1,4 +1,4 @@
-// The SQL registry store on a real SQLite file: MLflow's registry write rules (database.md 8) and
+// The SQL registry store on a real SQLite file: MLflow's registry write rules (docs/reference/database.md 8) and
 // the values it leaves in the tables, checked straight from the file.
 #include "store/sql/sql_registry_store.h"
 

@@ -1,5 +1,5 @@
 // Checks the schema CreateSchema builds, table by table, against MLflow's schema at alembic
-// revision bf29a5ff90ea as spec/database.md describes it (and as the real MLflow 3.6.0 migrates
+// revision bf29a5ff90ea as docs/reference/database.md describes it (and as the real MLflow 3.6.0 migrates
 // a SQLite database: same columns in the same order, types, NOT NULL, defaults, primary-key
 // positions, indexes, foreign keys with their actions, and constraint names / CHECK clauses).
 // Also checks InspectSchema's decisions for empty, current, newer, older and unknown revisions.
@@ -51,7 +51,7 @@ struct TableSpec {
   std::vector<const char*> constraints;
 };
 
-// Expected schema: spec/database.md §5/§6 at bf29a5ff90ea (no workspace columns; experiments and
+// Expected schema: docs/reference/database.md §5/§6 at bf29a5ff90ea (no workspace columns; experiments and
 // registered_models keep UNIQUE(name); registry FKs unnamed as in MLflow's SQLite database).
 const std::vector<TableSpec>& Expected() {
   static const std::vector<TableSpec> kTables = {
