@@ -23,10 +23,11 @@
 #include "store/sql/database.h"
 #include "store/sql/schema.h"
 #include "store/sql/sql_registry_store.h"
+#include "store/sql/sqlite_database.h"
 
 namespace fs = std::filesystem;
 using mlflow::store::RegistrySearchRequest;
-using mlflow::store::SqlRegistryStore;
+using mlflow::store::sql::SqlRegistryStore;
 
 namespace {
 
@@ -52,7 +53,7 @@ std::string ModelName(int i) {
 }
 
 // Bulk rows in one transaction, as MLflow's store would have written them.
-void Populate(mlflow::sql::Connection& c, const Options& o) {
+void Populate(mlflow::store::sql::Connection& c, const Options& o) {
   static const char* kStages[] = {"None", "Staging", "Production", "Archived"};
   c.ExecScript("BEGIN");
   int64_t t = mlflow::NowMillis() - int64_t{o.models} * o.versions * 10;
@@ -131,10 +132,10 @@ int main(int argc, char** argv) {
   fs::path db_path = dir / "mlflow.db";  // the name ServerProcess serves
   fs::remove(db_path);
 
-  mlflow::sql::SqliteOptions so;
+  mlflow::store::sql::SqliteOptions so;
   so.path = db_path.string();
-  auto db = std::make_shared<mlflow::sql::SqliteDatabase>(so);
-  mlflow::sql::CreateSchema(db->writer_connection());
+  auto db = std::make_shared<mlflow::store::sql::SqliteDatabase>(so);
+  mlflow::store::sql::CreateSchema(db->writer_connection());
   auto t0 = std::chrono::steady_clock::now();
   Populate(db->writer_connection(), o);
   double fill = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();

@@ -45,8 +45,8 @@ struct RawDb {
   sqlite3* db = nullptr;
   explicit RawDb(const std::string& path) {
     {
-      mlflow::sql::SqliteConnection conn(path);
-      mlflow::sql::CreateSchema(conn);
+      mlflow::store::sql::SqliteConnection conn(path);
+      mlflow::store::sql::CreateSchema(conn);
       conn.ExecScript(
           "INSERT INTO experiments (experiment_id, name, artifact_location, lifecycle_stage, creation_time, "
           "last_update_time) VALUES (0, 'Default', '/tmp/0', 'active', 0, 0)");

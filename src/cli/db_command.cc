@@ -32,10 +32,10 @@ int Fail(const std::string& message) {
   return 1;
 }
 
-std::unique_ptr<sql::Connection> Open(const std::string& uri, std::string* error) {
+std::unique_ptr<store::sql::Connection> Open(const std::string& uri, std::string* error) {
   try {
-    if (sql::IsSqliteUri(uri)) {
-      Result<std::string> parsed = sql::SqlitePathFromUri(uri);
+    if (store::sql::IsSqliteUri(uri)) {
+      Result<std::string> parsed = store::sql::SqlitePathFromUri(uri);
       if (!parsed.ok() || *parsed == ":memory:") {
         *error = "'" + uri + "' names no database file";
         return nullptr;
@@ -46,16 +46,16 @@ std::unique_ptr<sql::Connection> Open(const std::string& uri, std::string* error
         *error = "no database file at '" + path + "'";
         return nullptr;
       }
-      return std::make_unique<sql::SqliteConnection>(path);
+      return std::make_unique<store::sql::SqliteConnection>(path);
     }
 #ifdef MLFLOW_DB_COMMAND_HAS_POSTGRES
-    if (sql::IsPostgresUri(uri)) return std::make_unique<sql::PostgresConnection>(sql::PostgresConninfoFromUri(uri));
+    if (store::sql::IsPostgresUri(uri)) return std::make_unique<store::sql::PostgresConnection>(store::sql::PostgresConninfoFromUri(uri));
 #endif
-  } catch (const sql::SqlError& e) {
-    *error = "cannot open " + sql::RedactUri(uri) + ": " + e.what();
+  } catch (const store::sql::SqlError& e) {
+    *error = "cannot open " + store::sql::RedactUri(uri) + ": " + e.what();
     return nullptr;
   }
-  *error = "unsupported database URI '" + sql::RedactUri(uri) + "': expected sqlite:///<path>" +
+  *error = "unsupported database URI '" + store::sql::RedactUri(uri) + "': expected sqlite:///<path>" +
 #ifdef MLFLOW_DB_COMMAND_HAS_POSTGRES
            " or postgresql://user:pass@host:port/db";
 #else
@@ -66,12 +66,12 @@ std::unique_ptr<sql::Connection> Open(const std::string& uri, std::string* error
 
 int RunUpgrade() {
   const std::string uri = Options().uri;
-  const std::string shown = sql::RedactUri(uri);
+  const std::string shown = store::sql::RedactUri(uri);
   std::string error;
   auto conn = Open(uri, &error);
   if (!conn) return Fail(error);
 
-  const auto& steps = sql::MigrationSteps();
+  const auto& steps = store::sql::MigrationSteps();
   const auto started = std::chrono::steady_clock::now();
   auto step_started = started;
   std::string running;  // revision of the step in progress, for its timing line
@@ -102,10 +102,10 @@ int RunUpgrade() {
   };
 
   std::printf("Upgrading %s to alembic revision %s (one transaction; nothing changes on error)\n",
-              shown.c_str(), sql::kSchemaRevision);
+              shown.c_str(), store::sql::kSchemaRevision);
   std::fflush(stdout);
-  sql::UpgradeOutcome outcome;
-  Status st = sql::UpgradeSchema(*conn, progress, &outcome);
+  store::sql::UpgradeOutcome outcome;
+  Status st = store::sql::UpgradeSchema(*conn, progress, &outcome);
   if (!st.ok()) return Fail(shown + ": " + st.message());
   report_done(", foreign key check, commit");
   auto total = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started)
@@ -123,7 +123,7 @@ CLI::App* AddDbCommand(CLI::App& app) {
       "upgrade",
       std::string("Upgrade an MLflow database (SQLite or PostgreSQL) to the schema this mlflow-cpp serves "
                   "(alembic revision ") +
-          sql::kSchemaRevision + "). Take a backup first.");
+          store::sql::kSchemaRevision + "). Take a backup first.");
   g_upgrade->add_option("url", Options().uri, "Database URI, e.g. sqlite:///mlflow.db")->required();
   return db;
 }

@@ -14,10 +14,11 @@
 #include "store/sql/postgres_connection.h"
 #include "store/sql/postgres_database.h"
 #include "store/sql/schema.h"
-#include "store/sql/store_uri.h"
 #include "store/sql/sql_logged_model_store.h"
 #include "store/sql/sql_registry_store.h"
 #include "store/sql/sql_tracking_store.h"
+#include "store/sql/sqlite_database.h"
+#include "store/sql/store_uri.h"
 
 #ifndef MLFLOW_CPP_VERSION
 #define MLFLOW_CPP_VERSION "0.0.0"
@@ -35,29 +36,29 @@ namespace {
 
 // Opens the PostgreSQL pool and, under a database-wide lock (replicas may start together),
 // checks or creates MLflow's schema.
-Result<std::shared_ptr<sql::Database>> OpenPostgres(const ServerConfig& config) {
-  const std::string shown = sql::RedactUri(config.backend_store_uri);
-  sql::PostgresOptions opts;
-  opts.conninfo = sql::PostgresConninfoFromUri(config.backend_store_uri);
+Result<std::shared_ptr<store::sql::Database>> OpenPostgres(const ServerConfig& config) {
+  const std::string shown = store::sql::RedactUri(config.backend_store_uri);
+  store::sql::PostgresOptions opts;
+  opts.conninfo = store::sql::PostgresConninfoFromUri(config.backend_store_uri);
   opts.pool_size = config.db_pool_size;
-  std::shared_ptr<sql::PostgresDatabase> db;
+  std::shared_ptr<store::sql::PostgresDatabase> db;
   try {
-    db = std::make_shared<sql::PostgresDatabase>(opts);
-  } catch (const sql::SqlError& e) {
+    db = std::make_shared<store::sql::PostgresDatabase>(opts);
+  } catch (const store::sql::SqlError& e) {
     return Status::InvalidParameter("cannot open backend store " + shown + ": " + e.what());
   }
-  Status st = db->Setup([&](sql::Connection& conn) -> Status {
-    MLFLOW_ASSIGN_OR_RETURN(sql::SchemaInfo info, sql::InspectSchema(conn, shown));
-    if (info.status == sql::SchemaStatus::kEmpty) {
-      sql::CreateSchema(conn);
-      spdlog::info("created database {} at schema revision {}", shown, sql::kSchemaRevision);
-    } else if (info.status == sql::SchemaStatus::kNewer) {
+  Status st = db->Setup([&](store::sql::Connection& conn) -> Status {
+    MLFLOW_ASSIGN_OR_RETURN(store::sql::SchemaInfo info, store::sql::InspectSchema(conn, shown));
+    if (info.status == store::sql::SchemaStatus::kEmpty) {
+      store::sql::CreateSchema(conn);
+      spdlog::info("created database {} at schema revision {}", shown, store::sql::kSchemaRevision);
+    } else if (info.status == store::sql::SchemaStatus::kNewer) {
       spdlog::info("serving database {} at newer MLflow revision {}", shown, info.revision);
     }
     return Status();
   });
   if (!st.ok()) return st;
-  return std::shared_ptr<sql::Database>(db);
+  return std::shared_ptr<store::sql::Database>(db);
 }
 
 HttpResponse Text(std::string body) {
@@ -71,10 +72,10 @@ HttpResponse Text(std::string body) {
 
 struct App::State {
   ServerConfig config;
-  std::shared_ptr<sql::Database> db;
-  std::unique_ptr<store::SqlTrackingStore> tracking;
-  std::unique_ptr<store::SqlRegistryStore> registry;
-  std::unique_ptr<store::SqlLoggedModelStore> logged_models;
+  std::shared_ptr<store::sql::Database> db;
+  std::unique_ptr<store::sql::SqlTrackingStore> tracking;
+  std::unique_ptr<store::sql::SqlRegistryStore> registry;
+  std::unique_ptr<store::sql::SqlLoggedModelStore> logged_models;
   ApiContext ctx;
   Router router;
   std::unique_ptr<HttpServer> http;
@@ -92,36 +93,36 @@ Result<std::unique_ptr<App>> App::Create(const ServerConfig& config) {
   if (s.config.default_artifact_root.empty()) {
     s.config.default_artifact_root = config.serve_artifacts ? "mlflow-artifacts:/" : "./mlruns";
   }
-  if (sql::IsPostgresUri(config.backend_store_uri)) {
+  if (store::sql::IsPostgresUri(config.backend_store_uri)) {
     MLFLOW_ASSIGN_OR_RETURN(s.db, OpenPostgres(s.config));
   } else {
-    MLFLOW_ASSIGN_OR_RETURN(std::string path, sql::SqlitePathFromUri(config.backend_store_uri));
+    MLFLOW_ASSIGN_OR_RETURN(std::string path, store::sql::SqlitePathFromUri(config.backend_store_uri));
     try {
       auto parent = std::filesystem::path(path).parent_path();
       if (!parent.empty()) std::filesystem::create_directories(parent);
-      sql::SqliteOptions opts;
+      store::sql::SqliteOptions opts;
       opts.path = path;
-      auto db = std::make_shared<sql::SqliteDatabase>(opts);
-      sql::Connection& conn = db->writer_connection();
-      MLFLOW_ASSIGN_OR_RETURN(sql::SchemaInfo info, sql::InspectSchema(conn, config.backend_store_uri));
-      if (info.status == sql::SchemaStatus::kEmpty) {
-        sql::CreateSchema(conn);
-        spdlog::info("created database {} at schema revision {}", path, sql::kSchemaRevision);
-      } else if (info.status == sql::SchemaStatus::kNewer) {
+      auto db = std::make_shared<store::sql::SqliteDatabase>(opts);
+      store::sql::Connection& conn = db->writer_connection();
+      MLFLOW_ASSIGN_OR_RETURN(store::sql::SchemaInfo info, store::sql::InspectSchema(conn, config.backend_store_uri));
+      if (info.status == store::sql::SchemaStatus::kEmpty) {
+        store::sql::CreateSchema(conn);
+        spdlog::info("created database {} at schema revision {}", path, store::sql::kSchemaRevision);
+      } else if (info.status == store::sql::SchemaStatus::kNewer) {
         spdlog::info("serving database {} at newer MLflow revision {}", path, info.revision);
       }
       s.db = db;
-    } catch (const sql::SqlError& e) {
+    } catch (const store::sql::SqlError& e) {
       return Status::InvalidParameter(std::string("cannot open backend store: ") + e.what());
     } catch (const std::filesystem::filesystem_error& e) {
       return Status::InvalidParameter(std::string("cannot open backend store: ") + e.what());
     }
   }
-  s.tracking = std::make_unique<store::SqlTrackingStore>(s.db, s.config.default_artifact_root);
+  s.tracking = std::make_unique<store::sql::SqlTrackingStore>(s.db, s.config.default_artifact_root);
   MLFLOW_RETURN_IF_ERROR(s.tracking->Initialize());
 
-  s.registry = std::make_unique<store::SqlRegistryStore>(s.db);
-  s.logged_models = std::make_unique<store::SqlLoggedModelStore>(s.db);
+  s.registry = std::make_unique<store::sql::SqlRegistryStore>(s.db);
+  s.logged_models = std::make_unique<store::sql::SqlLoggedModelStore>(s.db);
 
   s.ctx.tracking = s.tracking.get();
   s.ctx.registry = s.registry.get();
@@ -135,7 +136,7 @@ Result<std::unique_ptr<App>> App::Create(const ServerConfig& config) {
   s.router.Add("GET", "/version", [](const HttpRequest&) { return Text(CompatibleMlflowVersion()); });
   // Our own (not MLflow's): how well group commit is batching writes.
   s.router.Add("GET", "/mlflow-cpp/stats", [db = s.db](const HttpRequest&) {
-    sql::Database::Stats st = db->stats();
+    store::sql::Database::Stats st = db->stats();
     return JsonResponse({{"write_requests", st.writes}, {"write_transactions", st.commits}});
   });
   RegisterArtifactHandlers(s.router, s.ctx);

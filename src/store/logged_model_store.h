@@ -70,7 +70,19 @@ struct LoggedModelPage {
 };
 
 // "LOGGED_MODEL_READY" etc.
-const char* LoggedModelStatusName(LoggedModelStatus s);
+inline const char* LoggedModelStatusName(LoggedModelStatus s) {
+  switch (s) {
+    case LoggedModelStatus::kPending:
+      return "LOGGED_MODEL_PENDING";
+    case LoggedModelStatus::kReady:
+      return "LOGGED_MODEL_READY";
+    case LoggedModelStatus::kUploadFailed:
+      return "LOGGED_MODEL_UPLOAD_FAILED";
+    case LoggedModelStatus::kUnspecified:
+      break;
+  }
+  return "LOGGED_MODEL_STATUS_UNSPECIFIED";
+}
 
 class LoggedModelStore {
  public:

@@ -14,7 +14,7 @@
 #include "store/sql/schema.h"
 #include "store/sql/sql_tracking_store.h"
 
-namespace mlflow::sql {
+namespace mlflow::store::sql {
 namespace {
 
 Metric M(const std::string& key, double value, int64_t timestamp, int64_t step) {
@@ -278,7 +278,7 @@ TEST_F(PgTest, WriteSurvivesAConnectionKilledByTheServer) {
 // The tracking store on PostgreSQL: the same SQL as on SQLite.
 TEST_F(PgTest, TrackingStoreRoundTrip) {
   auto db = OpenDb();
-  store::SqlTrackingStore ts(db, "/tmp/mlruns-pg-test");
+  store::sql::SqlTrackingStore ts(db, "/tmp/mlruns-pg-test");
   ASSERT_TRUE(ts.Initialize().ok());
   ASSERT_TRUE(ts.Initialize().ok());  // idempotent (a second replica starting)
   auto exp0 = ts.GetExperiment("0");
@@ -370,7 +370,7 @@ TEST_F(PgTest, TrackingStoreRoundTrip) {
 TEST_F(PgTest, RacesBetweenPoolsGiveMlflowAnswers) {
   auto db1 = OpenDb(4);
   auto db2 = OpenDb(4);
-  store::SqlTrackingStore a(db1, "/tmp/mlruns-pg-test"), b(db2, "/tmp/mlruns-pg-test");
+  store::sql::SqlTrackingStore a(db1, "/tmp/mlruns-pg-test"), b(db2, "/tmp/mlruns-pg-test");
   ASSERT_TRUE(a.Initialize().ok());
   ASSERT_TRUE(b.Initialize().ok());
   for (int round = 0; round < 5; ++round) {
@@ -419,4 +419,4 @@ TEST_F(PgTest, RacesBetweenPoolsGiveMlflowAnswers) {
 }
 
 }  // namespace
-}  // namespace mlflow::sql
+}  // namespace mlflow::store::sql

@@ -19,7 +19,7 @@
 
 #include "core/sql_value.h"
 
-namespace mlflow::sql {
+namespace mlflow::store::sql {
 
 using Dialect = SqlDialect;
 
@@ -97,4 +97,4 @@ class Connection {
   virtual std::vector<std::string> TableNames() = 0;
 };
 
-}  // namespace mlflow::sql
+}  // namespace mlflow::store::sql

@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-namespace mlflow::sql {
+namespace mlflow::store::sql {
 namespace {
 
 size_t PaddedLength(size_t n) {
@@ -36,4 +36,4 @@ void BindInList(Statement& st, int first_index, const std::vector<std::string>& 
   }
 }
 
-}  // namespace mlflow::sql
+}  // namespace mlflow::store::sql

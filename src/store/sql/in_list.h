@@ -19,7 +19,7 @@
 
 #include "store/sql/connection.h"
 
-namespace mlflow::sql {
+namespace mlflow::store::sql {
 
 inline constexpr size_t kInListChunk = 512;
 
@@ -36,4 +36,4 @@ std::vector<InListChunk> SplitInList(size_t count);
 // Binds the chunk's values to first_index.. (the padding repeats the chunk's last value).
 void BindInList(Statement& st, int first_index, const std::vector<std::string>& values, const InListChunk& chunk);
 
-}  // namespace mlflow::sql
+}  // namespace mlflow::store::sql

@@ -10,7 +10,7 @@
 
 #include "store/sql/schema.h"
 
-namespace mlflow::sql {
+namespace mlflow::store::sql {
 
 void MigrationRunner::Exec(std::string_view sql) { conn_.ExecScript(std::string(sql)); }
 
@@ -1013,4 +1013,4 @@ Status UpgradeSchema(Connection& conn, std::function<void(std::string_view revis
   return finish(Status());
 }
 
-}  // namespace mlflow::sql
+}  // namespace mlflow::store::sql

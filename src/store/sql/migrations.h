@@ -21,7 +21,7 @@
 #include "core/status.h"
 #include "store/sql/connection.h"
 
-namespace mlflow::sql {
+namespace mlflow::store::sql {
 
 class MigrationRunner;
 
@@ -72,4 +72,4 @@ class MigrationRunner {
   Connection& conn_;
 };
 
-}  // namespace mlflow::sql
+}  // namespace mlflow::store::sql

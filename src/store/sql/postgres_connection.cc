@@ -9,7 +9,7 @@
 #include <optional>
 
 
-namespace mlflow::sql {
+namespace mlflow::store::sql {
 namespace {
 
 constexpr Oid kInt8Oid = 20;
@@ -312,4 +312,4 @@ std::vector<std::string> PostgresConnection::TableNames() {
   return names;
 }
 
-}  // namespace mlflow::sql
+}  // namespace mlflow::store::sql

@@ -20,7 +20,7 @@
 
 struct pg_conn;
 
-namespace mlflow::sql {
+namespace mlflow::store::sql {
 
 // A SqlError with PostgreSQL's SQLSTATE, so the database layer can tell a unique-key race or a
 // deadlock (retry the request) from a lost connection (drop it) from a real error.
@@ -82,4 +82,4 @@ std::string RewritePlaceholders(const std::string& sql, int* count);
 // Turns a SQLAlchemy-style URI (postgresql+psycopg2://...) into a libpq conninfo.
 std::string PostgresConninfoFromUri(const std::string& uri);
 
-}  // namespace mlflow::sql
+}  // namespace mlflow::store::sql

@@ -5,7 +5,7 @@
 
 #include "store/sql/postgres_connection.h"
 
-namespace mlflow::sql {
+namespace mlflow::store::sql {
 namespace {
 
 // Any fixed key: all mlflow-cpp processes on one database take the same lock in Setup().
@@ -257,4 +257,4 @@ Status PostgresDatabase::Setup(const std::function<Status(Connection&)>& fn) {
   }
 }
 
-}  // namespace mlflow::sql
+}  // namespace mlflow::store::sql

@@ -24,7 +24,7 @@
 
 #include "store/sql/database.h"
 
-namespace mlflow::sql {
+namespace mlflow::store::sql {
 
 class PostgresConnection;
 class PgError;
@@ -82,4 +82,4 @@ class PostgresDatabase : public Database {
   std::atomic<uint64_t> opened_{0};
 };
 
-}  // namespace mlflow::sql
+}  // namespace mlflow::store::sql

@@ -6,7 +6,7 @@
 
 #include "store/sql/in_list.h"
 
-namespace mlflow::sql {
+namespace mlflow::store::sql {
 namespace {
 
 void FillInfo(Statement& st, RunInfo* info) {
@@ -158,4 +158,4 @@ Result<std::vector<Run>> LoadRuns(Connection& c, const std::vector<std::string>&
   return runs;
 }
 
-}  // namespace mlflow::sql
+}  // namespace mlflow::store::sql

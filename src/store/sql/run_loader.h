@@ -8,7 +8,7 @@
 #include "core/status.h"
 #include "store/sql/connection.h"
 
-namespace mlflow::sql {
+namespace mlflow::store::sql {
 
 // NotFound ("Run with id=X not found") when the run does not exist.
 Result<RunInfo> LoadRunInfo(Connection& c, const std::string& run_id);
@@ -17,4 +17,4 @@ Result<RunInfo> LoadRunInfo(Connection& c, const std::string& run_id);
 // model_inputs (GetRun does, SearchRuns does not, like MLflow).
 Result<std::vector<Run>> LoadRuns(Connection& c, const std::vector<std::string>& run_ids, bool with_model_inputs);
 
-}  // namespace mlflow::sql
+}  // namespace mlflow::store::sql

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <set>
 
-namespace mlflow::sql {
+namespace mlflow::store::sql {
 namespace {
 
 // Tables of revision bf29a5ff90ea, in creation order (see schema_sqlite_ddl.cc).
@@ -177,4 +177,4 @@ Result<SchemaInfo> InspectSchema(Connection& conn, std::string_view db_uri) {
   return info;
 }
 
-}  // namespace mlflow::sql
+}  // namespace mlflow::store::sql

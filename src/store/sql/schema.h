@@ -72,7 +72,7 @@
 #include "core/status.h"
 #include "store/sql/connection.h"
 
-namespace mlflow::sql {
+namespace mlflow::store::sql {
 
 // The alembic revision whose schema CreateSchema builds (head of PyPI MLflow 3.6.x).
 inline constexpr const char* kSchemaRevision = "bf29a5ff90ea";
@@ -127,4 +127,4 @@ const std::vector<std::string_view>& SqliteSchemaStatements();
 const std::vector<std::string_view>& PostgresSchemaStatements();
 }  // namespace internal
 
-}  // namespace mlflow::sql
+}  // namespace mlflow::store::sql

@@ -8,7 +8,7 @@
 // (experiments_name_key, runs_status_check, <table>_<column>_fkey).
 #include "store/sql/schema.h"
 
-namespace mlflow::sql::internal {
+namespace mlflow::store::sql::internal {
 
 // One statement per entry; CreateSchema runs them in order inside one transaction.
 const std::vector<std::string_view>& PostgresSchemaStatements() {
@@ -415,4 +415,4 @@ const std::vector<std::string_view>& PostgresSchemaStatements() {
   return kStatements;
 }
 
-}  // namespace mlflow::sql::internal
+}  // namespace mlflow::store::sql::internal

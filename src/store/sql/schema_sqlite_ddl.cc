@@ -7,7 +7,7 @@
 // the same names so that even sqlite_master's text matches up to whitespace.
 #include "store/sql/schema.h"
 
-namespace mlflow::sql::internal {
+namespace mlflow::store::sql::internal {
 
 // One statement per entry; CreateSchema runs them in order inside one transaction.
 const std::vector<std::string_view>& SqliteSchemaStatements() {
@@ -417,4 +417,4 @@ const std::vector<std::string_view>& SqliteSchemaStatements() {
   return kStatements;
 }
 
-}  // namespace mlflow::sql::internal
+}  // namespace mlflow::store::sql::internal

@@ -9,7 +9,7 @@
 #include "search/sql_compiler.h"
 #include "store/sql/sql_tracking_store.h"
 
-namespace mlflow::store {
+namespace mlflow::store::sql {
 namespace {
 
 using sql::Connection;
@@ -131,20 +131,6 @@ std::string PyJsonDumps(const json& j) {
 }
 
 }  // namespace
-
-const char* LoggedModelStatusName(LoggedModelStatus s) {
-  switch (s) {
-    case LoggedModelStatus::kPending:
-      return "LOGGED_MODEL_PENDING";
-    case LoggedModelStatus::kReady:
-      return "LOGGED_MODEL_READY";
-    case LoggedModelStatus::kUploadFailed:
-      return "LOGGED_MODEL_UPLOAD_FAILED";
-    case LoggedModelStatus::kUnspecified:
-      break;
-  }
-  return "LOGGED_MODEL_STATUS_UNSPECIFIED";
-}
 
 SqlLoggedModelStore::SqlLoggedModelStore(std::shared_ptr<sql::Database> db) : db_(std::move(db)) {}
 
@@ -333,4 +319,4 @@ Status SqlLoggedModelStore::AddModelVersionTag(const std::string& model_id, cons
   });
 }
 
-}  // namespace mlflow::store
+}  // namespace mlflow::store::sql

@@ -5,7 +5,7 @@
 #include "store/logged_model_store.h"
 #include "store/sql/database.h"
 
-namespace mlflow::store {
+namespace mlflow::store::sql {
 
 class SqlLoggedModelStore : public LoggedModelStore {
  public:
@@ -25,4 +25,4 @@ class SqlLoggedModelStore : public LoggedModelStore {
   std::shared_ptr<sql::Database> db_;
 };
 
-}  // namespace mlflow::store
+}  // namespace mlflow::store::sql

@@ -10,7 +10,7 @@
 #include "search/sql_compiler.h"
 #include "store/sql/in_list.h"
 
-namespace mlflow::store {
+namespace mlflow::store::sql {
 namespace {
 
 using sql::Connection;
@@ -328,10 +328,14 @@ bool HasPromptTag(const std::vector<KeyValue>& tags) {
 
 }  // namespace
 
+}  // namespace mlflow::store::sql
+
+namespace mlflow::store {
+// Registry rules declared in store/registry_store.h (not SQL-specific).
 Result<std::string> CanonicalStage(const std::string& stage) {
-  std::string l = Lower(stage);
+  std::string l = sql::Lower(stage);
   for (const char* s : {kStageNone, kStageStaging, kStageProduction, kStageArchived}) {
-    if (l == Lower(s)) return std::string(s);
+    if (l == sql::Lower(s)) return std::string(s);
   }
   return Status::InvalidParameter("Invalid Model Version stage: " + stage +
                                   ". Value must be one of None, Staging, Production, Archived.");
@@ -366,6 +370,9 @@ Result<int64_t> ParseModelVersion(const std::string& version) {
   }
   return neg ? -n : n;
 }
+}  // namespace mlflow::store
+
+namespace mlflow::store::sql {
 
 SqlRegistryStore::SqlRegistryStore(std::shared_ptr<sql::Database> db) : db_(std::move(db)) {}
 
@@ -817,4 +824,4 @@ Result<ModelVersion> SqlRegistryStore::GetModelVersionByAlias(const std::string&
   });
 }
 
-}  // namespace mlflow::store
+}  // namespace mlflow::store::sql

@@ -8,7 +8,7 @@
 #include "store/registry_store.h"
 #include "store/sql/database.h"
 
-namespace mlflow::store {
+namespace mlflow::store::sql {
 
 class SqlRegistryStore : public RegistryStore {
  public:
@@ -48,4 +48,4 @@ class SqlRegistryStore : public RegistryStore {
   std::shared_ptr<sql::Database> db_;
 };
 
-}  // namespace mlflow::store
+}  // namespace mlflow::store::sql

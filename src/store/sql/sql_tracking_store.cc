@@ -13,7 +13,7 @@
 #include "store/sql/run_loader.h"
 #include "search/sql_compiler.h"
 
-namespace mlflow::store {
+namespace mlflow::store::sql {
 namespace {
 
 using sql::Connection;
@@ -913,9 +913,9 @@ Result<std::vector<DatasetSummary>> SqlTrackingStore::SearchDatasets(const std::
   });
 }
 
-}  // namespace mlflow::store
+}  // namespace mlflow::store::sql
 
-namespace mlflow::store {
+namespace mlflow::store::sql {
 
 Result<MetricHistoryPage> SqlTrackingStore::GetMetricHistory(const std::string& run_id, const std::string& key,
                                                              int64_t max_results, const std::string& page_token) {
@@ -952,9 +952,9 @@ Result<MetricHistoryPage> SqlTrackingStore::GetMetricHistory(const std::string& 
   });
 }
 
-}  // namespace mlflow::store
+}  // namespace mlflow::store::sql
 
-namespace mlflow::store {
+namespace mlflow::store::sql {
 
 Result<RunSearchPage> SqlTrackingStore::SearchRuns(const RunSearchRequest& request) {
   search::RunSearchSpec spec;
@@ -1008,4 +1008,4 @@ Result<ExperimentSearchPage> SqlTrackingStore::SearchExperiments(const Experimen
   });
 }
 
-}  // namespace mlflow::store
+}  // namespace mlflow::store::sql

@@ -6,7 +6,7 @@
 #include "store/sql/database.h"
 #include "store/tracking_store.h"
 
-namespace mlflow::store {
+namespace mlflow::store::sql {
 
 class SqlTrackingStore : public TrackingStore {
  public:
@@ -69,4 +69,4 @@ std::string AppendToUriPath(const std::string& base, const std::string& child);
 // Makes a local relative path absolute; URIs with a scheme are returned as they are.
 std::string ResolveArtifactLocation(const std::string& location);
 
-}  // namespace mlflow::store
+}  // namespace mlflow::store::sql

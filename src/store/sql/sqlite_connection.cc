@@ -4,7 +4,7 @@
 
 #include <regex>
 
-namespace mlflow::sql {
+namespace mlflow::store::sql {
 namespace {
 
 [[noreturn]] void Throw(sqlite3* db, int rc, const std::string& context) {
@@ -176,4 +176,4 @@ std::vector<std::string> SqliteConnection::TableNames() {
   return names;
 }
 
-}  // namespace mlflow::sql
+}  // namespace mlflow::store::sql

@@ -10,7 +10,7 @@
 
 struct sqlite3;
 
-namespace mlflow::sql {
+namespace mlflow::store::sql {
 
 class SqliteConnection : public Connection {
  public:
@@ -35,4 +35,4 @@ class SqliteConnection : public Connection {
   StatementCache cache_{kStatementCacheCapacity};
 };
 
-}  // namespace mlflow::sql
+}  // namespace mlflow::store::sql

@@ -26,7 +26,7 @@
 
 #include "store/sql/connection.h"
 
-namespace mlflow::sql {
+namespace mlflow::store::sql {
 
 class StatementCache {
  public:
@@ -81,4 +81,4 @@ class StatementCache {
   std::unordered_map<std::string, std::list<Entry>::iterator> index_;
 };
 
-}  // namespace mlflow::sql
+}  // namespace mlflow::store::sql

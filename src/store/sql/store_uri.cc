@@ -1,6 +1,6 @@
 #include "store/sql/store_uri.h"
 
-namespace mlflow::sql {
+namespace mlflow::store::sql {
 
 bool IsSqliteUri(const std::string& uri) { return uri.rfind("sqlite:///", 0) == 0; }
 
@@ -28,4 +28,4 @@ std::string RedactUri(const std::string& uri) {
   return uri.substr(0, colon + 1) + "***" + uri.substr(at);
 }
 
-}  // namespace mlflow::sql
+}  // namespace mlflow::store::sql

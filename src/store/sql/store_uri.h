@@ -6,7 +6,7 @@
 
 #include "core/status.h"
 
-namespace mlflow::sql {
+namespace mlflow::store::sql {
 
 bool IsSqliteUri(const std::string& uri);
 bool IsPostgresUri(const std::string& uri);
@@ -16,4 +16,4 @@ Result<std::string> SqlitePathFromUri(const std::string& uri);
 // The URI with its password replaced by ***, for messages and logs.
 std::string RedactUri(const std::string& uri);
 
-}  // namespace mlflow::sql
+}  // namespace mlflow::store::sql

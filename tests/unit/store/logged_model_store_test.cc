@@ -1,6 +1,7 @@
 // The SQL logged-model store on a real SQLite file: MLflow's rows for logged models, their params,
 // tags and the metrics the tracking store links to them.
 #include "store/sql/sql_logged_model_store.h"
+#include "store/sql/sqlite_database.h"
 
 #include <gtest/gtest.h>
 
@@ -12,7 +13,7 @@
 #include "store/sql/sql_tracking_store.h"
 #include "store/sql/sqlite_connection.h"
 
-namespace mlflow::store {
+namespace mlflow::store::sql {
 namespace {
 
 namespace fs = std::filesystem;
@@ -23,8 +24,8 @@ class LoggedModelStoreTest : public ::testing::Test {
     dir_ = fs::temp_directory_path() / ("logged-model-store-" + NewUuidHex());
     fs::create_directories(dir_);
     path_ = (dir_ / "mlflow.db").string();
-    db_ = std::make_shared<sql::SqliteDatabase>(sql::SqliteOptions{path_});
-    sql::CreateSchema(db_->writer_connection());
+    db_ = std::make_shared<store::sql::SqliteDatabase>(store::sql::SqliteOptions{path_});
+    store::sql::CreateSchema(db_->writer_connection());
     tracking_ = std::make_unique<SqlTrackingStore>(db_, "mlflow-artifacts:/");
     ASSERT_TRUE(tracking_->Initialize().ok());
     store_ = std::make_unique<SqlLoggedModelStore>(db_);
@@ -42,7 +43,7 @@ class LoggedModelStoreTest : public ::testing::Test {
     return m.ok() ? *m : LoggedModel{};
   }
   std::string Text(const std::string& sql) {
-    sql::SqliteConnection c(path_);
+    store::sql::SqliteConnection c(path_);
     auto st = c.Prepare(sql);
     EXPECT_TRUE(st->Step()) << sql;
     return st->IsNull(0) ? "<NULL>" : st->Text(0);
@@ -50,7 +51,7 @@ class LoggedModelStoreTest : public ::testing::Test {
 
   fs::path dir_;
   std::string path_;
-  std::shared_ptr<sql::SqliteDatabase> db_;
+  std::shared_ptr<store::sql::SqliteDatabase> db_;
   std::unique_ptr<SqlTrackingStore> tracking_;
   std::unique_ptr<SqlLoggedModelStore> store_;
 };
@@ -176,4 +177,4 @@ TEST_F(LoggedModelStoreTest, SearchExcludesDeletedAndPages) {
 }
 
 }  // namespace
-}  // namespace mlflow::store
+}  // namespace mlflow::store::sql

@@ -13,14 +13,14 @@ namespace {
 
 int PrintDdl(const std::string& dialect) {
   const std::vector<std::string_view>* statements = nullptr;
-  if (dialect == "sqlite") statements = &mlflow::sql::internal::SqliteSchemaStatements();
-  if (dialect == "postgres") statements = &mlflow::sql::internal::PostgresSchemaStatements();
+  if (dialect == "sqlite") statements = &mlflow::store::sql::internal::SqliteSchemaStatements();
+  if (dialect == "postgres") statements = &mlflow::store::sql::internal::PostgresSchemaStatements();
   if (!statements) {
     std::cerr << "mlflow_make_schema: unknown dialect " << dialect << "\n";
     return 2;
   }
   for (std::string_view st : *statements) std::cout << st << ";\n";
-  std::cout << "INSERT INTO alembic_version (version_num) VALUES ('" << mlflow::sql::kSchemaRevision
+  std::cout << "INSERT INTO alembic_version (version_num) VALUES ('" << mlflow::store::sql::kSchemaRevision
             << "');\n";
   return 0;
 }
@@ -38,8 +38,8 @@ int main(int argc, char** argv) {
     return 1;
   }
   try {
-    mlflow::sql::SqliteConnection conn(argv[1]);
-    mlflow::sql::CreateSchema(conn);
+    mlflow::store::sql::SqliteConnection conn(argv[1]);
+    mlflow::store::sql::CreateSchema(conn);
   } catch (const std::exception& e) {
     std::cerr << "mlflow_make_schema: " << e.what() << "\n";
     return 1;

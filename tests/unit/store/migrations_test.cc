@@ -24,7 +24,7 @@
 #include "store/sql/schema.h"
 #include "store/sql/sqlite_connection.h"
 
-namespace mlflow::sql {
+namespace mlflow::store::sql {
 namespace {
 
 namespace fs = std::filesystem;
@@ -494,4 +494,4 @@ TEST(MigrationsTest, ConcurrentUpgradesSerialiseAndTheSecondIsANoOp) {
 }
 
 }  // namespace
-}  // namespace mlflow::sql
+}  // namespace mlflow::store::sql

@@ -1,6 +1,7 @@
 // The SQL registry store on a real SQLite file: MLflow's registry write rules (docs/reference/database.md 8) and
 // the values it leaves in the tables, checked straight from the file.
 #include "store/sql/sql_registry_store.h"
+#include "store/sql/sqlite_database.h"
 
 #include <gtest/gtest.h>
 
@@ -13,7 +14,7 @@
 #include "store/sql/schema.h"
 #include "store/sql/sqlite_connection.h"
 
-namespace mlflow::store {
+namespace mlflow::store::sql {
 namespace {
 
 namespace fs = std::filesystem;
@@ -24,8 +25,8 @@ class RegistryStoreTest : public ::testing::Test {
     dir_ = fs::temp_directory_path() / ("registry-store-" + NewUuidHex());
     fs::create_directories(dir_);
     path_ = (dir_ / "mlflow.db").string();
-    db_ = std::make_shared<sql::SqliteDatabase>(sql::SqliteOptions{path_});
-    sql::CreateSchema(db_->writer_connection());
+    db_ = std::make_shared<store::sql::SqliteDatabase>(store::sql::SqliteOptions{path_});
+    store::sql::CreateSchema(db_->writer_connection());
     store_ = std::make_unique<SqlRegistryStore>(db_);
   }
   void TearDown() override {
@@ -47,13 +48,13 @@ class RegistryStoreTest : public ::testing::Test {
   }
   // One text value straight from the file, bypassing the store ("<NULL>" for NULL).
   std::string Text(const std::string& sql) {
-    sql::SqliteConnection c(path_);
+    store::sql::SqliteConnection c(path_);
     auto st = c.Prepare(sql);
     EXPECT_TRUE(st->Step()) << sql;
     return st->IsNull(0) ? "<NULL>" : st->Text(0);
   }
   int64_t Count(const std::string& sql) {
-    sql::SqliteConnection c(path_);
+    store::sql::SqliteConnection c(path_);
     auto st = c.Prepare(sql);
     EXPECT_TRUE(st->Step());
     return st->Int(0);
@@ -61,7 +62,7 @@ class RegistryStoreTest : public ::testing::Test {
 
   fs::path dir_;
   std::string path_;
-  std::shared_ptr<sql::SqliteDatabase> db_;
+  std::shared_ptr<store::sql::SqliteDatabase> db_;
   std::unique_ptr<SqlRegistryStore> store_;
 };
 
@@ -287,4 +288,4 @@ TEST_F(RegistryStoreTest, SearchPagesLoadWholeModels) {
 }
 
 }  // namespace
-}  // namespace mlflow::store
+}  // namespace mlflow::store::sql

@@ -19,7 +19,7 @@
 
 #include "store/sql/sqlite_connection.h"
 
-namespace mlflow::sql {
+namespace mlflow::store::sql {
 namespace {
 
 struct ColumnSpec {
@@ -845,4 +845,4 @@ TEST(SchemaRevisions, ChainsAreDisjointAndEndAtKnownHeads) {
 }
 
 }  // namespace
-}  // namespace mlflow::sql
+}  // namespace mlflow::store::sql

@@ -2,6 +2,7 @@
 // sizes". The statement cache emptied itself when full, destroying the search statement that was
 // still leased while LoadRuns prepared more texts. Run under AddressSanitizer in CI
 // (scripts/test.sh), where a use-after-free fails these tests at once.
+#include "store/sql/sqlite_database.h"
 #include "store/sql/statement_cache.h"
 
 #include <gtest/gtest.h>
@@ -16,7 +17,7 @@
 #include "store/sql/sql_tracking_store.h"
 #include "store/sql/sqlite_connection.h"
 
-namespace mlflow::sql {
+namespace mlflow::store::sql {
 namespace {
 
 namespace fs = std::filesystem;
@@ -136,7 +137,7 @@ TEST(SearchStatementCacheRegression, Issue26SearchWhoseLoadingOverflowsTheCacheW
   {
     auto db = std::make_shared<SqliteDatabase>(SqliteOptions{(dir / "mlflow.db").string(), 1});
     CreateSchema(db->writer_connection());
-    store::SqlTrackingStore store(db, "mlflow-artifacts:/");
+    store::sql::SqlTrackingStore store(db, "mlflow-artifacts:/");
     ASSERT_TRUE(store.Initialize().ok());
     constexpr int kRuns = 40;
     std::vector<std::string> ids;
@@ -170,4 +171,4 @@ TEST(SearchStatementCacheRegression, Issue26SearchWhoseLoadingOverflowsTheCacheW
 }
 
 }  // namespace
-}  // namespace mlflow::sql
+}  // namespace mlflow::store::sql

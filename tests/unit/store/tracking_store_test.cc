@@ -1,6 +1,7 @@
 // The SQL tracking store on a real SQLite file: MLflow's write rules and value encoding, and the
 // group-commit writer's isolation and durability guarantees.
 #include "store/sql/sql_tracking_store.h"
+#include "store/sql/sqlite_database.h"
 
 #include <gtest/gtest.h>
 
@@ -13,7 +14,7 @@
 #include "store/sql/schema.h"
 #include "store/sql/sqlite_connection.h"
 
-namespace mlflow::store {
+namespace mlflow::store::sql {
 namespace {
 
 namespace fs = std::filesystem;
@@ -24,8 +25,8 @@ class TrackingStoreTest : public ::testing::Test {
     dir_ = fs::temp_directory_path() / ("tracking-store-" + NewUuidHex());
     fs::create_directories(dir_);
     path_ = (dir_ / "mlflow.db").string();
-    db_ = std::make_shared<sql::SqliteDatabase>(sql::SqliteOptions{path_});
-    sql::CreateSchema(db_->writer_connection());
+    db_ = std::make_shared<store::sql::SqliteDatabase>(store::sql::SqliteOptions{path_});
+    store::sql::CreateSchema(db_->writer_connection());
     store_ = std::make_unique<SqlTrackingStore>(db_, "mlflow-artifacts:/");
     ASSERT_TRUE(store_->Initialize().ok());
   }
@@ -41,7 +42,7 @@ class TrackingStoreTest : public ::testing::Test {
   }
   // Reads one integer straight from the file, bypassing the store.
   int64_t Count(const std::string& sql) {
-    sql::SqliteConnection c(path_);
+    store::sql::SqliteConnection c(path_);
     auto st = c.Prepare(sql);
     EXPECT_TRUE(st->Step());
     return st->Int(0);
@@ -49,7 +50,7 @@ class TrackingStoreTest : public ::testing::Test {
 
   fs::path dir_;
   std::string path_;
-  std::shared_ptr<sql::SqliteDatabase> db_;
+  std::shared_ptr<store::sql::SqliteDatabase> db_;
   std::unique_ptr<SqlTrackingStore> store_;
 };
 
@@ -229,4 +230,4 @@ TEST_F(TrackingStoreTest, MetricHistoryPages) {
 }
 
 }  // namespace
-}  // namespace mlflow::store
+}  // namespace mlflow::store::sql
