@@ -46,6 +46,8 @@ int main(int argc, char** argv) {
                      "Most PostgreSQL connections this server opens (postgresql:// backends)")
       ->check(CLI::Range(1, 1000))
       ->capture_default_str();
+  server->add_option("--static-dir", config.static_dir,
+                     "Serve the web UI from this directory (a UI build with index.html) instead of the built-in one");
   server->add_option("--log-level", log_level, "trace|debug|info|warn|error")->capture_default_str();
   (void)no_serve_artifacts;
 

@@ -10,6 +10,7 @@
 #include "server/handlers/logged_model_handlers.h"
 #include "server/handlers/registry_handlers.h"
 #include "server/http/http_server.h"
+#include "server/http/static_site.h"
 #include "store/sql/database.h"
 #include "store/sql/postgres_connection.h"
 #include "store/sql/postgres_database.h"
@@ -139,6 +140,12 @@ Result<std::unique_ptr<App>> App::Create(const ServerConfig& config) {
     store::sql::Database::Stats st = db->stats();
     return JsonResponse({{"write_requests", st.writes}, {"write_transactions", st.commits}});
   });
+  // The web UI: GET / and /static-files/..., embedded in the binary unless --static-dir names a build.
+  std::shared_ptr<const StaticSite> site = StaticSite::Embedded();
+  if (!s.config.static_dir.empty()) {
+    MLFLOW_ASSIGN_OR_RETURN(site, StaticSite::FromDirectory(s.config.static_dir));
+  }
+  RegisterStaticSite(s.router, std::move(site));
   RegisterArtifactHandlers(s.router, s.ctx);
   if (s.ctx.artifacts_only) {
     RegisterArtifactsOnlyGuards(s.router);  // tracking routes answer 503, as MLflow's do

@@ -24,6 +24,7 @@ struct ServerConfig {
   int workers = 4;  // scales the worker pool that runs handlers
   int io_threads = 2;
   int db_pool_size = 10;  // PostgreSQL connections per server process
+  std::string static_dir;  // serve the web UI from this build directory instead of the embedded one
 };
 
 // The MLflow version this server speaks (GET /version).

@@ -1,0 +1,152 @@
+// One metric of many runs: fetched through get-history-bulk-interval (the server samples long
+// histories down to `maxPoints` steps per run, keeping each run's first and last step), drawn when
+// the card scrolls into view, refetched at full resolution for a zoomed step range, and polled
+// while any of its runs is still running.
+import { memo, useEffect, useMemo, useRef, useState } from 'react';
+import { api, MetricWithRunId, Run } from '../lib/api';
+import { runColor } from '../lib/colors';
+import { runName } from '../lib/columns';
+import { formatNumber } from '../lib/format';
+import { emaSmooth } from '../lib/smoothing';
+import { ErrorBox, Spinner } from '../components/common';
+import { LineChart, LineSeries, XMode } from './LineChart';
+
+export interface ChartSettings { xMode: XMode; smoothing: number; logY: boolean; maxPoints: number; showPoints: boolean }
+
+const LIVE_POLL_MS = 5000;
+
+function useInView<T extends Element>(): [React.RefObject<T>, boolean] {
+  const ref = useRef<T>(null);
+  const [seen, setSeen] = useState(false);
+  useEffect(() => {
+    const el = ref.current;
+    if (!el || seen) return;
+    if (typeof IntersectionObserver === 'undefined') {
+      setSeen(true);
+      return;
+    }
+    const io = new IntersectionObserver((es) => es.some((e) => e.isIntersecting) && setSeen(true), { rootMargin: '300px' });
+    io.observe(el);
+    return () => io.disconnect();
+  }, [seen]);
+  return [ref, seen];
+}
+
+export async function fetchBulk(runIds: string[], key: string, maxPoints: number, range?: [number, number], signal?: AbortSignal) {
+  const chunks: string[][] = [];
+  for (let i = 0; i < runIds.length; i += 100) chunks.push(runIds.slice(i, i + 100));
+  const parts = await Promise.all(chunks.map((c) => api.bulkInterval(c, key, maxPoints, range, signal)));
+  const byRun = new Map<string, MetricWithRunId[]>();
+  for (const p of parts) {
+    for (const m of p.metrics ?? []) {
+      let list = byRun.get(m.run_id);
+      if (!list) byRun.set(m.run_id, (list = []));
+      list.push(m);
+    }
+  }
+  return byRun;
+}
+
+export function toSeries(runs: Run[], byRun: Map<string, MetricWithRunId[]>, s: ChartSettings): LineSeries[] {
+  const out: LineSeries[] = [];
+  for (const run of runs) {
+    const pts = byRun.get(run.info.run_id);
+    if (!pts?.length) continue;
+    const sorted = s.xMode === 'step' ? pts : [...pts].sort((a, b) => a.timestamp - b.timestamp || a.step - b.step);
+    const t0 = run.info.start_time ?? sorted[0].timestamp;
+    const xs = sorted.map((p) =>
+      s.xMode === 'step' ? Number(p.step) : s.xMode === 'time' ? p.timestamp / 1000 : (p.timestamp - t0) / 1000);
+    const rawYs = sorted.map((p) => (typeof p.value === 'number' ? p.value : Number(p.value)));
+    const ys = s.smoothing > 0 ? emaSmooth(rawYs, s.smoothing) : rawYs;
+    out.push({ id: run.info.run_id, label: runName(run), color: runColor(run.info.run_id), xs, ys: s.logY ? ys.map((y) => (y !== null && y > 0 ? y : null)) : ys });
+  }
+  return out;
+}
+
+function BarChart({ runs, values }: { runs: Run[]; values: Map<string, number> }) {
+  const rows = runs.filter((r) => values.has(r.info.run_id));
+  const nums = rows.map((r) => values.get(r.info.run_id)!);
+  const max = Math.max(0, ...nums);
+  const min = Math.min(0, ...nums);
+  const span = max - min || 1;
+  return (
+    <div className="col" style={{ gap: 3, height: 260, overflow: 'auto', paddingRight: 4 }} data-testid="bar-chart" data-series-count={rows.length}>
+      {rows.map((r) => {
+        const v = values.get(r.info.run_id)!;
+        return (
+          <div key={r.info.run_id} className="row small" title={`${runName(r)}: ${v}`}>
+            <span className="ellipsis" style={{ width: 120, flex: 'none' }}>{runName(r)}</span>
+            <div style={{ flex: 1, position: 'relative', height: 16 }}>
+              <div style={{ position: 'absolute', left: `${((Math.min(v, 0) - min) / span) * 100}%`, width: `${(Math.abs(v) / span) * 100}%`,
+                height: '100%', background: runColor(r.info.run_id), borderRadius: 2, minWidth: 1 }} />
+            </div>
+            <span style={{ width: 70, textAlign: 'right', flex: 'none' }}>{formatNumber(v)}</span>
+          </div>
+        );
+      })}
+    </div>
+  );
+}
+
+export const MetricChartCard = memo(function MetricChartCard({ metricKey, runs, settings }: { metricKey: string; runs: Run[]; settings: ChartSettings }) {
+  const [ref, inView] = useInView<HTMLDivElement>();
+  const [data, setData] = useState<Map<string, MetricWithRunId[]>>();
+  const [error, setError] = useState<unknown>();
+  const [range, setRange] = useState<[number, number] | null>(null);
+  const [tick, setTick] = useState(0);
+  const runIds = useMemo(() => runs.map((r) => r.info.run_id), [runs]);
+  const anyRunning = runs.some((r) => r.info.status === 'RUNNING');
+
+  useEffect(() => {
+    if (!inView || !runIds.length) return;
+    const ctrl = new AbortController();
+    const stepRange: [number, number] | undefined =
+      range && settings.xMode === 'step' ? [Math.max(0, Math.floor(range[0])), Math.ceil(range[1])] : undefined;
+    const validRange = stepRange && stepRange[1] > stepRange[0] ? stepRange : undefined;
+    fetchBulk(runIds, metricKey, settings.maxPoints, validRange, ctrl.signal).then(
+      (d) => {
+        setData(d);
+        setError(undefined);
+      },
+      (e: Error) => e.name !== 'AbortError' && setError(e),
+    );
+    return () => ctrl.abort();
+  }, [inView, runIds, metricKey, settings.maxPoints, settings.xMode, range, tick]);
+
+  useEffect(() => {
+    if (!inView || !anyRunning) return;
+    const t = setInterval(() => setTick((x) => x + 1), LIVE_POLL_MS);
+    return () => clearInterval(t);
+  }, [inView, anyRunning]);
+
+  const series = useMemo(() => (data ? toSeries(runs, data, settings) : []), [data, runs, settings]);
+  const singleStep = data !== undefined && series.length > 0 && series.every((s) => s.xs.length <= 1);
+  const barValues = useMemo(() => {
+    const m = new Map<string, number>();
+    if (singleStep) for (const s of series) if (s.ys[0] !== null) m.set(s.id, s.ys[0] as number);
+    return m;
+  }, [singleStep, series]);
+
+  return (
+    <div className="chart-card" ref={ref} data-metric={metricKey}>
+      <h3>
+        <span className="ellipsis" title={metricKey}>{metricKey}</span>
+        {anyRunning && <span className="badge blue" title="Refreshing every 5 seconds">live</span>}
+        {range && <button className="link small" onClick={() => setRange(null)}>reset zoom</button>}
+      </h3>
+      {error !== undefined ? (
+        <ErrorBox error={error} onRetry={() => setTick((x) => x + 1)} />
+      ) : !data ? (
+        <div className="chart-box"><div className="state"><Spinner /></div></div>
+      ) : series.length === 0 ? (
+        <div className="chart-box"><div className="state">No data for the shown runs</div></div>
+      ) : singleStep ? (
+        <BarChart runs={runs} values={barValues} />
+      ) : (
+        <LineChart series={series} xMode={settings.xMode} logY={settings.logY} showPoints={settings.showPoints}
+          xLabel={settings.xMode === 'step' ? 'step' : settings.xMode === 'time' ? 'time' : 'relative time'}
+          onZoom={settings.xMode === 'step' ? setRange : undefined} />
+      )}
+    </div>
+  );
+});

@@ -1,0 +1,206 @@
+// The runs table: rows and columns are both virtualized (only the cells on screen exist in the
+// DOM), so 10,000 runs x hundreds of columns scroll like 10. The name column stays pinned.
+import { memo, ReactNode, useRef } from 'react';
+import { useVirtualizer } from '@tanstack/react-virtual';
+import type { Run } from '../lib/api';
+import { runColor } from '../lib/colors';
+import { ColumnDef, indexRun, runModels, runName } from '../lib/columns';
+import { formatDuration, formatNumber, formatTime, timeAgo } from '../lib/format';
+import { href } from '../lib/router';
+import type { RunRow } from '../lib/runtree';
+
+const ROW_H = 32;
+const HEAD_H = 34;
+const STICKY_W = 300;
+
+const STATUS_DOT: Record<string, string> = {
+  FINISHED: 'var(--success)', RUNNING: 'var(--primary)', FAILED: 'var(--danger)', KILLED: 'var(--warning)', SCHEDULED: 'var(--text-placeholder)',
+};
+
+export function cellText(run: Run, col: ColumnDef): string {
+  const ix = indexRun(run);
+  const [kind, ...rest] = col.id.split(':');
+  const key = rest.join(':');
+  switch (kind) {
+    case 'metrics': {
+      const v = ix.metrics.get(key);
+      return v === undefined ? '' : String(v);
+    }
+    case 'params':
+      return ix.params.get(key) ?? '';
+    case 'tags':
+      return ix.tags.get(key) ?? '';
+  }
+  switch (key) {
+    case 'created': return formatTime(run.info.start_time);
+    case 'duration': return formatDuration(run.info.start_time, run.info.end_time);
+    case 'user': return ix.tags.get('mlflow.user') ?? run.info.user_id ?? '';
+    case 'source': return ix.tags.get('mlflow.source.name') ?? '';
+    case 'version': return ix.tags.get('mlflow.source.git.commit') ?? '';
+    case 'models': return runModels(run).map((m) => m.label).join(' ');
+    case 'dataset': return (run.inputs?.dataset_inputs ?? []).map((d) => `${d.dataset.name} (${d.dataset.digest})`).join(' ');
+    case 'description': return ix.tags.get('mlflow.note.content') ?? '';
+    case 'status': return run.info.status;
+    case 'run_id': return run.info.run_id;
+  }
+  return '';
+}
+
+function Cell({ run, col }: { run: Run; col: ColumnDef }): ReactNode {
+  const ix = indexRun(run);
+  const kind = col.id.slice(0, col.id.indexOf(':'));
+  const key = col.id.slice(col.id.indexOf(':') + 1);
+  if (kind === 'metrics') {
+    const v = ix.metrics.get(key);
+    return v === undefined ? <span className="muted">-</span> : <span title={String(v)}>{formatNumber(v)}</span>;
+  }
+  if (kind !== 'attr') {
+    const v = cellText(run, col);
+    return v === '' ? <span className="muted">-</span> : <span className="ellipsis" title={v}>{v}</span>;
+  }
+  switch (key) {
+    case 'created':
+      return (
+        <span className="row" title={formatTime(run.info.start_time)}>
+          <span className="status-dot" style={{ background: STATUS_DOT[run.info.status] ?? 'var(--border)' }} title={run.info.status} />
+          <span className="ellipsis">{timeAgo(run.info.start_time)}</span>
+        </span>
+      );
+    case 'duration':
+      return run.info.status === 'RUNNING' && !run.info.end_time ? <span className="muted">running</span> : formatDuration(run.info.start_time, run.info.end_time);
+    case 'source': {
+      const name = ix.tags.get('mlflow.source.name');
+      if (!name) return <span className="muted">-</span>;
+      const base = name.split(/[\\/]/).pop();
+      return <span className="ellipsis" title={name}>{base}</span>;
+    }
+    case 'version': {
+      const c = ix.tags.get('mlflow.source.git.commit');
+      return c ? <span className="mono" title={c}>{c.slice(0, 7)}</span> : <span className="muted">-</span>;
+    }
+    case 'models': {
+      const models = runModels(run);
+      if (!models.length) return <span className="muted">-</span>;
+      const m = models[0];
+      const link = m.modelId
+        ? href(['experiments', run.info.experiment_id, 'models', m.modelId])
+        : href(['experiments', run.info.experiment_id, 'runs', run.info.run_id, 'artifacts', ...(m.path ?? '').split('/')]);
+      return (
+        <span className="row ellipsis">
+          <a href={link} className="ellipsis" title={m.label}>{m.label}</a>
+          {models.length > 1 && <span className="muted">+{models.length - 1}</span>}
+        </span>
+      );
+    }
+    case 'dataset': {
+      const ds = run.inputs?.dataset_inputs ?? [];
+      if (!ds.length) return <span className="muted">-</span>;
+      const d = ds[0].dataset;
+      return (
+        <span className="row ellipsis" title={ds.map((x) => `${x.dataset.name} (${x.dataset.digest})`).join('\n')}>
+          <span className="badge ellipsis">{d.name} ({d.digest.slice(0, 8)})</span>
+          {ds.length > 1 && <span className="muted">+{ds.length - 1}</span>}
+        </span>
+      );
+    }
+    default: {
+      const v = cellText(run, col);
+      return v === '' ? <span className="muted">-</span> : <span className="ellipsis" title={v}>{v}</span>;
+    }
+  }
+}
+
+interface Props {
+  rows: RunRow[];
+  columns: ColumnDef[];
+  selected: ReadonlySet<string>;
+  onToggleSelect: (runId: string) => void;
+  onToggleAll: (on: boolean) => void;
+  onToggleExpand: (runId: string) => void;
+  orderByKey: string;
+  orderByAsc: boolean;
+  onSort: (key: string) => void;
+  onNearEnd?: () => void;
+  footer?: ReactNode;
+}
+
+export const RunsTable = memo(function RunsTable(p: Props) {
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const rowV = useVirtualizer({
+    count: p.rows.length,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => ROW_H,
+    overscan: 12,
+    paddingStart: HEAD_H,
+  });
+  const colV = useVirtualizer({
+    horizontal: true,
+    count: p.columns.length,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: (i) => p.columns[i].width,
+    overscan: 4,
+    paddingStart: STICKY_W,
+  });
+  const items = rowV.getVirtualItems();
+  const cols = colV.getVirtualItems();
+  const totalW = colV.getTotalSize();
+  const last = items[items.length - 1];
+  if (p.onNearEnd && last && last.index >= p.rows.length - 30) queueMicrotask(p.onNearEnd);
+  const allOn = p.rows.length > 0 && p.rows.every((r) => p.selected.has(r.run.info.run_id));
+  return (
+    <div className="vtable" ref={scrollRef} role="table" aria-label="Runs" aria-rowcount={p.rows.length}>
+      <div style={{ width: totalW, height: rowV.getTotalSize(), position: 'relative' }}>
+        <div className="vtable-head" style={{ width: totalW }} role="row">
+          <div className="vsticky" style={{ width: STICKY_W, alignItems: 'center', padding: '0 10px', gap: 10 }}>
+            <input type="checkbox" aria-label="Select all runs" checked={allOn} onChange={(e) => p.onToggleAll(e.target.checked)} />
+            <span className="vhead-cell" style={{ display: 'flex' }}>Run Name</span>
+          </div>
+          {cols.map((c) => {
+            const col = p.columns[c.index];
+            const sorted = col.sortKey && col.sortKey === p.orderByKey;
+            return (
+              <div key={col.id} role="columnheader" className="vcell vhead-cell" style={{ left: c.start, width: c.size }}
+                title={col.sortKey ? `${col.group === 'Attributes' ? '' : col.group + ': '}${col.label} (click to sort)` : col.label}
+                aria-sort={sorted ? (p.orderByAsc ? 'ascending' : 'descending') : undefined}
+                onClick={() => col.sortKey && p.onSort(col.sortKey)}>
+                <span className="ellipsis">{col.label}</span>
+                {sorted && <span aria-hidden>{p.orderByAsc ? '▲' : '▼'}</span>}
+              </div>
+            );
+          })}
+        </div>
+        {items.map((it) => {
+          const row = p.rows[it.index];
+          const run = row.run;
+          const id = run.info.run_id;
+          const sel = p.selected.has(id);
+          return (
+            <div key={id} className={`vrow${sel ? ' selected' : ''}`} style={{ top: it.start, width: totalW }} role="row" data-run-id={id}>
+              <div className="vsticky" style={{ width: STICKY_W, alignItems: 'center', padding: '0 10px', gap: 8 }}>
+                <input type="checkbox" aria-label={`Select run ${runName(run)}`} checked={sel} onChange={() => p.onToggleSelect(id)} />
+                <span style={{ width: row.depth * 16, flex: 'none' }} />
+                {row.childCount > 0 ? (
+                  <button className="expander" aria-label={row.expanded ? 'Collapse child runs' : 'Expand child runs'}
+                    aria-expanded={row.expanded} onClick={() => p.onToggleExpand(id)}>{row.expanded ? '▼' : '▶'}</button>
+                ) : (
+                  <span style={{ width: 16, flex: 'none' }} />
+                )}
+                <span className="color-dot" style={{ background: runColor(id) }} />
+                <a className="ellipsis" href={href(['experiments', run.info.experiment_id, 'runs', id])} title={runName(run)}>{runName(run)}</a>
+                {row.childCount > 0 && <span className="muted small" style={{ flex: 'none' }}>{row.childCount}</span>}
+              </div>
+              {cols.map((c) => {
+                const col = p.columns[c.index];
+                return (
+                  <div key={col.id} className={`vcell${col.numeric ? ' num' : ''}`} style={{ left: c.start, width: c.size }} role="cell">
+                    <Cell run={run} col={col} />
+                  </div>
+                );
+              })}
+            </div>
+          );
+        })}
+      </div>
+    </div>
+  );
+});
