@@ -27,6 +27,7 @@ function Page({ route }: { route: Route }) {
   }
   if (s[0] === 'runs' && s.length >= 2) return <RunRedirect runId={s[1]} rest={s.slice(2)} />;
   if (s[0] === 'compare-runs') return <ComparePage />;
+  if (s[0] === 'compare-experiments') return <CompareExperiments ids={route.query.get('experiments')} />;
   if (s[0] === 'models') {
     if (s.length === 1) return <ModelListPage />;
     if (s.length === 2) return <ModelPage name={s[1]} />;
@@ -38,6 +39,17 @@ function Page({ route }: { route: Route }) {
       <a href="#/experiments">Go to the experiments</a>
     </Empty>
   );
+}
+
+function CompareExperiments({ ids }: { ids: string | null }) {
+  let list: string[] = [];
+  try {
+    list = (JSON.parse(ids ?? '[]') as unknown[]).map(String);
+  } catch {
+    list = (ids ?? '').split(',').filter(Boolean);
+  }
+  if (!list.length) return <Empty title="No experiments to compare"><a href="#/experiments">Pick experiments</a></Empty>;
+  return <ExperimentPage experimentIds={list} tab="runs" />;
 }
 
 function Redirect({ to }: { to: string }) {

@@ -1,0 +1,65 @@
+import { api, ApiError, loggedModelArtifactUrl } from '../lib/api';
+import { formatNumber, formatTime } from '../lib/format';
+import { href, navigate } from '../lib/router';
+import { useAsync } from '../lib/useAsync';
+import { Breadcrumbs, Empty, ErrorBox, Loading, StatusBadge, Tabs } from '../components/common';
+import { ArtifactBrowser } from '../components/ArtifactBrowser';
+
+export function LoggedModelPage({ experimentId, modelId, tab }: { experimentId: string; modelId: string; tab: string }) {
+  const state = useAsync(() => api.getLoggedModel(modelId).then((r) => r.model), [modelId]);
+  if (state.error) {
+    const nf = state.error instanceof ApiError && (state.error.code === 'RESOURCE_DOES_NOT_EXIST' || state.error.status === 404);
+    return <div className="page">{nf ? <Empty title="Logged model not found"><p>{(state.error as Error).message}</p></Empty> : <ErrorBox error={state.error} />}</div>;
+  }
+  if (!state.data) return <Loading what="model" />;
+  const m = state.data;
+  const base = ['experiments', experimentId, 'models', modelId];
+  const active = tab === 'artifacts' ? 'artifacts' : 'overview';
+  return (
+    <div className="page">
+      <Breadcrumbs items={[{ label: 'Experiments', href: '#/experiments' }, { label: `Experiment ${experimentId}`, href: href(['experiments', experimentId, 'models']) }]} />
+      <div className="page-header"><h1>{m.info.name}</h1><StatusBadge status={m.info.status?.replace('LOGGED_MODEL_', '')} /></div>
+      <Tabs active={active} tabs={[{ key: 'overview', label: 'Overview', href: href(base) }, { key: 'artifacts', label: 'Artifacts', href: href([...base, 'artifacts']) }]} />
+      {active === 'overview' ? (
+        <div className="col" style={{ gap: 20 }}>
+          <div className="kv" style={{ maxWidth: 900 }}>
+            <div>Model ID</div><div className="mono">{m.info.model_id}</div>
+            <div>Created</div><div>{formatTime(m.info.creation_timestamp_ms)}</div>
+            <div>Source run</div><div>{m.info.source_run_id ? <a href={href(['experiments', experimentId, 'runs', m.info.source_run_id])}>{m.info.source_run_id}</a> : '-'}</div>
+            <div>Type</div><div>{m.info.model_type ?? '-'}</div>
+            <div>Artifact location</div><div className="mono ellipsis">{m.info.artifact_uri}</div>
+            <div>Registered versions</div>
+            <div className="row wrap">{(m.info.registrations ?? []).length ? m.info.registrations!.map((r) => <a key={r.name + r.version} className="badge blue" href={href(['models', r.name, 'versions', r.version])}>{r.name} v{r.version}</a>) : '-'}</div>
+          </div>
+          <div className="split">
+            <div>
+              <h2>Metrics</h2>
+              {(m.data?.metrics ?? []).length === 0 ? <div className="muted">No metrics</div> : (
+                <table className="grid"><thead><tr><th>Key</th><th>Value</th><th>Dataset</th><th>Step</th></tr></thead>
+                  <tbody>{m.data!.metrics!.map((x, i) => <tr key={i}><td className="mono">{x.key}</td><td>{formatNumber(x.value)}</td><td>{x.dataset_name ?? '-'}</td><td>{x.step}</td></tr>)}</tbody></table>
+              )}
+            </div>
+            <div>
+              <h2>Parameters</h2>
+              {(m.data?.params ?? []).length === 0 ? <div className="muted">No parameters</div> : (
+                <table className="grid"><thead><tr><th>Key</th><th>Value</th></tr></thead>
+                  <tbody>{m.data!.params!.map((p) => <tr key={p.key}><td className="mono">{p.key}</td><td>{p.value}</td></tr>)}</tbody></table>
+              )}
+            </div>
+          </div>
+          {(m.info.tags ?? []).length > 0 && (
+            <div>
+              <h2>Tags</h2>
+              <table className="grid"><thead><tr><th>Key</th><th>Value</th></tr></thead>
+                <tbody>{m.info.tags!.map((t) => <tr key={t.key}><td className="mono">{t.key}</td><td>{t.value}</td></tr>)}</tbody></table>
+            </div>
+          )}
+        </div>
+      ) : (
+        <ArtifactBrowser list={async (p) => (await api.listLoggedModelArtifacts(modelId, p)).files ?? []}
+          fileUrl={(p) => loggedModelArtifactUrl(modelId, p)} selected={new URLSearchParams(window.location.hash.split('?')[1] ?? '').get('path') ?? ''}
+          onSelect={(p) => navigate(href([...base, 'artifacts'], { path: p }), true)} />
+      )}
+    </div>
+  );
+}
