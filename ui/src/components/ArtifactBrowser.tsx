@@ -42,6 +42,22 @@ interface Props {
   extra?: (path: string, isDir: boolean) => ReactNode;
 }
 
+function FolderIcon() {
+  return (
+    <svg width="14" height="14" viewBox="0 0 24 24" aria-hidden="true" style={{ flex: 'none', color: 'var(--text-secondary)' }}>
+      <path d="M3 6.5A1.5 1.5 0 0 1 4.5 5h4.6l2 2h8.4A1.5 1.5 0 0 1 21 8.5v9a1.5 1.5 0 0 1-1.5 1.5h-15A1.5 1.5 0 0 1 3 17.5z" fill="currentColor" opacity="0.35" stroke="currentColor" strokeWidth="1.2" />
+    </svg>
+  );
+}
+
+function FileIcon() {
+  return (
+    <svg width="14" height="14" viewBox="0 0 24 24" aria-hidden="true" style={{ flex: 'none', color: 'var(--text-secondary)' }}>
+      <path d="M6 3h8l4 4v14H6z M14 3v4h4" fill="none" stroke="currentColor" strokeWidth="1.5" strokeLinejoin="round" />
+    </svg>
+  );
+}
+
 function TreeNode({ file, depth, props, openDirs, toggle }: {
   file: FileInfo; depth: number; props: Props; openDirs: Map<string, FileInfo[] | 'loading' | Error>; toggle: (p: string) => void;
 }) {
@@ -54,7 +70,7 @@ function TreeNode({ file, depth, props, openDirs, toggle }: {
         aria-expanded={file.is_dir ? isOpen : undefined}
         onClick={() => { if (file.is_dir) toggle(file.path); props.onSelect(file.path); }}>
         <span style={{ width: 12, color: 'var(--text-secondary)', fontSize: 10 }}>{file.is_dir ? (isOpen ? '▼' : '▶') : ''}</span>
-        <span aria-hidden>{file.is_dir ? '📁' : '📄'}</span>
+        {file.is_dir ? <FolderIcon /> : <FileIcon />}
         <span className="ellipsis">{name}</span>
       </div>
       {isOpen && open === 'loading' && <div style={{ paddingLeft: 36 }}><Spinner /></div>}

@@ -10,7 +10,8 @@ import { href } from '../lib/router';
 import type { RunRow } from '../lib/runtree';
 
 const ROW_H = 32;
-const HEAD_H = 34;
+const GROUP_H = 20;
+const HEAD_H = 34 + GROUP_H;
 const STICKY_W = 300;
 
 const STATUS_DOT: Record<string, string> = {
@@ -151,15 +152,25 @@ export const RunsTable = memo(function RunsTable(p: Props) {
     <div className="vtable" ref={scrollRef} role="table" aria-label="Runs" aria-rowcount={p.rows.length}>
       <div style={{ width: totalW, height: rowV.getTotalSize(), position: 'relative' }}>
         <div className="vtable-head" style={{ width: totalW }} role="row">
-          <div className="vsticky" style={{ width: STICKY_W, alignItems: 'center', padding: '0 10px', gap: 10 }}>
+          <div className="vsticky" style={{ width: STICKY_W, alignItems: 'center', padding: `${GROUP_H}px 10px 0`, gap: 10 }}>
             <input type="checkbox" aria-label="Select all runs" checked={allOn} onChange={(e) => p.onToggleAll(e.target.checked)} />
             <span className="vhead-cell" style={{ display: 'flex' }}>Run Name</span>
           </div>
+          {cols.map((c, k) => {
+            const col = p.columns[c.index];
+            // Group label over the first visible column of each group (Metrics, Parameters, Tags).
+            const first = k === 0 || p.columns[cols[k - 1].index].group !== col.group;
+            if (!first || col.group === 'Attributes') return null;
+            return (
+              <div key={`g-${col.id}`} className="vgroup" style={{ left: c.start }}>{col.group}</div>
+            );
+          })}
           {cols.map((c) => {
             const col = p.columns[c.index];
             const sorted = col.sortKey && col.sortKey === p.orderByKey;
+            const groupStart = c.index === 0 || p.columns[c.index - 1].group !== col.group;
             return (
-              <div key={col.id} role="columnheader" className="vcell vhead-cell" style={{ left: c.start, width: c.size }}
+              <div key={col.id} role="columnheader" className={`vcell vhead-cell${groupStart ? ' group-start' : ''}`} style={{ left: c.start, width: c.size, top: GROUP_H, height: HEAD_H - GROUP_H }}
                 title={col.sortKey ? `${col.group === 'Attributes' ? '' : col.group + ': '}${col.label} (click to sort)` : col.label}
                 aria-sort={sorted ? (p.orderByAsc ? 'ascending' : 'descending') : undefined}
                 onClick={() => col.sortKey && p.onSort(col.sortKey)}>

@@ -210,7 +210,7 @@ export function DescriptionEditor({ value, onSave, placeholder }: {
       <div className="col" style={{ gap: 4 }}>
         {value ? <Markdown text={value} /> : <span className="muted">{placeholder ?? 'No description'}</span>}
         <div>
-          <button className="small" onClick={() => setEditing(true)} aria-label="Edit description">Edit description</button>
+          <button className="link small" onClick={() => setEditing(true)} aria-label="Edit description">Edit description</button>
         </div>
       </div>
     );

@@ -1,26 +1,14 @@
 import { useState } from 'react';
 import { api, ApiError } from '../lib/api';
 import { formatTime } from '../lib/format';
-import { parseMlModel, SchemaField } from '../lib/mlmodel';
+import { parseMlModel } from '../lib/mlmodel';
+import { SchemaTable } from '../components/SchemaTable';
 import { href, navigate } from '../lib/router';
 import { useAsync } from '../lib/useAsync';
 import { Breadcrumbs, ConfirmModal, DescriptionEditor, Empty, ErrorBox, Loading, StatusBadge, TagsEditor } from '../components/common';
 import { StageBadge } from './ModelPage';
 
 const STAGES = ['None', 'Staging', 'Production', 'Archived'];
-
-function SchemaTable({ title, fields }: { title: string; fields?: SchemaField[] }) {
-  if (!fields) return null;
-  return (
-    <div>
-      <h3>{title} <span className="muted small">({fields.length})</span></h3>
-      <table className="grid">
-        <thead><tr><th>Name</th><th>Type</th></tr></thead>
-        <tbody>{fields.map((f, i) => <tr key={i}><td className="mono">{f.name ?? '-'}</td><td>{f.type}{f.optional ? ' (optional)' : ''}</td></tr>)}</tbody>
-      </table>
-    </div>
-  );
-}
 
 export function ModelVersionPage({ name, version }: { name: string; version: string }) {
   const mv = useAsync(() => api.getVersion(name, version).then((r) => r.model_version), [name, version]);

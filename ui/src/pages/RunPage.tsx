@@ -11,6 +11,8 @@ import {
   Breadcrumbs, ConfirmModal, DescriptionEditor, Empty, ErrorBox, FormModal, Loading, Spinner, StatusBadge, Tabs, TagsEditor,
 } from '../components/common';
 import { ArtifactBrowser } from '../components/ArtifactBrowser';
+import { SchemaTable } from '../components/SchemaTable';
+import { parseMlModel } from '../lib/mlmodel';
 import { LineChart } from '../charts/LineChart';
 import { ChartControls, useChartSettings } from '../charts/ChartsView';
 
@@ -102,8 +104,13 @@ export function RunPage({ experimentId, runId, tab, artifactPath }: { experiment
 
 function ArtifactExtra({ run, path, isDir, onRegister }: { run: Run; path: string; isDir: boolean; onRegister: () => void }) {
   const isModel = runModels(run).some((m) => m.path === path) || (!isDir && path.endsWith('MLmodel'));
+  const modelPath = path.endsWith('MLmodel') ? path.slice(0, -'MLmodel'.length).replace(/\/$/, '') : path;
+  const info = useAsync(async () => {
+    if (!isModel) return undefined;
+    const res = await fetch(artifactUrl(run.info.run_id, modelPath ? `${modelPath}/MLmodel` : 'MLmodel'));
+    return res.ok ? parseMlModel(await res.text()) : undefined;
+  }, [run.info.run_id, modelPath, isModel]);
   if (!isModel) return null;
-  const modelPath = path.endsWith('MLmodel') ? path.slice(0, -'/MLmodel'.length) : path;
   return (
     <div className="card" style={{ marginBottom: 12 }}>
       <div className="row" style={{ marginBottom: 6 }}>
@@ -113,6 +120,15 @@ function ArtifactExtra({ run, path, isDir, onRegister }: { run: Run; path: strin
       </div>
       <div className="muted small">Load it in Python:</div>
       <pre className="code-view">{`import mlflow\nmodel = mlflow.pyfunc.load_model("runs:/${run.info.run_id}/${modelPath}")\nmodel.predict(data)`}</pre>
+      {info.data && info.data.flavors.length > 0 && (
+        <div className="row wrap" style={{ marginTop: 10 }}><span className="muted">Flavors:</span>{info.data.flavors.map((f) => <span key={f} className="badge">{f}</span>)}</div>
+      )}
+      {info.data && (info.data.inputs || info.data.outputs) && (
+        <div className="split" style={{ marginTop: 10 }} data-testid="model-signature">
+          <SchemaTable title="Inputs" fields={info.data.inputs} />
+          <SchemaTable title="Outputs" fields={info.data.outputs} />
+        </div>
+      )}
     </div>
   );
 }
