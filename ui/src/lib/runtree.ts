@@ -34,6 +34,20 @@ export function buildRunRows(runs: Run[], expanded: ReadonlySet<string>, nest = 
     rows.push({ run: r, depth, childCount: kids.length, expanded: open });
     if (open) for (const k of kids) visit(k, depth + 1);
   };
+  // Runs whose parent chain loops never hang under a root: they become roots rather than vanish.
+  const placed = new Set<string>();
+  const stack = roots.map((r) => r.info.run_id);
+  while (stack.length) {
+    const id = stack.pop()!;
+    if (placed.has(id)) continue;
+    placed.add(id);
+    for (const k of children.get(id) ?? []) stack.push(k.info.run_id);
+  }
+  for (const r of runs) {
+    if (placed.has(r.info.run_id)) continue;
+    roots.push(r);
+    placed.add(r.info.run_id);
+  }
   for (const r of roots) visit(r, 0);
   return rows;
 }

@@ -42,22 +42,21 @@ function useRuns(experimentIds: string[], filter: string, orderBy: string[], vie
   stateRef.current = state;
   const loadMore = useCallback(async (all = false) => {
     const id = seq.current;
-    let s = stateRef.current;
+    const s = stateRef.current;
     if (!s.next || s.loadingMore || s.loading) return;
+    stateRef.current = { ...s, loadingMore: true };
     setState((x) => ({ ...x, loadingMore: true }));
     let token: string | undefined = s.next;
-    let acc = s.runs;
     try {
       for (let i = 0; i < 200 && token; i++) {
         const r = await api.searchRuns({ experiment_ids: experimentIds, filter: filter || undefined, run_view_type: viewType, max_results: NEXT_PAGE, order_by: orderBy, page_token: token });
         if (id !== seq.current) return;
-        acc = acc.concat(r.runs ?? []);
         token = r.next_page_token;
-        setState({ runs: acc, next: token, loading: false, loadingMore: !!(all && token) });
-        if (!all) break;
+        const more = r.runs ?? [];
+        const done = !all || !token;
+        setState((x) => ({ ...x, runs: x.runs.concat(more), next: token, loadingMore: !done }));
+        if (done) break;
       }
-      s = stateRef.current;
-      setState({ ...s, loadingMore: false });
     } catch (e) {
       if (id === seq.current) setState((x) => ({ ...x, loadingMore: false, error: e }));
     }

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { api, ApiError } from '../lib/api';
+import { api, ApiError, artifactUrl } from '../lib/api';
 import { formatTime } from '../lib/format';
 import { parseMlModel } from '../lib/mlmodel';
 import { SchemaTable } from '../components/SchemaTable';
@@ -13,11 +13,21 @@ const STAGES = ['None', 'Staging', 'Production', 'Archived'];
 export function ModelVersionPage({ name, version }: { name: string; version: string }) {
   const mv = useAsync(() => api.getVersion(name, version).then((r) => r.model_version), [name, version]);
   const model = useAsync(() => api.getModel(name).then((r) => r.registered_model), [name]);
+  // The signature comes from the version's MLmodel; look for the file first so a version without
+  // one (or whose source is not in its run) costs no failed request.
   const mlmodel = useAsync(async () => {
-    const res = await fetch(`model-versions/get-artifact?name=${encodeURIComponent(name)}&version=${encodeURIComponent(version)}&path=MLmodel`);
-    if (!res.ok) return undefined;
-    return parseMlModel(await res.text());
-  }, [name, version]);
+    const v = mv.data;
+    if (!v?.run_id || !v.source) return undefined;
+    const run = (await api.getRun(v.run_id)).run;
+    const root = run.info.artifact_uri ?? '';
+    if (!root || (v.source !== root && !v.source.startsWith(root + '/'))) return undefined;
+    const rel = v.source.slice(root.length).replace(/^\/+/, '');
+    const files = (await api.listArtifacts(v.run_id, rel || undefined)).files ?? [];
+    const mlmodelPath = rel ? `${rel}/MLmodel` : 'MLmodel';
+    if (!files.some((f) => f.path === mlmodelPath)) return undefined;
+    const res = await fetch(artifactUrl(v.run_id, mlmodelPath));
+    return res.ok ? parseMlModel(await res.text()) : undefined;
+  }, [mv.data?.run_id, mv.data?.source]);
   const [alias, setAlias] = useState('');
   const [aliasError, setAliasError] = useState<unknown>();
   const [stageError, setStageError] = useState<unknown>();

@@ -1,0 +1,362 @@
+// The web UI in headless Chromium against the real mlflow-cpp server (built binary, embedded UI),
+// seeded through the REST API. Run: tests/ui/run.sh (ctest -L ui).
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { startServer } from './lib/server.mjs';
+import { seed } from './lib/seed.mjs';
+import { launch, watchedPage } from './lib/browser.mjs';
+
+const TIMEOUT = 15000;
+let srv, data, browser;
+
+before(async () => {
+  srv = await startServer();
+  data = await seed(srv.api);
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+  await srv?.stop();
+});
+
+async function open(hash, { allow = [] } = {}) {
+  const { page, problems } = await watchedPage(browser.context);
+  page.setDefaultTimeout(TIMEOUT);
+  await page.goto(`${srv.url}/${hash}`);
+  return {
+    page,
+    // Problems other than the expected ones (regexes in `allow`).
+    problems: () => problems.filter((p) => !allow.some((re) => re.test(p))),
+  };
+}
+
+async function noProblems(p) {
+  await p.page.waitForLoadState('networkidle');
+  assert.deepEqual(p.problems(), []);
+  await p.page.close();
+}
+
+const runsOf = (page) => page.locator('.vrow');
+
+describe('static serving', () => {
+  it('serves index.html at / (no-cache) and hashed assets under /static-files/ (gzip, immutable)', async () => {
+    const index = await fetch(`${srv.url}/`);
+    assert.equal(index.status, 200);
+    assert.match(index.headers.get('content-type'), /text\/html/);
+    assert.equal(index.headers.get('cache-control'), 'no-cache');
+    const html = await index.text();
+    const js = /src="\.\/static-files\/(assets\/[^"]+\.js)"/.exec(html);
+    assert.ok(js, 'index.html references its script under static-files/');
+    const asset = await fetch(`${srv.url}/static-files/${js[1]}`, { headers: { 'accept-encoding': 'gzip' } });
+    assert.equal(asset.status, 200);
+    assert.match(asset.headers.get('content-type'), /javascript/);
+    assert.match(asset.headers.get('cache-control'), /immutable/);
+    const etag = asset.headers.get('etag');
+    const again = await fetch(`${srv.url}/static-files/${js[1]}`, { headers: { 'if-none-match': etag } });
+    assert.equal(again.status, 304);
+    assert.equal((await fetch(`${srv.url}/static-files/../../etc/passwd`)).status, 404);
+    assert.equal(await (await fetch(`${srv.url}/health`)).text(), 'OK');
+  });
+});
+
+describe('pages render without console errors or failed requests', () => {
+  const pages = () => ({
+    'experiment list': '#/experiments',
+    'runs table': `#/experiments/${data.exp}`,
+    'chart view': `#/experiments/${data.exp}?compareRunsMode=CHART`,
+    'run overview': `#/experiments/${data.exp}/runs/${data.best.run_id}`,
+    'run model metrics': `#/experiments/${data.exp}/runs/${data.best.run_id}/model-metrics`,
+    'run system metrics': `#/experiments/${data.exp}/runs/${data.live.run_id}/system-metrics`,
+    'run artifacts': `#/experiments/${data.exp}/runs/${data.best.run_id}/artifacts/model/MLmodel`,
+    'short run link': `#/runs/${data.best.run_id}`,
+    'compare table': `#/compare-runs?runs=${encodeURIComponent(JSON.stringify(data.children.slice(0, 3).map((c) => c.run_id)))}&experiments=${encodeURIComponent(JSON.stringify([data.exp]))}`,
+    'compare charts': `#/compare-runs?runs=${encodeURIComponent(JSON.stringify(data.children.slice(0, 3).map((c) => c.run_id)))}&tab=charts`,
+    'compare parallel': `#/compare-runs?runs=${encodeURIComponent(JSON.stringify(data.children.slice(0, 3).map((c) => c.run_id)))}&tab=parallel`,
+    'compare scatter': `#/compare-runs?runs=${encodeURIComponent(JSON.stringify(data.children.slice(0, 3).map((c) => c.run_id)))}&tab=scatter`,
+    'compare experiments': `#/compare-experiments/s?experiments=${encodeURIComponent(JSON.stringify([data.exp, data.exp2]))}`,
+    'model list': '#/models',
+    'model page': '#/models/fraud-classifier',
+    'model version': '#/models/fraud-classifier/versions/2',
+    'logged models tab': `#/experiments/${data.exp}/models`,
+    'logged model page': `#/experiments/${data.exp}/models/${data.loggedModel.info.model_id}`,
+  });
+  it('every main page', async () => {
+    for (const [name, hash] of Object.entries(pages())) {
+      const p = await open(hash);
+      await p.page.waitForSelector('h1', { timeout: TIMEOUT });
+      await p.page.waitForLoadState('networkidle');
+      assert.equal(await p.page.locator('.error-box').count(), 0, `${name}: an error box is shown`);
+      assert.deepEqual(p.problems(), [], `${name}: console errors or failed requests`);
+      await p.page.close();
+    }
+  });
+  it('short run link lands on the run inside its experiment', async () => {
+    const p = await open(`#/runs/${data.best.run_id}`);
+    await p.page.waitForURL(new RegExp(`#/experiments/${data.exp}/runs/${data.best.run_id}`));
+    assert.equal(await p.page.locator('[data-testid=run-title]').textContent(), 'trial-6');
+    await noProblems(p);
+  });
+  it('dark mode is kept across reloads', async () => {
+    const p = await open('#/experiments');
+    await p.page.getByRole('button', { name: 'Toggle dark mode' }).click();
+    const theme = await p.page.evaluate(() => document.documentElement.dataset.theme);
+    await p.page.reload();
+    assert.equal(await p.page.evaluate(() => document.documentElement.dataset.theme), theme);
+    await p.page.getByRole('button', { name: 'Toggle dark mode' }).click();
+    assert.notEqual(await p.page.evaluate(() => document.documentElement.dataset.theme), theme);
+    await noProblems(p);
+  });
+});
+
+describe('experiments', () => {
+  it('creates, renames and searches experiments', async () => {
+    const p = await open('#/experiments');
+    await p.page.getByRole('button', { name: 'Create experiment' }).click();
+    await p.page.getByLabel('Experiment name').fill('ui-created');
+    await p.page.getByRole('button', { name: 'Create', exact: true }).click();
+    await p.page.waitForURL(/#\/experiments\/\d+$/);
+    await p.page.waitForSelector('h1:has-text("ui-created")');
+    await p.page.goto(`${srv.url}/#/experiments?search=ui-created`);
+    await p.page.getByRole('link', { name: 'ui-created' }).waitFor();
+    await p.page.getByRole('button', { name: 'Rename' }).click();
+    await p.page.getByLabel('New name').fill('ui-renamed');
+    await p.page.getByRole('button', { name: 'Save' }).click();
+    await p.page.goto(`${srv.url}/#/experiments?search=renamed`);
+    await p.page.getByRole('link', { name: 'ui-renamed' }).waitFor();
+    const found = await srv.api.post('experiments/search', { max_results: 10, filter: "name = 'ui-renamed'" });
+    assert.equal(found.experiments.length, 1);
+    await noProblems(p);
+  });
+});
+
+describe('runs table', () => {
+  it('filters with MLflow syntax and shows the server error next to the box', async () => {
+    const p = await open(`#/experiments/${data.exp}`, { allow: [/http 400: .*runs\/search/, /console: Failed to load resource.*400/] });
+    await runsOf(p.page).first().waitFor();
+    const box = p.page.getByLabel('Search runs');
+    await box.fill("params.max_depth = '8' and metrics.f1 > 0.8");
+    await box.press('Enter');
+    await p.page.waitForURL(/searchFilter=/);
+    await p.page.waitForFunction(() => document.querySelectorAll('.vrow').length > 0 && [...document.querySelectorAll('.vrow .vsticky a')].every((a) => a.textContent.startsWith('trial')));
+    const expected = (await srv.api.post('runs/search', { experiment_ids: [data.exp], filter: "params.max_depth = '8' and metrics.f1 > 0.8", max_results: 100 })).runs.length;
+    assert.ok(expected > 0);
+    assert.equal(await runsOf(p.page).count(), expected);
+    await box.fill('metrics.f1 >>> 2');
+    await box.press('Enter');
+    const err = p.page.getByTestId('filter-error');
+    await err.waitFor();
+    assert.match(await err.textContent(), /.+/);
+    assert.equal(await p.page.locator('.spinner').count(), 0, 'no spinner left after an error');
+    assert.deepEqual(p.problems(), []);
+    await p.page.close();
+  });
+
+  it('sorts on a metric column through the server', async () => {
+    const p = await open(`#/experiments/${data.exp}?searchFilter=${encodeURIComponent("tags.stage = 'dev'")}`);
+    await runsOf(p.page).first().waitFor();
+    await p.page.locator('[role=columnheader]', { hasText: /^f1/ }).click();
+    await p.page.waitForURL(/orderByKey=metrics/);
+    const expected = (await srv.api.post('runs/search', { experiment_ids: [data.exp], filter: "tags.stage = 'dev'", order_by: ['metrics.`f1` DESC'], max_results: 100 })).runs;
+    await p.page.waitForFunction((name) => document.querySelector('.vrow .vsticky a')?.textContent === name, expected[0].info.run_name);
+    await p.page.locator('[role=columnheader]', { hasText: /^f1/ }).click();
+    await p.page.waitForURL(/orderByAsc=true/);
+    await p.page.waitForFunction((name) => document.querySelector('.vrow .vsticky a')?.textContent === name, expected[expected.length - 1].info.run_name);
+    await noProblems(p);
+  });
+
+  it('column picker hides and shows columns', async () => {
+    const p = await open(`#/experiments/${data.exp}`);
+    await runsOf(p.page).first().waitFor();
+    const header = (name) => p.page.locator('[role=columnheader]', { hasText: new RegExp(`^${name}`) });
+    assert.equal(await header('accuracy').count(), 1);
+    assert.equal(await header('stage').count(), 0);
+    await p.page.getByRole('button', { name: /Columns/ }).click();
+    const picker = p.page.getByRole('dialog', { name: 'Columns' });
+    await picker.getByLabel('accuracy').uncheck();
+    await picker.getByLabel('stage').check();
+    // Columns are virtualized: scroll to the far right, where tag columns are.
+    const scrollRight = () => p.page.locator('.vtable').evaluate((el) => { el.scrollLeft = el.scrollWidth; });
+    assert.equal(await header('accuracy').count(), 0);
+    await scrollRight();
+    await header('stage').waitFor();
+    // Kept per experiment across reloads.
+    await p.page.reload();
+    await runsOf(p.page).first().waitFor();
+    assert.equal(await header('accuracy').count(), 0);
+    await scrollRight();
+    await header('stage').waitFor();
+    await noProblems(p);
+  });
+
+  it('nested runs expand, selection leads to compare', async () => {
+    const p = await open(`#/experiments/${data.exp}`);
+    await runsOf(p.page).first().waitFor();
+    const before = await runsOf(p.page).count();
+    await p.page.getByRole('button', { name: 'Expand child runs' }).click();
+    await p.page.waitForFunction((n) => document.querySelectorAll('.vrow').length === n + 8, before);
+    await p.page.getByLabel('Select run trial-1').check();
+    await p.page.getByLabel('Select run trial-2').check();
+    await p.page.getByRole('button', { name: 'Compare' }).click();
+    await p.page.waitForURL(/#\/compare-runs\?runs=/);
+    await p.page.getByTestId('compare-params').waitFor();
+    assert.equal(await p.page.locator('[data-testid=compare-params] thead th').count(), 3);
+    await noProblems(p);
+  });
+});
+
+describe('charts', () => {
+  it('a chart draws one series per selected run', async () => {
+    const p = await open(`#/experiments/${data.exp}`);
+    await runsOf(p.page).first().waitFor();
+    await p.page.getByRole('button', { name: 'Expand child runs' }).click();
+    for (const n of [1, 2, 3]) await p.page.getByLabel(`Select run trial-${n}`).check();
+    await p.page.getByRole('button', { name: 'Chart' }).click();
+    const chart = p.page.locator('[data-metric=loss] [data-testid=line-chart]');
+    await chart.waitFor();
+    await p.page.locator('[data-metric=loss] canvas').first().waitFor();
+    assert.equal(await chart.getAttribute('data-series-count'), '3');
+    // Smoothing and log scale redraw without errors.
+    await p.page.getByRole('button', { name: 'Relative' }).click();
+    await p.page.waitForURL(/x_axis=relative/);
+    await p.page.getByLabel('Log scale').check();
+    await p.page.locator('[data-metric=loss] canvas').first().waitFor();
+    await noProblems(p);
+  });
+});
+
+describe('run page', () => {
+  it('previews CSV, JSON, YAML, an image; refuses binary and too-large files with a message', async () => {
+    const base = `#/experiments/${data.exp}/runs/${data.best.run_id}/artifacts`;
+    const p = await open(`${base}/data/sample.csv`);
+    await p.page.getByTestId('csv-table').waitFor();
+    assert.equal(await p.page.locator('[data-testid=csv-table] tbody tr').count(), 4);
+    assert.equal(await p.page.locator('[data-testid=csv-table] tbody tr').nth(3).locator('td').nth(2).textContent(), 'food, delivery');
+    await p.page.goto(`${srv.url}/${base}/metrics.json`);
+    await p.page.getByTestId('json-preview').waitFor();
+    assert.match(await p.page.getByTestId('json-preview').textContent(), /"threshold": 0.42/);
+    await p.page.goto(`${srv.url}/${base}/model/MLmodel`);
+    await p.page.getByTestId('yaml-preview').waitFor();
+    await p.page.getByTestId('model-signature').waitFor();
+    assert.match(await p.page.getByTestId('model-signature').textContent(), /merchant_category/);
+    await p.page.goto(`${srv.url}/${base}/plots/confusion_matrix.png`);
+    const img = p.page.locator('[data-testid=artifact-view] img');
+    await img.waitFor();
+    await p.page.waitForFunction(() => document.querySelector('[data-testid=artifact-view] img')?.naturalWidth === 160);
+    await p.page.goto(`${srv.url}/${base}/model/model.pkl`);
+    await p.page.getByText('No preview for this file type').waitFor();
+    await p.page.goto(`${srv.url}/${base}/logs/debug-dump.log`);
+    await p.page.getByTestId('preview-too-large').waitFor();
+    await p.page.goto(`${srv.url}/${base}/logs/train.log`);
+    await p.page.getByTestId('text-preview').waitFor();
+    await noProblems(p);
+  });
+
+  it('detects a binary file behind a text extension', async () => {
+    const uri = (await srv.api.get('runs/get', { run_id: data.baseline.run_id })).run.info.artifact_uri;
+    await srv.api.upload(uri, 'weights.txt', Buffer.from([0, 1, 2, 3, 0, 255, 254]));
+    const p = await open(`#/experiments/${data.exp}/runs/${data.baseline.run_id}/artifacts/weights.txt`);
+    await p.page.getByTestId('preview-binary').waitFor();
+    await noProblems(p);
+  });
+
+  it('a tag edit is saved', async () => {
+    const p = await open(`#/experiments/${data.exp}/runs/${data.baseline.run_id}`);
+    await p.page.getByLabel('New tag key').fill('reviewed_by');
+    await p.page.getByLabel('New tag value').fill('lea');
+    await p.page.getByRole('button', { name: 'Add tag' }).click();
+    await p.page.locator('td', { hasText: 'reviewed_by' }).waitFor();
+    let run = (await srv.api.get('runs/get', { run_id: data.baseline.run_id })).run;
+    assert.equal(run.data.tags.find((t) => t.key === 'reviewed_by')?.value, 'lea');
+    await p.page.locator('tr', { hasText: 'reviewed_by' }).getByRole('button', { name: 'Edit' }).click();
+    await p.page.getByLabel('Value of reviewed_by').fill('max');
+    await p.page.getByLabel('Value of reviewed_by').press('Enter');
+    await p.page.locator('td', { hasText: 'max' }).waitFor();
+    run = (await srv.api.get('runs/get', { run_id: data.baseline.run_id })).run;
+    assert.equal(run.data.tags.find((t) => t.key === 'reviewed_by')?.value, 'max');
+    // The description is the mlflow.note.content tag.
+    await p.page.getByRole('button', { name: 'Edit description' }).click();
+    await p.page.getByLabel('Description').fill('Baseline for **all** trials');
+    await p.page.getByRole('button', { name: 'Save' }).click();
+    await p.page.locator('.markdown strong', { hasText: 'all' }).waitFor();
+    run = (await srv.api.get('runs/get', { run_id: data.baseline.run_id })).run;
+    assert.equal(run.data.tags.find((t) => t.key === 'mlflow.note.content')?.value, 'Baseline for **all** trials');
+    await noProblems(p);
+  });
+
+  it('an unknown run id shows "Run not found"', async () => {
+    const p = await open(`#/experiments/${data.exp}/runs/0123456789abcdef0123456789abcdef`, { allow: [/http 404/, /console: Failed to load resource/] });
+    await p.page.getByText('Run not found').waitFor();
+    assert.deepEqual(p.problems(), []);
+    await p.page.close();
+  });
+});
+
+describe('model registry', () => {
+  it('a model version alias moves', async () => {
+    const p = await open('#/models/fraud-classifier/versions/3');
+    await p.page.getByLabel('New alias').fill('champion');
+    await p.page.getByRole('button', { name: 'Set alias' }).click();
+    await p.page.locator('[data-testid=version-aliases]', { hasText: '@champion' }).waitFor();
+    const model = (await srv.api.get('registered-models/get', { name: 'fraud-classifier' })).registered_model;
+    assert.equal(model.aliases.find((a) => a.alias === 'champion')?.version, '3');
+    await p.page.getByRole('link', { name: 'fraud-classifier' }).click();
+    await p.page.getByTestId('versions-table').waitFor();
+    assert.match(await p.page.locator('[data-testid=versions-table] tr', { hasText: 'Version 3' }).textContent(), /@champion/);
+    assert.doesNotMatch(await p.page.locator('[data-testid=versions-table] tr', { hasText: 'Version 2' }).textContent(), /@champion/);
+    await noProblems(p);
+  });
+
+  it('a stage transition is saved and the source run is linked', async () => {
+    const p = await open('#/models/fraud-classifier/versions/1');
+    await p.page.getByLabel('Transition stage').selectOption('Staging');
+    await p.page.locator('.badge', { hasText: 'Staging' }).first().waitFor();
+    const mv = (await srv.api.get('model-versions/get', { name: 'fraud-classifier', version: '1' })).model_version;
+    assert.equal(mv.current_stage, 'Staging');
+    await p.page.getByTestId('source-run-link').click();
+    await p.page.waitForURL(new RegExp(`/runs/${mv.run_id}`));
+    await p.page.getByTestId('run-title').waitFor();
+    await noProblems(p);
+  });
+});
+
+describe('10,000 runs', () => {
+  it('load and scroll without rendering them all', async () => {
+    const { experiment_id } = await srv.api.post('experiments/create', { name: 'many-runs' });
+    const N = 10000;
+    let next = 0;
+    const worker = async () => {
+      while (next < N) {
+        const i = next++;
+        const { run } = await srv.api.post('runs/create', { experiment_id, run_name: `r${String(i).padStart(5, '0')}`, start_time: 1700000000000 + i });
+        await srv.api.post('runs/log-batch', { run_id: run.info.run_id, params: [{ key: 'i', value: String(i) }], metrics: [{ key: 'm', value: i, timestamp: 1, step: 0 }] });
+      }
+    };
+    await Promise.all(Array.from({ length: 8 }, worker));
+    const p = await open(`#/experiments/${experiment_id}`);
+    await runsOf(p.page).first().waitFor();
+    await p.page.getByRole('button', { name: 'Load all' }).click();
+    await p.page.getByText(`${N} runs loaded`).waitFor({ timeout: 60000 });
+    const rendered = await runsOf(p.page).count();
+    assert.ok(rendered < 120, `only visible rows are in the DOM (${rendered})`);
+    await p.page.locator('.vtable').evaluate((el) => { el.scrollTop = el.scrollHeight; });
+    await p.page.locator('.vrow .vsticky a', { hasText: 'r00000' }).waitFor();
+    await noProblems(p);
+  });
+});
+
+describe('a server that goes down', () => {
+  it('shows a clear message, not a blank page or a stuck spinner', async () => {
+    const own = await startServer();
+    const { experiment_id } = await own.api.post('experiments/create', { name: 'short-lived' });
+    const { page } = await watchedPage(browser.context);
+    page.setDefaultTimeout(TIMEOUT);
+    await page.goto(`${own.url}/#/experiments`);
+    await page.getByRole('link', { name: 'short-lived' }).waitFor();
+    await own.stop();
+    // The page is loaded; moving inside it (no reload) makes API calls that now fail.
+    await page.evaluate((id) => { window.location.hash = `#/experiments/${id}`; }, experiment_id);
+    await page.getByText('Server unreachable').first().waitFor();
+    assert.equal(await page.locator('.loading').count(), 0, 'no spinner left');
+    await page.close();
+  });
+});
