@@ -9,9 +9,12 @@ packages=(
   libcurl4-openssl-dev libssl-dev libspdlog-dev libfmt-dev libcli11-dev
   libgtest-dev libgmock-dev libpq-dev libpqxx-dev postgresql nginx
   python3 python3-venv python3-pip
+  chromium fonts-dejavu-core
 )
-# Node.js runs the S3 test server (s3rver) and the npm client interop test; keep a newer one if present.
-command -v node >/dev/null 2>&1 || packages+=(nodejs npm)
+# Node.js + npm build the web UI (ui/, Vite) and run the S3 test server (s3rver), the npm client
+# interop test and the UI tests (Chromium); keep a newer Node if present.
+command -v node >/dev/null 2>&1 || packages+=(nodejs)
+command -v npm >/dev/null 2>&1 || packages+=(npm)
 
 missing=()
 for p in "${packages[@]}"; do
