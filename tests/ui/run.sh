@@ -1,15 +1,9 @@
 #!/usr/bin/env bash
-# Installs the pinned playwright-core (package-lock.json) and runs the UI tests with node's test
-# runner against MLFLOW_CPP_BINARY in Debian's headless Chromium (/usr/bin/chromium).
+# Runs the UI tests with node's test runner against MLFLOW_CPP_BINARY (the real server, UI built
+# in) in Debian's headless Chromium (/usr/bin/chromium, or CHROMIUM_PATH).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
-exec 9>.npm-install.lock
-flock -w 600 9
-if ! cmp -s package-lock.json node_modules/.installed-package-lock.json 2>/dev/null; then
-  npm ci --no-audit --no-fund --loglevel=error --prefer-offline
-  cp package-lock.json node_modules/.installed-package-lock.json
-fi
-flock -u 9
+./install.sh
 if [[ ! -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ]]; then
   echo "ui tests: ${CHROMIUM_PATH:-/usr/bin/chromium} not found: run scripts/install-deps.sh" >&2
   exit 1
