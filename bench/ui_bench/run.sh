@@ -28,6 +28,10 @@ ours="http://127.0.0.1:$port"
 
 mlflow_url=""
 if [[ -x "$venv/bin/mlflow" ]]; then
+  # Create MLflow's schema once, before its workers start (several workers migrating one new SQLite
+  # file at once fail).
+  MLFLOW_DISABLE_TELEMETRY=true "$venv/bin/python" -c "import sys; from mlflow.store.tracking.sqlalchemy_store import SqlAlchemyStore; SqlAlchemyStore(sys.argv[1], sys.argv[2])" \
+    "sqlite:///$tmp/mlflow.db" "$tmp/mlflow-artifacts" >"$tmp/mlflow-init.log" 2>&1 || cat "$tmp/mlflow-init.log" >&2
   mport="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
   MLFLOW_DISABLE_TELEMETRY=true DO_NOT_TRACK=true "$venv/bin/mlflow" server --host 127.0.0.1 --port "$mport" \
     --backend-store-uri "sqlite:///$tmp/mlflow.db" --artifacts-destination "$tmp/mlflow-artifacts" --workers 4 \

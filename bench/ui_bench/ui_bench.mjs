@@ -22,8 +22,23 @@ async function pool(n, total, fn) {
   }));
 }
 
+// MLflow's server may answer 5xx under the seeding load (SQLite busy): retry a few times.
+function retrying(api) {
+  const post = async (path, body) => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await api.post(path, body);
+      } catch (e) {
+        if (attempt >= 5 || !/: 5\d\d /.test(e.message)) throw e;
+        await new Promise((r) => setTimeout(r, 200 * attempt));
+      }
+    }
+  };
+  return { ...api, post };
+}
+
 async function seed(url, label) {
-  const api = client(url);
+  const api = retrying(client(url));
   const t0 = Date.now();
   const found = await api.post('experiments/search', { max_results: 10, filter: "name = 'bench-10k-runs'" });
   if (found.experiments?.length) {

@@ -88,12 +88,42 @@ function BarChart({ runs, values }: { runs: Run[]; values: Map<string, number> }
   );
 }
 
+function download(name: string, href: string) {
+  const a = document.createElement('a');
+  a.href = href;
+  a.download = name;
+  a.click();
+}
+
+export function exportPng(card: HTMLElement | null, key: string) {
+  const canvas = card?.querySelector('canvas');
+  if (!canvas) return;
+  // The canvas is transparent: paint the page background under it for a readable file.
+  const out = document.createElement('canvas');
+  out.width = canvas.width;
+  out.height = canvas.height;
+  const ctx = out.getContext('2d')!;
+  ctx.fillStyle = getComputedStyle(document.documentElement).getPropertyValue('--bg').trim() || '#fff';
+  ctx.fillRect(0, 0, out.width, out.height);
+  ctx.drawImage(canvas, 0, 0);
+  download(`${key.replace(/[^\w.-]+/g, '_')}.png`, out.toDataURL('image/png'));
+}
+
+export function exportCsv(series: { label: string; xs: number[]; ys: (number | null)[] }[], key: string, xMode: string) {
+  const lines = [`run,${xMode},${key}`];
+  for (const s of series) for (let i = 0; i < s.xs.length; i++) lines.push(`${JSON.stringify(s.label)},${s.xs[i]},${s.ys[i] ?? ''}`);
+  const url = URL.createObjectURL(new Blob([lines.join('\n') + '\n'], { type: 'text/csv' }));
+  download(`${key.replace(/[^\w.-]+/g, '_')}.csv`, url);
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
+
 export const MetricChartCard = memo(function MetricChartCard({ metricKey, runs, settings }: { metricKey: string; runs: Run[]; settings: ChartSettings }) {
   const [ref, inView] = useInView<HTMLDivElement>();
   const [data, setData] = useState<Map<string, MetricWithRunId[]>>();
   const [error, setError] = useState<unknown>();
   const [range, setRange] = useState<[number, number] | null>(null);
   const [tick, setTick] = useState(0);
+  const [wide, setWide] = useState(false);
   const runIds = useMemo(() => runs.map((r) => r.info.run_id), [runs]);
   const anyRunning = runs.some((r) => r.info.status === 'RUNNING');
 
@@ -128,11 +158,19 @@ export const MetricChartCard = memo(function MetricChartCard({ metricKey, runs, 
   }, [singleStep, series]);
 
   return (
-    <div className="chart-card" ref={ref} data-metric={metricKey}>
+    <div className="chart-card" ref={ref} data-metric={metricKey} style={wide ? { gridColumn: '1 / -1' } : undefined}>
       <h3>
         <span className="ellipsis" title={metricKey}>{metricKey}</span>
         {anyRunning && <span className="badge blue" title="Refreshing every 5 seconds">live</span>}
         {range && <button className="link small" onClick={() => setRange(null)}>reset zoom</button>}
+        <span className="spacer" />
+        {series.length > 0 && !singleStep && (
+          <>
+            <button className="link small" title="Download the chart as PNG" onClick={() => exportPng(ref.current, metricKey)}>PNG</button>
+            <button className="link small" title="Download the plotted points as CSV" onClick={() => exportCsv(series, metricKey, settings.xMode)}>CSV</button>
+          </>
+        )}
+        <button className="link small" title={wide ? 'Normal size' : 'Full width'} onClick={() => setWide((w) => !w)}>{wide ? 'Shrink' : 'Expand'}</button>
       </h3>
       {error !== undefined ? (
         <ErrorBox error={error} onRetry={() => setTick((x) => x + 1)} />
@@ -143,7 +181,7 @@ export const MetricChartCard = memo(function MetricChartCard({ metricKey, runs, 
       ) : singleStep ? (
         <BarChart runs={runs} values={barValues} />
       ) : (
-        <LineChart series={series} xMode={settings.xMode} logY={settings.logY} showPoints={settings.showPoints}
+        <LineChart series={series} xMode={settings.xMode} logY={settings.logY} showPoints={settings.showPoints} height={wide ? 480 : 260}
           xLabel={settings.xMode === 'step' ? 'step' : settings.xMode === 'time' ? 'time' : 'relative time'}
           onZoom={settings.xMode === 'step' ? setRange : undefined} />
       )}

@@ -71,7 +71,8 @@ function TreeNode({ file, depth, props, openDirs, toggle }: {
         onClick={() => { if (file.is_dir) toggle(file.path); props.onSelect(file.path); }}>
         <span style={{ width: 12, color: 'var(--text-secondary)', fontSize: 10 }}>{file.is_dir ? (isOpen ? '▼' : '▶') : ''}</span>
         {file.is_dir ? <FolderIcon /> : <FileIcon />}
-        <span className="ellipsis">{name}</span>
+        <span className="ellipsis grow">{name}</span>
+        {!file.is_dir && file.file_size !== undefined && <span className="muted small" style={{ flex: 'none' }}>{formatBytes(file.file_size)}</span>}
       </div>
       {isOpen && open === 'loading' && <div style={{ paddingLeft: 36 }}><Spinner /></div>}
       {isOpen && open instanceof Error && <div style={{ paddingLeft: 36 }} className="filter-error">{open.message}</div>}
