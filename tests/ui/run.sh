@@ -8,4 +8,5 @@ if [[ ! -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ]]; then
   echo "ui tests: ${CHROMIUM_PATH:-/usr/bin/chromium} not found: run scripts/install-deps.sh" >&2
   exit 1
 fi
-exec node --test --test-concurrency=1 "$@" ui.test.mjs
+# One file: its suites run one after another (no --test-concurrency: Node 18 lacks it).
+exec node --test "$@" ui.test.mjs

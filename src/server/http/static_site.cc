@@ -179,7 +179,8 @@ bool IsSafeRelativePath(std::string_view relative) {
     size_t end = relative.find('/', pos);
     if (end == std::string_view::npos) end = relative.size();
     std::string_view seg = relative.substr(pos, end - pos);
-    if (seg.empty() || seg == "." || seg == "..") return false;
+    // Also no hidden names (".git", ".env"): a UI build has none, a directory served by mistake might.
+    if (seg.empty() || seg.front() == '.') return false;
     for (char c : seg) {
       if (static_cast<unsigned char>(c) < 0x20) return false;
     }

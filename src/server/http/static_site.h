@@ -10,8 +10,8 @@
 // Responses carry a content type from the file extension, a strong ETag (304 on If-None-Match),
 // Cache-Control (index.html and unhashed names: no-cache; content-hashed names: one year,
 // immutable) and, for embedded assets, Content-Encoding: gzip when the client accepts it. A path
-// can never leave the site's root: ".." segments, backslashes, NUL bytes and symlinks that point
-// outside it answer 404.
+// can never leave the site's root: ".." segments, hidden names (".git"), backslashes, NUL bytes and
+// symlinks that point outside it answer 404.
 #include <memory>
 #include <span>
 #include <string>
@@ -52,8 +52,8 @@ class StaticSite {
 std::string_view ContentTypeForPath(std::string_view path);
 // Whether a file name looks content-hashed (Vite's "name-Ab12Cd34.js", webpack's "name.0a1b2c3d.js").
 bool LooksContentHashed(std::string_view path);
-// Whether `relative` is a safe relative path: no "..", ".", empty or hidden-control segments,
-// no backslash, no NUL, not absolute.
+// Whether `relative` is a safe relative path: no empty segment, none starting with '.' (".", "..",
+// hidden files), no control characters, no backslash, not absolute.
 bool IsSafeRelativePath(std::string_view relative);
 
 // GET / -> index.html and GET /static-files/{path...}. Registers nothing else, so /api, /ajax-api,

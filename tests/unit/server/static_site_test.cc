@@ -68,6 +68,8 @@ TEST(StaticSite, UnknownAndUnsafePathsAre404) {
   EXPECT_EQ(site->Serve(Get(), "../index.html").status, 404);
   EXPECT_EQ(site->Serve(Get(), "assets/../index.html").status, 404);
   EXPECT_EQ(site->Serve(Get(), "/etc/passwd").status, 404);
+  EXPECT_EQ(site->Serve(Get(), ".git/config").status, 404);
+  EXPECT_EQ(site->Serve(Get(), "assets//index-Ab12Cd34.js").status, 404);
 }
 
 TEST(StaticSite, NoAssetsAnswersUiNotBuiltPage) {

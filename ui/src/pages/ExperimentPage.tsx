@@ -218,7 +218,7 @@ export function ExperimentPage({ experimentId, experimentIds, tab }: { experimen
           { key: 'models', label: 'Models', href: href(['experiments', single.experiment_id, 'models']) },
         ]} />
       )}
-      {tab === 'models' && single ? <LoggedModelsTable experimentId={single.experiment_id} /> : <RunsView experiments={exps.data} query={q} />}
+      {tab === 'models' && single ? <LoggedModelsTable experimentId={single.experiment_id} /> : <RunsView key={ids.join(',')} experiments={exps.data} query={q} />}
     </div>
   );
 }
