@@ -188,6 +188,27 @@ describe('runs table', () => {
     await noProblems(p);
   });
 
+  it('pins a run to the top and hides a run from the charts', async () => {
+    const p = await open(`#/experiments/${data.exp}`);
+    await runsOf(p.page).first().waitFor();
+    const row = (name) => p.page.locator('.vrow', { has: p.page.locator('.vsticky a', { hasText: name }) });
+    await row('baseline-logreg').getByRole('button', { name: 'Pin run' }).click();
+    await p.page.waitForFunction(() => document.querySelector('.vrow .vsticky a')?.textContent === 'baseline-logreg');
+    await p.page.getByRole('button', { name: 'Chart' }).click();
+    const loss = p.page.locator('[data-metric=loss] [data-testid=line-chart]');
+    await loss.waitFor();
+    assert.equal(await loss.getAttribute('data-series-count'), '2');  // baseline-logreg and nightly-retrain
+    await p.page.getByRole('button', { name: 'Table' }).click();
+    await row('nightly-retrain').getByRole('button', { name: 'Hide run in charts' }).click();
+    await p.page.getByRole('button', { name: 'Chart' }).click();
+    await p.page.locator('[data-metric=loss] [data-testid=line-chart][data-series-count="1"]').waitFor();
+    // Undo, so the other tests see the default view (the choice is kept in localStorage).
+    await p.page.getByRole('button', { name: 'Table' }).click();
+    await row('nightly-retrain').getByRole('button', { name: 'Show run in charts' }).click();
+    await row('baseline-logreg').getByRole('button', { name: 'Unpin run' }).click();
+    await noProblems(p);
+  });
+
   it('nested runs expand, selection leads to compare', async () => {
     const p = await open(`#/experiments/${data.exp}`);
     await runsOf(p.page).first().waitFor();

@@ -12,7 +12,7 @@ import type { RunRow } from '../lib/runtree';
 const ROW_H = 32;
 const GROUP_H = 20;
 const HEAD_H = 34 + GROUP_H;
-const STICKY_W = 300;
+const STICKY_W = 340;
 
 const STATUS_DOT: Record<string, string> = {
   FINISHED: 'var(--success)', RUNNING: 'var(--primary)', FAILED: 'var(--danger)', KILLED: 'var(--warning)', SCHEDULED: 'var(--text-placeholder)',
@@ -113,6 +113,10 @@ function Cell({ run, col }: { run: Run; col: ColumnDef }): ReactNode {
 
 interface Props {
   rows: RunRow[];
+  hidden: ReadonlySet<string>;
+  pinned: ReadonlySet<string>;
+  onToggleHidden: (runId: string) => void;
+  onTogglePin: (runId: string) => void;
   columns: ColumnDef[];
   selected: ReadonlySet<string>;
   onToggleSelect: (runId: string) => void;
@@ -196,7 +200,17 @@ export const RunsTable = memo(function RunsTable(p: Props) {
                 ) : (
                   <span style={{ width: 16, flex: 'none' }} />
                 )}
-                <span className="color-dot" style={{ background: runColor(id) }} />
+                <button className={`row-icon${p.pinned.has(id) ? ' on' : ''}`} aria-label={p.pinned.has(id) ? 'Unpin run' : 'Pin run'}
+                  title={p.pinned.has(id) ? 'Unpin' : 'Pin to the top'} onClick={() => p.onTogglePin(id)}>
+                  <svg width="12" height="12" viewBox="0 0 24 24"><path d="M9 3h6l-1 6 4 4H6l4-4zM12 13v8" fill={p.pinned.has(id) ? 'currentColor' : 'none'} stroke="currentColor" strokeWidth="2" strokeLinejoin="round" /></svg>
+                </button>
+                <button className={`row-icon${p.hidden.has(id) ? '' : ' on'}`} aria-label={p.hidden.has(id) ? 'Show run in charts' : 'Hide run in charts'}
+                  title={p.hidden.has(id) ? 'Hidden in charts' : 'Shown in charts'} onClick={() => p.onToggleHidden(id)}>
+                  {p.hidden.has(id)
+                    ? <svg width="14" height="14" viewBox="0 0 24 24"><path d="M3 3l18 18M10.6 6.1A9.8 9.8 0 0 1 12 6c5 0 9 6 9 6a17 17 0 0 1-3 3.4M6.6 6.6C4.2 8.2 3 12 3 12s4 6 9 6a9 9 0 0 0 4.4-1.1" fill="none" stroke="currentColor" strokeWidth="2" /></svg>
+                    : <svg width="14" height="14" viewBox="0 0 24 24"><path d="M3 12s4-6 9-6 9 6 9 6-4 6-9 6-9-6-9-6z" fill="none" stroke="currentColor" strokeWidth="2" /><circle cx="12" cy="12" r="2.5" fill="currentColor" /></svg>}
+                </button>
+                <span className="color-dot" style={{ background: p.hidden.has(id) ? 'var(--border)' : runColor(id) }} />
                 <a className="ellipsis" href={href(['experiments', run.info.experiment_id, 'runs', id])} title={runName(run)}>{runName(run)}</a>
                 {row.childCount > 0 && <span className="muted small" style={{ flex: 'none' }}>{row.childCount}</span>}
               </div>

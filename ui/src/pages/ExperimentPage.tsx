@@ -259,6 +259,28 @@ function RunsView({ experiments, query }: { experiments: Experiment[]; query: UR
   const [autoRefresh, setAutoRefresh] = useState(true);
   const [chartCount, setChartCount] = useState(10);
   const prefsKey = `mlflow-cpp.columns.${ids.join(',')}`;
+  const runPrefsKey = `mlflow-cpp.runs.${ids.join(',')}`;
+  const [runPrefs, setRunPrefs] = useState<{ hidden: string[]; pinned: string[] }>(() => {
+    try {
+      const v = JSON.parse(localStorage.getItem(runPrefsKey) ?? '');
+      if (Array.isArray(v.hidden) && Array.isArray(v.pinned)) return v;
+    } catch {
+      /* none stored */
+    }
+    return { hidden: [], pinned: [] };
+  });
+  useEffect(() => {
+    try {
+      localStorage.setItem(runPrefsKey, JSON.stringify(runPrefs));
+    } catch {
+      /* storage unavailable: kept for this page only */
+    }
+  }, [runPrefsKey, runPrefs]);
+  const hidden = useMemo(() => new Set(runPrefs.hidden), [runPrefs.hidden]);
+  const pinned = useMemo(() => new Set(runPrefs.pinned), [runPrefs.pinned]);
+  const flip = (list: string[], id: string) => (list.includes(id) ? list.filter((x) => x !== id) : [...list, id]);
+  const toggleHidden = useCallback((id: string) => setRunPrefs((p) => ({ ...p, hidden: flip(p.hidden, id) })), []);
+  const togglePin = useCallback((id: string) => setRunPrefs((p) => ({ ...p, pinned: flip(p.pinned, id) })), []);
   const [prefs, setPrefs] = useState<ColumnPrefs>(() => loadPrefs(prefsKey));
   useEffect(() => savePrefs(prefsKey, prefs), [prefsKey, prefs]);
   useEffect(() => setSelected(new Set()), [filter, lifecycle]);
@@ -273,7 +295,13 @@ function RunsView({ experiments, query }: { experiments: Experiment[]; query: UR
     return v;
   }, [columns, prefs, orderByKey]);
   const nest = !searchFilter && orderByKey === 'attributes.start_time';
-  const rows = useMemo(() => buildRunRows(runs.runs, expanded, nest), [runs.runs, expanded, nest]);
+  const rows = useMemo(() => {
+    const all = buildRunRows(runs.runs, expanded, nest);
+    if (!pinned.size) return all;
+    // Pinned runs first (as top-level rows), then the others in the server's order.
+    const top = runs.runs.filter((r) => pinned.has(r.info.run_id)).map((run) => ({ run, depth: 0, childCount: 0, expanded: false }));
+    return [...top, ...all.filter((r) => !pinned.has(r.run.info.run_id))];
+  }, [runs.runs, expanded, nest, pinned]);
   const anyRunning = useMemo(() => runs.runs.some((r) => r.info.status === 'RUNNING'), [runs.runs]);
 
   useEffect(() => {
@@ -309,9 +337,9 @@ function RunsView({ experiments, query }: { experiments: Experiment[]; query: UR
   const filterError = runs.error instanceof ApiError && runs.error.status >= 400 && runs.error.status < 500 && runs.error.code !== 'NETWORK_ERROR'
     ? runs.error.message : undefined;
   const chartRuns = useMemo(() => {
-    if (selected.size) return runs.runs.filter((r) => selected.has(r.info.run_id));
-    return rows.map((r) => r.run).slice(0, chartCount);
-  }, [selected, runs.runs, rows, chartCount]);
+    if (selected.size) return runs.runs.filter((r) => selected.has(r.info.run_id) && !hidden.has(r.info.run_id));
+    return rows.map((r) => r.run).filter((r) => !hidden.has(r.info.run_id)).slice(0, chartCount);
+  }, [selected, runs.runs, rows, chartCount, hidden]);
   const selectedIds = Array.from(selected);
 
   return (
@@ -358,7 +386,7 @@ function RunsView({ experiments, query }: { experiments: Experiment[]; query: UR
               <select value={chartCount} onChange={(e) => setChartCount(Number(e.target.value))} aria-label="Runs in charts">
                 {[10, 20, 50, 100].map((n) => <option key={n} value={n}>{n}</option>)}
               </select>
-              runs of the table (select runs to chart others).
+              visible runs of the table (select runs to chart others; the eye in the table hides a run).
             </div>
           )}
         </div>
@@ -369,7 +397,7 @@ function RunsView({ experiments, query }: { experiments: Experiment[]; query: UR
           <p>{filter ? 'Change the search, the time range or the state filter.' : 'Runs logged with mlflow.start_run() appear here.'}</p>
         </Empty>
       ) : rows.length > 0 ? (
-        <RunsTable rows={rows} columns={shownColumns} selected={selected} onToggleSelect={toggleSelect} onToggleAll={toggleAll}
+        <RunsTable rows={rows} columns={shownColumns} hidden={hidden} pinned={pinned} onToggleHidden={toggleHidden} onTogglePin={togglePin} selected={selected} onToggleSelect={toggleSelect} onToggleAll={toggleAll}
           onToggleExpand={toggleExpand} orderByKey={orderByKey} orderByAsc={orderByAsc} onSort={onSort} onNearEnd={nearEnd} />
       ) : null}
       {mode === 'TABLE' && rows.length > 0 && (
