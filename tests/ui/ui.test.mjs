@@ -240,7 +240,10 @@ describe('charts', () => {
     await p.page.getByRole('button', { name: 'Relative' }).click();
     await p.page.waitForURL(/x_axis=relative/);
     await p.page.getByLabel('Log scale').check();
+    await p.page.getByLabel('Log x').check();
+    await p.page.waitForURL(/x_axis_scale=log/);
     await p.page.locator('[data-metric=loss] canvas').first().waitFor();
+    assert.equal(await chart.getAttribute('data-series-count'), '3');
     await noProblems(p);
   });
 });

@@ -14,9 +14,10 @@ export function useChartSettings(): ChartSettings {
     xMode: (x === 'time' || x === 'relative' ? x : 'step') as XMode,
     smoothing: Math.min(0.99, Math.max(0, Number(q.get('line_smoothness') ?? 0) || 0)),
     logY: q.get('y_axis_scale') === 'log',
+    logX: q.get('x_axis_scale') === 'log',
     maxPoints: Math.min(2500, Math.max(50, Number(q.get('points') ?? 1000) || 1000)),
     showPoints: q.get('show_points') === 'true',
-  }), [x, q.get('line_smoothness'), q.get('y_axis_scale'), q.get('points'), q.get('show_points')]); // eslint-disable-line react-hooks/exhaustive-deps
+  }), [x, q.get('line_smoothness'), q.get('y_axis_scale'), q.get('x_axis_scale'), q.get('points'), q.get('show_points')]); // eslint-disable-line react-hooks/exhaustive-deps
 }
 
 export function ChartControls({ settings }: { settings: ChartSettings }) {
@@ -41,6 +42,10 @@ export function ChartControls({ settings }: { settings: ChartSettings }) {
       <label className="check">
         <input type="checkbox" checked={settings.logY} onChange={(e) => setQuery({ y_axis_scale: e.target.checked ? 'log' : undefined })} />
         Log scale
+      </label>
+      <label className="check" title="Log scale on the x-axis (step or relative time; points at 0 are left out)">
+        <input type="checkbox" checked={settings.logX} disabled={settings.xMode === 'time'} onChange={(e) => setQuery({ x_axis_scale: e.target.checked ? 'log' : undefined })} />
+        Log x
       </label>
       <label className="check">
         <input type="checkbox" checked={settings.showPoints} onChange={(e) => setQuery({ show_points: e.target.checked ? 'true' : undefined })} />

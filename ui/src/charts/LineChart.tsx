@@ -14,6 +14,7 @@ interface Props {
   series: LineSeries[];
   xMode: XMode;
   logY?: boolean;
+  logX?: boolean;
   height?: number;
   showPoints?: boolean;
   onZoom?: (range: [number, number] | null) => void;
@@ -108,7 +109,7 @@ function tooltipPlugin(getSeries: () => LineSeries[], mode: () => XMode): uPlot.
   };
 }
 
-export function LineChart({ series, xMode, logY, height = 260, showPoints, onZoom, xLabel }: Props) {
+export function LineChart({ series, xMode, logY, logX, height = 260, showPoints, onZoom, xLabel }: Props) {
   const boxRef = useRef<HTMLDivElement>(null);
   const plotRef = useRef<uPlot | null>(null);
   const seriesRef = useRef(series);
@@ -122,7 +123,7 @@ export function LineChart({ series, xMode, logY, height = 260, showPoints, onZoo
   const themeVersion = useThemeVersion();
 
   // (Re)create the plot when the shape changes; data-only updates go through setData below.
-  const shapeKey = `${series.map((s) => s.id + s.color).join(',')}|${xMode}|${logY}|${height}|${showPoints}`;
+  const shapeKey = `${series.map((s) => s.id + s.color).join(',')}|${xMode}|${logY}|${logX}|${height}|${showPoints}`;
   useEffect(() => {
     const box = boxRef.current;
     if (!box) return;
@@ -149,7 +150,7 @@ export function LineChart({ series, xMode, logY, height = 260, showPoints, onZoo
       },
       select: { show: true, left: 0, top: 0, width: 0, height: 0 },
       scales: {
-        x: { time: xMode === 'time', auto: true },
+        x: logX ? { time: false, distr: 3, auto: true } : { time: xMode === 'time', auto: true },
         y: logY ? { distr: 3, auto: true } : { auto: true },
       },
       axes: [

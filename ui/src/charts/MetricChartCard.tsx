@@ -11,7 +11,7 @@ import { emaSmooth } from '../lib/smoothing';
 import { ErrorBox, Spinner } from '../components/common';
 import { LineChart, LineSeries, XMode } from './LineChart';
 
-export interface ChartSettings { xMode: XMode; smoothing: number; logY: boolean; maxPoints: number; showPoints: boolean }
+export interface ChartSettings { xMode: XMode; smoothing: number; logY: boolean; logX: boolean; maxPoints: number; showPoints: boolean }
 
 const LIVE_POLL_MS = 5000;
 
@@ -57,8 +57,14 @@ export function toSeries(runs: Run[], byRun: Map<string, MetricWithRunId[]>, s: 
     const xs = sorted.map((p) =>
       s.xMode === 'step' ? Number(p.step) : s.xMode === 'time' ? p.timestamp / 1000 : (p.timestamp - t0) / 1000);
     const rawYs = sorted.map((p) => (typeof p.value === 'number' ? p.value : Number(p.value)));
-    const ys = s.smoothing > 0 ? emaSmooth(rawYs, s.smoothing) : rawYs;
-    out.push({ id: run.info.run_id, label: runName(run), color: runColor(run.info.run_id), xs, ys: s.logY ? ys.map((y) => (y !== null && y > 0 ? y : null)) : ys });
+    let ys = s.smoothing > 0 ? emaSmooth(rawYs, s.smoothing) : rawYs;
+    if (s.logY) ys = ys.map((y) => (y !== null && y > 0 ? y : null));
+    // A log x-axis has no place for x <= 0 (step 0, the run's first second): those points are left out.
+    const keep = s.logX && s.xMode !== 'time' ? xs.map((x) => x > 0) : null;
+    out.push({
+      id: run.info.run_id, label: runName(run), color: runColor(run.info.run_id),
+      xs: keep ? xs.filter((_, i) => keep[i]) : xs, ys: keep ? ys.filter((_, i) => keep[i]) : ys,
+    });
   }
   return out;
 }
@@ -181,7 +187,7 @@ export const MetricChartCard = memo(function MetricChartCard({ metricKey, runs, 
       ) : singleStep ? (
         <BarChart runs={runs} values={barValues} />
       ) : (
-        <LineChart series={series} xMode={settings.xMode} logY={settings.logY} showPoints={settings.showPoints} height={wide ? 480 : 260}
+        <LineChart series={series} xMode={settings.xMode} logY={settings.logY} logX={settings.logX && settings.xMode !== 'time'} showPoints={settings.showPoints} height={wide ? 480 : 260}
           xLabel={settings.xMode === 'step' ? 'step' : settings.xMode === 'time' ? 'time' : 'relative time'}
           onZoom={settings.xMode === 'step' ? setRange : undefined} />
       )}

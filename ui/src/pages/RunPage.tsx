@@ -324,7 +324,8 @@ function RunMetricCard({ run, metricKey }: { run: Run; metricKey: string }) {
     const t0 = run.info.start_time ?? pts[0].timestamp;
     const xs = pts.map((p) => (settings.xMode === 'step' ? Number(p.step) : settings.xMode === 'time' ? p.timestamp / 1000 : (p.timestamp - t0) / 1000));
     const ys = pts.map((p) => Number(p.value));
-    const d = minMaxDownsample(xs, ys, 1000);
+    const keep = settings.logX && settings.xMode !== 'time';
+    const d = minMaxDownsample(keep ? xs.filter((x) => x > 0) : xs, keep ? ys.filter((_, i) => xs[i] > 0) : ys, 1000);
     let outYs: (number | null)[] = settings.smoothing > 0 ? emaSmooth(d.ys, settings.smoothing) : d.ys;
     if (settings.logY) outYs = outYs.map((y) => (y !== null && y > 0 ? y : null));
     return [{ id: run.info.run_id, label: runName(run), color: runColor(run.info.run_id), xs: d.xs, ys: outYs }];
@@ -345,7 +346,7 @@ function RunMetricCard({ run, metricKey }: { run: Run; metricKey: string }) {
           <div>single value at step {last.step}</div>
         </div></div>
       ) : (
-        <LineChart series={series} xMode={settings.xMode} logY={settings.logY} showPoints={settings.showPoints}
+        <LineChart series={series} xMode={settings.xMode} logY={settings.logY} logX={settings.logX && settings.xMode !== 'time'} showPoints={settings.showPoints}
           xLabel={settings.xMode === 'step' ? 'step' : settings.xMode === 'time' ? 'time' : 'relative time'} />
       )}
     </div>
