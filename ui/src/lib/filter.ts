@@ -1,4 +1,4 @@
-// Helpers around MLflow's search syntax (docs/... of the server: src/search/): column keys and
+// Helpers around MLflow's search syntax (the server parses it: src/search/): column keys and
 // order_by clauses as the runs table uses them, the created-time ranges, and key completion.
 
 export type ColumnKind = 'attributes' | 'metrics' | 'params' | 'tags';
