@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <map>
 #include <set>
+#include <tuple>
 #include <unordered_map>
 
 #include "core/ids.h"
@@ -844,10 +845,13 @@ Result<std::vector<Metric>> SqlTrackingStore::GetMetricHistoryAtSteps(const std:
     max_results = std::max<int64_t>(1, max_results);
     std::vector<Metric> out;  // an unknown run contributes nothing, as in MLflow
     for (const auto& id : run_ids) {
+      // Read in the order of idx_mlflowcpp_metric_history (run_uuid, key, timestamp, step, value) and
+      // sort here: asking SQLite for ORDER BY step made it scan every run's points of the key
+      // through the primary key (1M rows for 10 runs x 100k points, ~0.2 s per run) instead.
       std::string sql =
           "SELECT value, timestamp, step, is_nan FROM metrics WHERE run_uuid = ? AND key = ?";
       if (start_step) sql += " AND step >= ? AND step <= ?";
-      sql += " ORDER BY step, timestamp, value, is_nan";
+      sql += " ORDER BY timestamp, step, value";
       auto st = c.Prepare(sql);
       st->Bind(1, id);
       st->Bind(2, key);
@@ -855,14 +859,23 @@ Result<std::vector<Metric>> SqlTrackingStore::GetMetricHistoryAtSteps(const std:
         st->Bind(3, *start_step);
         st->Bind(4, *end_step);
       }
+      struct Point {
+        int64_t step, timestamp;
+        double value;
+        int64_t is_nan;
+      };
+      std::vector<Point> points;
+      while (st->Step()) points.push_back({st->Int(2), st->Int(1), st->Double(0), st->Int(3)});
+      std::stable_sort(points.begin(), points.end(), [](const Point& a, const Point& b) {
+        return std::tie(a.step, a.timestamp, a.value, a.is_nan) < std::tie(b.step, b.timestamp, b.value, b.is_nan);
+      });
       std::vector<Metric> rows;
-      while (st->Step()) {
+      rows.reserve(points.size());
+      for (const Point& p : points) {
         Metric m;
-        m.key = key;
-        m.value = st->Int(3) ? NAN : st->Double(0);
-        m.timestamp = st->Int(1);
-        m.step = st->Int(2);
-        m.run_id = id;
+        m.value = p.is_nan ? NAN : p.value;
+        m.timestamp = p.timestamp;
+        m.step = p.step;
         rows.push_back(std::move(m));
       }
       if (rows.empty()) continue;
@@ -880,7 +893,11 @@ Result<std::vector<Metric>> SqlTrackingStore::GetMetricHistoryAtSteps(const std:
           picks.push_back(total - 1);
         }
       }
-      for (size_t i : picks) out.push_back(std::move(rows[i]));
+      for (size_t i : picks) {
+        rows[i].key = key;
+        rows[i].run_id = id;
+        out.push_back(std::move(rows[i]));
+      }
     }
     return out;
   });

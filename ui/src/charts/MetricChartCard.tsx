@@ -33,8 +33,11 @@ function useInView<T extends Element>(): [React.RefObject<T>, boolean] {
 }
 
 export async function fetchBulk(runIds: string[], key: string, maxPoints: number, range?: [number, number], signal?: AbortSignal) {
+  // At most 100 runs a request (the endpoint's limit), and at least 4 requests for 4+ runs: the
+  // server samples each request's runs one after another, so parallel requests use more cores.
+  const size = Math.min(100, Math.max(1, Math.ceil(runIds.length / 4)));
   const chunks: string[][] = [];
-  for (let i = 0; i < runIds.length; i += 100) chunks.push(runIds.slice(i, i + 100));
+  for (let i = 0; i < runIds.length; i += size) chunks.push(runIds.slice(i, i + size));
   const parts = await Promise.all(chunks.map((c) => api.bulkInterval(c, key, maxPoints, range, signal)));
   const byRun = new Map<string, MetricWithRunId[]>();
   for (const p of parts) {
