@@ -194,16 +194,16 @@ describe('runs table', () => {
     const row = (name) => p.page.locator('.vrow', { has: p.page.locator('.vsticky a', { hasText: name }) });
     await row('baseline-logreg').getByRole('button', { name: 'Pin run' }).click();
     await p.page.waitForFunction(() => document.querySelector('.vrow .vsticky a')?.textContent === 'baseline-logreg');
-    await p.page.getByRole('button', { name: 'Chart' }).click();
+    await p.page.getByRole('button', { name: 'Chart', exact: true }).click();
     const loss = p.page.locator('[data-metric=loss] [data-testid=line-chart]');
     await loss.waitFor();
     assert.equal(await loss.getAttribute('data-series-count'), '2');  // baseline-logreg and nightly-retrain
-    await p.page.getByRole('button', { name: 'Table' }).click();
+    await p.page.getByRole('button', { name: 'Table', exact: true }).click();
     await row('nightly-retrain').getByRole('button', { name: 'Hide run in charts' }).click();
-    await p.page.getByRole('button', { name: 'Chart' }).click();
+    await p.page.getByRole('button', { name: 'Chart', exact: true }).click();
     await p.page.locator('[data-metric=loss] [data-testid=line-chart][data-series-count="1"]').waitFor();
     // Undo, so the other tests see the default view (the choice is kept in localStorage).
-    await p.page.getByRole('button', { name: 'Table' }).click();
+    await p.page.getByRole('button', { name: 'Table', exact: true }).click();
     await row('nightly-retrain').getByRole('button', { name: 'Show run in charts' }).click();
     await row('baseline-logreg').getByRole('button', { name: 'Unpin run' }).click();
     await noProblems(p);
@@ -231,7 +231,7 @@ describe('charts', () => {
     await runsOf(p.page).first().waitFor();
     await p.page.getByRole('button', { name: 'Expand child runs' }).click();
     for (const n of [1, 2, 3]) await p.page.getByLabel(`Select run trial-${n}`).check();
-    await p.page.getByRole('button', { name: 'Chart' }).click();
+    await p.page.getByRole('button', { name: 'Chart', exact: true }).click();
     const chart = p.page.locator('[data-metric=loss] [data-testid=line-chart]');
     await chart.waitFor();
     await p.page.locator('[data-metric=loss] canvas').first().waitFor();
