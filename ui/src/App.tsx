@@ -11,7 +11,7 @@ import { ModelPage } from './pages/ModelPage';
 import { ModelVersionPage } from './pages/ModelVersionPage';
 import { LoggedModelPage } from './pages/LoggedModelPage';
 
-// MLflow's hash routes (see docs in README: "Web UI"), so existing links open the same page.
+// MLflow's hash routes (docs/reference/ui.md, Routes), so existing links open the same page.
 function Page({ route }: { route: Route }) {
   const s = route.segments;
   if (s.length === 0) return <Redirect to="#/experiments" />;

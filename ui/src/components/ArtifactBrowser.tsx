@@ -1,6 +1,7 @@
 // Artifact browser: a lazily loaded folder tree (artifacts/list, one folder at a time) and a
 // preview of the selected file. Previews are bounded: above PREVIEW_LIMIT the page offers a
-// download instead of freezing on a huge file, and binary content is detected, not dumped.
+// download instead of freezing on a huge file (MLflow's 50 MiB cap lets a 10 MB JSON hang the page:
+// docs/reference/ui.md, Artifacts), and binary content is detected, not dumped.
 import { ReactNode, useEffect, useState } from 'react';
 import { FileInfo } from '../lib/api';
 import { formatBytes } from '../lib/format';
