@@ -1,6 +1,9 @@
 // The web UI in headless Chromium against the real mlflow-cpp server (built binary, embedded UI),
 // seeded through the REST API. Run: tests/ui/run.sh (ctest -L ui).
 import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { startServer } from './lib/server.mjs';
 import { seed } from './lib/seed.mjs';
@@ -56,6 +59,29 @@ describe('static serving', () => {
     assert.equal(again.status, 304);
     assert.equal((await fetch(`${srv.url}/static-files/../../etc/passwd`)).status, 404);
     assert.equal(await (await fetch(`${srv.url}/health`)).text(), 'OK');
+  });
+});
+
+describe('--static-dir', () => {
+  it('serves another UI build from a directory, and refuses a directory without index.html', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'static-dir-'));
+    mkdirSync(join(dir, 'static', 'js'), { recursive: true });
+    writeFileSync(join(dir, 'index.html'), '<!doctype html><title>other ui</title>');
+    writeFileSync(join(dir, 'static', 'js', 'main.0a1b2c3d.js'), 'console.log(1)');
+    const other = await startServer({ args: ['--static-dir', dir] });
+    try {
+      assert.match(await (await fetch(`${other.url}/`)).text(), /other ui/);
+      const js = await fetch(`${other.url}/static-files/static/js/main.0a1b2c3d.js`);
+      assert.equal(js.status, 200);
+      assert.match(js.headers.get('cache-control'), /immutable/);
+      assert.equal((await fetch(`${other.url}/static-files/index.html/../../x`)).status, 404);
+      assert.equal((await fetch(`${other.url}/api/2.0/mlflow/experiments/get?experiment_id=0`)).status, 200);
+    } finally {
+      await other.stop();
+    }
+    rmSync(join(dir, 'index.html'));
+    await assert.rejects(startServer({ args: ['--static-dir', dir] }), /no index\.html/);
+    rmSync(dir, { recursive: true, force: true });
   });
 });
 
