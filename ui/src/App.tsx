@@ -22,8 +22,12 @@ function Page({ route }: { route: Route }) {
     if (s[2] === 'models' && s.length === 3) return <ExperimentPage experimentId={id} tab="models" />;
     if (s[2] === 'models') return <LoggedModelPage experimentId={id} modelId={s[3]} tab={s[4] ?? 'overview'} />;
     if (s[2] === 'runs' && s.length >= 4) {
-      return <RunPage experimentId={id} runId={s[3]} tab={s[4] ?? 'overview'} artifactPath={s.slice(5).join('/')} />;
+      // MLflow 2 spelled the artifacts tab "artifactPath".
+      const tab = s[4] === 'artifactPath' ? 'artifacts' : s[4] ?? 'overview';
+      return <RunPage experimentId={id} runId={s[3]} tab={tab} artifactPath={s.slice(5).join('/')} />;
     }
+    // MLflow 3's GenAI tabs (traces, evaluation runs, ...) are not in this UI: show the runs.
+    if (s.length === 3) return <ExperimentPage experimentId={id} tab="runs" />;
   }
   if (s[0] === 'runs' && s.length >= 2) return <RunRedirect runId={s[1]} rest={s.slice(2)} />;
   if (s[0] === 'compare-runs') return <ComparePage />;
