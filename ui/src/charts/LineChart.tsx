@@ -187,7 +187,9 @@ export function LineChart({ series, xMode, logY, logX, height = 260, showPoints,
       plugins: [tooltipPlugin(() => seriesRef.current, () => modeRef.current)],
     };
     const data = [null, ...series.map((s) => [s.xs, s.ys])] as unknown as uPlot.AlignedData;
+    performance.mark('mlflow-cpp:chart-create');
     const plot = new uPlot(opts, data, box);
+    performance.mark('mlflow-cpp:chart-created');
     createdWith.current = series;
     plotRef.current = plot;
     const dbl = () => {

@@ -144,6 +144,7 @@ export const MetricChartCard = memo(function MetricChartCard({ metricKey, runs, 
     const validRange = stepRange && stepRange[1] > stepRange[0] ? stepRange : undefined;
     fetchBulk(runIds, metricKey, settings.maxPoints, validRange, ctrl.signal).then(
       (d) => {
+        performance.mark(`mlflow-cpp:bulk-loaded:${metricKey}`);
         setData(d);
         setError(undefined);
       },
