@@ -866,21 +866,14 @@ Result<std::vector<Metric>> SqlTrackingStore::GetMetricHistoryAtSteps(const std:
       };
       std::vector<Point> points;
       while (st->Step()) points.push_back({st->Int(2), st->Int(1), st->Double(0), st->Int(3)});
-      std::stable_sort(points.begin(), points.end(), [](const Point& a, const Point& b) {
+      auto by_step = [](const Point& a, const Point& b) {
         return std::tie(a.step, a.timestamp, a.value, a.is_nan) < std::tie(b.step, b.timestamp, b.value, b.is_nan);
-      });
-      std::vector<Metric> rows;
-      rows.reserve(points.size());
-      for (const Point& p : points) {
-        Metric m;
-        m.value = p.is_nan ? NAN : p.value;
-        m.timestamp = p.timestamp;
-        m.step = p.step;
-        rows.push_back(std::move(m));
-      }
-      if (rows.empty()) continue;
+      };
+      // Usually steps grow with time and the rows already come in step order.
+      if (!std::is_sorted(points.begin(), points.end(), by_step)) std::sort(points.begin(), points.end(), by_step);
+      if (points.empty()) continue;
       // NTILE(n) over T rows: the first T % n buckets hold one row more than the others.
-      const size_t total = rows.size(), n = static_cast<size_t>(max_results);
+      const size_t total = points.size(), n = static_cast<size_t>(max_results);
       std::vector<size_t> picks;
       for (size_t bucket = 0, start = 0; bucket < n && start < total; ++bucket) {
         picks.push_back(start);
@@ -894,9 +887,14 @@ Result<std::vector<Metric>> SqlTrackingStore::GetMetricHistoryAtSteps(const std:
         }
       }
       for (size_t i : picks) {
-        rows[i].key = key;
-        rows[i].run_id = id;
-        out.push_back(std::move(rows[i]));
+        const Point& p = points[i];
+        Metric m;
+        m.key = key;
+        m.value = p.is_nan ? NAN : p.value;
+        m.timestamp = p.timestamp;
+        m.step = p.step;
+        m.run_id = id;
+        out.push_back(std::move(m));
       }
     }
     return out;
