@@ -15,7 +15,8 @@ export function useChartSettings(): ChartSettings {
     smoothing: Math.min(0.99, Math.max(0, Number(q.get('line_smoothness') ?? 0) || 0)),
     logY: q.get('y_axis_scale') === 'log',
     logX: q.get('x_axis_scale') === 'log',
-    maxPoints: Math.min(2500, Math.max(50, Number(q.get('points') ?? 1000) || 1000)),
+    // 0 = automatic: the number of runs decides (see pointsPerRun).
+    maxPoints: q.get('points') ? Math.min(2500, Math.max(50, Number(q.get('points')) || 0)) : 0,
     showPoints: q.get('show_points') === 'true',
   }), [x, q.get('line_smoothness'), q.get('y_axis_scale'), q.get('x_axis_scale'), q.get('points'), q.get('show_points')]); // eslint-disable-line react-hooks/exhaustive-deps
 }
@@ -53,7 +54,8 @@ export function ChartControls({ settings }: { settings: ChartSettings }) {
       </label>
       <label title="Points per run fetched for each chart (the server samples longer histories)">
         Points per run
-        <select value={settings.maxPoints} onChange={(e) => setQuery({ points: e.target.value === '1000' ? undefined : e.target.value })}>
+        <select value={settings.maxPoints} onChange={(e) => setQuery({ points: e.target.value === '0' ? undefined : e.target.value })}>
+          <option value={0}>auto</option>
           {[320, 1000, 2500].map((n) => <option key={n} value={n}>{n}</option>)}
         </select>
       </label>

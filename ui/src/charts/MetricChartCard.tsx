@@ -32,6 +32,13 @@ function useInView<T extends Element>(): [React.RefObject<T>, boolean] {
   return [ref, seen];
 }
 
+// Points per run asked of the server: the chosen number, or automatically 1,000 for up to 50 runs
+// and fewer beyond (about 50,000 points per chart), never under MLflow's 320.
+export function pointsPerRun(chosen: number, runs: number): number {
+  if (chosen > 0) return chosen;
+  return Math.max(320, Math.min(1000, Math.floor(50000 / Math.max(1, runs))));
+}
+
 export async function fetchBulk(runIds: string[], key: string, maxPoints: number, range?: [number, number], signal?: AbortSignal) {
   // At most 100 runs a request (the endpoint's limit), and at least 4 requests for 4+ runs: the
   // server samples each request's runs one after another, so parallel requests use more cores.
@@ -142,7 +149,7 @@ export const MetricChartCard = memo(function MetricChartCard({ metricKey, runs, 
     const stepRange: [number, number] | undefined =
       range && settings.xMode === 'step' ? [Math.max(0, Math.floor(range[0])), Math.ceil(range[1])] : undefined;
     const validRange = stepRange && stepRange[1] > stepRange[0] ? stepRange : undefined;
-    fetchBulk(runIds, metricKey, settings.maxPoints, validRange, ctrl.signal).then(
+    fetchBulk(runIds, metricKey, pointsPerRun(settings.maxPoints, runIds.length), validRange, ctrl.signal).then(
       (d) => {
         performance.mark(`mlflow-cpp:bulk-loaded:${metricKey}`);
         setData(d);

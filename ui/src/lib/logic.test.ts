@@ -7,6 +7,7 @@ import { parseCsv } from './csv';
 import { renderMarkdown } from './markdown';
 import { parseMlModel } from './mlmodel';
 import { queryString, type Run } from './api';
+import { pointsPerRun } from '../charts/MetricChartCard';
 
 describe('emaSmooth', () => {
   it('is the identity at weight 0', () => {
@@ -131,5 +132,14 @@ signature:
 describe('queryString', () => {
   it('repeats list keys and drops undefined', () => {
     expect(queryString({ run_ids: ['a', 'b'], metric_key: 'm s', x: undefined })).toBe('run_ids=a&run_ids=b&metric_key=m%20s');
+  });
+});
+
+describe('pointsPerRun', () => {
+  it('keeps a chosen number, else scales with the run count', () => {
+    expect(pointsPerRun(2500, 100)).toBe(2500);
+    expect(pointsPerRun(0, 10)).toBe(1000);
+    expect(pointsPerRun(0, 100)).toBe(500);
+    expect(pointsPerRun(0, 1000)).toBe(320);
   });
 });
