@@ -33,6 +33,13 @@ enum class ErrorCode {
   kAborted,
 };
 
+// MLflow 3.x classifies every error (error_class and sqlstate in the JSON answer). The class
+// follows from the code, except where MLflow names a finer one for the same code.
+enum class ErrorClass {
+  kFromCode,
+  kAttributeNotFound,  // INVALID_PARAMETER_VALUE naming an attribute that does not exist
+};
+
 // "INVALID_PARAMETER_VALUE" etc.
 std::string_view ErrorCodeName(ErrorCode code);
 // The one table from error code to HTTP status (mlflow/exceptions.py).
@@ -51,12 +58,20 @@ class [[nodiscard]] Status {
   static Status BadRequest(std::string m) { return {ErrorCode::kBadRequest, std::move(m)}; }
   static Status Unavailable(std::string m) { return {ErrorCode::kTemporarilyUnavailable, std::move(m)}; }
 
+  // The same error with a finer class:  return Status::InvalidParameter(m).With(ErrorClass::kAttributeNotFound);
+  Status With(ErrorClass error_class) && {
+    error_class_ = error_class;
+    return std::move(*this);
+  }
+
   bool ok() const { return code_ == ErrorCode::kOk; }
   ErrorCode code() const { return code_; }
+  ErrorClass error_class() const { return error_class_; }
   const std::string& message() const { return message_; }
 
  private:
   ErrorCode code_ = ErrorCode::kOk;
+  ErrorClass error_class_ = ErrorClass::kFromCode;
   std::string message_;
 };
 

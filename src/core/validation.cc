@@ -5,10 +5,22 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/unicode.h"
+
 namespace mlflow::validation {
 namespace {
 
-bool IsWordByte(unsigned char c) { return std::isalnum(c) || c == '_' || c >= 0x80; }
+// Every code point is a Python `\w` character or one of `extra` (ASCII).
+bool AllWordOr(std::string_view s, std::string_view extra) {
+  size_t i = 0;
+  char32_t cp = 0;
+  while (NextCodePoint(s, i, cp)) {
+    if (IsPythonWordChar(cp)) continue;
+    if (cp < 0x80 && extra.find(static_cast<char>(cp)) != std::string_view::npos) continue;
+    return false;
+  }
+  return true;
+}
 
 // POSIX path normalisation (posixpath.normpath) of a key.
 std::string NormPath(std::string_view path) {
@@ -112,30 +124,58 @@ std::string PyRepr(std::string_view s) {
   return out;
 }
 
-std::string JsonQuote(std::string_view s) { return nlohmann::json(std::string(s)).dump(); }
+std::string JsonQuote(std::string_view s) {
+  // Invalid UTF-8 (possible in query strings) is shown as U+FFFD rather than thrown on.
+  return nlohmann::json(std::string(s)).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+namespace {
+
+// Whether normalising `name` as a POSIX path changes it or makes it escape (MLflow's
+// path_not_unique); *norm receives the normalised form.
+bool PathNotUnique(std::string_view name, std::string* norm) {
+  *norm = NormPath(name);
+  return *norm != name || *norm == "." || norm->rfind("..", 0) == 0 || (!norm->empty() && (*norm)[0] == '/');
+}
+
+Status BadPath(std::string_view name, std::string_view path, const std::string& norm) {
+  return Invalid(JsonQuote(name), path,
+                 "Names may be treated as files in certain cases, and must not resolve to other names when treated "
+                 "as such. This name would resolve to " +
+                     PyRepr(norm));
+}
+
+}  // namespace
 
 Status ValidateKeyName(std::string_view key, std::string_view path) {
-  for (unsigned char c : key) {
-    if (!(IsWordByte(c) || c == '/' || c == '.' || c == '-' || c == ' ' || c == ':')) {
-      return Invalid(JsonQuote(key), path,
-                     "Names may only contain alphanumerics, underscores (_), dashes (-), periods (.), spaces ( ), "
-                     "colon(:) and slashes (/).");
-    }
-  }
-  std::string norm = NormPath(key);
-  if (norm != key || norm == "." || norm.rfind("..", 0) == 0 || (!norm.empty() && norm[0] == '/')) {
+  if (!AllWordOr(key, "/.- :")) {
     return Invalid(JsonQuote(key), path,
-                   "Names may be treated as files in certain cases, and must not resolve to other names when treated "
-                   "as such. This name would resolve to " +
-                       PyRepr(norm));
+                   "Names may only contain alphanumerics, underscores (_), dashes (-), periods (.), spaces ( ), "
+                   "colon(:) and slashes (/).");
   }
+  std::string norm;
+  if (PathNotUnique(key, &norm)) return BadPath(key, path, norm);
+  return Status();
+}
+
+Status ValidateModelName(std::string_view name, std::string_view missing_field) {
+  // Python's str.strip() == "": empty or ASCII whitespace only.
+  if (name.find_first_not_of(" \t\n\v\f\r\x1c\x1d\x1e\x1f") == std::string_view::npos) {
+    return Missing(missing_field);
+  }
+  if (name.find_first_of("/:") != std::string_view::npos) {
+    return Status::InvalidParameter("Invalid model name '" + std::string(name) +
+                                    "'. Names cannot contain '/' or ':'.");
+  }
+  std::string norm;
+  if (PathNotUnique(name, &norm)) return BadPath(name, "name", norm);
   return Status();
 }
 
 Status ValidateKey(std::string_view key, std::string_view path, std::string_view length_label) {
   if (key.empty()) return Missing(path);
   MLFLOW_RETURN_IF_ERROR(ValidateKeyName(key, path));
-  if (CharLength(key) > kMaxEntityKeyLength) return TooLong(length_label, kMaxEntityKeyLength);
+  if (CharLength(key) > limits::kMaxEntityKeyLength) return TooLong(length_label, limits::kMaxEntityKeyLength);
   return Status();
 }
 
@@ -148,11 +188,9 @@ bool TruncateLongValues() {
 }
 
 Status ValidateRunIdFormat(std::string_view run_id) {
-  bool ok = !run_id.empty() && run_id.size() <= 256 && std::isalnum(static_cast<unsigned char>(run_id[0]));
-  for (size_t i = 1; ok && i < run_id.size(); ++i) {
-    unsigned char c = static_cast<unsigned char>(run_id[i]);
-    ok = IsWordByte(c) || c == '-';
-  }
+  // First an ASCII letter or digit, then at most 255 `\w` or '-' characters.
+  bool ok = !run_id.empty() && std::isalnum(static_cast<unsigned char>(run_id[0])) &&
+            CharLength(run_id) <= limits::kMaxRunIdLength && AllWordOr(run_id.substr(1), "-");
   if (!ok) return Invalid(JsonQuote(run_id), "run_id");
   return Status();
 }

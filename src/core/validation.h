@@ -1,23 +1,16 @@
 #pragma once
-// MLflow's input limits and their exact messages (docs/reference/limits.md). All return
-// INVALID_PARAMETER_VALUE on failure.
+// MLflow's validation rules and their exact messages (docs/reference/limits.md); the numbers are
+// in core/limits.h. All return INVALID_PARAMETER_VALUE on failure.
+//
+//   MLFLOW_RETURN_IF_ERROR(ValidateKey(key, "key", "Param key"));
+//   if (CharLength(value) > limits::kMaxParamValueLength) return TooLong("Param value", limits::kMaxParamValueLength);
 #include <string>
 #include <string_view>
 
+#include "core/limits.h"
 #include "core/status.h"
 
 namespace mlflow::validation {
-
-inline constexpr size_t kMaxEntityKeyLength = 250;
-inline constexpr size_t kMaxParamValueLength = 6000;
-inline constexpr size_t kMaxTagValueLength = 8000;
-inline constexpr size_t kMaxExperimentTagValueLength = 20000;  // MLflow 3.x (5000 in 3.6)
-inline constexpr size_t kMaxExperimentNameLength = 500;
-inline constexpr size_t kMaxMetricsPerBatch = 1000;
-inline constexpr size_t kMaxParamsPerBatch = 100;
-inline constexpr size_t kMaxTagsPerBatch = 100;
-inline constexpr size_t kMaxEntitiesPerBatch = 1000;
-inline constexpr size_t kMaxArtifactLocationLength = 2048;
 
 // Length in characters (code points), as Python's len() of the decoded string.
 size_t CharLength(std::string_view utf8);
@@ -31,8 +24,8 @@ Status Invalid(std::string_view json_value, std::string_view path, std::string_v
 // "'<what>' exceeds the maximum length of N characters"
 Status TooLong(std::string_view what, size_t max);
 
-// Key rules for metric/param/tag keys: charset and path-like normalisation. `path` names the field in
-// messages ("key", "metrics[3].key").
+// Key rules for metric/param/tag keys: charset (Python's Unicode `\w` plus "/.- :") and path-like
+// normalisation. `path` names the field in messages ("key", "metrics[3].key").
 Status ValidateKeyName(std::string_view key, std::string_view path);
 // Key rules plus the length check, with MLflow's label for the length message
 // ("Metric name", "Param key", "key").
@@ -49,5 +42,10 @@ bool TruncateLongValues();
 
 // Run ids in LogBatch / LogInputs: ^[a-zA-Z0-9][\w\-]{0,255}$
 Status ValidateRunIdFormat(std::string_view run_id);
+
+// Registered model names (every registry call that names a model): not blank (whitespace only is
+// blank: "Missing value for required parameter '<missing_field>'."), no '/' or ':', and unchanged
+// by path normalisation.
+Status ValidateModelName(std::string_view name, std::string_view missing_field = "name");
 
 }  // namespace mlflow::validation

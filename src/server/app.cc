@@ -1,6 +1,7 @@
 #include "server/app.h"
 
 #include <filesystem>
+#include <thread>
 
 #include <spdlog/spdlog.h>
 
@@ -9,8 +10,14 @@
 #include "server/handlers/json_render.h"
 #include "server/handlers/logged_model_handlers.h"
 #include "server/handlers/registry_handlers.h"
+#include "server/handlers/routes.h"
+#include "server/handlers/tracking_handlers.h"
 #include "server/http/http_server.h"
 #include "server/http/static_site.h"
+#include "service/artifact_service.h"
+#include "service/logged_model_service.h"
+#include "service/registry_service.h"
+#include "service/tracking_service.h"
 #include "store/sql/database.h"
 #include "store/sql/postgres_connection.h"
 #include "store/sql/postgres_database.h"
@@ -71,12 +78,17 @@ HttpResponse Text(std::string body) {
 
 }  // namespace
 
+// Built in this order, each layer over the one before: database, stores, services, handlers.
 struct App::State {
   ServerConfig config;
   std::shared_ptr<store::sql::Database> db;
-  std::unique_ptr<store::sql::SqlTrackingStore> tracking;
-  std::unique_ptr<store::sql::SqlRegistryStore> registry;
-  std::unique_ptr<store::sql::SqlLoggedModelStore> logged_models;
+  std::unique_ptr<store::sql::SqlTrackingStore> tracking_store;
+  std::unique_ptr<store::sql::SqlRegistryStore> registry_store;
+  std::unique_ptr<store::sql::SqlLoggedModelStore> logged_model_store;
+  std::unique_ptr<service::TrackingService> tracking;
+  std::unique_ptr<service::RegistryService> registry;
+  std::unique_ptr<service::LoggedModelService> logged_models;
+  std::unique_ptr<service::ArtifactService> artifacts;
   ApiContext ctx;
   Router router;
   std::unique_ptr<HttpServer> http;
@@ -119,18 +131,22 @@ Result<std::unique_ptr<App>> App::Create(const ServerConfig& config) {
       return Status::InvalidParameter(std::string("cannot open backend store: ") + e.what());
     }
   }
-  s.tracking = std::make_unique<store::sql::SqlTrackingStore>(s.db, s.config.default_artifact_root);
-  MLFLOW_RETURN_IF_ERROR(s.tracking->Initialize());
+  s.tracking_store = std::make_unique<store::sql::SqlTrackingStore>(s.db, s.config.default_artifact_root);
+  MLFLOW_RETURN_IF_ERROR(s.tracking_store->Initialize());
+  s.registry_store = std::make_unique<store::sql::SqlRegistryStore>(s.db);
+  s.logged_model_store = std::make_unique<store::sql::SqlLoggedModelStore>(s.db);
 
-  s.registry = std::make_unique<store::sql::SqlRegistryStore>(s.db);
-  s.logged_models = std::make_unique<store::sql::SqlLoggedModelStore>(s.db);
+  s.tracking = std::make_unique<service::TrackingService>(*s.tracking_store);
+  s.registry = std::make_unique<service::RegistryService>(*s.registry_store, *s.tracking_store, *s.logged_model_store);
+  s.logged_models = std::make_unique<service::LoggedModelService>(*s.logged_model_store);
+  service::ArtifactSettings artifact_settings{s.config.serve_artifacts, s.config.artifacts_destination};
+  s.artifacts = std::make_unique<service::ArtifactService>(artifact_settings, *s.tracking, *s.registry,
+                                                           *s.logged_models);
 
   s.ctx.tracking = s.tracking.get();
   s.ctx.registry = s.registry.get();
   s.ctx.logged_models = s.logged_models.get();
-  s.ctx.default_artifact_root = s.config.default_artifact_root;
-  s.ctx.artifacts_destination = s.config.artifacts_destination;
-  s.ctx.serve_artifacts = s.config.serve_artifacts;
+  s.ctx.artifacts = s.artifacts.get();
   s.ctx.artifacts_only = s.config.artifacts_only;
 
   s.router.Add("GET", "/health", [](const HttpRequest&) { return Text("OK"); });
@@ -154,6 +170,14 @@ Result<std::unique_ptr<App>> App::Create(const ServerConfig& config) {
     RegisterRegistryHandlers(s.router, s.ctx);
     RegisterLoggedModelHandlers(s.router, s.ctx);
   }
+  AddOptionsResponses(s.router);
+
+  // Uploads interrupted by a crash leave hidden temporary files: sweep old ones once, off the
+  // request path (the thread holds only a copy of the settings).
+  std::thread([artifact_settings] {
+    size_t n = service::SweepStaleUploads(artifact_settings);
+    if (n > 0) spdlog::info("removed {} stale partial uploads below {}", n, artifact_settings.destination);
+  }).detach();
 
   HttpServerOptions http;
   http.host = s.config.host;

@@ -6,8 +6,10 @@
 // Errors (Status codes) follow MLflow's SQL store: RESOURCE_DOES_NOT_EXIST for unknown ids,
 // INVALID_PARAMETER_VALUE for writes to deleted entities and changed params,
 // RESOURCE_ALREADY_EXISTS for duplicate experiment names, INVALID_STATE for renaming a deleted
-// experiment. Input validation against MLflow's limits (core/validation.h) is the caller's job.
+// experiment. Values are stored as given: MLflow's rules on them (limits, key rules, truncation
+// of long values) are the service's job (service/tracking_service.h).
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -103,6 +105,13 @@ class TrackingStore {
   virtual Status LogInputs(const std::string& run_id, const std::vector<DatasetInput>& datasets,
                            const std::vector<ModelInput>& models) = 0;
   virtual Status LogOutputs(const std::string& run_id, const std::vector<ModelOutput>& models) = 0;
+  // One atomic read-modify-write of a run tag: `update` gets the tag's value (nullopt when unset)
+  // and returns the new one, inside the write transaction that stores it, with the run locked
+  // against every other updater (other server processes on PostgreSQL included). The run must be
+  // active. An error from `update` is returned and nothing is written. `update` may run more
+  // than once (a write retried on a fresh connection): it must depend only on its argument.
+  using TagUpdate = std::function<Result<std::string>(const std::optional<std::string>& current)>;
+  virtual Status UpdateRunTag(const std::string& run_id, const std::string& key, const TagUpdate& update) = 0;
 
   // Points ordered by timestamp, step, value. max_results <= 0 = all points.
   virtual Result<MetricHistoryPage> GetMetricHistory(const std::string& run_id, const std::string& key,

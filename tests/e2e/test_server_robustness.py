@@ -14,7 +14,8 @@ API = "/api/2.0/mlflow/"
 
 
 def test_concurrent_writers_never_see_database_locked(server):
-    runs = [server.api("POST", "runs/create", {"start_time": 1})["run"]["info"]["run_id"] for _ in range(8)]
+    runs = [server.api("POST", "runs/create", {"experiment_id": "0", "start_time": 1})["run"]["info"]["run_id"]
+            for _ in range(8)]
     errors = []
 
     def worker(rid, idx):
@@ -43,7 +44,7 @@ def test_concurrent_writers_never_see_database_locked(server):
 
 def test_acknowledged_writes_survive_kill_9(tmp_path):
     srv = MlflowCppServer(tmp_path).start()
-    rid = srv.api("POST", "runs/create", {"start_time": 1})["run"]["info"]["run_id"]
+    rid = srv.api("POST", "runs/create", {"experiment_id": "0", "start_time": 1})["run"]["info"]["run_id"]
     acked = 0
     for i in range(200):
         srv.api("POST", "runs/log-metric", {"run_id": rid, "key": "m", "value": i, "timestamp": i, "step": i})
@@ -63,7 +64,7 @@ def test_acknowledged_writes_survive_kill_9(tmp_path):
 
 def test_graceful_shutdown_finishes_in_flight_and_exits_zero(tmp_path):
     srv = MlflowCppServer(tmp_path).start()
-    rid = srv.api("POST", "runs/create", {"start_time": 1})["run"]["info"]["run_id"]
+    rid = srv.api("POST", "runs/create", {"experiment_id": "0", "start_time": 1})["run"]["info"]["run_id"]
     results = []
 
     def writer():

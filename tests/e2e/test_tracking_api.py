@@ -165,7 +165,7 @@ def test_run_name_rules(server):
     generated = create_run(server)
     assert generated["info"]["run_name"] and generated["info"]["run_name"].count("-") == 2
     status, out = err(server, "POST", "runs/create",
-                      {"run_name": "a", "tags": [{"key": "mlflow.runName", "value": "b"}]})
+                      {"experiment_id": "0", "run_name": "a", "tags": [{"key": "mlflow.runName", "value": "b"}]})
     assert status == 400 and "different values" in out["message"]
     rid = run["info"]["run_id"]
     server.api("POST", "runs/set-tag", {"run_id": rid, "key": "mlflow.runName", "value": "via-tag"})

@@ -1,31 +1,19 @@
 #pragma once
-// What handlers need from the running server: the stores and the artifact settings.
-#include <string>
-
-#include <nlohmann/json.hpp>
-
-#include "server/http/router.h"
-#include "store/logged_model_store.h"
-#include "store/registry_store.h"
-#include "store/tracking_store.h"
+// What the REST handlers reach: the services (the app builds them over the stores) and the
+// settings handlers answer by themselves.
+#include "service/artifact_service.h"
+#include "service/logged_model_service.h"
+#include "service/registry_service.h"
+#include "service/tracking_service.h"
 
 namespace mlflow::server {
 
 struct ApiContext {
-  store::TrackingStore* tracking = nullptr;
-  store::RegistryStore* registry = nullptr;
-  store::LoggedModelStore* logged_models = nullptr;
-  std::string default_artifact_root;   // "mlflow-artifacts:/" when serving artifacts
-  std::string artifacts_destination;   // where proxied artifacts live (folder or s3:// URI)
-  bool serve_artifacts = true;
-  bool artifacts_only = false;
+  service::TrackingService* tracking = nullptr;
+  service::RegistryService* registry = nullptr;
+  service::LoggedModelService* logged_models = nullptr;
+  service::ArtifactService* artifacts = nullptr;
+  bool artifacts_only = false;  // --artifacts-only: only the artifact proxy is served
 };
-
-// Registers a JSON API route under /api/<major>.0 and /ajax-api/<major>.0, with MLflow's
-// Content-Type rule for POST/PUT bodies and one place where errors become responses.
-void AddJsonApi(Router& router, const std::string& method, const std::string& path,
-                std::function<Result<nlohmann::json>(const HttpRequest&)> fn, int major = 2);
-
-void RegisterTrackingHandlers(Router& router, ApiContext& ctx);
 
 }  // namespace mlflow::server

@@ -7,6 +7,7 @@
 
 namespace mlflow::server {
 
+// Needs ctx.artifacts. Starts nothing: the app sweeps stale uploads (service::SweepStaleUploads).
 void RegisterArtifactHandlers(Router& router, ApiContext& ctx);
 
 // With --artifacts-only: every tracking route under /api/2.0/mlflow/ and /ajax-api/2.0/mlflow/

@@ -289,10 +289,11 @@ HttpResponse JsonResponse(const json& body) {
 
 namespace {
 
-// MLflow 3.x also classifies every error (mlflow/utils/error_classification.py, client table):
-// {error_code -> (sqlstate, error_class)}.
-std::pair<const char*, const char*> Classify(ErrorCode code) {
-  switch (code) {
+// MLflow 3.x also classifies every error (docs/reference/rest-api.md 1.4): (sqlstate, error_class)
+// from the error code, or from a finer class the error names.
+std::pair<const char*, const char*> Classify(const Status& status) {
+  if (status.error_class() == ErrorClass::kAttributeNotFound) return {"KAM04", "ATTRIBUTE_NOT_FOUND"};
+  switch (status.code()) {
     case ErrorCode::kBadRequest:
     case ErrorCode::kInvalidParameterValue: return {"KAM00", "INVALID_PARAMETER_VALUE"};
     case ErrorCode::kEndpointNotFound:
@@ -313,7 +314,7 @@ HttpResponse ErrorResponse(const Status& status) {
   HttpResponse r;
   r.status = HttpStatusFor(status.code());
   json body = {{"error_code", std::string(ErrorCodeName(status.code()))}, {"message", status.message()}};
-  auto [sqlstate, error_class] = Classify(status.code());
+  auto [sqlstate, error_class] = Classify(status);
   if (sqlstate) {
     body["sqlstate"] = sqlstate;
     body["error_class"] = error_class;

@@ -1,8 +1,10 @@
-// Logged model REST handlers (docs/reference/rest-api.md 3.3).
+// Logged model REST handlers (docs/reference/rest-api.md 3.3): decode, call the LoggedModelService,
+// render.
 #include "server/handlers/logged_model_handlers.h"
 
 #include "server/handlers/json_render.h"
 #include "server/handlers/request_fields.h"
+#include "server/handlers/routes.h"
 
 namespace mlflow::server {
 
@@ -43,8 +45,7 @@ Result<json> CreateLoggedModel(ApiContext& ctx, const HttpRequest& req) {
   RequestFields f(req);
   store::CreateLoggedModelRequest r;
   MLFLOW_ASSIGN_OR_RETURN(r.experiment_id, f.RequiredString("experiment_id"));
-  MLFLOW_ASSIGN_OR_RETURN(std::optional<std::string> name, f.String("name"));
-  if (name && !name->empty()) r.name = name;  // "" means "generate one", as in MLflow's handler
+  MLFLOW_ASSIGN_OR_RETURN(r.name, f.String("name"));
   MLFLOW_ASSIGN_OR_RETURN(std::optional<std::string> model_type, f.String("model_type"));
   MLFLOW_ASSIGN_OR_RETURN(std::optional<std::string> source_run_id, f.String("source_run_id"));
   // Unset proto strings are "" and stored as such.

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "server/handlers/api_context.h"
+#include "server/http/router.h"
 #include "store/logged_model_store.h"
 
 namespace mlflow::server {

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "server/handlers/api_context.h"
+#include "server/http/router.h"
 #include "store/registry_store.h"
 
 namespace mlflow::server {
@@ -10,7 +11,7 @@ namespace mlflow::server {
 nlohmann::json ToJson(const store::ModelVersion& mv);
 nlohmann::json ToJson(const store::RegisteredModel& rm);
 
-// Needs ctx.registry, ctx.logged_models and ctx.tracking.
+// Needs ctx.registry.
 void RegisterRegistryHandlers(Router& router, ApiContext& ctx);
 
 }  // namespace mlflow::server

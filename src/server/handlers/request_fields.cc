@@ -4,7 +4,8 @@
 #include <cstdlib>
 #include <limits>
 
-#include "server/http/router.h"
+#include "core/python_numbers.h"
+#include "core/uri.h"
 
 namespace mlflow::server {
 namespace {
@@ -20,15 +21,12 @@ std::optional<int64_t> ParseInt(const std::string& s) {
   return v;
 }
 
+// A double written as text, as MLflow's decoder reads it: Python's float() ("NaN", "Infinity",
+// "-inf", " 1_000.5 " are numbers; "0x10" is not), except the exact text "nan", which protobuf
+// refuses ("use NaN instead").
 std::optional<double> ParseDouble(const std::string& s) {
-  if (s == "NaN" || s == "nan") return std::numeric_limits<double>::quiet_NaN();
-  if (s == "Infinity" || s == "inf") return std::numeric_limits<double>::infinity();
-  if (s == "-Infinity" || s == "-inf") return -std::numeric_limits<double>::infinity();
-  if (s.empty()) return std::nullopt;
-  char* end = nullptr;
-  double v = std::strtod(s.c_str(), &end);
-  if (end != s.c_str() + s.size()) return std::nullopt;
-  return v;
+  if (s == "nan") return std::nullopt;
+  return ParsePythonFloat(s);
 }
 
 // JSON rendering of a value for messages, as MLflow's (json.dumps) shows it: strings quoted.
@@ -67,12 +65,14 @@ std::optional<double> JsonToDouble(const nlohmann::json& v) {
 }
 
 std::optional<int64_t> JsonToInt64(const nlohmann::json& v) {
-  if (v.is_number_integer()) return v.get<int64_t>();
+  // Unsigned first: is_number_integer() is true for unsigned numbers too, and 2^63 read as int64
+  // would wrap to -2^63.
   if (v.is_number_unsigned()) {
     uint64_t u = v.get<uint64_t>();
     if (u > static_cast<uint64_t>(std::numeric_limits<int64_t>::max())) return std::nullopt;
     return static_cast<int64_t>(u);
   }
+  if (v.is_number_integer()) return v.get<int64_t>();
   if (v.is_number_float()) {
     double d = v.get<double>();
     if (std::floor(d) == d && std::fabs(d) < 9.2e18) return static_cast<int64_t>(d);

@@ -50,9 +50,10 @@ std::string PyTypeName(const nlohmann::json& v);
 Status TypeError(const std::string& field, const nlohmann::json& value);
 // Missing value with the handler-level suffix.
 Status MissingParameter(const std::string& field);
-// Parses a JSON number / numeric string / "NaN" / "Infinity" / "-Infinity" as a double.
+// A JSON number, bool (1.0 / 0.0) or numeric string as a double. Strings follow Python's float()
+// ("NaN", "Infinity", "-Infinity", "inf", "1e3"), except "nan", which MLflow's decoder refuses.
 std::optional<double> JsonToDouble(const nlohmann::json& v);
-// JSON integer or numeric string, without a fraction.
+// A JSON integer or numeric string within int64, without a fraction (2^63 and beyond: nullopt).
 std::optional<int64_t> JsonToInt64(const nlohmann::json& v);
 
 }  // namespace mlflow::server

@@ -1,5 +1,6 @@
 #include "server/http/router.h"
 
+#include <algorithm>
 #include <cctype>
 
 namespace mlflow::server {
@@ -18,38 +19,11 @@ std::vector<std::string_view> SplitPath(std::string_view path) {
   return parts;
 }
 
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
 }  // namespace
 
 std::string HttpRequest::Header(std::string_view name) const {
   auto it = headers.find(std::string(name));
   return it == headers.end() ? std::string() : it->second;
-}
-
-bool PercentDecode(std::string_view in, std::string* out, bool form) {
-  out->clear();
-  out->reserve(in.size());
-  for (size_t i = 0; i < in.size(); ++i) {
-    char c = in[i];
-    if (c == '%') {
-      if (i + 2 >= in.size()) return false;
-      int hi = HexValue(in[i + 1]), lo = HexValue(in[i + 2]);
-      if (hi < 0 || lo < 0) return false;
-      out->push_back(static_cast<char>(hi * 16 + lo));
-      i += 2;
-    } else if (form && c == '+') {
-      out->push_back(' ');
-    } else {
-      out->push_back(c);
-    }
-  }
-  return true;
 }
 
 void Router::Add(std::string method, const std::string& pattern, Handler handler) {
@@ -136,8 +110,25 @@ Router::Match Router::Find(std::string_view method, std::string_view path) const
     MatchRoute(r, parts, &m.path_params);
     return Select(r, std::move(m));
   }
+  if (path_known && method == "OPTIONS" && options_handler_) {
+    m.kind = Match::Kind::kHandler;
+    m.handler = &options_handler_;
+    return m;
+  }
   m.kind = path_known ? Match::Kind::kMethodNotAllowed : Match::Kind::kNotFound;
   return m;
+}
+
+std::vector<std::string> Router::AllowedMethods(std::string_view path) const {
+  auto parts = SplitPath(path);
+  std::vector<std::string> out;
+  for (const auto& r : routes_) {
+    if (MatchRoute(r, parts, nullptr)) out.push_back(r.method);
+  }
+  if (std::find(out.begin(), out.end(), "GET") != out.end()) out.push_back("HEAD");
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
 }
 
 }  // namespace mlflow::server

@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/uri.h"
 #include "server/http/http_types.h"
 
 namespace mlflow::server {
@@ -28,8 +29,14 @@ class Router {
   void AddApi(std::string method, const std::string& path, Handler handler, int major = 2);
   void AddApiStream(std::string method, const std::string& path, StreamHandler handler, int major = 2);
 
-  // path: percent-decoded path without the query.
+  // path: percent-decoded path without the query. An OPTIONS request on a known path without a
+  // route of its own goes to the handler given to SetOptionsHandler (when there is one).
   Match Find(std::string_view method, std::string_view path) const;
+
+  // The methods routed on `path` (HEAD where GET is), sorted; empty for an unknown path.
+  std::vector<std::string> AllowedMethods(std::string_view path) const;
+  // Answers OPTIONS on every known path (routes.h: AddOptionsResponses).
+  void SetOptionsHandler(Handler handler) { options_handler_ = std::move(handler); }
 
  private:
   struct Route {
@@ -44,9 +51,7 @@ class Router {
                          std::map<std::string, std::string>* params);
   std::vector<Route> routes_;
   std::unordered_map<std::string, std::vector<size_t>> exact_;  // fixed paths -> route indexes
+  Handler options_handler_;
 };
-
-// Decodes %XX escapes (and '+' as space when form is true). Returns false on a malformed escape.
-bool PercentDecode(std::string_view in, std::string* out, bool form = false);
 
 }  // namespace mlflow::server

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/ids.h"
+#include "core/python_numbers.h"
 #include "search/sql_compiler.h"
 #include "store/sql/sql_tracking_store.h"
 
@@ -147,17 +148,19 @@ Result<LoggedModel> SqlLoggedModelStore::CreateLoggedModel(const CreateLoggedMod
     }
   }
   const std::string& eid = request.experiment_id;
-  size_t digits_from = (!eid.empty() && eid[0] == '-') ? 1 : 0;
-  if (eid.size() <= digits_from || eid.size() > 18 ||
-      !std::all_of(eid.begin() + static_cast<std::ptrdiff_t>(digits_from), eid.end(), ::isdigit)) {
+  // Python's int(), as for every experiment id (sql_tracking_store.cc).
+  bool out_of_range = false;
+  std::optional<int64_t> parsed = ParsePythonInt(eid, &out_of_range);
+  if (out_of_range) return Status::NotFound("No Experiment with id=" + eid + " exists");
+  if (!parsed) {
     return Status::InvalidParameter("Invalid experiment ID '" + eid + "'. Experiment ID must be a valid integer.");
   }
-  int64_t experiment_id = std::stoll(eid);
+  const int64_t experiment_id = *parsed;
   std::optional<LoggedModel> out;
   Status st = db_->Write([&](Connection& c) -> Status {
     auto exp = c.Prepare("SELECT artifact_location, lifecycle_stage FROM experiments WHERE experiment_id = ?");
     exp->Bind(1, experiment_id);
-    if (!exp->Step()) return Status::NotFound("No Experiment with id=" + eid + " exists");
+    if (!exp->Step()) return Status::NotFound("No Experiment with id=" + std::to_string(experiment_id) + " exists");
     std::string location = exp->IsNull(0) ? "" : exp->Text(0);
     std::string stage = exp->Text(1);
     if (stage != kLifecycleActive) {
@@ -304,6 +307,14 @@ Status SqlLoggedModelStore::LogLoggedModelParams(const std::string& model_id, co
 Status SqlLoggedModelStore::AddModelVersionTag(const std::string& model_id, const std::string& name,
                                                int64_t version) {
   return db_->Write([&](Connection& c) -> Status {
+    // A read-modify-write of the tag: on PostgreSQL the model's row lock keeps two registrations
+    // (on two replicas too) from both reading the old list (SQLite has one writer).
+    if (c.dialect() == sql::Dialect::kPostgres) {
+      auto lock = c.Prepare("SELECT 1 FROM logged_models WHERE model_id = ? FOR NO KEY UPDATE");
+      lock->Bind(1, model_id);
+      while (lock->Step()) {
+      }
+    }
     // MLflow reads the model through get_logged_model: deleted models are not found.
     MLFLOW_ASSIGN_OR_RETURN(LoggedModel m, LoadLoggedModel(c, model_id, false));
     json entry = {{"name", name}, {"version", version}};

@@ -6,6 +6,7 @@
 #include <set>
 
 #include "core/ids.h"
+#include "core/limits.h"
 #include "core/validation.h"
 #include "search/sql_compiler.h"
 #include "store/sql/in_list.h"
@@ -16,8 +17,8 @@ namespace {
 using sql::Connection;
 namespace v = mlflow::validation;
 
-constexpr size_t kMaxRegistryTagValueLength = 100000;
-constexpr size_t kMaxAliasLength = 255;
+using limits::kMaxAliasLength;
+using limits::kMaxRegistryTagValueLength;
 constexpr const char* kPromptTextTag = "mlflow.prompt.text";
 
 constexpr const char* kVersionColumns =

@@ -10,6 +10,8 @@
 #include <unordered_map>
 
 #include "core/ids.h"
+#include "core/limits.h"
+#include "core/python_numbers.h"
 #include "core/validation.h"
 #include "store/sql/run_loader.h"
 #include "search/sql_compiler.h"
@@ -19,12 +21,14 @@ namespace {
 
 using sql::Connection;
 
-// Experiment ids are integers in the SQL store; anything else names no experiment.
+// Experiment ids are integers in the SQL store, read as Python's int() reads them ("-1" and " 7"
+// are integers; "1.5" is not). An integer beyond int64 names no experiment.
 Result<int64_t> ParseExperimentId(const std::string& id) {
-  if (id.empty() || id.size() > 18 || !std::all_of(id.begin(), id.end(), ::isdigit)) {
-    return Status::InvalidParameter("Invalid experiment ID '" + id + "'. Experiment ID must be a valid integer.");
-  }
-  return static_cast<int64_t>(std::stoll(id));
+  bool out_of_range = false;
+  std::optional<int64_t> n = ParsePythonInt(id, &out_of_range);
+  if (out_of_range) return Status::NotFound("No Experiment with id=" + id + " exists");
+  if (!n) return Status::InvalidParameter("Invalid experiment ID '" + id + "'. Experiment ID must be a valid integer.");
+  return *n;
 }
 
 Result<Experiment> LoadExperiment(Connection& c, int64_t id) {
@@ -272,11 +276,6 @@ void UpsertRunTag(Connection& c, const std::string& run_id, const KeyValue& tag)
   }
 }
 
-std::string TruncateIfAllowed(const std::string& v, size_t max) {
-  if (validation::CharLength(v) <= max) return v;
-  return validation::TruncateChars(v, max);
-}
-
 bool HasScheme(const std::string& uri) {
   auto pos = uri.find(':');
   if (pos == std::string::npos || pos < 2) return false;  // "C:" is a drive, not a scheme
@@ -488,8 +487,7 @@ Status SqlTrackingStore::DeleteExperimentTag(const std::string& experiment_id, c
 Result<Run> SqlTrackingStore::CreateRun(const std::string& experiment_id_in, const std::string& user_id,
                                         std::optional<int64_t> start_time, const std::vector<KeyValue>& tags_in,
                                         const std::string& run_name_in) {
-  std::string experiment_id = experiment_id_in.empty() ? "0" : experiment_id_in;
-  MLFLOW_ASSIGN_OR_RETURN(int64_t exp_id, ParseExperimentId(experiment_id));
+  MLFLOW_ASSIGN_OR_RETURN(int64_t exp_id, ParseExperimentId(experiment_id_in));
   // Name from the argument or the mlflow.runName tag; both given must agree.
   std::vector<KeyValue> tags = tags_in;
   std::string tag_name;
@@ -617,8 +615,7 @@ Status SqlTrackingStore::LogMetric(const std::string& run_id, const Metric& metr
   });
 }
 
-Status SqlTrackingStore::LogParam(const std::string& run_id, const KeyValue& param_in) {
-  KeyValue param{param_in.key, TruncateIfAllowed(param_in.value, validation::kMaxParamValueLength)};
+Status SqlTrackingStore::LogParam(const std::string& run_id, const KeyValue& param) {
   return db_->Write([&](Connection& c) -> Status {
     MLFLOW_ASSIGN_OR_RETURN(RunState s, RequireActiveRun(c, run_id));
     (void)s;
@@ -642,11 +639,10 @@ Status SqlTrackingStore::LogParam(const std::string& run_id, const KeyValue& par
 }
 
 Status SqlTrackingStore::SetTag(const std::string& run_id, const KeyValue& tag) {
-  KeyValue t{tag.key, TruncateIfAllowed(tag.value, validation::kMaxTagValueLength)};
   return db_->Write([&](Connection& c) -> Status {
     MLFLOW_ASSIGN_OR_RETURN(RunState s, RequireActiveRun(c, run_id));
     (void)s;
-    UpsertRunTag(c, run_id, t);
+    UpsertRunTag(c, run_id, tag);
     return Status();
   });
 }
@@ -664,12 +660,7 @@ Status SqlTrackingStore::DeleteTag(const std::string& run_id, const std::string&
 }
 
 Status SqlTrackingStore::LogBatch(const std::string& run_id, const std::vector<Metric>& metrics,
-                                  const std::vector<KeyValue>& params_in, const std::vector<KeyValue>& tags_in) {
-  std::vector<KeyValue> params, tags;
-  params.reserve(params_in.size());
-  for (const auto& p : params_in) params.push_back({p.key, TruncateIfAllowed(p.value, validation::kMaxParamValueLength)});
-  tags.reserve(tags_in.size());
-  for (const auto& t : tags_in) tags.push_back({t.key, TruncateIfAllowed(t.value, validation::kMaxTagValueLength)});
+                                  const std::vector<KeyValue>& params, const std::vector<KeyValue>& tags) {
   return db_->Write([&](Connection& c) -> Status {
     MLFLOW_ASSIGN_OR_RETURN(RunState s, RequireActiveRun(c, run_id));
     if (!params.empty()) {
@@ -914,7 +905,7 @@ Result<std::vector<DatasetSummary>> SqlTrackingStore::SearchDatasets(const std::
           "LEFT JOIN input_tags t ON t.input_uuid = i.input_uuid AND t.name = 'mlflow.data.context' "
           "WHERE d.experiment_id = ?");
       st->Bind(1, *parsed);
-      while (st->Step() && out.size() < 1000) {
+      while (st->Step() && out.size() < limits::kMaxDatasetSummaries) {
         DatasetSummary s;
         s.experiment_id = std::to_string(st->Int(0));
         s.name = st->Text(1);
@@ -1020,6 +1011,34 @@ Result<ExperimentSearchPage> SqlTrackingStore::SearchExperiments(const Experimen
     }
     page.next_page_token = compiled.NextPageToken(rows);
     return page;
+  });
+}
+
+}  // namespace mlflow::store::sql
+
+namespace mlflow::store::sql {
+
+Status SqlTrackingStore::UpdateRunTag(const std::string& run_id, const std::string& key, const TagUpdate& update) {
+  return db_->Write([&](Connection& c) -> Status {
+    // SQLite has one writer; on PostgreSQL the run's row lock makes concurrent updaters (replicas
+    // too) wait for this transaction, then read what it wrote (READ COMMITTED). NO KEY UPDATE:
+    // writers of the run's other rows (their foreign-key checks) do not wait for it.
+    if (c.dialect() == sql::Dialect::kPostgres) {
+      auto lock = c.Prepare("SELECT 1 FROM runs WHERE run_uuid = ? FOR NO KEY UPDATE");
+      lock->Bind(1, run_id);
+      while (lock->Step()) {
+      }
+    }
+    MLFLOW_ASSIGN_OR_RETURN(RunState s, RequireActiveRun(c, run_id));
+    (void)s;
+    std::optional<std::string> current;
+    auto get = c.Prepare("SELECT value FROM tags WHERE run_uuid = ? AND key = ?");
+    get->Bind(1, run_id);
+    get->Bind(2, key);
+    if (get->Step() && !get->IsNull(0)) current = get->Text(0);
+    MLFLOW_ASSIGN_OR_RETURN(std::string value, update(current));
+    UpsertRunTag(c, run_id, {key, value});
+    return Status();
   });
 }
 

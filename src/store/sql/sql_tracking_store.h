@@ -50,6 +50,7 @@ class SqlTrackingStore : public TrackingStore {
   Status LogInputs(const std::string& run_id, const std::vector<DatasetInput>& datasets,
                    const std::vector<ModelInput>& models) override;
   Status LogOutputs(const std::string& run_id, const std::vector<ModelOutput>& models) override;
+  Status UpdateRunTag(const std::string& run_id, const std::string& key, const TagUpdate& update) override;
 
   Result<MetricHistoryPage> GetMetricHistory(const std::string& run_id, const std::string& key, int64_t max_results,
                                              const std::string& page_token) override;

@@ -1,0 +1,57 @@
+#include "core/unicode.h"
+
+#include <algorithm>
+
+namespace mlflow {
+namespace unicode_internal {
+extern const char32_t kAlnumRanges[][2];
+extern const size_t kAlnumRangeCount;
+}  // namespace unicode_internal
+
+bool NextCodePoint(std::string_view s, size_t& i, char32_t& cp) {
+  if (i >= s.size()) return false;
+  const auto byte = [&](size_t k) { return static_cast<unsigned char>(s[k]); };
+  unsigned char b0 = byte(i);
+  if (b0 < 0x80) {
+    cp = b0;
+    ++i;
+    return true;
+  }
+  size_t len = 0;
+  char32_t min = 0;
+  if ((b0 & 0xE0) == 0xC0) {
+    len = 2, cp = b0 & 0x1F, min = 0x80;
+  } else if ((b0 & 0xF0) == 0xE0) {
+    len = 3, cp = b0 & 0x0F, min = 0x800;
+  } else if ((b0 & 0xF8) == 0xF0) {
+    len = 4, cp = b0 & 0x07, min = 0x10000;
+  }
+  bool ok = len > 0 && i + len <= s.size();
+  for (size_t k = 1; ok && k < len; ++k) {
+    ok = (byte(i + k) & 0xC0) == 0x80;
+    cp = (cp << 6) | (byte(i + k) & 0x3F);
+  }
+  // Overlong forms, surrogates and values past U+10FFFF are malformed too.
+  if (!ok || cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
+    cp = 0xFFFD;
+    ++i;
+    return true;
+  }
+  i += len;
+  return true;
+}
+
+bool IsPythonWordChar(char32_t cp) {
+  if (cp < 0x80) {
+    return (cp >= '0' && cp <= '9') || (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z') || cp == '_';
+  }
+  using unicode_internal::kAlnumRangeCount;
+  using unicode_internal::kAlnumRanges;
+  // First range whose end is >= cp; cp is a word character when that range starts at or before it.
+  const auto* end = kAlnumRanges + kAlnumRangeCount;
+  const auto* it = std::lower_bound(kAlnumRanges, end, cp,
+                                    [](const char32_t (&range)[2], char32_t value) { return range[1] < value; });
+  return it != end && (*it)[0] <= cp;
+}
+
+}  // namespace mlflow

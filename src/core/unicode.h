@@ -1,0 +1,23 @@
+#pragma once
+// UTF-8 decoding and the one Unicode property MLflow's rules need: what Python's `\w` matches.
+//
+//   std::string_view key = "ü_1";
+//   size_t i = 0;
+//   char32_t cp = 0;
+//   bool all_word = true;
+//   while (NextCodePoint(key, i, cp)) all_word = all_word && IsPythonWordChar(cp);
+#include <cstddef>
+#include <string_view>
+
+namespace mlflow {
+
+// Decodes the code point starting at s[i] and advances i past it. Returns false at the end of s.
+// A malformed sequence decodes as U+FFFD (one byte consumed), as Python's "replace" decoding does.
+bool NextCodePoint(std::string_view s, size_t& i, char32_t& cp);
+
+// Python's `re` `\w` for str patterns (Python 3.11, Unicode 14.0.0): '_' and every code point for
+// which str.isalnum() is true (letters, digits and numerics of every script; not marks, symbols,
+// emoji or spaces). Table: core/unicode_word_table.cc, from scripts/gen_unicode_word_table.py.
+bool IsPythonWordChar(char32_t cp);
+
+}  // namespace mlflow
