@@ -16,7 +16,8 @@ T0 = 1_600_000_000_000
 J = {"Content-Type": "application/json"}
 
 # (label, method, path, body, headers). body: dict/list -> JSON; str -> sent as is; None -> no body.
-# {exp}, {run}, {run_upper} are replaced by each server's own ids (made in setup()).
+# {exp}, {run}, {run_upper} are replaced by each server's own ids (made in setup()). {scratch_run} is
+# a run whose contents are never compared: for calls MLflow accepts and we refuse on purpose.
 CASES = [
     # malformed bodies
     ("create: not json", "POST", A + "/experiments/create", "{not json", J),
@@ -41,6 +42,11 @@ CASES = [
     ("create run: start_time fraction", "POST", A + "/runs/create", {"experiment_id": "{exp}", "start_time": 1.5}, J),
     ("create run: start_time numeric string", "POST", A + "/runs/create",
      {"experiment_id": "{exp}", "start_time": str(T0 + 7), "run_name": "raw_numstr"}, J),
+    ("create run: no experiment_id", "POST", A + "/runs/create", {"start_time": T0, "run_name": "raw_noexp"}, J),
+    ("create run: empty experiment_id", "POST", A + "/runs/create", {"experiment_id": "", "start_time": T0}, J),
+    ("create run: not json", "POST", A + "/runs/create", "{not json", J),
+    ("search runs: nothing created without an experiment", "POST", A + "/runs/search",
+     {"experiment_ids": ["0"], "filter": "attributes.run_name = 'raw_noexp'"}, J),
     ("log-metric: value text", "POST", A + "/runs/log-metric",
      {"run_id": "{run}", "key": "m", "value": "abc", "timestamp": T0}, J),
     ("log-metric: value NaN", "POST", A + "/runs/log-metric",
@@ -59,6 +65,29 @@ CASES = [
      {"run_id": "{run}", "key": "m", "value": 1, "timestamp": T0, "step": "2"}, J),
     ("log-metric: run_uuid only", "POST", A + "/runs/log-metric",
      {"run_uuid": "{run}", "key": "uuid_only", "value": 1, "timestamp": T0}, J),
+    ("log-metric: step 2^63 as a number", "POST", A + "/runs/log-metric",
+     {"run_id": "{scratch_run}", "key": "m", "value": 1, "timestamp": T0, "step": 2**63}, J),
+    ("log-metric: step 2^63 as a string", "POST", A + "/runs/log-metric",
+     {"run_id": "{scratch_run}", "key": "m", "value": 1, "timestamp": T0, "step": str(2**63)}, J),
+    ("log-metric: step -2^63", "POST", A + "/runs/log-metric",
+     {"run_id": "{run}", "key": "step_min", "value": 1, "timestamp": T0, "step": -2**63}, J),
+    ("log-metric: value nan lowercase", "POST", A + "/runs/log-metric",
+     {"run_id": "{scratch_run}", "key": "m", "value": "nan", "timestamp": T0}, J),
+    ("log-metric: value NAN", "POST", A + "/runs/log-metric",
+     {"run_id": "{run}", "key": "nan_upper", "value": "NAN", "timestamp": T0}, J),
+    ("log-metric: value inf lowercase", "POST", A + "/runs/log-metric",
+     {"run_id": "{run}", "key": "inf_lower", "value": "inf", "timestamp": T0}, J),
+    ("log-metric: value hexadecimal", "POST", A + "/runs/log-metric",
+     {"run_id": "{run}", "key": "m", "value": "0x10", "timestamp": T0}, J),
+    ("log-metric: value with underscores and spaces", "POST", A + "/runs/log-metric",
+     {"run_id": "{run}", "key": "underscores", "value": " 1_000.5 ", "timestamp": T0}, J),
+    ("log-param: emoji in key", "POST", A + "/runs/log-parameter", {"run_id": "{run}", "key": "p\U0001F600", "value": "v"}, J),
+    ("log-param: combining mark in key", "POST", A + "/runs/log-parameter",
+     {"run_id": "{run}", "key": "pe\u0301", "value": "v"}, J),
+    ("log-param: letters and digits of other scripts", "POST", A + "/runs/log-parameter",
+     {"run_id": "{run}", "key": "p\u00e9\u4e2d\u00bd", "value": "v"}, J),
+    ("log-batch: emoji in tag key", "POST", A + "/runs/log-batch",
+     {"run_id": "{run}", "tags": [{"key": "t\U0001F600", "value": "v"}]}, J),
     ("log-param: value number", "POST", A + "/runs/log-parameter", {"run_id": "{run}", "key": "pn", "value": 5}, J),
     ("log-param: no value", "POST", A + "/runs/log-parameter", {"run_id": "{run}", "key": "pnone"}, J),
     ("update: bad status", "POST", A + "/runs/update", {"run_id": "{run}", "status": "BOGUS"}, J),
@@ -121,6 +150,10 @@ CASES = [
     ("get run: run_uuid", "GET", A + "/runs/get?run_uuid={run}", None, {}),
     ("get exp: unknown", "GET", A + "/experiments/get?experiment_id=999999", None, {}),
     ("get exp: not a number", "GET", A + "/experiments/get?experiment_id=abc", None, {}),
+    ("get exp: negative id", "GET", A + "/experiments/get?experiment_id=-1", None, {}),
+    ("get exp: id with sign and spaces", "GET", A + "/experiments/get?experiment_id=+%2B0+", None, {}),
+    ("get exp: id beyond int64", "GET", A + "/experiments/get?experiment_id=99999999999999999999", None, {}),
+    ("delete exp: negative id", "POST", A + "/experiments/delete", {"experiment_id": "-5"}, J),
     ("get exp by name: unknown", "GET", A + "/experiments/get-by-name?experiment_name=nope", None, {}),
     ("delete run: unknown", "POST", A + "/runs/delete", {"run_id": "1" * 32}, J),
     ("log-metric: unknown run", "POST", A + "/runs/log-metric", {"run_id": "2" * 32, "key": "m", "value": 1, "timestamp": T0}, J),
@@ -128,6 +161,8 @@ CASES = [
     ("model version: unknown", "GET", A + "/model-versions/get?name=nope&version=1", None, {}),
     ("logged model: unknown", "GET", A + "/logged-models/m-" + "0" * 32, None, {}),
     ("history: unknown run", "GET", A + "/metrics/get-history?run_id=" + "3" * 32 + "&metric_key=m", None, {}),
+    ("history: max_results 0", "GET", A + "/metrics/get-history?run_id={run}&metric_key=z&max_results=0", None, {}),
+    ("history: max_results -1", "GET", A + "/metrics/get-history?run_id={run}&metric_key=z&max_results=-1", None, {}),
     ("artifacts list: unknown run", "GET", A + "/artifacts/list?run_id=" + "4" * 32, None, {}),
     # wrong methods
     ("GET on create", "GET", A + "/experiments/create", None, {}),
@@ -135,6 +170,11 @@ CASES = [
     ("PUT on runs/search", "PUT", A + "/runs/search", {}, J),
     ("POST on experiments/get", "POST", A + "/experiments/get", {"experiment_id": "0"}, J),
     ("PATCH on log-batch", "PATCH", A + "/runs/log-batch", {}, J),
+    ("OPTIONS on runs/create", "OPTIONS", A + "/runs/create", None, {}),
+    ("OPTIONS on experiments/search", "OPTIONS", A + "/experiments/search", None, {}),
+    ("OPTIONS on an ajax path", "OPTIONS", "/ajax-api/2.0/mlflow/runs/get", None, {}),
+    ("OPTIONS on health", "OPTIONS", "/health", None, {}),
+    ("OPTIONS on an unknown path", "OPTIONS", A + "/nope", None, {}),
     # unknown paths and prefixes
     ("unknown path", "GET", A + "/nope", None, {}),
     ("unknown path POST", "POST", A + "/runs/nope", {}, J),
@@ -162,6 +202,14 @@ CASES = [
     ("search registered models: GET", "GET", A + "/registered-models/search?max_results=5", None, {}),
     ("delete registered model: JSON body", "DELETE", A + "/registered-models/delete", {"name": "raw_model_2"}, J),
     ("version of missing model", "POST", A + "/model-versions/create", {"name": "nope", "source": "s3://x"}, J),
+    ("registered model: name with slash", "POST", A + "/registered-models/create", {"name": "raw/slash"}, J),
+    ("registered model: name with colon", "POST", A + "/registered-models/create", {"name": "raw:colon"}, J),
+    ("registered model: blank name", "POST", A + "/registered-models/create", {"name": "   "}, J),
+    ("registered model: name resolving to a path", "POST", A + "/registered-models/create", {"name": ".."}, J),
+    ("registered model: get with slash", "GET", A + "/registered-models/get?name=raw%2Fslash", None, {}),
+    ("registered model: rename to slash", "POST", A + "/registered-models/rename",
+     {"name": "raw_model", "new_name": "raw/renamed"}, J),
+    ("registered model: percent in name", "POST", A + "/registered-models/create", {"name": "raw%2Fpercent"}, J),
     # calls the web UI makes (ajax-only routes)
     ("ui: bulk interval history", "GET", "/ajax-api/2.0/mlflow/metrics/get-history-bulk-interval"
      "?run_ids={run}&metric_key=b&max_results=7", None, {}),
@@ -186,6 +234,8 @@ CASES = [
      {"experiment_ids": ["{exp}"], "order_by": [{"field_name": "metrics.a", "dataset_digest": "d"}]}, J),
     ("logged model: search bad filter", "POST", A + "/logged-models/search",
      {"experiment_ids": ["{exp}"], "filter": "bogus.x = 'a'"}, J),
+    ("logged model: search unknown order attribute", "POST", A + "/logged-models/search",
+     {"experiment_ids": ["{exp}"], "order_by": [{"field_name": "bogus"}]}, J),
     ("logged model: tags on missing", "PATCH", A + "/logged-models/m-" + "1" * 32 + "/tags",
      {"tags": [{"key": "k", "value": "v"}]}, J),
     ("logged model: delete missing", "DELETE", A + "/logged-models/m-" + "2" * 32, None, {}),
@@ -203,6 +253,9 @@ CASES = [
     ("artifact: list uploaded", "GET", "/api/2.0/mlflow-artifacts/artifacts?path=0/raw", None, {}),
     ("artifact: upload dot-dot", "PUT", "/api/2.0/mlflow-artifacts/artifacts/0/%2E%2E/%2E%2E/escape.txt", "x", {}),
     ("artifact: delete", "DELETE", "/api/2.0/mlflow-artifacts/artifacts/0/raw/up.txt", None, {}),
+    ("artifact: OPTIONS on a file", "OPTIONS", "/api/2.0/mlflow-artifacts/artifacts/0/raw/up.txt", None, {}),
+    ("artifact: mpu create as text/plain", "POST", "/api/2.0/mlflow-artifacts/mpu/create/0/raw",
+     '{"path": "big.bin", "num_parts": 2}', {"Content-Type": "text/plain"}),
     ("runs artifacts list: dot-dot", "GET", A + "/artifacts/list?run_id={run}&path=../..", None, {}),
     ("runs artifacts list: absolute", "GET", A + "/artifacts/list?run_id={run}&path=/etc", None, {}),
     ("get-artifact: missing", "GET", "/get-artifact?path=nope.txt&run_uuid={run}", None, {}),
@@ -214,6 +267,14 @@ AREAS_OF = {"registered-models": "registry", "model-versions": "registry", "logg
 
 
 def observe(resp):
+    obs = _observe(resp)
+    # OPTIONS and 405 answers name the path's methods (order is not significant)
+    if "Allow" in resp.headers:
+        obs["allow"] = sorted(m.strip() for m in resp.headers["Allow"].split(","))
+    return obs
+
+
+def _observe(resp):
     ctype = resp.headers.get("Content-Type", "")
     if resp.status_code == 200 and not ctype.startswith("application/json"):
         # file downloads: compare the bytes, not a parse of them
@@ -230,8 +291,10 @@ def observe(resp):
     if 200 <= resp.status_code < 300:
         return {"status": resp.status_code, "content_type": ctype, "body": body}
     err = body.get("error_code") if isinstance(body, dict) else None
+    # MLflow 3.x classifies errors (error_class, from which sqlstate follows) finer than error_code
+    cls = body.get("error_class") if isinstance(body, dict) else None
     return {"status": resp.status_code, "content_type": ctype, "json": True, "error_code": err,
-            "shape": shape(body)}
+            "error_class": cls, "shape": shape(body)}
 
 
 def fill(value, ids):
@@ -271,7 +334,10 @@ def setup(base, area):
     s.post(base + A + "/runs/log-inputs", json={"run_id": run, "datasets": [
         {"dataset": {"name": "d", "digest": "x1", "source_type": "local", "source": "{}"},
          "tags": [{"key": "mlflow.data.context", "value": "train"}]}]})
-    return {"exp": exp, "run": run, "run_upper": run.upper()}
+    scratch = s.post(base + A + "/experiments/create", json={"name": f"raw_http_{area}_scratch"}).json()
+    scratch_run = s.post(base + A + "/runs/create", json={"experiment_id": scratch["experiment_id"],
+                                                          "start_time": T0}).json()["run"]["info"]["run_id"]
+    return {"exp": exp, "run": run, "run_upper": run.upper(), "scratch_run": scratch_run}
 
 
 def registry_setup(base):

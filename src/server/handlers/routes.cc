@@ -72,14 +72,10 @@ void AddRawJsonApi(Router& router, const std::string& method, const std::string&
 
 void AddOptionsResponses(Router& router) {
   router.SetOptionsHandler([&router](const HttpRequest& req) {
-    std::vector<std::string> methods = router.AllowedMethods(req.path);
-    methods.push_back("OPTIONS");
-    std::string allow;
-    for (const auto& m : methods) allow += (allow.empty() ? "" : ", ") + m;
     HttpResponse r;
     r.status = IsApiPath(req.path) ? 204 : 200;
     r.content_type = "text/html; charset=utf-8";
-    r.headers.push_back({"Allow", allow});
+    r.headers.push_back({"Allow", router.AllowHeader(req.path)});
     return r;
   });
 }

@@ -369,7 +369,11 @@ class Session : public std::enable_shared_from_this<Session> {
     if (ec) return Close();
     req_.body = std::move(body_parser_->get().body());
     if (match_kind_ == Router::Match::Kind::kNotFound) return Reply(Html(404));
-    if (match_kind_ == Router::Match::Kind::kMethodNotAllowed) return Reply(Html(405));
+    if (match_kind_ == Router::Match::Kind::kMethodNotAllowed) {
+      HttpResponse r = Html(405);
+      r.headers.push_back({"Allow", server_.router().AllowHeader(req_.path)});
+      return Reply(std::move(r));
+    }
     asio::post(server_.workers(), [self = shared_from_this()] {
       HttpResponse res;
       try {

@@ -125,10 +125,18 @@ std::vector<std::string> Router::AllowedMethods(std::string_view path) const {
   for (const auto& r : routes_) {
     if (MatchRoute(r, parts, nullptr)) out.push_back(r.method);
   }
+  if (out.empty()) return out;
   if (std::find(out.begin(), out.end(), "GET") != out.end()) out.push_back("HEAD");
+  if (options_handler_) out.push_back("OPTIONS");
   std::sort(out.begin(), out.end());
   out.erase(std::unique(out.begin(), out.end()), out.end());
   return out;
+}
+
+std::string Router::AllowHeader(std::string_view path) const {
+  std::string allow;
+  for (const auto& m : AllowedMethods(path)) allow += (allow.empty() ? "" : ", ") + m;
+  return allow;
 }
 
 }  // namespace mlflow::server

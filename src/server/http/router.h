@@ -33,8 +33,11 @@ class Router {
   // route of its own goes to the handler given to SetOptionsHandler (when there is one).
   Match Find(std::string_view method, std::string_view path) const;
 
-  // The methods routed on `path` (HEAD where GET is), sorted; empty for an unknown path.
+  // The methods routed on `path` (HEAD where GET is, OPTIONS when answered), sorted; empty for an
+  // unknown path.
   std::vector<std::string> AllowedMethods(std::string_view path) const;
+  // The same as an Allow header value: "GET, HEAD, OPTIONS".
+  std::string AllowHeader(std::string_view path) const;
   // Answers OPTIONS on every known path (routes.h: AddOptionsResponses).
   void SetOptionsHandler(Handler handler) { options_handler_ = std::move(handler); }
 
