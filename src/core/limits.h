@@ -3,7 +3,9 @@
 // limits; the stores apply the store-level ones (registry tags, aliases). Nothing else writes
 // these numbers as literals.
 //
-//   if (CharLength(value) > limits::kMaxParamValueLength) ...
+//   if (validation::CharLength(value) > limits::kMaxParamValueLength) {
+//     value = validation::TruncateChars(value, limits::kMaxParamValueLength);
+//   }
 //
 // Page sizes of the search endpoints (defaults and caps of max_results) live with the search
 // compiler that enforces them: search/sql_compiler.h.

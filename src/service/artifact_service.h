@@ -5,8 +5,8 @@
 // artifacts destination, the UI's upload is limited to 10 MB. Bodies are not its business: the
 // server streams them to and from the repository a method returns.
 //
-//   service::ArtifactService artifacts({.serve_artifacts = true, .destination = "./mlartifacts"},
-//                                      tracking, registry, logged_models);
+//   service::ArtifactService artifacts({.serve_artifacts = true, .destination = destination}, tracking, registry,
+//                                      logged_models);
 //   MLFLOW_ASSIGN_OR_RETURN(service::ArtifactListing listing, artifacts.ListRunArtifacts(run_id, "model"));
 //   MLFLOW_ASSIGN_OR_RETURN(service::ArtifactFile file, artifacts.RunArtifact(run_id, "model/MLmodel"));
 //   // file.repo->Read(file.path, sink) streams it

@@ -12,6 +12,7 @@
 #include "store/sql/postgres_connection.h"
 #include "store/sql/postgres_database.h"
 #include "store/sql/schema.h"
+#include "store/sql/sql_logged_model_store.h"
 #include "store/sql/sql_tracking_store.h"
 
 namespace mlflow::store::sql {
@@ -416,6 +417,68 @@ TEST_F(PgTest, RacesBetweenPoolsGiveMlflowAnswers) {
   auto got = a.GetRun(run->info.run_id);
   EXPECT_EQ(got->params.size(), 10u);
   EXPECT_EQ(got->metrics.size(), 5u);
+}
+
+// Two server processes on one database (two pools here): a read-modify-write of a run tag
+// (LogModel's history) and of a logged model's tag (registered versions) loses no update.
+TEST_F(PgTest, TagReadModifyWritesLoseNothingAcrossPools) {
+  auto db1 = OpenDb(4);
+  auto db2 = OpenDb(4);
+  store::sql::SqlTrackingStore a(db1, "/tmp/mlruns-pg-test"), b(db2, "/tmp/mlruns-pg-test");
+  ASSERT_TRUE(a.Initialize().ok());
+  ASSERT_TRUE(b.Initialize().ok());
+  auto run = a.CreateRun("0", "", 1, {}, "");
+  ASSERT_TRUE(run.ok());
+  const std::string id = run->info.run_id;
+  store::sql::SqlLoggedModelStore ma(db1), mb(db2);
+  store::CreateLoggedModelRequest create;
+  create.experiment_id = "0";
+  auto model = ma.CreateLoggedModel(create);
+  ASSERT_TRUE(model.ok()) << model.status().message();
+  constexpr int kThreads = 8, kPerThread = 25;
+  std::atomic<int> failures{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kPerThread; ++i) {
+        Status st = (t % 2 ? a : b).UpdateRunTag(id, "counter", [](const std::optional<std::string>& current) {
+          return Result<std::string>(std::to_string(current ? std::stoi(*current) + 1 : 1));
+        });
+        if (!st.ok()) {
+          failures++;
+          ADD_FAILURE() << st.message();
+        }
+        if (i < 5) {
+          st = (t % 2 ? ma : mb).AddModelVersionTag(model->model_id, "m", t * 5 + i + 1);
+          if (!st.ok()) {
+            failures++;
+            ADD_FAILURE() << st.message();
+          }
+        }
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(failures.load(), 0);
+  auto got = a.GetRun(id);
+  ASSERT_TRUE(got.ok());
+  std::string counter;
+  for (const auto& t : got->tags) {
+    if (t.key == "counter") counter = t.value;
+  }
+  EXPECT_EQ(counter, std::to_string(kThreads * kPerThread));
+  auto m = ma.GetLoggedModel(model->model_id);
+  ASSERT_TRUE(m.ok());
+  std::string versions;
+  for (const auto& t : m->tags) {
+    if (t.key == "mlflow.modelVersions") versions = t.value;
+  }
+  // One {"name": "m", "version": N} entry per registration.
+  size_t entries = 0;
+  for (size_t at = versions.find("\"version\""); at != std::string::npos; at = versions.find("\"version\"", at + 1)) {
+    ++entries;
+  }
+  EXPECT_EQ(entries, size_t{kThreads * 5});
 }
 
 }  // namespace

@@ -26,7 +26,7 @@ def restart_cluster():
 def test_requests_succeed_across_a_database_restart(tmp_path):
     assert selected_backend() == "postgresql", "run under tests/pg/with_cluster.sh"
     with MlflowCppServer(tmp_path, extra_args=["--db-pool-size", "4"]) as srv:
-        rid = srv.api("POST", "runs/create", {"start_time": 1})["run"]["info"]["run_id"]
+        rid = srv.api("POST", "runs/create", {"experiment_id": "0", "start_time": 1})["run"]["info"]["run_id"]
         # Several connections in the pool, all of which the restart will kill.
         s = [requests.Session() for _ in range(4)]
         for i, sess in enumerate(s):

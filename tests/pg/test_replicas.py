@@ -3,6 +3,7 @@
 Every write the clients were told succeeded must be in the database exactly once, no request may
 fail, and ids (experiments, runs) never collide. Runs under tests/pg/with_cluster.sh.
 """
+import json
 import random
 import threading
 import time
@@ -209,6 +210,35 @@ def test_racing_model_versions_get_distinct_numbers(cluster):
     assert [x for x in results if x[0] != 200] == []
     versions = sorted(int(v) for _, v, _ in results)
     assert versions == list(range(1, CLIENTS * 4 + 1))
+
+
+def test_log_model_on_both_replicas_loses_no_history_entry(cluster):
+    # The history tag is read and written back in one transaction with the run's row locked, so two
+    # replicas appending at once cannot overwrite each other's entry. (96 short entries fit in the
+    # tag's VARCHAR(8000).)
+    lb = cluster["lb"]
+    rid = requests.post(lb.url + API + "runs/create", json={"experiment_id": "0", "start_time": 0},
+                        timeout=30).json()["run"]["info"]["run_id"]
+    results = []
+
+    def log_models(t):
+        s = requests.Session()
+        for i in range(12):
+            model = {"artifact_path": f"m-{t}-{i}", "flavors": {}, "run_id": "r", "utc_time_created": "t"}
+            r = s.post(lb.url + API + "runs/log-model", json={"run_id": rid, "model_json": json.dumps(model)},
+                       timeout=60)
+            results.append((r.status_code, r.text[:200]))
+
+    threads = [threading.Thread(target=log_models, args=(t,)) for t in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    assert [x for x in results if x[0] != 200] == []
+    [(value,)] = db_query(cluster["uri"], "SELECT value FROM tags WHERE run_uuid = ? AND key = ?",
+                          (rid, "mlflow.log-model.history"))
+    paths = sorted(m["artifact_path"] for m in json.loads(value))
+    assert paths == sorted(f"m-{t}-{i}" for t in range(8) for i in range(12))
 
 
 def test_each_replica_stays_within_its_pool(cluster):

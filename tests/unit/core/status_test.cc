@@ -50,3 +50,18 @@ TEST(Ids, RunIdsAreUuid4Hex) {
 
 }  // namespace
 }  // namespace mlflow
+
+namespace mlflow {
+namespace {
+
+TEST(Status, ErrorClassFollowsTheCodeUnlessNamed) {
+  Status plain = Status::InvalidParameter("x");
+  EXPECT_EQ(plain.error_class(), ErrorClass::kFromCode);
+  Status named = Status::InvalidParameter("Invalid order by field name: bogus").With(ErrorClass::kAttributeNotFound);
+  EXPECT_EQ(named.code(), ErrorCode::kInvalidParameterValue);
+  EXPECT_EQ(named.error_class(), ErrorClass::kAttributeNotFound);
+  EXPECT_EQ(named.message(), "Invalid order by field name: bogus");
+}
+
+}  // namespace
+}  // namespace mlflow

@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdint>
+#include <limits>
 
 #include "server/handlers/json_render.h"
 
@@ -96,6 +98,35 @@ TEST(JsonRender, ErrorsCarryMlflowClassification) {
   EXPECT_EQ(j["error_code"], "RESOURCE_DOES_NOT_EXIST");
   EXPECT_EQ(j["error_class"], "RESOURCE_NOT_FOUND");
   EXPECT_EQ(j["sqlstate"], "KAM00");
+  auto attr = nlohmann::json::parse(
+      ErrorResponse(Status::InvalidParameter("bad").With(ErrorClass::kAttributeNotFound)).body);
+  EXPECT_EQ(attr["error_code"], "INVALID_PARAMETER_VALUE");
+  EXPECT_EQ(attr["error_class"], "ATTRIBUTE_NOT_FOUND");
+  EXPECT_EQ(attr["sqlstate"], "KAM04");
+}
+
+// nlohmann's is_number_integer() is true for unsigned numbers too: 2^63 was read as int64 and
+// wrapped to -2^63 (the same value as a string was refused).
+TEST(RequestFields, StepOf2Pow63AsJsonNumberIsRefusedNotWrapped) {
+  EXPECT_FALSE(JsonToInt64(nlohmann::json::parse("9223372036854775808")).has_value());
+  EXPECT_FALSE(JsonToInt64(nlohmann::json::parse("18446744073709551615")).has_value());
+  EXPECT_EQ(JsonToInt64(nlohmann::json::parse("9223372036854775807")), INT64_MAX);
+  EXPECT_EQ(JsonToInt64(nlohmann::json::parse("-9223372036854775808")), INT64_MIN);
+  RequestFields f(Post(R"({"n": 9223372036854775808})"));
+  EXPECT_FALSE(f.Int64("n").ok());
+}
+
+// "nan" was stored as NaN; MLflow's decoder refuses exactly that spelling. Other strings follow
+// Python's float(), as MLflow reads them.
+TEST(RequestFields, MetricValueNanLowercaseIsRefused) {
+  EXPECT_FALSE(JsonToDouble(nlohmann::json("nan")).has_value());
+  EXPECT_FALSE(JsonToDouble(nlohmann::json("0x10")).has_value());
+  EXPECT_TRUE(std::isnan(*JsonToDouble(nlohmann::json("NaN"))));
+  EXPECT_TRUE(std::isnan(*JsonToDouble(nlohmann::json("NAN"))));
+  EXPECT_EQ(JsonToDouble(nlohmann::json("-Infinity")), -std::numeric_limits<double>::infinity());
+  EXPECT_EQ(JsonToDouble(nlohmann::json("inf")), std::numeric_limits<double>::infinity());
+  EXPECT_EQ(JsonToDouble(nlohmann::json(" 1_000.5 ")), 1000.5);
+  EXPECT_EQ(JsonToDouble(nlohmann::json(true)), 1.0);
 }
 
 }  // namespace

@@ -229,5 +229,37 @@ TEST_F(TrackingStoreTest, MetricHistoryPages) {
   EXPECT_EQ(store_->GetMetricHistory(run, "h", 10, "bogus").status().code(), ErrorCode::kInvalidParameterValue);
 }
 
+// UpdateRunTag is the store's read-modify-write of a tag (LogModel's history): concurrent updates
+// each see the previous one's value, an update's error writes nothing, deleted runs are refused.
+TEST_F(TrackingStoreTest, UpdateRunTagIsOneAtomicReadModifyWrite) {
+  std::string run = NewRun();
+  constexpr int kThreads = 8, kPerThread = 25;
+  std::vector<std::thread> threads;
+  std::atomic<int> failures{0};
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&] {
+      for (int i = 0; i < kPerThread; ++i) {
+        Status st = store_->UpdateRunTag(run, "counter", [](const std::optional<std::string>& current) {
+          return Result<std::string>(std::to_string(current ? std::stoi(*current) + 1 : 1));
+        });
+        if (!st.ok()) failures++;
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(failures.load(), 0);
+  EXPECT_EQ(Count("SELECT CAST(value AS INTEGER) FROM tags WHERE key = 'counter'"), kThreads * kPerThread);
+
+  Status refused = store_->UpdateRunTag(run, "counter", [](const std::optional<std::string>&) -> Result<std::string> {
+    return Status::InvalidParameter("no");
+  });
+  EXPECT_EQ(refused.message(), "no");
+  EXPECT_EQ(Count("SELECT CAST(value AS INTEGER) FROM tags WHERE key = 'counter'"), kThreads * kPerThread);
+  ASSERT_TRUE(store_->DeleteRun(run).ok());
+  auto keep = [](const std::optional<std::string>& current) { return Result<std::string>(current.value_or("")); };
+  EXPECT_EQ(store_->UpdateRunTag(run, "counter", keep).code(), ErrorCode::kInvalidParameterValue);
+  EXPECT_EQ(store_->UpdateRunTag(std::string(32, 'f'), "counter", keep).code(), ErrorCode::kResourceDoesNotExist);
+}
+
 }  // namespace
 }  // namespace mlflow::store::sql

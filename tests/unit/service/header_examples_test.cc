@@ -1,0 +1,130 @@
+// The usage examples at the top of the service headers, compiled and run here. Each example sits
+// between "// example: <header>" and "// end" exactly as the header shows it (indentation aside);
+// HeaderExamplesAreTheCodeCompiledHere fails when a header's example and this copy drift apart.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "service_fixture.h"
+
+namespace mlflow {
+namespace {
+
+Status TrackingExample(store::TrackingStore& store) {
+  // example: service/tracking_service.h
+  service::TrackingService tracking(store);
+  service::CreateRunRequest create;
+  create.experiment_id = "0";
+  MLFLOW_ASSIGN_OR_RETURN(Run run, tracking.CreateRun(create));
+  service::LogBatchRequest batch;
+  batch.run_id = run.info.run_id;
+  batch.params.push_back({"lr", "0.01"});
+  MLFLOW_RETURN_IF_ERROR(tracking.LogBatch(std::move(batch)));
+  // end
+  return Status();
+}
+
+Result<int64_t> RegistryExample(store::RegistryStore& registry_store, store::TrackingStore& tracking_store,
+                                store::LoggedModelStore& logged_model_store) {
+  // example: service/registry_service.h
+  service::RegistryService registry(registry_store, tracking_store, logged_model_store);
+  MLFLOW_ASSIGN_OR_RETURN(store::RegisteredModel model, registry.CreateRegisteredModel("churn", {}, ""));
+  service::CreateModelVersionRequest version;
+  version.name = model.name;
+  version.source = "s3://bucket/churn/model";
+  MLFLOW_ASSIGN_OR_RETURN(store::ModelVersion mv, registry.CreateModelVersion(version));
+  // end
+  return mv.version;
+}
+
+Result<store::LoggedModelStatus> LoggedModelExample(store::LoggedModelStore& logged_model_store) {
+  // example: service/logged_model_service.h
+  service::LoggedModelService models(logged_model_store);
+  store::CreateLoggedModelRequest create;
+  create.experiment_id = "0";
+  create.name = "classifier";
+  MLFLOW_ASSIGN_OR_RETURN(store::LoggedModel model, models.CreateLoggedModel(create));
+  MLFLOW_ASSIGN_OR_RETURN(model, models.FinalizeLoggedModel(model.model_id, store::LoggedModelStatus::kReady));
+  // end
+  return model.status;
+}
+
+Result<std::string> ArtifactExample(const std::string& destination, service::TrackingService& tracking,
+                                    service::RegistryService& registry, service::LoggedModelService& logged_models,
+                                    const std::string& run_id) {
+  // example: service/artifact_service.h
+  service::ArtifactService artifacts({.serve_artifacts = true, .destination = destination}, tracking, registry,
+                                     logged_models);
+  MLFLOW_ASSIGN_OR_RETURN(service::ArtifactListing listing, artifacts.ListRunArtifacts(run_id, "model"));
+  MLFLOW_ASSIGN_OR_RETURN(service::ArtifactFile file, artifacts.RunArtifact(run_id, "model/MLmodel"));
+  // file.repo->Read(file.path, sink) streams it
+  // end
+  return listing.root_uri + " " + file.path;
+}
+
+using HeaderExamplesTest = service::ServiceTest;
+
+TEST_F(HeaderExamplesTest, ExamplesRun) {
+  EXPECT_TRUE(TrackingExample(*tracking_store_).ok());
+  auto version = RegistryExample(*registry_store_, *tracking_store_, *logged_model_store_);
+  ASSERT_TRUE(version.ok()) << version.status().message();
+  EXPECT_EQ(*version, 1);
+  auto status = LoggedModelExample(*logged_model_store_);
+  ASSERT_TRUE(status.ok()) << status.status().message();
+  EXPECT_EQ(*status, store::LoggedModelStatus::kReady);
+  std::string run = NewRun();
+  auto where = ArtifactExample((dir_ / "mlartifacts").string(), *tracking_, *registry_, *logged_models_, run);
+  ASSERT_TRUE(where.ok()) << where.status().message();
+  EXPECT_EQ(*where, "mlflow-artifacts:/0/" + run + "/artifacts 0/" + run + "/artifacts/model/MLmodel");
+}
+
+std::vector<std::string> Lines(const std::string& path) {
+  std::ifstream in(path);
+  EXPECT_TRUE(in.good()) << path;
+  std::vector<std::string> out;
+  for (std::string line; std::getline(in, line);) out.push_back(line);
+  return out;
+}
+
+std::string Trim(const std::string& s) {
+  size_t b = s.find_first_not_of(' ');
+  return b == std::string::npos ? "" : s.substr(b);
+}
+
+TEST(HeaderExamples, HeaderExamplesAreTheCodeCompiledHere) {
+  const std::string root = MLFLOW_SOURCE_DIR;
+  std::vector<std::string> here = Lines(root + "/tests/unit/service/header_examples_test.cc");
+  int checked = 0;
+  for (size_t i = 0; i < here.size(); ++i) {
+    const std::string marker = "// example: ";
+    std::string line = Trim(here[i]);
+    if (line.rfind(marker, 0) != 0) continue;
+    const std::string header = line.substr(marker.size());
+    std::vector<std::string> example;
+    for (size_t j = i + 1; j < here.size() && Trim(here[j]) != "// end"; ++j) example.push_back(Trim(here[j]));
+    // The header's example: its first run of "//   " comment lines.
+    std::vector<std::string> shown;
+    for (const auto& h : Lines(root + "/src/" + header)) {
+      if (h.rfind("//   ", 0) == 0) {
+        shown.push_back(Trim(h.substr(2)));
+      } else if (!shown.empty()) {
+        break;
+      }
+    }
+    // A wrapped call continues on an indented line: compare the statements, not the wrapping.
+    auto join = [](const std::vector<std::string>& v) {
+      std::string s;
+      for (const auto& l : v) s += l + " ";
+      return s;
+    };
+    EXPECT_EQ(join(shown), join(example)) << header;
+    ++checked;
+  }
+  EXPECT_EQ(checked, 4);
+}
+
+}  // namespace
+}  // namespace mlflow
