@@ -42,7 +42,7 @@ enum class ErrorClass {
 
 // "INVALID_PARAMETER_VALUE" etc.
 std::string_view ErrorCodeName(ErrorCode code);
-// The one table from error code to HTTP status (mlflow/exceptions.py).
+// The one table from error code to HTTP status (docs/reference/rest-api.md 1.4).
 int HttpStatusFor(ErrorCode code);
 
 class [[nodiscard]] Status {
