@@ -2,9 +2,8 @@
 // Numbers written as text, read the way MLflow's Python server reads them (int() and float() of
 // ASCII text; docs/reference/limits.md 3 and 16).
 //
-//   ParsePythonInt(" +1_000 ")  -> 1000
-//   ParsePythonFloat("1e3")     -> 1000.0
-//   ParsePythonFloat("-inf")    -> -infinity
+//   std::optional<int64_t> id = ParsePythonInt(" +1_000 ");  // 1000
+//   std::optional<double> value = ParsePythonFloat("-inf");  // -infinity
 #include <cstdint>
 #include <optional>
 #include <string_view>

@@ -1,9 +1,9 @@
 #pragma once
 // Status and Result<T>: expected failures as values, carrying MLflow's error codes.
 //
-//   Result<Run> run = store.GetRun(id);
-//   if (!run.ok()) return ErrorResponse(run.status());
-//   Use(*run);
+//   Result<Run> run = tracking.GetRun(run_id);
+//   if (!run.ok()) return run.status();  // MLflow's error code and message, for the caller to answer
+//   MLFLOW_ASSIGN_OR_RETURN(Experiment experiment, tracking.GetExperiment(run->info.experiment_id));
 
 #include <cassert>
 #include <optional>

@@ -2,7 +2,7 @@
 // Percent-decoding of URI parts (paths, query strings, artifact sources).
 //
 //   std::string out;
-//   if (PercentDecode("a%20b+c", &out, /*form=*/true)) Use(out);  // "a b c"
+//   bool ok = PercentDecode("a%20b+c", &out, /*form=*/true);  // true; out is "a b c"
 #include <string>
 #include <string_view>
 

@@ -2,8 +2,9 @@
 // Method + path routing. Patterns are '/'-separated; "{name}" matches one segment, a final
 // "{name...}" matches the rest of the path (possibly empty, may contain '/').
 //
-//   router.Add("GET", "/api/2.0/mlflow/runs/get", GetRunHandler);
-//   router.AddStream("PUT", "/api/2.0/mlflow-artifacts/artifacts/{path...}", Upload);
+//   router.Add("GET", "/health", [](const HttpRequest&) { return HttpResponse{200, "text/plain", "OK", {}}; });
+//   router.AddStream("PUT", "/api/2.0/mlflow-artifacts/artifacts/{path...}",
+//                    [](StreamContext& s) { s.Respond(HttpResponse{}); });
 #include <string>
 #include <unordered_map>
 #include <string_view>

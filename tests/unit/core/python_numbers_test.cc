@@ -1,9 +1,11 @@
 #include "core/python_numbers.h"
+#include "core/uri.h"
 
 #include <gtest/gtest.h>
 
 #include <cmath>
 #include <limits>
+#include <string>
 
 namespace mlflow {
 namespace {
@@ -44,6 +46,22 @@ TEST(ParsePythonFloat, ReadsWhatFloatReads) {
   for (const char* bad : {"", ".", "e5", "1e", "1e+", "0x10", "nan(1)", "1__0", "_1", "1_.5", "1._5", "1.5x", "inf1"}) {
     EXPECT_FALSE(ParsePythonFloat(bad).has_value()) << bad;
   }
+}
+
+// The header's example, as written there.
+TEST(ParsePythonNumbers, HeaderExample) {
+  std::optional<int64_t> id = ParsePythonInt(" +1_000 ");  // 1000
+  std::optional<double> value = ParsePythonFloat("-inf");  // -infinity
+  EXPECT_EQ(id, 1000);
+  EXPECT_EQ(value, -std::numeric_limits<double>::infinity());
+}
+
+// core/uri.h's example, as written there.
+TEST(PercentDecode, HeaderExample) {
+  std::string out;
+  bool ok = PercentDecode("a%20b+c", &out, /*form=*/true);  // true; out is "a b c"
+  EXPECT_TRUE(ok);
+  EXPECT_EQ(out, "a b c");
 }
 
 }  // namespace

@@ -31,6 +31,17 @@ TEST(Router, CapturesSegmentsAndRest) {
   EXPECT_EQ(s.path_params["path"], "1/abc/artifacts/dir/file.txt");
 }
 
+// The header's example (server/http/router.h), as written there.
+TEST(Router, HeaderExample) {
+  Router router;
+  router.Add("GET", "/health", [](const HttpRequest&) { return HttpResponse{200, "text/plain", "OK", {}}; });
+  router.AddStream("PUT", "/api/2.0/mlflow-artifacts/artifacts/{path...}",
+                   [](StreamContext& s) { s.Respond(HttpResponse{}); });
+  EXPECT_EQ((*router.Find("GET", "/health").handler)(HttpRequest{}).body, "OK");
+  EXPECT_EQ(router.Find("PUT", "/api/2.0/mlflow-artifacts/artifacts/a/b").kind, Router::Match::Kind::kStream);
+  EXPECT_EQ(router.AllowHeader("/health"), "GET, HEAD");  // OPTIONS only once something answers it
+}
+
 TEST(PercentDecode, DecodesAndRejectsMalformedEscapes) {
   std::string out;
   EXPECT_TRUE(PercentDecode("a%20b%2Fc", &out));

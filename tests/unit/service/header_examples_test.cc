@@ -1,4 +1,4 @@
-// The usage examples at the top of the service headers, compiled and run here. Each example sits
+// The usage examples at the top of the service headers (and core/status.h), compiled and run here. Each example sits
 // between "// example: <header>" and "// end" exactly as the header shows it (indentation aside);
 // HeaderExamplesAreTheCodeCompiledHere fails when a header's example and this copy drift apart.
 #include <gtest/gtest.h>
@@ -65,6 +65,15 @@ Result<std::string> ArtifactExample(const std::string& destination, service::Tra
   return listing.root_uri + " " + file.path;
 }
 
+Result<std::string> StatusExample(service::TrackingService& tracking, const std::string& run_id) {
+  // example: core/status.h
+  Result<Run> run = tracking.GetRun(run_id);
+  if (!run.ok()) return run.status();  // MLflow's error code and message, for the caller to answer
+  MLFLOW_ASSIGN_OR_RETURN(Experiment experiment, tracking.GetExperiment(run->info.experiment_id));
+  // end
+  return experiment.name;
+}
+
 using HeaderExamplesTest = service::ServiceTest;
 
 TEST_F(HeaderExamplesTest, ExamplesRun) {
@@ -79,6 +88,8 @@ TEST_F(HeaderExamplesTest, ExamplesRun) {
   auto where = ArtifactExample((dir_ / "mlartifacts").string(), *tracking_, *registry_, *logged_models_, run);
   ASSERT_TRUE(where.ok()) << where.status().message();
   EXPECT_EQ(*where, "mlflow-artifacts:/0/" + run + "/artifacts 0/" + run + "/artifacts/model/MLmodel");
+  EXPECT_EQ(*StatusExample(*tracking_, run), "Default");
+  EXPECT_EQ(StatusExample(*tracking_, std::string(32, 'f')).status().code(), ErrorCode::kResourceDoesNotExist);
 }
 
 std::vector<std::string> Lines(const std::string& path) {
@@ -123,7 +134,7 @@ TEST(HeaderExamples, HeaderExamplesAreTheCodeCompiledHere) {
     EXPECT_EQ(join(shown), join(example)) << header;
     ++checked;
   }
-  EXPECT_EQ(checked, 4);
+  EXPECT_EQ(checked, 5);
 }
 
 }  // namespace
