@@ -166,9 +166,15 @@ Result<store::ExperimentSearchPage> TrackingService::SearchExperiments(const Sea
 // Runs
 
 Result<Run> TrackingService::CreateRun(const CreateRunRequest& request) {
-  // MLflow's store fails to insert a run without an experiment (a foreign key error, 400
-  // BAD_REQUEST with the SQL text); it writes nothing, and neither do we.
+  // MLflow's store looks up the Default experiment for a run without one (its errors if that one is
+  // gone or deleted), then fails to insert the run (a foreign key error, 400 BAD_REQUEST with the
+  // SQL text); it writes nothing, and neither do we.
   if (!request.experiment_id || request.experiment_id->empty()) {
+    MLFLOW_ASSIGN_OR_RETURN(Experiment fallback, store_.GetExperiment("0"));
+    if (fallback.lifecycle_stage != kLifecycleActive) {
+      return Status::InvalidParameter("The experiment 0 must be in the 'active' state. Current state is " +
+                                      fallback.lifecycle_stage + ".");
+    }
     return Status::BadRequest("Missing value for required parameter 'experiment_id': a run belongs to an experiment.");
   }
   return store_.CreateRun(*request.experiment_id, request.user_id, request.start_time, request.tags,

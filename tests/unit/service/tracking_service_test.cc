@@ -49,6 +49,10 @@ TEST_F(TrackingServiceTest, CreateRunWithoutExperimentIsRefusedAndWritesNothing)
   auto page = tracking_->SearchRuns(s);
   ASSERT_TRUE(page.ok());
   EXPECT_TRUE(page->runs.empty());
+  // With the Default experiment deleted, MLflow answers that first.
+  ASSERT_TRUE(tracking_->DeleteExperiment("0").ok());
+  auto run = tracking_->CreateRun(CreateRunRequest{});
+  EXPECT_EQ(run.status().message(), "The experiment 0 must be in the 'active' state. Current state is deleted.");
 }
 
 TEST_F(TrackingServiceTest, GetExperimentWithNegativeIdIsNotFoundNotInvalid) {
