@@ -3,28 +3,21 @@
 #include <cctype>
 #include <set>
 
-#include "search/internal/lexer.h"
+#include "search/internal/filter_common.h"
 
 namespace mlflow::search {
 namespace {
 
+using internal::InSet;
+using internal::Invalid;
 using internal::ItemKind;
-
-Status Invalid(std::string m) { return Status::InvalidParameter(std::move(m)); }
+using internal::StripQuotes;
+using internal::TrimBackticks;
 
 std::string Lower(std::string_view s) {
   std::string o(s);
   for (char& c : o) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return o;
-}
-
-bool IsQuoted(std::string_view v, char q) { return v.size() >= 2 && v.front() == q && v.back() == q; }
-std::string TrimBackticks(std::string_view v) {
-  return IsQuoted(v, '`') ? std::string(v.substr(1, v.size() - 2)) : std::string(v);
-}
-std::string StripQuotes(std::string_view v) {
-  if (IsQuoted(v, '\'') || IsQuoted(v, '"')) return std::string(v.substr(1, v.size() - 2));
-  return std::string(v);
 }
 
 // shlex.split(token.replace("`", '"')) for one word: removes the quote characters.
@@ -33,12 +26,6 @@ std::string ShlexWord(std::string_view w) {
   for (char c : w)
     if (c != '"' && c != '`' && c != '\'') out += c;
   return out;
-}
-
-bool In(const std::string& v, std::initializer_list<const char*> set) {
-  for (const char* s : set)
-    if (v == s) return true;
-  return false;
 }
 
 // Splits the clause into (identifier text as MLflow passes it on, ascending).
@@ -78,9 +65,9 @@ Result<OrderBy> RunOrderBy(std::string_view clause) {
     std::string entity = TrimBackticks(raw.substr(0, dot));
     key = raw.substr(dot + 1);
     if (entity == "metric" || entity == "metrics") ob.type = KeyType::kMetric;
-    else if (In(entity, {"parameter", "parameters", "param", "params"})) ob.type = KeyType::kParam;
+    else if (InSet(entity, {"parameter", "parameters", "param", "params"})) ob.type = KeyType::kParam;
     else if (entity == "tag" || entity == "tags") ob.type = KeyType::kTag;
-    else if (In(entity, {"attribute", "attributes", "attr", "run"})) ob.type = KeyType::kAttribute;
+    else if (InSet(entity, {"attribute", "attributes", "attr", "run"})) ob.type = KeyType::kAttribute;
     else if (entity == "dataset" || entity == "datasets") ob.type = KeyType::kDataset;
     else
       return Invalid("Invalid entity type '" + entity +
@@ -88,7 +75,7 @@ Result<OrderBy> RunOrderBy(std::string_view clause) {
   }
   key = TrimBackticks(StripQuotes(key));
   if (ob.type == KeyType::kAttribute) {
-    if (!In(key, {"run_id", "run_name", "user_id", "status", "artifact_uri", "start_time", "end_time",
+    if (!InSet(key, {"run_id", "run_name", "user_id", "status", "artifact_uri", "start_time", "end_time",
                   "created", "Created"})) {
       return Invalid("Invalid attribute key '" + key + "' specified. Valid keys are '" +
                      kRunOrderKeysRepr + "'");
@@ -96,7 +83,7 @@ Result<OrderBy> RunOrderBy(std::string_view clause) {
     if (key == "created" || key == "Created") key = "start_time";
   }
   if (ob.type == KeyType::kDataset) {
-    if (!In(key, {"name", "digest", "context"})) {
+    if (!InSet(key, {"name", "digest", "context"})) {
       return Invalid("Invalid dataset key '" + key +
                      "' specified. Valid keys are '{'name', 'digest', 'context'}'");
     }
@@ -128,7 +115,7 @@ Result<OrderBy> ExperimentStyleOrderBy(std::string_view clause,
                      "'. Valid entity types are ('attribute', 'tag', 'tags')");
   }
   key = TrimBackticks(StripQuotes(key));
-  if (ob.type == KeyType::kAttribute && !In(key, keys)) {
+  if (ob.type == KeyType::kAttribute && !InSet(key, keys)) {
     return Invalid("Invalid attribute key '" + key + "' specified. Valid keys are '" + keys_repr + "'");
   }
   ob.key = key;
@@ -150,7 +137,7 @@ Result<OrderBy> ParseOrderBy(SearchEntity entity, std::string_view clause) {
     }
     case SearchEntity::kRegisteredModels: {
       MLFLOW_ASSIGN_OR_RETURN(auto split, SplitClause(clause));
-      if (!In(split.first, {"name", "timestamp", "last_updated_timestamp"})) {
+      if (!InSet(split.first, {"name", "timestamp", "last_updated_timestamp"})) {
         return Invalid("Invalid order by key '" + split.first +
                        "' specified. Valid keys are '{'name', 'timestamp'}'");
       }
@@ -205,7 +192,7 @@ Status ValidateLoggedModelOrderBy(const LoggedModelOrderBy& ob) {
     if (f.substr(0, dot) != "metrics") {
       return Invalid("Invalid order by field name: " + f + ". Only metrics are supported.");
     }
-  } else if (!In(f, {"name", "model_id", "model_type", "status", "source_run_id", "experiment_id",
+  } else if (!InSet(f, {"name", "model_id", "model_type", "status", "source_run_id", "experiment_id",
                      "creation_timestamp", "creation_time", "creation_timestamp_ms",
                      "last_updated_timestamp", "last_updated_timestamp_ms"})) {
     return Invalid("Invalid order by field name: " + f);

@@ -146,6 +146,30 @@ void EmitLimitOffset(Frag& out, int64_t limit, int64_t offset) {
   out.Add(" LIMIT ").Bind(SqlValue{limit}).Add(" OFFSET ").Bind(SqlValue{offset});
 }
 
+// The page query, ending in LIMIT max_results + 1: MLflow 3.x fetches one row past the page and
+// issues a token only when more rows exist (3.6 issued one whenever a run page was full, so its
+// last page could be empty).
+Result<CompiledSearch> PageQuery(Frag q, int64_t offset, int64_t max_results) {
+  EmitLimitOffset(q, max_results + 1, offset);
+  MLFLOW_RETURN_IF_ERROR(CheckParamCount(q));
+  CompiledSearch out;
+  out.query = {std::move(q.sql), std::move(q.params)};
+  out.offset = offset;
+  out.max_results = max_results;
+  out.fetch_limit = max_results + 1;
+  out.token_when_full = false;
+  return out;
+}
+
+// "<column> IN (?, ...)" over the lifecycle stages a view type shows.
+Frag LifecycleIn(const char* column, ViewType view) {
+  Frag f;
+  f.Add(std::string(column) + " IN (");
+  EmitStringList(f, Stages(view));
+  f.Add(")");
+  return f;
+}
+
 // ---- runs ----
 
 std::string RunColumn(const std::string& key) {
@@ -309,13 +333,7 @@ Result<CompiledSearch> CompileRunSearch(const RunSearchSpec& spec, SqlDialect d)
     EmitIdIn(f, "r.experiment_id", exp_ids);
     conds.push_back(std::move(f));
   }
-  {
-    Frag f;
-    f.Add("r.lifecycle_stage IN (");
-    EmitStringList(f, Stages(spec.view_type));
-    f.Add(")");
-    conds.push_back(std::move(f));
-  }
+  conds.push_back(LifecycleIn("r.lifecycle_stage", spec.view_type));
   Frag filter_joins;
   int fn = 0;
   for (const Clause& c : filter.clauses) {
@@ -326,21 +344,11 @@ Result<CompiledSearch> CompileRunSearch(const RunSearchSpec& spec, SqlDialect d)
     }
   }
 
-  CompiledSearch out;
   Frag q;
   q.Add("SELECT r.run_uuid FROM runs r").Append(filter_joins).Append(joins);
   EmitWhere(q, conds);
   q.Add(" ORDER BY ").Append(order_sql);
-  EmitLimitOffset(q, spec.max_results + 1, offset);
-  MLFLOW_RETURN_IF_ERROR(CheckParamCount(q));
-  out.query = {std::move(q.sql), std::move(q.params)};
-  out.offset = offset;
-  out.max_results = spec.max_results;
-  // MLflow 3.x fetches one row past the page and issues a token only when more rows exist
-  // (3.6 issued one whenever the page was full, so its last page could be empty).
-  out.fetch_limit = spec.max_results + 1;
-  out.token_when_full = false;
-  return out;
+  return PageQuery(std::move(q), offset, spec.max_results);
 }
 
 Result<CompiledSearch> CompileExperimentSearch(const ExperimentSearchSpec& spec, SqlDialect d) {
@@ -352,13 +360,7 @@ Result<CompiledSearch> CompileExperimentSearch(const ExperimentSearchSpec& spec,
   MLFLOW_ASSIGN_OR_RETURN(int64_t offset, DecodeOffsetToken(spec.page_token));
 
   std::vector<Frag> conds;
-  {
-    Frag f;
-    f.Add("e.lifecycle_stage IN (");
-    EmitStringList(f, Stages(spec.view_type));
-    f.Add(")");
-    conds.push_back(std::move(f));
-  }
+  conds.push_back(LifecycleIn("e.lifecycle_stage", spec.view_type));
   for (const Clause& c : filter.clauses) {
     Frag f;
     if (c.type == KeyType::kTag && (c.comparator == Comparator::kIsNull || c.comparator == Comparator::kIsNotNull)) {
@@ -404,15 +406,7 @@ Result<CompiledSearch> CompileExperimentSearch(const ExperimentSearchSpec& spec,
     q.Add("e." + order[i].key + (order[i].ascending ? " ASC" : " DESC"));
   }
   if (!has_id) q.Add(", e.experiment_id DESC");
-  EmitLimitOffset(q, spec.max_results + 1, offset);
-
-  CompiledSearch out;
-  MLFLOW_RETURN_IF_ERROR(CheckParamCount(q));
-  out.query = {std::move(q.sql), std::move(q.params)};
-  out.offset = offset;
-  out.max_results = spec.max_results;
-  out.fetch_limit = spec.max_results + 1;
-  return out;
+  return PageQuery(std::move(q), offset, spec.max_results);
 }
 
 namespace {
@@ -446,6 +440,32 @@ std::vector<std::pair<std::string, std::vector<const Clause*>>> TagGroups(const 
   return groups;
 }
 
+// One condition per tagged key: `head` (a subquery on the tag table, alias t, ending in
+// "t.key = ") then the key, every clause on that key's value, and ")".
+void EmitTagGroups(std::vector<Frag>& conds, const Filter& filter, bool querying_prompt, std::string_view head,
+                   SqlDialect d) {
+  for (const auto& [key, clauses] : TagGroups(filter, querying_prompt)) {
+    Frag f;
+    f.Add(head).Bind(SqlValue{key});
+    for (const Clause* c : clauses) {
+      f.Add(" AND ");
+      EmitCompare(f, "t.value", *c, d);
+    }
+    f.Add(")");
+    conds.push_back(std::move(f));
+  }
+}
+
+// Prompts are hidden unless the filter asks for them: "<name_column> NOT IN" the names carrying
+// the prompt tag in `tag_table`.
+Frag PromptExclusion(std::string_view name_column, std::string_view tag_table) {
+  Frag f;
+  f.Add(std::string(name_column) + " NOT IN (SELECT t.name FROM " + std::string(tag_table) + " t WHERE t.key = ")
+      .Bind(SqlValue{std::string(kPromptTag)});
+  f.Add(" AND t.value = ").Bind(SqlValue{std::string("true")}).Add(")");
+  return f;
+}
+
 }  // namespace
 
 Result<CompiledSearch> CompileRegisteredModelSearch(const RegisteredModelSearchSpec& spec, SqlDialect d) {
@@ -462,22 +482,8 @@ Result<CompiledSearch> CompileRegisteredModelSearch(const RegisteredModelSearchS
     conds.push_back(std::move(f));
   }
   const bool prompts = IsQueryingPrompt(filter);
-  for (const auto& [key, clauses] : TagGroups(filter, prompts)) {
-    Frag f;
-    f.Add("rm.name IN (SELECT t.name FROM registered_model_tags t WHERE t.key = ").Bind(SqlValue{key});
-    for (const Clause* c : clauses) {
-      f.Add(" AND ");
-      EmitCompare(f, "t.value", *c, d);
-    }
-    f.Add(")");
-    conds.push_back(std::move(f));
-  }
-  if (!prompts) {
-    Frag f;
-    f.Add("rm.name NOT IN (SELECT t.name FROM registered_model_tags t WHERE t.key = ").Bind(SqlValue{std::string(kPromptTag)});
-    f.Add(" AND t.value = ").Bind(SqlValue{std::string("true")}).Add(")");
-    conds.push_back(std::move(f));
-  }
+  EmitTagGroups(conds, filter, prompts, "rm.name IN (SELECT t.name FROM registered_model_tags t WHERE t.key = ", d);
+  if (!prompts) conds.push_back(PromptExclusion("rm.name", "registered_model_tags"));
   Frag q;
   q.Add("SELECT rm.name FROM registered_models rm");
   EmitWhere(q, conds);
@@ -490,15 +496,7 @@ Result<CompiledSearch> CompileRegisteredModelSearch(const RegisteredModelSearchS
     q.Add(std::string(is_name ? "rm.name" : "rm.last_updated_time") + (order[i].ascending ? " ASC" : " DESC"));
   }
   if (!has_name) q.Add(order.empty() ? "rm.name ASC" : ", rm.name ASC");
-  EmitLimitOffset(q, spec.max_results + 1, offset);
-
-  CompiledSearch out;
-  MLFLOW_RETURN_IF_ERROR(CheckParamCount(q));
-  out.query = {std::move(q.sql), std::move(q.params)};
-  out.offset = offset;
-  out.max_results = spec.max_results;
-  out.fetch_limit = spec.max_results + 1;
-  return out;
+  return PageQuery(std::move(q), offset, spec.max_results);
 }
 
 Result<CompiledSearch> CompileModelVersionSearch(const ModelVersionSearchSpec& spec, SqlDialect d) {
@@ -523,24 +521,12 @@ Result<CompiledSearch> CompileModelVersionSearch(const ModelVersionSearchSpec& s
     conds.push_back(std::move(f));
   }
   const bool prompts = IsQueryingPrompt(filter);
-  for (const auto& [key, clauses] : TagGroups(filter, prompts)) {
-    Frag f;
-    f.Add("EXISTS (SELECT 1 FROM model_version_tags t WHERE t.name = mv.name AND t.version = mv.version AND t.key = ")
-        .Bind(SqlValue{key});
-    for (const Clause* c : clauses) {
-      f.Add(" AND ");
-      EmitCompare(f, "t.value", *c, d);
-    }
-    f.Add(")");
-    conds.push_back(std::move(f));
-  }
-  if (!prompts) {
-    // As in the reference: a prompt tag on any version hides every version of that name.
-    Frag f;
-    f.Add("mv.name NOT IN (SELECT t.name FROM model_version_tags t WHERE t.key = ").Bind(SqlValue{std::string(kPromptTag)});
-    f.Add(" AND t.value = ").Bind(SqlValue{std::string("true")}).Add(")");
-    conds.push_back(std::move(f));
-  }
+  EmitTagGroups(conds, filter, prompts,
+                "EXISTS (SELECT 1 FROM model_version_tags t WHERE t.name = mv.name AND t.version = mv.version AND "
+                "t.key = ",
+                d);
+  // As in the reference: a prompt tag on any version hides every version of that name.
+  if (!prompts) conds.push_back(PromptExclusion("mv.name", "model_version_tags"));
   Frag q;
   q.Add("SELECT mv.name, mv.version FROM model_versions mv");
   EmitWhere(q, conds);
@@ -559,15 +545,7 @@ Result<CompiledSearch> CompileModelVersionSearch(const ModelVersionSearchSpec& s
   }
   if (!has_name) q.Add(", mv.name ASC");
   if (!has_version) q.Add(", mv.version DESC");
-  EmitLimitOffset(q, spec.max_results + 1, offset);
-
-  CompiledSearch out;
-  MLFLOW_RETURN_IF_ERROR(CheckParamCount(q));
-  out.query = {std::move(q.sql), std::move(q.params)};
-  out.offset = offset;
-  out.max_results = spec.max_results;
-  out.fetch_limit = spec.max_results + 1;
-  return out;
+  return PageQuery(std::move(q), offset, spec.max_results);
 }
 
 namespace {
@@ -700,14 +678,7 @@ Result<CompiledSearch> CompileLoggedModelSearch(const LoggedModelSearchSpec& spe
   q.Add("SELECT lm.model_id FROM logged_models lm");
   EmitWhere(q, conds);
   q.Add(" ORDER BY ").Append(order_sql);
-  EmitLimitOffset(q, max_results + 1, offset);
-
-  CompiledSearch out;
-  MLFLOW_RETURN_IF_ERROR(CheckParamCount(q));
-  out.query = {std::move(q.sql), std::move(q.params)};
-  out.offset = offset;
-  out.max_results = max_results;
-  out.fetch_limit = max_results + 1;
+  MLFLOW_ASSIGN_OR_RETURN(CompiledSearch out, PageQuery(std::move(q), offset, max_results));
   LoggedModelPageToken base;
   base.experiment_ids = spec.experiment_ids;
   base.filter_string = filter_opt;
