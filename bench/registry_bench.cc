@@ -135,7 +135,10 @@ int main(int argc, char** argv) {
   mlflow::store::sql::SqliteOptions so;
   so.path = db_path.string();
   auto db = std::make_shared<mlflow::store::sql::SqliteDatabase>(so);
-  mlflow::store::sql::CreateSchema(db->writer_connection());
+  if (mlflow::Status created = mlflow::store::sql::CreateSchema(db->writer_connection()); !created.ok()) {
+    std::fprintf(stderr, "registry_bench: %s\n", created.message().c_str());
+    return 0;
+  }
   auto t0 = std::chrono::steady_clock::now();
   Populate(db->writer_connection(), o);
   double fill = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();

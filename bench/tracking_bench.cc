@@ -46,7 +46,8 @@ struct RawDb {
   explicit RawDb(const std::string& path) {
     {
       mlflow::store::sql::SqliteConnection conn(path);
-      mlflow::store::sql::CreateSchema(conn);
+      mlflow::Status created = mlflow::store::sql::CreateSchema(conn);
+      if (!created.ok()) throw std::runtime_error(created.message());
       conn.ExecScript(
           "INSERT INTO experiments (experiment_id, name, artifact_location, lifecycle_stage, creation_time, "
           "last_update_time) VALUES (0, 'Default', '/tmp/0', 'active', 0, 0)");

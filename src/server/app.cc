@@ -58,7 +58,7 @@ Result<std::shared_ptr<store::sql::Database>> OpenPostgres(const ServerConfig& c
   Status st = db->Setup([&](store::sql::Connection& conn) -> Status {
     MLFLOW_ASSIGN_OR_RETURN(store::sql::SchemaInfo info, store::sql::InspectSchema(conn, shown));
     if (info.status == store::sql::SchemaStatus::kEmpty) {
-      store::sql::CreateSchema(conn);
+      MLFLOW_RETURN_IF_ERROR(store::sql::CreateSchema(conn));
       spdlog::info("created database {} at schema revision {}", shown, store::sql::kSchemaRevision);
     } else if (info.status == store::sql::SchemaStatus::kNewer) {
       spdlog::info("serving database {} at newer MLflow revision {}", shown, info.revision);
@@ -119,7 +119,7 @@ Result<std::unique_ptr<App>> App::Create(const ServerConfig& config) {
       store::sql::Connection& conn = db->writer_connection();
       MLFLOW_ASSIGN_OR_RETURN(store::sql::SchemaInfo info, store::sql::InspectSchema(conn, config.backend_store_uri));
       if (info.status == store::sql::SchemaStatus::kEmpty) {
-        store::sql::CreateSchema(conn);
+        MLFLOW_RETURN_IF_ERROR(store::sql::CreateSchema(conn));
         spdlog::info("created database {} at schema revision {}", path, store::sql::kSchemaRevision);
       } else if (info.status == store::sql::SchemaStatus::kNewer) {
         spdlog::info("serving database {} at newer MLflow revision {}", path, info.revision);

@@ -3,35 +3,23 @@
 #include <algorithm>
 #include <set>
 
+#include "store/sql/schema_ddl.h"
+
 namespace mlflow::store::sql {
 namespace {
 
-// Tables of revision bf29a5ff90ea, in creation order (see schema_sqlite_ddl.cc).
+// Tables of revision bf29a5ff90ea, in creation order (schema_mlflow.cc).
 const std::vector<std::string>& TableList() {
-  static const std::vector<std::string> kTables = {
-      "experiments",         "experiment_tags",
-      "runs",                "tags",
-      "params",              "metrics",
-      "latest_metrics",      "datasets",
-      "inputs",              "input_tags",
-      "logged_models",       "logged_model_metrics",
-      "logged_model_params", "logged_model_tags",
-      "registered_models",   "model_versions",
-      "registered_model_tags", "model_version_tags",
-      "registered_model_aliases", "trace_info",
-      "trace_tags",          "trace_request_metadata",
-      "assessments",         "spans",
-      "entity_associations", "scorers",
-      "scorer_versions",     "evaluation_datasets",
-      "evaluation_dataset_tags", "evaluation_dataset_records",
-      "webhooks",            "webhook_events",
-      "jobs",                "alembic_version",
-  };
+  static const std::vector<std::string> kTables = [] {
+    std::vector<std::string> names;
+    for (const schema::Table& t : schema::MlflowSchema()) names.emplace_back(t.name);
+    return names;
+  }();
   return kTables;
 }
 
-void RunStatements(Connection& conn, const std::vector<std::string_view>& statements) {
-  for (std::string_view st : statements) conn.ExecScript(std::string(st));
+void RunStatements(Connection& conn, const std::vector<std::string>& statements) {
+  for (const std::string& st : statements) conn.ExecScript(st);
   // Exactly one row: MLflow refuses a version table with zero or several rows.
   auto insert = conn.Prepare("INSERT INTO alembic_version (version_num) VALUES (?)");
   insert->Bind(1, kSchemaRevision);
@@ -77,23 +65,38 @@ const std::vector<std::string_view>& NewerRevisions() {
   return kNewer;
 }
 
-void CreateSchema(Connection& conn) {
+namespace internal {
+
+const std::vector<std::string>& SchemaStatements(Dialect dialect) {
+  static const std::vector<std::string> kSqlite = schema::GenerateDdl(schema::MlflowSchema(), schema::SqliteDdl());
+  static const std::vector<std::string> kPostgres =
+      schema::GenerateDdl(schema::MlflowSchema(), schema::PostgresDdl());
+  return dialect == Dialect::kSqlite ? kSqlite : kPostgres;
+}
+
+}  // namespace internal
+
+Status CreateSchema(Connection& conn) {
   const bool sqlite = conn.dialect() == Dialect::kSqlite;
-  const auto& statements =
-      sqlite ? internal::SqliteSchemaStatements() : internal::PostgresSchemaStatements();
-  // IMMEDIATE takes the write lock up front, so two processes creating the same new file
-  // serialise instead of failing half-way.
-  conn.ExecScript(sqlite ? "BEGIN IMMEDIATE" : "BEGIN");
   try {
-    RunStatements(conn, statements);
+    // IMMEDIATE takes the write lock up front, so two processes creating the same new file
+    // serialise instead of failing half-way.
+    conn.ExecScript(sqlite ? "BEGIN IMMEDIATE" : "BEGIN");
+  } catch (const SqlError& e) {
+    return Status::InvalidState(std::string("cannot create the schema: ") + e.what());
+  }
+  try {
+    RunStatements(conn, internal::SchemaStatements(conn.dialect()));
     conn.ExecScript("COMMIT");
-  } catch (...) {
+    return Status();
+  } catch (const SqlError& e) {
     try {
       conn.ExecScript("ROLLBACK");
-    } catch (...) {
+    } catch (const SqlError&) {
       // The original error is the useful one.
     }
-    throw;
+    return Status::InvalidState(std::string("cannot create the schema: ") + e.what() +
+                                "; nothing was created");
   }
 }
 

@@ -5,12 +5,14 @@
 //   SqliteConnection conn(path);
 //   Result<SchemaInfo> info = InspectSchema(conn, uri);
 //   if (!info.ok()) return info.status();              // older / unknown revision: refuse
-//   if (info->status == SchemaStatus::kEmpty) CreateSchema(conn);
+//   if (info->status == SchemaStatus::kEmpty) MLFLOW_RETURN_IF_ERROR(CreateSchema(conn));
 //   bool ws = info->has_workspace_columns;              // pick the SQL layout
 //
-// Both DDLs (SQLite, PostgreSQL) are checked structurally against databases migrated by the real
-// MLflow 3.6.0 (tests/interop/schema_compare.py [--postgres]); the tables, columns, constraint
-// names and indexes are MLflow's, so Python MLflow opens our databases and we open theirs.
+// The schema is described once, as data (schema_def.h, schema_mlflow.cc); each dialect's DDL is
+// generated from it (schema_ddl.h). Both DDLs (SQLite, PostgreSQL) are checked structurally
+// against databases migrated by the real MLflow 3.6.0 (tests/interop/schema_compare.py
+// [--postgres], tests/interop/db_upgrade/); the tables, columns, constraint names and indexes are
+// MLflow's, so Python MLflow opens our databases and we open theirs.
 //
 // ---------------------------------------------------------------------------------------------
 // What newer MLflow changes after bf29a5ff90ea (measured: our database auto-upgraded by MLflow
@@ -82,8 +84,8 @@ inline constexpr const char* kSchemaRevision = "bf29a5ff90ea";
 // Dialect aware (SQLite and PostgreSQL; on PostgreSQL the sequence experiments_experiment_id_seq
 // is created by SERIAL). Does not insert the default experiment (the tracking store does, as
 // MLflow's does at start; an explicit id 0 does not advance the PostgreSQL sequence).
-// Throws SqlError (the transaction is rolled back) if a table already exists or the DDL fails.
-void CreateSchema(Connection& conn);
+// Errors: kInvalidState if a table already exists or the DDL fails (nothing is left created).
+Status CreateSchema(Connection& conn);
 
 enum class SchemaStatus {
   kEmpty,    // no tables at all: call CreateSchema
@@ -122,9 +124,8 @@ const std::vector<std::string_view>& OlderRevisions();
 const std::vector<std::string_view>& NewerRevisions();
 
 namespace internal {
-// DDL statements for one dialect, without the alembic_version row; in creation order.
-const std::vector<std::string_view>& SqliteSchemaStatements();
-const std::vector<std::string_view>& PostgresSchemaStatements();
+// The DDL CreateSchema runs for one dialect, without the alembic_version row; in creation order.
+const std::vector<std::string>& SchemaStatements(Dialect dialect);
 }  // namespace internal
 
 }  // namespace mlflow::store::sql

@@ -25,7 +25,7 @@ class LoggedModelStoreTest : public ::testing::Test {
     fs::create_directories(dir_);
     path_ = (dir_ / "mlflow.db").string();
     db_ = std::make_shared<store::sql::SqliteDatabase>(store::sql::SqliteOptions{path_});
-    store::sql::CreateSchema(db_->writer_connection());
+    ASSERT_TRUE(store::sql::CreateSchema(db_->writer_connection()).ok());
     tracking_ = std::make_unique<SqlTrackingStore>(db_, "mlflow-artifacts:/");
     ASSERT_TRUE(tracking_->Initialize().ok());
     store_ = std::make_unique<SqlLoggedModelStore>(db_);

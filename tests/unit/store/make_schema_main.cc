@@ -12,14 +12,13 @@
 namespace {
 
 int PrintDdl(const std::string& dialect) {
-  const std::vector<std::string_view>* statements = nullptr;
-  if (dialect == "sqlite") statements = &mlflow::store::sql::internal::SqliteSchemaStatements();
-  if (dialect == "postgres") statements = &mlflow::store::sql::internal::PostgresSchemaStatements();
-  if (!statements) {
+  if (dialect != "sqlite" && dialect != "postgres") {
     std::cerr << "mlflow_make_schema: unknown dialect " << dialect << "\n";
     return 2;
   }
-  for (std::string_view st : *statements) std::cout << st << ";\n";
+  const auto& statements = mlflow::store::sql::internal::SchemaStatements(
+      dialect == "sqlite" ? mlflow::SqlDialect::kSqlite : mlflow::SqlDialect::kPostgres);
+  for (const std::string& st : statements) std::cout << st << ";\n";
   std::cout << "INSERT INTO alembic_version (version_num) VALUES ('" << mlflow::store::sql::kSchemaRevision
             << "');\n";
   return 0;
@@ -39,7 +38,11 @@ int main(int argc, char** argv) {
   }
   try {
     mlflow::store::sql::SqliteConnection conn(argv[1]);
-    mlflow::store::sql::CreateSchema(conn);
+    mlflow::Status created = mlflow::store::sql::CreateSchema(conn);
+    if (!created.ok()) {
+      std::cerr << "mlflow_make_schema: " << created.message() << "\n";
+      return 1;
+    }
   } catch (const std::exception& e) {
     std::cerr << "mlflow_make_schema: " << e.what() << "\n";
     return 1;

@@ -289,7 +289,7 @@ TEST_P(FixtureUpgradeTest, UpgradesToCreateSchemaStructureKeepingEveryRow) {
 
   // Structure equals a fresh CreateSchema database, table by table.
   SqliteConnection fresh((dir / "fresh.db").string());
-  CreateSchema(fresh);
+  ASSERT_TRUE(CreateSchema(fresh).ok());
   const auto ours = Tables(*conn);
   ASSERT_EQ(ours, Tables(fresh));
   for (const auto& t : ours) EXPECT_EQ(DescribeTable(*conn, t), DescribeTable(fresh, t)) << "table " << t;
@@ -398,7 +398,7 @@ TEST(MigrationsTest, EmptyDatabaseGetsTheWholeSchemaLikeMlflowStartup) {
   ASSERT_TRUE(UpgradeSchema(conn, [&](std::string_view) { ++calls; }, &out).ok());
   EXPECT_EQ(calls, static_cast<int>(MigrationSteps().size()));
   SqliteConnection fresh((dir / "fresh.db").string());
-  CreateSchema(fresh);
+  ASSERT_TRUE(CreateSchema(fresh).ok());
   ASSERT_EQ(Tables(conn), Tables(fresh));
   for (const auto& t : Tables(conn)) EXPECT_EQ(DescribeTable(conn, t), DescribeTable(fresh, t)) << t;
 }
@@ -406,7 +406,7 @@ TEST(MigrationsTest, EmptyDatabaseGetsTheWholeSchemaLikeMlflowStartup) {
 TEST(MigrationsTest, CurrentDatabaseIsANoOp) {
   TempDir dir;
   SqliteConnection conn((dir / "cur.db").string());
-  CreateSchema(conn);
+  ASSERT_TRUE(CreateSchema(conn).ok());
   conn.ExecScript("INSERT INTO experiments (experiment_id, name) VALUES (0, 'Default')");
   UpgradeOutcome out;
   ASSERT_TRUE(UpgradeSchema(conn, {}, &out).ok());
@@ -421,7 +421,7 @@ TEST(MigrationsTest, CurrentDatabaseIsANoOp) {
 TEST(MigrationsTest, NewerAndUnknownRevisionsAreRefusedUntouched) {
   TempDir dir;
   SqliteConnection conn((dir / "newer.db").string());
-  CreateSchema(conn);
+  ASSERT_TRUE(CreateSchema(conn).ok());
   for (const auto& [rev, word] : std::vector<std::pair<std::string, std::string>>{
            {std::string(NewerRevisions().front()), "newer than this mlflow-cpp"},
            {"dc11669786a5", "newer than this mlflow-cpp"},

@@ -136,7 +136,7 @@ TEST(SearchStatementCacheRegression, Issue26SearchWhoseLoadingOverflowsTheCacheW
   fs::create_directories(dir);
   {
     auto db = std::make_shared<SqliteDatabase>(SqliteOptions{(dir / "mlflow.db").string(), 1});
-    CreateSchema(db->writer_connection());
+    ASSERT_TRUE(CreateSchema(db->writer_connection()).ok());
     store::sql::SqlTrackingStore store(db, "mlflow-artifacts:/");
     ASSERT_TRUE(store.Initialize().ok());
     constexpr int kRuns = 40;

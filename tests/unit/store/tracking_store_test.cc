@@ -26,7 +26,7 @@ class TrackingStoreTest : public ::testing::Test {
     fs::create_directories(dir_);
     path_ = (dir_ / "mlflow.db").string();
     db_ = std::make_shared<store::sql::SqliteDatabase>(store::sql::SqliteOptions{path_});
-    store::sql::CreateSchema(db_->writer_connection());
+    ASSERT_TRUE(store::sql::CreateSchema(db_->writer_connection()).ok());
     store_ = std::make_unique<SqlTrackingStore>(db_, "mlflow-artifacts:/");
     ASSERT_TRUE(store_->Initialize().ok());
   }
