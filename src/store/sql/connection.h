@@ -11,6 +11,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -46,9 +47,29 @@ class Statement {
   void Bind(int index, const std::string& v) { Bind(index, SqlValue{v}); }
   void Bind(int index, const char* v) { Bind(index, SqlValue{std::string(v)}); }
   void BindNull(int index) { Bind(index, SqlValue{}); }
+  void Bind(int index, const std::optional<std::string>& v) {
+    if (v) {
+      Bind(index, *v);
+    } else {
+      BindNull(index);
+    }
+  }
   // Binds values to 1..n.
   void BindAll(const std::vector<SqlValue>& values) {
     for (size_t i = 0; i < values.size(); ++i) Bind(static_cast<int>(i + 1), values[i]);
+  }
+  // Binds the arguments to 1..n, in order, through the Bind overloads (no temporary list):
+  //   st->BindAll(tag.key, tag.value, run_id);
+  template <typename... Values>
+  void BindAll(const Values&... values) {
+    BindFrom(1, values...);
+  }
+  // Binds the arguments to first, first + 1, ...; returns the index after the last one (for
+  // statements that bind one row after another).
+  template <typename... Values>
+  int BindFrom(int first, const Values&... values) {
+    (Bind(first++, values), ...);
+    return first;
   }
   // Advances to the next row; false when done. Throws SqlError.
   virtual bool Step() = 0;

@@ -80,6 +80,9 @@ Result<RunState> RequireActiveRun(Connection& c, const std::string& run_id) {
   return s;
 }
 
+// NULL for an empty string (optional text columns the store leaves NULL when not given).
+SqlValue NullIfEmpty(const std::string& v) { return v.empty() ? SqlValue{} : SqlValue{v}; }
+
 // MLflow's storage of a metric value: NaN as 0 with is_nan, +/-inf as +/-max double.
 struct StoredValue {
   double value;
@@ -95,12 +98,7 @@ void InsertMetric(Connection& c, const std::string& run_id, const Metric& m, Sto
   auto st = c.Prepare(
       "INSERT INTO metrics (key, value, timestamp, run_uuid, step, is_nan) VALUES (?, ?, ?, ?, ?, ?) "
       "ON CONFLICT DO NOTHING");
-  st->Bind(1, m.key);
-  st->Bind(2, sv.value);
-  st->Bind(3, m.timestamp);
-  st->Bind(4, run_id);
-  st->Bind(5, m.step);
-  st->Bind(6, sv.is_nan);
+  st->BindAll(m.key, sv.value, m.timestamp, run_id, m.step, sv.is_nan);
   st->Execute();
 }
 
@@ -112,12 +110,7 @@ void UpsertLatestMetric(Connection& c, const std::string& run_id, const Metric& 
       "step = excluded.step, is_nan = excluded.is_nan "
       "WHERE (excluded.step, excluded.timestamp, excluded.value) > "
       "(latest_metrics.step, latest_metrics.timestamp, latest_metrics.value)");
-  st->Bind(1, m.key);
-  st->Bind(2, sv.value);
-  st->Bind(3, m.timestamp);
-  st->Bind(4, m.step);
-  st->Bind(5, sv.is_nan);
-  st->Bind(6, run_id);
+  st->BindAll(m.key, sv.value, m.timestamp, m.step, sv.is_nan, run_id);
   st->Execute();
 }
 
@@ -127,23 +120,8 @@ void InsertLoggedModelMetric(Connection& c, const std::string& run_id, int64_t e
       "INSERT INTO logged_model_metrics (model_id, metric_name, metric_timestamp_ms, metric_step, metric_value, "
       "experiment_id, run_id, dataset_uuid, dataset_name, dataset_digest) VALUES (?, ?, ?, ?, ?, ?, ?, NULL, ?, ?) "
       "ON CONFLICT DO NOTHING");
-  st->Bind(1, m.model_id);
-  st->Bind(2, m.key);
-  st->Bind(3, m.timestamp);
-  st->Bind(4, m.step);
-  st->Bind(5, sv.value);
-  st->Bind(6, experiment_id);
-  st->Bind(7, run_id);
-  if (m.dataset_name.empty()) {
-    st->BindNull(8);
-  } else {
-    st->Bind(8, m.dataset_name);
-  }
-  if (m.dataset_digest.empty()) {
-    st->BindNull(9);
-  } else {
-    st->Bind(9, m.dataset_digest);
-  }
+  st->BindAll(m.model_id, m.key, m.timestamp, m.step, sv.value, experiment_id, run_id, NullIfEmpty(m.dataset_name),
+              NullIfEmpty(m.dataset_digest));
   st->Execute();
 }
 
@@ -179,12 +157,7 @@ void InsertMetricsMultiRow(Connection& c, const std::string& run_id,
     int p = 1;
     for (size_t k = i; k < i + n; ++k) {
       const Metric& m = *rows[k].first;
-      st->Bind(p++, m.key);
-      st->Bind(p++, rows[k].second.value);
-      st->Bind(p++, m.timestamp);
-      st->Bind(p++, run_id);
-      st->Bind(p++, m.step);
-      st->Bind(p++, rows[k].second.is_nan);
+      p = st->BindFrom(p, m.key, rows[k].second.value, m.timestamp, run_id, m.step, rows[k].second.is_nan);
     }
     st->Execute();
     i += n;
@@ -204,12 +177,7 @@ void UpsertLatestMetricsMultiRow(Connection& c, const std::string& run_id,
     int p = 1;
     for (size_t k = i; k < i + n; ++k) {
       const Metric& m = *rows[k].first;
-      st->Bind(p++, m.key);
-      st->Bind(p++, rows[k].second.value);
-      st->Bind(p++, m.timestamp);
-      st->Bind(p++, m.step);
-      st->Bind(p++, rows[k].second.is_nan);
-      st->Bind(p++, run_id);
+      p = st->BindFrom(p, m.key, rows[k].second.value, m.timestamp, m.step, rows[k].second.is_nan, run_id);
     }
     st->Execute();
     i += n;
@@ -264,14 +232,11 @@ void UpsertRunTag(Connection& c, const std::string& run_id, const KeyValue& tag)
   auto st = c.Prepare(
       "INSERT INTO tags (key, value, run_uuid) VALUES (?, ?, ?) "
       "ON CONFLICT (key, run_uuid) DO UPDATE SET value = excluded.value");
-  st->Bind(1, tag.key);
-  st->Bind(2, tag.value);
-  st->Bind(3, run_id);
+  st->BindAll(tag.key, tag.value, run_id);
   st->Execute();
   if (tag.key == kRunNameTag) {
     auto up = c.Prepare("UPDATE runs SET name = ? WHERE run_uuid = ?");
-    up->Bind(1, tag.value);
-    up->Bind(2, run_id);
+    up->BindAll(tag.value, run_id);
     up->Execute();
   }
 }
@@ -316,9 +281,7 @@ Status SqlTrackingStore::Initialize() {
     auto ins = c.Prepare(
         "INSERT INTO experiments (experiment_id, name, artifact_location, lifecycle_stage, creation_time, "
         "last_update_time) VALUES (0, 'Default', ?, 'active', ?, ?)");
-    ins->Bind(1, AppendToUriPath(default_artifact_root_, "0"));
-    ins->Bind(2, now);
-    ins->Bind(3, now);
+    ins->BindAll(AppendToUriPath(default_artifact_root_, "0"), now, now);
     ins->Execute();
     return Status();
   });
@@ -341,32 +304,22 @@ Result<std::string> SqlTrackingStore::CreateExperiment(const std::string& name, 
     auto ins = c.Prepare(
         "INSERT INTO experiments (name, artifact_location, lifecycle_stage, creation_time, last_update_time) "
         "VALUES (?, ?, 'active', ?, ?) RETURNING experiment_id");
-    ins->Bind(1, name);
     std::string location = ResolveArtifactLocation(artifact_location);
-    if (location.empty()) {
-      ins->BindNull(2);
-    } else {
-      ins->Bind(2, location);
-    }
-    ins->Bind(3, now);
-    ins->Bind(4, now);
+    ins->BindAll(name, NullIfEmpty(location), now, now);
     if (!ins->Step()) return Status::Internal("experiment insert returned no id");
     int64_t id = ins->Int(0);
     while (ins->Step()) {
     }
     if (location.empty()) {
       auto up = c.Prepare("UPDATE experiments SET artifact_location = ? WHERE experiment_id = ?");
-      up->Bind(1, AppendToUriPath(default_artifact_root_, std::to_string(id)));
-      up->Bind(2, id);
+      up->BindAll(AppendToUriPath(default_artifact_root_, std::to_string(id)), id);
       up->Execute();
     }
     for (const auto& t : tags) {
       auto tag = c.Prepare(
           "INSERT INTO experiment_tags (key, value, experiment_id) VALUES (?, ?, ?) "
           "ON CONFLICT (key, experiment_id) DO UPDATE SET value = excluded.value");
-      tag->Bind(1, t.key);
-      tag->Bind(2, t.value);
-      tag->Bind(3, id);
+      tag->BindAll(t.key, t.value, id);
       tag->Execute();
     }
     new_id = std::to_string(id);
@@ -401,12 +354,10 @@ Status SqlTrackingStore::DeleteExperiment(const std::string& experiment_id) {
     }
     int64_t now = NowMillis();
     auto up = c.Prepare("UPDATE experiments SET lifecycle_stage = 'deleted', last_update_time = ? WHERE experiment_id = ?");
-    up->Bind(1, now);
-    up->Bind(2, id);
+    up->BindAll(now, id);
     up->Execute();
     auto runs = c.Prepare("UPDATE runs SET lifecycle_stage = 'deleted', deleted_time = ? WHERE experiment_id = ?");
-    runs->Bind(1, now);
-    runs->Bind(2, id);
+    runs->BindAll(now, id);
     runs->Execute();
     return Status();
   });
@@ -420,8 +371,7 @@ Status SqlTrackingStore::RestoreExperiment(const std::string& experiment_id) {
       return Status::NotFound("No Experiment with id=" + experiment_id + " exists");
     }
     auto up = c.Prepare("UPDATE experiments SET lifecycle_stage = 'active', last_update_time = ? WHERE experiment_id = ?");
-    up->Bind(1, NowMillis());
-    up->Bind(2, id);
+    up->BindAll(NowMillis(), id);
     up->Execute();
     auto runs = c.Prepare("UPDATE runs SET lifecycle_stage = 'active', deleted_time = NULL WHERE experiment_id = ?");
     runs->Bind(1, id);
@@ -442,9 +392,7 @@ Status SqlTrackingStore::RenameExperiment(const std::string& experiment_id, cons
       return Status::BadRequest("(sqlite3.IntegrityError) UNIQUE constraint failed: experiments.name");
     }
     auto up = c.Prepare("UPDATE experiments SET name = ?, last_update_time = ? WHERE experiment_id = ?");
-    up->Bind(1, new_name);
-    up->Bind(2, NowMillis());
-    up->Bind(3, id);
+    up->BindAll(new_name, NowMillis(), id);
     up->Execute();
     return Status();
   });
@@ -458,9 +406,7 @@ Status SqlTrackingStore::SetExperimentTag(const std::string& experiment_id, cons
     auto st = c.Prepare(
         "INSERT INTO experiment_tags (key, value, experiment_id) VALUES (?, ?, ?) "
         "ON CONFLICT (key, experiment_id) DO UPDATE SET value = excluded.value");
-    st->Bind(1, tag.key);
-    st->Bind(2, tag.value);
-    st->Bind(3, id);
+    st->BindAll(tag.key, tag.value, id);
     st->Execute();
     return Status();
   });
@@ -472,8 +418,7 @@ Status SqlTrackingStore::DeleteExperimentTag(const std::string& experiment_id, c
     MLFLOW_ASSIGN_OR_RETURN(Experiment e, LoadExperiment(c, id));
     MLFLOW_RETURN_IF_ERROR(RequireActiveExperiment(e));
     auto st = c.Prepare("DELETE FROM experiment_tags WHERE experiment_id = ? AND key = ?");
-    st->Bind(1, id);
-    st->Bind(2, key);
+    st->BindAll(id, key);
     if (st->Execute() == 0) {
       return Status::NotFound("No tag with name: " + key + " in experiment with id " + experiment_id);
     }
@@ -524,20 +469,13 @@ Result<Run> SqlTrackingStore::CreateRun(const std::string& experiment_id_in, con
         "INSERT INTO runs (run_uuid, name, source_type, source_name, entry_point_name, user_id, status, start_time, "
         "end_time, source_version, lifecycle_stage, artifact_uri, experiment_id, deleted_time) "
         "VALUES (?, ?, 'UNKNOWN', '', '', ?, 'RUNNING', ?, NULL, '', 'active', ?, ?, NULL)");
-    ins->Bind(1, info.run_id);
-    ins->Bind(2, info.run_name);
-    ins->Bind(3, user_id);
-    ins->Bind(4, *info.start_time);
-    ins->Bind(5, info.artifact_uri);
-    ins->Bind(6, exp_id);
+    ins->BindAll(info.run_id, info.run_name, user_id, *info.start_time, info.artifact_uri, exp_id);
     ins->Execute();
     std::map<std::string, std::string> unique_tags;
     for (const auto& t : tags) unique_tags[t.key] = t.value;
     for (const auto& [k, v] : unique_tags) {
       auto tag = c.Prepare("INSERT INTO tags (key, value, run_uuid) VALUES (?, ?, ?)");
-      tag->Bind(1, k);
-      tag->Bind(2, v);
-      tag->Bind(3, info.run_id);
+      tag->BindAll(k, v, info.run_id);
       tag->Execute();
       run.tags.push_back({k, v});
     }
@@ -555,14 +493,12 @@ Result<RunInfo> SqlTrackingStore::UpdateRun(const std::string& run_id, const std
     (void)s;
     if (status) {
       auto up = c.Prepare("UPDATE runs SET status = ? WHERE run_uuid = ?");
-      up->Bind(1, *status);
-      up->Bind(2, run_id);
+      up->BindAll(*status, run_id);
       up->Execute();
     }
     if (end_time) {
       auto up = c.Prepare("UPDATE runs SET end_time = ? WHERE run_uuid = ?");
-      up->Bind(1, *end_time);
-      up->Bind(2, run_id);
+      up->BindAll(*end_time, run_id);
       up->Execute();
     }
     if (!run_name.empty()) UpsertRunTag(c, run_id, {kRunNameTag, run_name});
@@ -578,8 +514,7 @@ Status SqlTrackingStore::DeleteRun(const std::string& run_id) {
     MLFLOW_ASSIGN_OR_RETURN(RunState s, LoadRunState(c, run_id));
     (void)s;
     auto up = c.Prepare("UPDATE runs SET lifecycle_stage = 'deleted', deleted_time = ? WHERE run_uuid = ?");
-    up->Bind(1, NowMillis());
-    up->Bind(2, run_id);
+    up->BindAll(NowMillis(), run_id);
     up->Execute();
     return Status();
   });
@@ -620,8 +555,7 @@ Status SqlTrackingStore::LogParam(const std::string& run_id, const KeyValue& par
     MLFLOW_ASSIGN_OR_RETURN(RunState s, RequireActiveRun(c, run_id));
     (void)s;
     auto get = c.Prepare("SELECT value FROM params WHERE run_uuid = ? AND key = ?");
-    get->Bind(1, run_id);
-    get->Bind(2, param.key);
+    get->BindAll(run_id, param.key);
     if (get->Step()) {
       std::string old = get->Text(0);
       if (old == param.value) return Status();
@@ -630,9 +564,7 @@ Status SqlTrackingStore::LogParam(const std::string& run_id, const KeyValue& par
                                       "'. Attempted logging new value '" + param.value + "'.");
     }
     auto ins = c.Prepare("INSERT INTO params (key, value, run_uuid) VALUES (?, ?, ?)");
-    ins->Bind(1, param.key);
-    ins->Bind(2, param.value);
-    ins->Bind(3, run_id);
+    ins->BindAll(param.key, param.value, run_id);
     ins->Execute();
     return Status();
   });
@@ -652,8 +584,7 @@ Status SqlTrackingStore::DeleteTag(const std::string& run_id, const std::string&
     MLFLOW_ASSIGN_OR_RETURN(RunState s, RequireActiveRun(c, run_id));
     (void)s;
     auto st = c.Prepare("DELETE FROM tags WHERE run_uuid = ? AND key = ?");
-    st->Bind(1, run_id);
-    st->Bind(2, key);
+    st->BindAll(run_id, key);
     if (st->Execute() == 0) return Status::NotFound("No tag with name: " + key + " in run with id " + run_id);
     return Status();
   });
@@ -669,8 +600,7 @@ Status SqlTrackingStore::LogBatch(const std::string& run_id, const std::vector<M
       std::vector<const KeyValue*> fresh;
       for (const auto& p : params) {
         auto get = c.Prepare("SELECT value FROM params WHERE run_uuid = ? AND key = ?");
-        get->Bind(1, run_id);
-        get->Bind(2, p.key);
+        get->BindAll(run_id, p.key);
         if (get->Step()) {
           std::string old = get->Text(0);
           if (old != p.value) {
@@ -688,9 +618,7 @@ Status SqlTrackingStore::LogBatch(const std::string& run_id, const std::vector<M
       }
       for (const KeyValue* p : fresh) {
         auto ins = c.Prepare("INSERT INTO params (key, value, run_uuid) VALUES (?, ?, ?)");
-        ins->Bind(1, p->key);
-        ins->Bind(2, p->value);
-        ins->Bind(3, run_id);
+        ins->BindAll(p->key, p->value, run_id);
         ins->Execute();
       }
     }
@@ -711,8 +639,7 @@ Status SqlTrackingStore::LogInputs(const std::string& run_id, const std::vector<
       // Reuse a dataset with the same (name, digest), whichever experiment holds it.
       std::string dataset_uuid;
       auto find = c.Prepare("SELECT dataset_uuid FROM datasets WHERE name = ? AND digest = ? LIMIT 1");
-      find->Bind(1, d.name);
-      find->Bind(2, d.digest);
+      find->BindAll(d.name, d.digest);
       if (find->Step()) {
         dataset_uuid = find->Text(0);
         while (find->Step()) {
@@ -722,45 +649,25 @@ Status SqlTrackingStore::LogInputs(const std::string& run_id, const std::vector<
         auto ins = c.Prepare(
             "INSERT INTO datasets (dataset_uuid, experiment_id, name, digest, dataset_source_type, dataset_source, "
             "dataset_schema, dataset_profile) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
-        ins->Bind(1, dataset_uuid);
-        ins->Bind(2, s.experiment_id);
-        ins->Bind(3, d.name);
-        ins->Bind(4, d.digest);
-        ins->Bind(5, d.source_type);
-        ins->Bind(6, d.source);
-        if (d.schema) {
-          ins->Bind(7, *d.schema);
-        } else {
-          ins->BindNull(7);
-        }
-        if (d.profile) {
-          ins->Bind(8, *d.profile);
-        } else {
-          ins->BindNull(8);
-        }
+        ins->BindAll(dataset_uuid, s.experiment_id, d.name, d.digest, d.source_type, d.source, d.schema, d.profile);
         ins->Execute();
       }
       auto edge = c.Prepare(
           "SELECT 1 FROM inputs WHERE source_type = 'DATASET' AND source_id = ? AND destination_type = 'RUN' "
           "AND destination_id = ?");
-      edge->Bind(1, dataset_uuid);
-      edge->Bind(2, run_id);
+      edge->BindAll(dataset_uuid, run_id);
       if (edge->Step()) continue;  // an existing link keeps its original input tags
       std::string input_uuid = NewUuidHex();
       auto ins = c.Prepare(
           "INSERT INTO inputs (input_uuid, source_type, source_id, destination_type, destination_id, step) "
           "VALUES (?, 'DATASET', ?, 'RUN', ?, 0)");
-      ins->Bind(1, input_uuid);
-      ins->Bind(2, dataset_uuid);
-      ins->Bind(3, run_id);
+      ins->BindAll(input_uuid, dataset_uuid, run_id);
       ins->Execute();
       for (const auto& t : in.tags) {
         auto tag = c.Prepare(
             "INSERT INTO input_tags (input_uuid, name, value) VALUES (?, ?, ?) "
             "ON CONFLICT (input_uuid, name) DO UPDATE SET value = excluded.value");
-        tag->Bind(1, input_uuid);
-        tag->Bind(2, t.key);
-        tag->Bind(3, t.value);
+        tag->BindAll(input_uuid, t.key, t.value);
         tag->Execute();
       }
     }
@@ -768,9 +675,7 @@ Status SqlTrackingStore::LogInputs(const std::string& run_id, const std::vector<
       auto ins = c.Prepare(
           "INSERT INTO inputs (input_uuid, source_type, source_id, destination_type, destination_id, step) "
           "VALUES (?, 'RUN_INPUT', ?, 'MODEL_INPUT', ?, 0) ON CONFLICT DO NOTHING");
-      ins->Bind(1, NewUuidHex());
-      ins->Bind(2, run_id);
-      ins->Bind(3, m.model_id);
+      ins->BindAll(NewUuidHex(), run_id, m.model_id);
       ins->Execute();
     }
     return Status();
@@ -785,10 +690,7 @@ Status SqlTrackingStore::LogOutputs(const std::string& run_id, const std::vector
       auto ins = c.Prepare(
           "INSERT INTO inputs (input_uuid, source_type, source_id, destination_type, destination_id, step) "
           "VALUES (?, 'RUN_OUTPUT', ?, 'MODEL_OUTPUT', ?, ?) ON CONFLICT DO NOTHING");
-      ins->Bind(1, NewUuidHex());
-      ins->Bind(2, run_id);
-      ins->Bind(3, m.model_id);
-      ins->Bind(4, m.step);
+      ins->BindAll(NewUuidHex(), run_id, m.model_id, m.step);
       ins->Execute();
     }
     return Status();
@@ -808,8 +710,7 @@ Result<std::vector<Metric>> SqlTrackingStore::GetMetricHistoryBulk(const RunMetr
       auto st = c.Prepare(
           "SELECT value, timestamp, step, is_nan FROM metrics WHERE run_uuid = ? AND key = ? "
           "ORDER BY timestamp, step, value");
-      st->Bind(1, id);
-      st->Bind(2, request.metric_key);
+      st->BindAll(id, request.metric_key);
       while (st->Step() && static_cast<int64_t>(out.size()) < request.max_results) {
         Metric m;
         m.key = request.metric_key;
@@ -844,12 +745,8 @@ Result<std::vector<Metric>> SqlTrackingStore::GetMetricHistoryAtSteps(const std:
       if (start_step) sql += " AND step >= ? AND step <= ?";
       sql += " ORDER BY timestamp, step, value";
       auto st = c.Prepare(sql);
-      st->Bind(1, id);
-      st->Bind(2, key);
-      if (start_step) {
-        st->Bind(3, *start_step);
-        st->Bind(4, *end_step);
-      }
+      st->BindAll(id, key);
+      if (start_step) st->BindFrom(3, *start_step, *end_step);
       struct Point {
         int64_t step, timestamp;
         double value;
@@ -934,14 +831,9 @@ Result<MetricHistoryPage> SqlTrackingStore::GetMetricHistory(const std::string& 
     auto st = c.Prepare(
         "SELECT value, timestamp, step, is_nan FROM metrics WHERE run_uuid = ? AND key = ? "
         "ORDER BY timestamp, step, value LIMIT ? OFFSET ?");
-    st->Bind(1, run_id);
-    st->Bind(2, key);
-    if (limit < 0 && c.dialect() == sql::Dialect::kPostgres) {
-      st->BindNull(3);  // PostgreSQL: LIMIT NULL is no limit (-1 is an error there)
-    } else {
-      st->Bind(3, limit);
-    }
-    st->Bind(4, offset);
+    // PostgreSQL: LIMIT NULL is no limit (-1 is an error there).
+    const bool no_limit_is_null = limit < 0 && c.dialect() == sql::Dialect::kPostgres;
+    st->BindAll(run_id, key, no_limit_is_null ? SqlValue{} : SqlValue{limit}, offset);
     while (st->Step()) {
       Metric m;
       m.key = key;
