@@ -198,7 +198,7 @@ std::vector<Table> Build() {
                {}});
   // ---- P1: model registry ----
   // UNIQUE(name) beside the primary key on the same column: MLflow declares both (2b4d017a5e9b);
-  // SQLite keeps both, PostgreSQL drops the redundant UNIQUE itself (docs/reference/database.md §1).
+  // SQLite keeps both, PostgreSQL drops the redundant UNIQUE itself (docs/reference/database.md §4).
   t.push_back({"registered_models",
                {Varchar("name", 256, kNotNull), BigInt("creation_time"), BigInt("last_updated_time"),
                 Varchar("description", 5000)},
