@@ -27,8 +27,8 @@ enum class Type {
   kJson,     // JSON
 };
 
-// Where MLflow asks MySQL for a larger text type (Text().with_variant(MEDIUMTEXT/LONGTEXT, "mysql"));
-// every other dialect uses its plain text type.
+// Where MLflow asks MySQL for a larger text type (MEDIUMTEXT, LONGTEXT: docs/reference/database.md
+// §4); every other dialect uses its plain text type.
 enum class TextSize { kDefault, kMedium, kLong };
 
 struct Column {
