@@ -40,6 +40,8 @@ bool IsKeyword(const Item& it, const char* word) {
 
 }  // namespace
 
+Status Invalid(std::string m) { return Status::InvalidParameter(std::move(m)); }
+
 std::string ToUpper(std::string_view s) {
   std::string out(s);
   for (char& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));

@@ -18,7 +18,8 @@
 
 namespace mlflow::search::internal {
 
-inline Status Invalid(std::string m) { return Status::InvalidParameter(std::move(m)); }
+// INVALID_PARAMETER_VALUE with MLflow's message (out of line: called from many places).
+Status Invalid(std::string m);
 
 std::string ToUpper(std::string_view s);
 
@@ -44,9 +45,9 @@ bool InSet(const std::string& v, std::initializer_list<const char*> set);
 inline constexpr const char* kNumericOpsRepr = "{'>', '>=', '!=', '=', '<', '<='}";
 inline constexpr const char* kParamOpsRepr = "{'!=', '=', 'LIKE', 'ILIKE', 'IS NULL', 'IS NOT NULL'}";
 inline constexpr const char* kStringAttrOpsRepr = "{'!=', '=', 'LIKE', 'ILIKE', 'IN', 'NOT IN'}";
-inline const std::initializer_list<const char*> kNumericOps = {">", ">=", "!=", "=", "<", "<="};
-inline const std::initializer_list<const char*> kParamOps = {"!=", "=", "LIKE", "ILIKE"};
-inline const std::initializer_list<const char*> kStringAttrOps = {"!=", "=", "LIKE", "ILIKE", "IN", "NOT IN"};
+inline constexpr std::initializer_list<const char*> kNumericOps = {">", ">=", "!=", "=", "<", "<="};
+inline constexpr std::initializer_list<const char*> kParamOps = {"!=", "=", "LIKE", "ILIKE"};
+inline constexpr std::initializer_list<const char*> kStringAttrOps = {"!=", "=", "LIKE", "ILIKE", "IN", "NOT IN"};
 
 // One comparison as grouped from the lexer's items: left operand, operator text, right operand.
 struct RawComparison {

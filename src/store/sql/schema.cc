@@ -18,8 +18,15 @@ const std::vector<std::string>& TableList() {
   return kTables;
 }
 
-void RunStatements(Connection& conn, const std::vector<std::string>& statements) {
-  for (const std::string& st : statements) conn.ExecScript(st);
+const schema::DdlDialect& DdlFor(Dialect dialect) {
+  return dialect == Dialect::kSqlite ? schema::SqliteDdl() : schema::PostgresDdl();
+}
+
+void RunStatements(Connection& conn) {
+  // Table by table: only one table's statements exist in memory at a time.
+  for (const schema::Table& t : schema::MlflowSchema()) {
+    for (const std::string& st : schema::GenerateTableDdl(t, DdlFor(conn.dialect()))) conn.ExecScript(st);
+  }
   // Exactly one row: MLflow refuses a version table with zero or several rows.
   auto insert = conn.Prepare("INSERT INTO alembic_version (version_num) VALUES (?)");
   insert->Bind(1, kSchemaRevision);
@@ -67,11 +74,8 @@ const std::vector<std::string_view>& NewerRevisions() {
 
 namespace internal {
 
-const std::vector<std::string>& SchemaStatements(Dialect dialect) {
-  static const std::vector<std::string> kSqlite = schema::GenerateDdl(schema::MlflowSchema(), schema::SqliteDdl());
-  static const std::vector<std::string> kPostgres =
-      schema::GenerateDdl(schema::MlflowSchema(), schema::PostgresDdl());
-  return dialect == Dialect::kSqlite ? kSqlite : kPostgres;
+std::vector<std::string> SchemaStatements(Dialect dialect) {
+  return schema::GenerateDdl(schema::MlflowSchema(), DdlFor(dialect));
 }
 
 }  // namespace internal
@@ -86,7 +90,7 @@ Status CreateSchema(Connection& conn) {
     return Status::InvalidState(std::string("cannot create the schema: ") + e.what());
   }
   try {
-    RunStatements(conn, internal::SchemaStatements(conn.dialect()));
+    RunStatements(conn);
     conn.ExecScript("COMMIT");
     return Status();
   } catch (const SqlError& e) {

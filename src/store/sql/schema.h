@@ -125,7 +125,7 @@ const std::vector<std::string_view>& NewerRevisions();
 
 namespace internal {
 // The DDL CreateSchema runs for one dialect, without the alembic_version row; in creation order.
-const std::vector<std::string>& SchemaStatements(Dialect dialect);
+std::vector<std::string> SchemaStatements(Dialect dialect);
 }  // namespace internal
 
 }  // namespace mlflow::store::sql

@@ -3,11 +3,12 @@
 namespace mlflow::store::sql::schema {
 namespace {
 
-std::string ColumnList(const std::vector<std::string_view>& columns, const DdlDialect& d) {
+// "a, b" with each name as the dialect writes identifiers.
+std::string ColumnList(std::string_view columns, const DdlDialect& d) {
   std::string out;
-  for (size_t i = 0; i < columns.size(); ++i) {
-    if (i) out += ", ";
-    out += d.Identifier(columns[i]);
+  for (std::string_view name : SplitList(columns)) {
+    if (!out.empty()) out += ", ";
+    out += d.Identifier(name);
   }
   return out;
 }
@@ -38,16 +39,18 @@ std::string ConstraintSpec(const Table& t, const Constraint& c, const DdlDialect
       if (!c.on_update.empty()) out += " ON UPDATE " + d.Action(c.on_update);
       break;
     case ConstraintKind::kCheckIn: {
-      out += "CHECK (" + d.Identifier(c.columns.at(0)) + " IN (";
-      for (size_t i = 0; i < c.values.size(); ++i) {
-        if (i) out += ", ";
-        out += "'" + std::string(c.values[i]) + "'";  // MLflow's enum values hold no quote
+      out += "CHECK (" + d.Identifier(c.columns) + " IN (";
+      const char* sep = "";
+      for (std::string_view value : SplitList(c.values)) {
+        out += sep;
+        out += "'" + std::string(value) + "'";  // MLflow's enum values hold no quote or comma
+        sep = ", ";
       }
       out += "))";
       break;
     }
     case ConstraintKind::kBooleanCheck:
-      out += "CHECK (" + d.Identifier(c.columns.at(0)) + " IN (0, 1))";
+      out += "CHECK (" + d.Identifier(c.columns) + " IN (0, 1))";
       break;
   }
   return out;
@@ -75,7 +78,7 @@ std::vector<std::string> GenerateTableDdl(const Table& t, const DdlDialect& d) {
   return out;
 }
 
-std::vector<std::string> GenerateDdl(const std::vector<Table>& tables, const DdlDialect& d) {
+std::vector<std::string> GenerateDdl(std::span<const Table> tables, const DdlDialect& d) {
   std::vector<std::string> out;
   for (const Table& t : tables) {
     for (std::string& st : GenerateTableDdl(t, d)) out.push_back(std::move(st));

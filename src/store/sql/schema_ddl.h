@@ -8,6 +8,7 @@
 // A dialect decides only what differs between databases: identifier quoting, type names, default
 // literals, the names of constraints MLflow leaves unnamed, and which constraints exist there at
 // all. Adding a dialect (MySQL) means one more DdlDialect, nothing else.
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -43,7 +44,7 @@ const DdlDialect& SqliteDdl();
 const DdlDialect& PostgresDdl();
 
 // One statement per entry, in order: each table's CREATE TABLE followed by its CREATE INDEXes.
-std::vector<std::string> GenerateDdl(const std::vector<Table>& tables, const DdlDialect& dialect);
+std::vector<std::string> GenerateDdl(std::span<const Table> tables, const DdlDialect& dialect);
 
 // One table's statements (CREATE TABLE, then its indexes).
 std::vector<std::string> GenerateTableDdl(const Table& table, const DdlDialect& dialect);

@@ -37,7 +37,9 @@ class Postgres final : public DdlDialect {
     // migrated database has only the key (registered_models).
     if (c.kind == ConstraintKind::kUnique) {
       for (const Constraint& other : t.constraints) {
-        if (other.kind == ConstraintKind::kPrimaryKey && other.columns == c.columns) return false;
+        if (other.kind == ConstraintKind::kPrimaryKey && SplitList(other.columns) == SplitList(c.columns)) {
+          return false;
+        }
       }
     }
     return true;
@@ -47,7 +49,7 @@ class Postgres final : public DdlDialect {
     // PostgreSQL's own choice for an unnamed constraint (all of ours stay under its 63 bytes).
     std::string name(t.name);
     if (c.kind == ConstraintKind::kPrimaryKey) return name + "_pkey";
-    for (std::string_view col : c.columns) name += "_" + std::string(col);
+    for (std::string_view col : SplitList(c.columns)) name += "_" + std::string(col);
     switch (c.kind) {
       case ConstraintKind::kUnique: return name + "_key";
       case ConstraintKind::kForeignKey: return name + "_fkey";

@@ -5,12 +5,18 @@
 //
 //   for (const schema::Table& t : schema::MlflowSchema()) {
 //     for (const schema::Column& c : t.columns) Use(c.name, c.type, c.nullable);
+//     for (const schema::Constraint& k : t.constraints) Use(schema::SplitList(k.columns));
 //   }
 //
 // The description says what MLflow's SQLAlchemy models and migrations declare (types, sizes,
 // names, actions as MLflow spells them); what a database makes of it is the dialect's business
 // (SQLite keeps CHECKs for booleans, PostgreSQL names unnamed constraints, MySQL would pick
 // MEDIUMTEXT/LONGTEXT where MLflow asks for them). Facts: docs/reference/database.md §4-§6.
+//
+// Everything here is constexpr: the description lives in the binary's read-only data, costs no
+// code to build and no heap, and the server touches it only when it creates a database.
+// Column lists are written as in SQL, "key, run_uuid" (SplitList separates them).
+#include <span>
 #include <string_view>
 #include <vector>
 
@@ -60,28 +66,28 @@ struct Constraint {
   ConstraintKind kind = ConstraintKind::kPrimaryKey;
   // As MLflow names it; empty = unnamed (SQLite leaves it so; PostgreSQL gives it its own name).
   std::string_view name;
-  std::vector<std::string_view> columns;  // the constrained columns (one for the CHECKs)
+  std::string_view columns;  // the constrained columns, "a, b" (one for the CHECKs)
   // kForeignKey only.
   std::string_view ref_table;
-  std::vector<std::string_view> ref_columns;
+  std::string_view ref_columns;
   // Referential actions as MLflow spells them ("CASCADE", "cascade"); empty = none (NO ACTION).
   std::string_view on_delete;
   std::string_view on_update;
-  // kCheckIn only: the allowed string values, in MLflow's order.
-  std::vector<std::string_view> values;
+  // kCheckIn only: the allowed string values in MLflow's order, "active, deleted".
+  std::string_view values;
 };
 
 struct Index {
   std::string_view name;
-  std::vector<std::string_view> columns;
+  std::string_view columns;  // "a, b"
   bool unique = false;
 };
 
 struct Table {
   std::string_view name;
-  std::vector<Column> columns;          // in the order the migrated database has them
-  std::vector<Constraint> constraints;  // in MLflow's order
-  std::vector<Index> indexes;           // created right after the table, in this order
+  std::span<const Column> columns;          // in the order the migrated database has them
+  std::span<const Constraint> constraints;  // in MLflow's order
+  std::span<const Index> indexes;           // created right after the table, in this order
   // MLflow rebuilt the table in an alembic batch migration; SQLite then stores its CREATE TABLE
   // text with the name quoted ("runs"), and we write it the same way.
   bool rebuilt_in_batch = false;
@@ -91,6 +97,9 @@ struct Table {
 
 // MLflow's schema at alembic revision kSchemaRevision (schema.h), every table including
 // alembic_version, in creation order.
-const std::vector<Table>& MlflowSchema();
+std::span<const Table> MlflowSchema();
+
+// "a, b" -> {"a", "b"}; "" -> {}.
+std::vector<std::string_view> SplitList(std::string_view list);
 
 }  // namespace mlflow::store::sql::schema

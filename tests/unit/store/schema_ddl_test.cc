@@ -16,11 +16,18 @@
 namespace mlflow::store::sql::schema {
 namespace {
 
-bool HasColumns(const Table& t, const std::vector<std::string_view>& columns) {
+bool HasColumns(const Table& t, std::string_view list) {
+  const std::vector<std::string_view> columns = SplitList(list);
   for (std::string_view c : columns) {
     if (!t.FindColumn(c)) return false;
   }
   return !columns.empty();
+}
+
+TEST(SchemaDescription, SplitListReadsSqlColumnLists) {
+  EXPECT_EQ(SplitList("key, timestamp,step"), (std::vector<std::string_view>{"key", "timestamp", "step"}));
+  EXPECT_EQ(SplitList("name"), (std::vector<std::string_view>{"name"}));
+  EXPECT_TRUE(SplitList("").empty());
 }
 
 // Every name a constraint or an index refers to exists; a foreign key points at an earlier table
@@ -34,17 +41,17 @@ TEST(SchemaDescription, EveryReferenceResolves) {
       EXPECT_TRUE(HasColumns(t, c.columns)) << c.name;
       if (c.kind == ConstraintKind::kPrimaryKey) {
         ++primary_keys;
-        for (std::string_view col : c.columns) EXPECT_FALSE(t.FindColumn(col)->nullable) << col;
+        for (std::string_view col : SplitList(c.columns)) EXPECT_FALSE(t.FindColumn(col)->nullable) << col;
       }
       if (c.kind != ConstraintKind::kForeignKey) continue;
       auto ref = created.find(c.ref_table);
       ASSERT_NE(ref, created.end()) << "foreign key to a later or unknown table " << c.ref_table;
       EXPECT_TRUE(HasColumns(*ref->second, c.ref_columns)) << c.ref_table;
-      EXPECT_EQ(c.ref_columns.size(), c.columns.size());
+      EXPECT_EQ(SplitList(c.ref_columns).size(), SplitList(c.columns).size());
       bool keyed = false;
       for (const Constraint& k : ref->second->constraints) {
         keyed |= (k.kind == ConstraintKind::kPrimaryKey || k.kind == ConstraintKind::kUnique) &&
-                 k.columns == c.ref_columns;
+                 SplitList(k.columns) == SplitList(c.ref_columns);
       }
       EXPECT_TRUE(keyed) << c.ref_table << " has no key on the referenced columns";
     }
@@ -91,12 +98,12 @@ TEST(SchemaDescription, ColumnFactsAreConsistent) {
     }
     for (const Constraint& c : t.constraints) {
       if (c.kind == ConstraintKind::kBooleanCheck) {
-        EXPECT_EQ(t.FindColumn(c.columns.at(0))->type, Type::kBoolean) << t.name;
+        EXPECT_EQ(t.FindColumn(c.columns)->type, Type::kBoolean) << t.name;
       }
       if (c.kind != ConstraintKind::kCheckIn) continue;
-      const Column* col = t.FindColumn(c.columns.at(0));
+      const Column* col = t.FindColumn(c.columns);
       ASSERT_EQ(col->type, Type::kString) << t.name;
-      for (std::string_view v : c.values) {
+      for (std::string_view v : SplitList(c.values)) {
         EXPECT_LE(v.size(), static_cast<size_t>(col->length)) << t.name << "." << col->name << " " << v;
       }
     }
@@ -119,43 +126,38 @@ class ToyDialect final : public DdlDialect {
 };
 
 TEST(SchemaDdl, GeneratorWritesSqlAlchemysLayoutWithTheDialectsChoices) {
+  Column columns[4];
+  columns[0].name = "id";
+  columns[0].nullable = false;
+  columns[1].name = "body";
+  columns[1].type = Type::kText;
+  columns[1].text_size = TextSize::kLong;
+  columns[2].name = "flag";
+  columns[2].type = Type::kBoolean;
+  columns[2].server_default = "0";
+  columns[2].nullable = false;
+  columns[3].name = "sum";
+  columns[3].computed = "id + 1";
+  Constraint constraints[4];
+  constraints[0].name = "things_pk";
+  constraints[0].columns = "id";
+  constraints[1].kind = ConstraintKind::kForeignKey;
+  constraints[1].columns = "id";
+  constraints[1].ref_table = "others";
+  constraints[1].ref_columns = "oid";
+  constraints[1].on_delete = "cascade";
+  constraints[2].kind = ConstraintKind::kBooleanCheck;
+  constraints[2].columns = "flag";
+  constraints[3].kind = ConstraintKind::kCheckIn;
+  constraints[3].name = "body_values";
+  constraints[3].columns = "body";
+  constraints[3].values = "a, b";
+  const Index indexes[] = {{"ix_things_body", "body, id"}, {"ux_things_flag", "flag", true}};
   Table t;
   t.name = "things";
-  Column id;
-  id.name = "id";
-  id.nullable = false;
-  Column body;
-  body.name = "body";
-  body.type = Type::kText;
-  body.text_size = TextSize::kLong;
-  Column flag;
-  flag.name = "flag";
-  flag.type = Type::kBoolean;
-  flag.server_default = "0";
-  flag.nullable = false;
-  Column sum;
-  sum.name = "sum";
-  sum.computed = "id + 1";
-  t.columns = {id, body, flag, sum};
-  Constraint pk;
-  pk.name = "things_pk";
-  pk.columns = {"id"};
-  Constraint fk;
-  fk.kind = ConstraintKind::kForeignKey;
-  fk.columns = {"id"};
-  fk.ref_table = "others";
-  fk.ref_columns = {"oid"};
-  fk.on_delete = "cascade";
-  Constraint check;
-  check.kind = ConstraintKind::kBooleanCheck;
-  check.columns = {"flag"};
-  Constraint in;
-  in.kind = ConstraintKind::kCheckIn;
-  in.name = "body_values";
-  in.columns = {"body"};
-  in.values = {"a", "b"};
-  t.constraints = {pk, fk, check, in};
-  t.indexes = {{"ix_things_body", {"body", "id"}}, {"ux_things_flag", {"flag"}, true}};
+  t.columns = columns;
+  t.constraints = constraints;
+  t.indexes = indexes;
 
   std::vector<std::string> ddl = GenerateTableDdl(t, ToyDialect());
   ASSERT_EQ(ddl.size(), 3u);
