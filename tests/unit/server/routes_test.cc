@@ -112,7 +112,7 @@ TEST(Routes, HeaderExample) {
   std::filesystem::create_directories(dir);
   {
     auto db = std::make_shared<store::sql::SqliteDatabase>(store::sql::SqliteOptions{(dir / "mlflow.db").string()});
-    store::sql::CreateSchema(db->writer_connection());
+    ASSERT_TRUE(store::sql::CreateSchema(db->writer_connection()).ok());
     store::sql::SqlTrackingStore store(db, "mlflow-artifacts:/");
     ASSERT_TRUE(store.Initialize().ok());
     service::TrackingService tracking(store);

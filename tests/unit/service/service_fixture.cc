@@ -9,7 +9,7 @@ void ServiceTest::SetUp() {
   dir_ = std::filesystem::temp_directory_path() / ("service-test-" + NewUuidHex());
   std::filesystem::create_directories(dir_);
   db_ = std::make_shared<store::sql::SqliteDatabase>(store::sql::SqliteOptions{(dir_ / "mlflow.db").string()});
-  store::sql::CreateSchema(db_->writer_connection());
+  ASSERT_TRUE(store::sql::CreateSchema(db_->writer_connection()).ok());
   tracking_store_ = std::make_unique<store::sql::SqlTrackingStore>(db_, "mlflow-artifacts:/");
   ASSERT_TRUE(tracking_store_->Initialize().ok());
   registry_store_ = std::make_unique<store::sql::SqlRegistryStore>(db_);
