@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <ctime>
 #include <random>
 #include <string>
 #include <vector>
@@ -165,12 +166,14 @@ TEST(Fuzz, OrderByMarkersNeverLeak) {
 namespace mlflow::search {
 namespace {
 
-// Unmatched quotes and parentheses must not make lexing quadratic.
+// Unmatched quotes and parentheses must not make lexing quadratic. Quadratic work on these 200,000
+// characters would take minutes; linear work takes well under a second (about 3 s under ASan). The
+// bound is on the process's CPU time, not wall time, so a busy machine does not fail the test.
 TEST(Fuzz, PathologicalInputsStayFast) {
   const std::vector<std::string> inputs = {std::string(200000, '('), std::string(200000, '\''),
                                            std::string(200000, '"'), std::string(200000, '`'),
                                            "params.a IN " + std::string(100000, '(') + "'x'"};
-  const auto start = std::chrono::steady_clock::now();
+  const std::clock_t start = std::clock();
   for (const std::string& s : inputs) {
     for (SearchEntity e : kEntities) {
       Result<Filter> f = ParseFilter(e, s);
@@ -179,7 +182,8 @@ TEST(Fuzz, PathologicalInputsStayFast) {
     }
     (void)ParseOrderBy(SearchEntity::kRuns, s);
   }
-  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(5));
+  const double cpu_seconds = static_cast<double>(std::clock() - start) / CLOCKS_PER_SEC;
+  EXPECT_LT(cpu_seconds, 30.0);
 }
 
 }  // namespace
