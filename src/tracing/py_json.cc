@@ -1,0 +1,481 @@
+#include "tracing/py_json.h"
+
+#include <charconv>
+#include <cmath>
+#include <cstdint>
+#include <cstdlib>
+#include <limits>
+
+namespace mlflow::tracing {
+namespace {
+
+// Deep nesting is refused rather than recursed into (Python raises RecursionError near 1000).
+constexpr int kMaxDepth = 512;
+
+void AppendUtf8(std::string& out, uint32_t cp) {
+  if (cp < 0x80) {
+    out += static_cast<char>(cp);
+  } else if (cp < 0x800) {
+    out += static_cast<char>(0xC0 | (cp >> 6));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else if (cp < 0x10000) {
+    out += static_cast<char>(0xE0 | (cp >> 12));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else {
+    out += static_cast<char>(0xF0 | (cp >> 18));
+    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  }
+}
+
+class Parser {
+ public:
+  explicit Parser(std::string_view s) : s_(s) {}
+
+  std::optional<Json> Document() {
+    SkipWs();
+    Json v;
+    if (!Value(v, 0)) return std::nullopt;
+    SkipWs();
+    if (p_ != s_.size()) return std::nullopt;
+    return v;
+  }
+
+ private:
+  void SkipWs() {
+    while (p_ < s_.size() && (s_[p_] == ' ' || s_[p_] == '\t' || s_[p_] == '\n' || s_[p_] == '\r')) ++p_;
+  }
+  bool Lit(std::string_view w) {
+    if (s_.substr(p_, w.size()) != w) return false;
+    p_ += w.size();
+    return true;
+  }
+
+  bool Value(Json& out, int depth) {
+    if (depth > kMaxDepth || p_ >= s_.size()) return false;
+    char c = s_[p_];
+    switch (c) {
+      case '{': return Object(out, depth);
+      case '[': return Array(out, depth);
+      case '"': {
+        std::string str;
+        if (!String(str)) return false;
+        out = std::move(str);
+        return true;
+      }
+      case 't':
+        if (!Lit("true")) return false;
+        out = true;
+        return true;
+      case 'f':
+        if (!Lit("false")) return false;
+        out = false;
+        return true;
+      case 'n':
+        if (!Lit("null")) return false;
+        out = nullptr;
+        return true;
+      case 'N':
+        if (!Lit("NaN")) return false;
+        out = std::numeric_limits<double>::quiet_NaN();
+        return true;
+      case 'I':
+        if (!Lit("Infinity")) return false;
+        out = std::numeric_limits<double>::infinity();
+        return true;
+      default:
+        if (c == '-' && s_.substr(p_, 9) == "-Infinity") {
+          p_ += 9;
+          out = -std::numeric_limits<double>::infinity();
+          return true;
+        }
+        return Number(out);
+    }
+  }
+
+  bool Object(Json& out, int depth) {
+    ++p_;  // '{'
+    out = Json::object();
+    SkipWs();
+    if (p_ < s_.size() && s_[p_] == '}') {
+      ++p_;
+      return true;
+    }
+    while (true) {
+      SkipWs();
+      if (p_ >= s_.size() || s_[p_] != '"') return false;
+      std::string key;
+      if (!String(key)) return false;
+      SkipWs();
+      if (p_ >= s_.size() || s_[p_] != ':') return false;
+      ++p_;
+      SkipWs();
+      Json v;
+      if (!Value(v, depth + 1)) return false;
+      out[key] = std::move(v);  // a repeated key keeps its place and takes the new value
+      SkipWs();
+      if (p_ >= s_.size()) return false;
+      if (s_[p_] == ',') {
+        ++p_;
+        continue;
+      }
+      if (s_[p_] == '}') {
+        ++p_;
+        return true;
+      }
+      return false;
+    }
+  }
+
+  bool Array(Json& out, int depth) {
+    ++p_;  // '['
+    out = Json::array();
+    SkipWs();
+    if (p_ < s_.size() && s_[p_] == ']') {
+      ++p_;
+      return true;
+    }
+    while (true) {
+      SkipWs();
+      Json v;
+      if (!Value(v, depth + 1)) return false;
+      out.push_back(std::move(v));
+      SkipWs();
+      if (p_ >= s_.size()) return false;
+      if (s_[p_] == ',') {
+        ++p_;
+        continue;
+      }
+      if (s_[p_] == ']') {
+        ++p_;
+        return true;
+      }
+      return false;
+    }
+  }
+
+  bool Hex4(uint32_t& v) {
+    if (p_ + 4 > s_.size()) return false;
+    v = 0;
+    for (int i = 0; i < 4; ++i) {
+      char c = s_[p_ + i];
+      v <<= 4;
+      if (c >= '0' && c <= '9') v |= static_cast<uint32_t>(c - '0');
+      else if (c >= 'a' && c <= 'f') v |= static_cast<uint32_t>(c - 'a' + 10);
+      else if (c >= 'A' && c <= 'F') v |= static_cast<uint32_t>(c - 'A' + 10);
+      else return false;
+    }
+    p_ += 4;
+    return true;
+  }
+
+  bool String(std::string& out) {
+    ++p_;  // opening quote
+    while (p_ < s_.size()) {
+      unsigned char c = static_cast<unsigned char>(s_[p_]);
+      if (c == '"') {
+        ++p_;
+        return true;
+      }
+      if (c < 0x20) return false;  // strict: raw control characters are invalid
+      if (c != '\\') {
+        out += static_cast<char>(c);
+        ++p_;
+        continue;
+      }
+      ++p_;
+      if (p_ >= s_.size()) return false;
+      char e = s_[p_++];
+      switch (e) {
+        case '"': out += '"'; break;
+        case '\\': out += '\\'; break;
+        case '/': out += '/'; break;
+        case 'b': out += '\b'; break;
+        case 'f': out += '\f'; break;
+        case 'n': out += '\n'; break;
+        case 'r': out += '\r'; break;
+        case 't': out += '\t'; break;
+        case 'u': {
+          uint32_t cp = 0;
+          if (!Hex4(cp)) return false;
+          if (cp >= 0xD800 && cp <= 0xDBFF && s_.substr(p_, 2) == "\\u") {
+            size_t save = p_;
+            p_ += 2;
+            uint32_t lo = 0;
+            if (Hex4(lo) && lo >= 0xDC00 && lo <= 0xDFFF) {
+              cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+            } else {
+              p_ = save;
+            }
+          }
+          // A lone surrogate has no UTF-8 form; it becomes U+FFFD.
+          if (cp >= 0xD800 && cp <= 0xDFFF) cp = 0xFFFD;
+          AppendUtf8(out, cp);
+          break;
+        }
+        default:
+          return false;
+      }
+    }
+    return false;
+  }
+
+  bool Number(Json& out) {
+    size_t start = p_;
+    if (p_ < s_.size() && s_[p_] == '-') ++p_;
+    if (p_ >= s_.size()) return false;
+    if (s_[p_] == '0') {
+      ++p_;
+    } else if (s_[p_] >= '1' && s_[p_] <= '9') {
+      while (p_ < s_.size() && std::isdigit(static_cast<unsigned char>(s_[p_]))) ++p_;
+    } else {
+      return false;
+    }
+    bool is_float = false;
+    if (p_ < s_.size() && s_[p_] == '.') {
+      size_t d = p_ + 1;
+      if (d < s_.size() && std::isdigit(static_cast<unsigned char>(s_[d]))) {
+        is_float = true;
+        p_ = d;
+        while (p_ < s_.size() && std::isdigit(static_cast<unsigned char>(s_[p_]))) ++p_;
+      }
+    }
+    if (p_ < s_.size() && (s_[p_] == 'e' || s_[p_] == 'E')) {
+      size_t d = p_ + 1;
+      if (d < s_.size() && (s_[d] == '+' || s_[d] == '-')) ++d;
+      if (d < s_.size() && std::isdigit(static_cast<unsigned char>(s_[d]))) {
+        is_float = true;
+        p_ = d;
+        while (p_ < s_.size() && std::isdigit(static_cast<unsigned char>(s_[p_]))) ++p_;
+      }
+    }
+    std::string text(s_.substr(start, p_ - start));
+    if (!is_float) {
+      if (text[0] == '-') {
+        int64_t v = 0;
+        auto r = std::from_chars(text.data(), text.data() + text.size(), v);
+        if (r.ec == std::errc() && r.ptr == text.data() + text.size()) {
+          out = v;
+          return true;
+        }
+      } else {
+        uint64_t u = 0;
+        auto r = std::from_chars(text.data(), text.data() + text.size(), u);
+        if (r.ec == std::errc() && r.ptr == text.data() + text.size()) {
+          if (u <= static_cast<uint64_t>(std::numeric_limits<int64_t>::max())) {
+            out = static_cast<int64_t>(u);
+          } else {
+            out = u;
+          }
+          return true;
+        }
+      }
+    }
+    out = std::strtod(text.c_str(), nullptr);
+    return true;
+  }
+
+  std::string_view s_;
+  size_t p_ = 0;
+};
+
+// Decodes one UTF-8 sequence at s[i]; returns the code point and advances i. Invalid bytes are
+// taken one at a time as U+FFFD.
+uint32_t NextCodePoint(std::string_view s, size_t& i) {
+  unsigned char c = static_cast<unsigned char>(s[i]);
+  if (c < 0x80) {
+    ++i;
+    return c;
+  }
+  int len = (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
+  if (len == 0 || i + static_cast<size_t>(len) > s.size()) {
+    ++i;
+    return 0xFFFD;
+  }
+  uint32_t cp = c & (len == 2 ? 0x1F : len == 3 ? 0x0F : 0x07);
+  for (int k = 1; k < len; ++k) {
+    unsigned char d = static_cast<unsigned char>(s[i + static_cast<size_t>(k)]);
+    if ((d & 0xC0) != 0x80) {
+      ++i;
+      return 0xFFFD;
+    }
+    cp = (cp << 6) | (d & 0x3F);
+  }
+  i += static_cast<size_t>(len);
+  return cp;
+}
+
+void AppendHex4(std::string& out, uint32_t v) {
+  static const char* kHex = "0123456789abcdef";
+  out += "\\u";
+  out += kHex[(v >> 12) & 0xF];
+  out += kHex[(v >> 8) & 0xF];
+  out += kHex[(v >> 4) & 0xF];
+  out += kHex[v & 0xF];
+}
+
+}  // namespace
+
+std::optional<Json> PyJsonLoads(std::string_view text) { return Parser(text).Document(); }
+
+std::string PyFloatRepr(double v) {
+  if (std::isnan(v)) return "nan";
+  if (std::isinf(v)) return v > 0 ? "inf" : "-inf";
+  if (v == 0) return std::signbit(v) ? "-0.0" : "0.0";
+  char buf[64];
+  auto res = std::to_chars(buf, buf + sizeof(buf), v, std::chars_format::scientific);
+  std::string sci(buf, res.ptr);  // "-d.ddde+XX"
+  bool neg = sci[0] == '-';
+  if (neg) sci.erase(0, 1);
+  size_t e = sci.find('e');
+  std::string mant = sci.substr(0, e);
+  int exp = std::atoi(sci.c_str() + e + 1);
+  std::string digits;
+  for (char c : mant)
+    if (c != '.') digits += c;
+  while (digits.size() > 1 && digits.back() == '0') digits.pop_back();
+  std::string out = neg ? "-" : "";
+  if (exp < -4 || exp >= 16) {
+    out += digits[0];
+    if (digits.size() > 1) {
+      out += '.';
+      out += digits.substr(1);
+    }
+    out += 'e';
+    out += exp < 0 ? '-' : '+';
+    int a = exp < 0 ? -exp : exp;
+    if (a < 10) out += '0';
+    out += std::to_string(a);
+    return out;
+  }
+  if (exp < 0) {
+    out += "0.";
+    out.append(static_cast<size_t>(-exp - 1), '0');
+    out += digits;
+    return out;
+  }
+  size_t int_len = static_cast<size_t>(exp) + 1;
+  if (digits.size() <= int_len) {
+    out += digits;
+    out.append(int_len - digits.size(), '0');
+    out += ".0";
+  } else {
+    out += digits.substr(0, int_len);
+    out += '.';
+    out += digits.substr(int_len);
+  }
+  return out;
+}
+
+void AppendPyJsonString(std::string& out, std::string_view s, bool ensure_ascii) {
+  out += '"';
+  size_t i = 0;
+  while (i < s.size()) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c < 0x80) {
+      ++i;
+      switch (c) {
+        case '"': out += "\\\""; break;
+        case '\\': out += "\\\\"; break;
+        case '\n': out += "\\n"; break;
+        case '\r': out += "\\r"; break;
+        case '\t': out += "\\t"; break;
+        case '\b': out += "\\b"; break;
+        case '\f': out += "\\f"; break;
+        default:
+          if (c < 0x20) {
+            AppendHex4(out, c);
+          } else {
+            out += static_cast<char>(c);
+          }
+      }
+      continue;
+    }
+    size_t start = i;
+    uint32_t cp = NextCodePoint(s, i);
+    if (!ensure_ascii) {
+      if (cp == 0xFFFD && !(i - start == 3 && static_cast<unsigned char>(s[start]) == 0xEF)) {
+        AppendUtf8(out, cp);  // invalid input byte: the replacement character, never raw junk
+      } else {
+        out.append(s.substr(start, i - start));
+      }
+      continue;
+    }
+    if (cp >= 0x10000) {
+      uint32_t v = cp - 0x10000;
+      AppendHex4(out, 0xD800 + (v >> 10));
+      AppendHex4(out, 0xDC00 + (v & 0x3FF));
+    } else {
+      AppendHex4(out, cp);
+    }
+  }
+  out += '"';
+}
+
+void AppendPyJson(std::string& out, const Json& v, bool ensure_ascii, bool compact) {
+  const char* item_sep = compact ? "," : ", ";
+  const char* key_sep = compact ? ":" : ": ";
+  switch (v.type()) {
+    case Json::value_t::null: out += "null"; break;
+    case Json::value_t::boolean: out += v.get<bool>() ? "true" : "false"; break;
+    case Json::value_t::number_integer: out += std::to_string(v.get<int64_t>()); break;
+    case Json::value_t::number_unsigned: out += std::to_string(v.get<uint64_t>()); break;
+    case Json::value_t::number_float: {
+      double d = v.get<double>();
+      if (std::isnan(d)) out += "NaN";
+      else if (std::isinf(d)) out += d > 0 ? "Infinity" : "-Infinity";
+      else out += PyFloatRepr(d);
+      break;
+    }
+    case Json::value_t::string: AppendPyJsonString(out, v.get_ref<const std::string&>(), ensure_ascii); break;
+    case Json::value_t::array: {
+      out += '[';
+      bool first = true;
+      for (const auto& e : v) {
+        if (!first) out += item_sep;
+        first = false;
+        AppendPyJson(out, e, ensure_ascii, compact);
+      }
+      out += ']';
+      break;
+    }
+    case Json::value_t::object: {
+      out += '{';
+      bool first = true;
+      for (auto it = v.begin(); it != v.end(); ++it) {
+        if (!first) out += item_sep;
+        first = false;
+        AppendPyJsonString(out, it.key(), ensure_ascii);
+        out += key_sep;
+        AppendPyJson(out, it.value(), ensure_ascii, compact);
+      }
+      out += '}';
+      break;
+    }
+    default: out += "null"; break;  // binary / discarded: never produced by PyJsonLoads
+  }
+}
+
+std::string PyJsonDumps(const Json& v, bool ensure_ascii, bool compact) {
+  std::string out;
+  AppendPyJson(out, v, ensure_ascii, compact);
+  return out;
+}
+
+bool PyTruthy(const Json& v) {
+  switch (v.type()) {
+    case Json::value_t::null: return false;
+    case Json::value_t::boolean: return v.get<bool>();
+    case Json::value_t::number_integer: return v.get<int64_t>() != 0;
+    case Json::value_t::number_unsigned: return v.get<uint64_t>() != 0;
+    case Json::value_t::number_float: return v.get<double>() != 0;
+    case Json::value_t::string: return !v.get_ref<const std::string&>().empty();
+    case Json::value_t::array:
+    case Json::value_t::object: return !v.empty();
+    default: return false;
+  }
+}
+
+}  // namespace mlflow::tracing
