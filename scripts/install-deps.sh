@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build ccache pkg-config git ca-certificates curl
   libboost1.81-all-dev nlohmann-json3-dev libyaml-cpp-dev libsqlite3-dev sqlite3
-  libcurl4-openssl-dev libssl-dev libspdlog-dev libfmt-dev libcli11-dev
+  libcurl4-openssl-dev libssl-dev zlib1g-dev libspdlog-dev libfmt-dev libcli11-dev
   libgtest-dev libgmock-dev libpq-dev libpqxx-dev postgresql nginx
   python3 python3-venv python3-pip
   chromium fonts-dejavu-core

@@ -12,6 +12,7 @@
 #include "server/handlers/registry_handlers.h"
 #include "server/handlers/routes.h"
 #include "server/handlers/tracking_handlers.h"
+#include "server/handlers/trace_handlers.h"
 #include "server/http/http_server.h"
 #include "server/http/static_site.h"
 #include "service/artifact_service.h"
@@ -24,6 +25,7 @@
 #include "store/sql/schema.h"
 #include "store/sql/sql_logged_model_store.h"
 #include "store/sql/sql_registry_store.h"
+#include "store/sql/sql_trace_store.h"
 #include "store/sql/sql_tracking_store.h"
 #include "store/sql/sqlite_database.h"
 #include "store/sql/store_uri.h"
@@ -89,6 +91,7 @@ struct App::State {
   std::unique_ptr<service::RegistryService> registry;
   std::unique_ptr<service::LoggedModelService> logged_models;
   std::unique_ptr<service::ArtifactService> artifacts;
+  std::unique_ptr<store::sql::SqlTraceStore> trace_store;
   ApiContext ctx;
   Router router;
   std::unique_ptr<HttpServer> http;
@@ -142,11 +145,14 @@ Result<std::unique_ptr<App>> App::Create(const ServerConfig& config) {
   service::ArtifactSettings artifact_settings{s.config.serve_artifacts, s.config.artifacts_destination};
   s.artifacts = std::make_unique<service::ArtifactService>(artifact_settings, *s.tracking, *s.registry,
                                                            *s.logged_models);
+  s.trace_store = std::make_unique<store::sql::SqlTraceStore>(s.db);
+  MLFLOW_RETURN_IF_ERROR(s.trace_store->Initialize());
 
   s.ctx.tracking = s.tracking.get();
   s.ctx.registry = s.registry.get();
   s.ctx.logged_models = s.logged_models.get();
   s.ctx.artifacts = s.artifacts.get();
+  s.ctx.traces = s.trace_store.get();
   s.ctx.artifacts_only = s.config.artifacts_only;
 
   s.router.Add("GET", "/health", [](const HttpRequest&) { return Text("OK"); });
@@ -169,6 +175,7 @@ Result<std::unique_ptr<App>> App::Create(const ServerConfig& config) {
     RegisterTrackingHandlers(s.router, s.ctx);
     RegisterRegistryHandlers(s.router, s.ctx);
     RegisterLoggedModelHandlers(s.router, s.ctx);
+    RegisterTraceHandlers(s.router, s.ctx);
   }
   AddOptionsResponses(s.router);
 

@@ -84,3 +84,16 @@ def test_unlisted_difference_fails_and_listed_one_passes(monkeypatch):
     compare.TALLY.compared -= 1
     compare.TALLY.equal -= 1
     assert compare.stale_known() == [idle]
+
+
+@pytest.mark.area("harness")
+def test_trace_times_and_span_ids():
+    import datetime
+    n = Normalizer()
+    iso = datetime.datetime.fromtimestamp(NOW / 1000, datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+    out = n({"request_time": iso, "fixed": "2020-09-13T12:26:40Z", "start_time_unix_nano": NOW * 1_000_000,
+             "span_id": "xp8nR4KzUu0=", "parent_span_id": "xp8nR4KzUu0=", "trace_id": "Op5a/eAmobaWWfW4/dhKrA==",
+             "other": "xp8nR4KzUu0=", "trace": "tr-" + RUN_A, "end_time_unix_nano": 1_600_000_000_000_000_000})
+    assert out == {"request_time": "<now>", "fixed": "2020-09-13T12:26:40Z", "start_time_unix_nano": "<now>",
+                   "span_id": "<span:1>", "parent_span_id": "<span:1>", "trace_id": "<span:2>",
+                   "other": "xp8nR4KzUu0=", "trace": "tr-<id:1>", "end_time_unix_nano": 1_600_000_000_000_000_000}

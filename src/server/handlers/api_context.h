@@ -5,6 +5,7 @@
 #include "service/logged_model_service.h"
 #include "service/registry_service.h"
 #include "service/tracking_service.h"
+#include "store/trace_store.h"
 
 namespace mlflow::server {
 
@@ -13,6 +14,7 @@ struct ApiContext {
   service::RegistryService* registry = nullptr;
   service::LoggedModelService* logged_models = nullptr;
   service::ArtifactService* artifacts = nullptr;
+  store::TraceStore* traces = nullptr;
   bool artifacts_only = false;  // --artifacts-only: only the artifact proxy is served
 };
 

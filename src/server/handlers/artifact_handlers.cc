@@ -376,4 +376,8 @@ void RegisterArtifactsOnlyGuards(Router& router) {
   }
 }
 
+void SendArtifactRootFile(ApiContext& ctx, StreamContext& s, const std::string& root_uri, const std::string& rel) {
+  SendRootFile(ctx, s, root_uri, rel);
+}
+
 }  // namespace mlflow::server

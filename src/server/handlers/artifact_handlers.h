@@ -10,6 +10,10 @@ namespace mlflow::server {
 // Needs ctx.artifacts. Starts nothing: the app sweeps stale uploads (service::SweepStaleUploads).
 void RegisterArtifactHandlers(Router& router, ApiContext& ctx);
 
+// Streams file `rel` of the artifact root `root_uri` (proxied through the artifacts destination
+// or opened directly) as a download, or answers MLflow's error.
+void SendArtifactRootFile(ApiContext& ctx, StreamContext& s, const std::string& root_uri, const std::string& rel);
+
 // With --artifacts-only: every tracking route under /api/2.0/mlflow/ and /ajax-api/2.0/mlflow/
 // answers 503 text/plain, as MLflow does. Register instead of the tracking handlers.
 void RegisterArtifactsOnlyGuards(Router& router);

@@ -1,0 +1,491 @@
+// Tracing REST handlers: decode the request, call the trace store, render MLflow's JSON
+// (docs/reference/tracing.md sections 1-2).
+#include "server/handlers/trace_handlers.h"
+
+#include <cctype>
+
+#include "artifacts/path_safety.h"
+#include "server/handlers/artifact_handlers.h"
+#include "server/handlers/json_render.h"
+#include "server/handlers/request_fields.h"
+#include "server/handlers/trace_json.h"
+#include "tracing/py_json.h"
+
+namespace mlflow::server {
+namespace {
+
+using nlohmann::json;
+
+const std::string& PathParam(const HttpRequest& req, const char* name) {
+  static const std::string kNone;
+  auto it = req.path_params.find(name);
+  return it == req.path_params.end() ? kNone : it->second;
+}
+
+// A required list field: absent, null or empty is "missing", as MLflow's _assert_required.
+Result<std::vector<std::string>> RequiredList(const RequestFields& f, const char* name) {
+  if (!f.from_query()) {
+    if (const json* v = f.Json(name)) {
+      if (!v->is_array()) return TypeError(name, *v);
+      for (const auto& e : *v)
+        if (!e.is_string()) return TypeError(name, *v);
+    }
+  }
+  MLFLOW_ASSIGN_OR_RETURN(std::vector<std::string> v, f.StringList(name));
+  if (v.empty()) return MissingParameter(name);
+  return v;
+}
+
+// An optional list of strings whose presence matters (experiment_ids scoping).
+Result<std::optional<std::vector<std::string>>> OptionalList(const RequestFields& f, const char* name) {
+  if (!f.Has(name)) return std::optional<std::vector<std::string>>();
+  if (!f.from_query()) {
+    const json* v = f.Json(name);
+    if (!v->is_array()) return TypeError(name, *v);
+    for (const auto& e : *v)
+      if (!e.is_string()) return TypeError(name, *v);
+  }
+  MLFLOW_ASSIGN_OR_RETURN(std::vector<std::string> v, f.StringList(name));
+  return std::optional<std::vector<std::string>>(std::move(v));
+}
+
+// {key, value} list (v2 request_metadata / tags).
+Result<std::vector<KeyValue>> KeyValues(const RequestFields& f, const char* name) {
+  return f.KeyValueList(name, /*require_key=*/true);
+}
+
+std::string InfoResponse(const TraceInfo& info, const char* wrapper = "trace") {
+  std::string out = "{\"";
+  out += wrapper;
+  out += "\":{\"trace_info\":";
+  AppendTraceInfoV3Json(out, info);
+  out += "}}";
+  return out;
+}
+
+std::string V2InfoResponse(const TraceInfo& info) {
+  std::string out = "{\"trace_info\":";
+  AppendTraceInfoV2Json(out, info);
+  out += '}';
+  return out;
+}
+
+std::string AssessmentResponse(const Assessment& a) {
+  std::string out = "{\"assessment\":";
+  AppendAssessmentJson(out, a);
+  out += '}';
+  return out;
+}
+
+// ---- v3 ----
+
+Result<std::string> StartTraceV3(ApiContext& ctx, const HttpRequest& req) {
+  RequestFields f(req);
+  const json* trace = f.Json("trace");
+  if (!trace) return MissingParameter("trace");
+  if (!trace->is_object()) return TypeError("trace", *trace);
+  auto ti = trace->find("trace_info");
+  MLFLOW_ASSIGN_OR_RETURN(TraceInfo info,
+                          ParseTraceInfoV3(ti == trace->end() || ti->is_null() ? json::object() : *ti));
+  MLFLOW_ASSIGN_OR_RETURN(TraceInfo stored, ctx.traces->StartTrace(info));
+  return InfoResponse(stored);
+}
+
+Result<std::string> GetTraceInfoV3(ApiContext& ctx, const HttpRequest& req) {
+  MLFLOW_ASSIGN_OR_RETURN(TraceInfo info, ctx.traces->GetTraceInfo(PathParam(req, "trace_id")));
+  return InfoResponse(info);
+}
+
+Result<std::string> GetTrace(ApiContext& ctx, const HttpRequest& req) {
+  RequestFields f(req);
+  MLFLOW_ASSIGN_OR_RETURN(std::string trace_id, f.RequiredString("trace_id"));
+  MLFLOW_ASSIGN_OR_RETURN(std::optional<bool> allow_partial, f.Bool("allow_partial"));
+  MLFLOW_ASSIGN_OR_RETURN(store::TraceData trace, ctx.traces->GetTrace(trace_id, allow_partial.value_or(false)));
+  std::string out = "{\"trace\":";
+  MLFLOW_RETURN_IF_ERROR(AppendTraceJson(out, trace));
+  out += '}';
+  return out;
+}
+
+Result<std::string> BatchGetTraces(ApiContext& ctx, const HttpRequest& req) {
+  RequestFields f(req);
+  MLFLOW_ASSIGN_OR_RETURN(std::vector<std::string> ids, RequiredList(f, "trace_ids"));
+  MLFLOW_ASSIGN_OR_RETURN(auto experiment_ids, OptionalList(f, "experiment_ids"));
+  MLFLOW_ASSIGN_OR_RETURN(std::vector<store::TraceData> traces, ctx.traces->BatchGetTraces(ids, experiment_ids));
+  if (traces.empty()) return std::string("{}");
+  std::string out = "{\"traces\":[";
+  for (size_t i = 0; i < traces.size(); ++i) {
+    if (i) out += ',';
+    MLFLOW_RETURN_IF_ERROR(AppendTraceJson(out, traces[i]));
+  }
+  out += "]}";
+  return out;
+}
+
+Result<std::string> BatchGetTraceInfos(ApiContext& ctx, const HttpRequest& req) {
+  RequestFields f(req);
+  MLFLOW_ASSIGN_OR_RETURN(std::vector<std::string> ids, RequiredList(f, "trace_ids"));
+  MLFLOW_ASSIGN_OR_RETURN(auto experiment_ids, OptionalList(f, "experiment_ids"));
+  MLFLOW_ASSIGN_OR_RETURN(std::vector<TraceInfo> infos, ctx.traces->BatchGetTraceInfos(ids, experiment_ids));
+  if (infos.empty()) return std::string("{}");
+  std::string out = "{\"trace_infos\":[";
+  for (size_t i = 0; i < infos.size(); ++i) {
+    if (i) out += ',';
+    AppendTraceInfoV3Json(out, infos[i]);
+  }
+  out += "]}";
+  return out;
+}
+
+// The search fields shared by v3 and v2: filter, max_results (<= 500), order_by, page_token.
+Status SearchFields(const RequestFields& f, store::TraceSearchRequest& r) {
+  MLFLOW_ASSIGN_OR_RETURN(std::optional<std::string> filter, f.String("filter"));
+  r.filter = filter.value_or("");
+  MLFLOW_ASSIGN_OR_RETURN(std::optional<int64_t> max_results, f.Int64("max_results"));
+  if (max_results && *max_results > 500) return TypeError("max_results", json(*max_results));
+  r.max_results = max_results.value_or(100);
+  if (!f.from_query()) {
+    if (const json* ob = f.Json("order_by")) {
+      if (!ob->is_array()) return TypeError("order_by", *ob);
+      for (const auto& e : *ob)
+        if (!e.is_string()) return TypeError("order_by", *ob);
+    }
+  }
+  MLFLOW_ASSIGN_OR_RETURN(r.order_by, f.StringList("order_by"));
+  MLFLOW_ASSIGN_OR_RETURN(std::optional<std::string> token, f.String("page_token"));
+  r.page_token = token.value_or("");
+  return Status();
+}
+
+std::string PageResponse(const store::TracePage& page, bool v2) {
+  std::string out = "{";
+  if (!page.traces.empty()) {
+    out += "\"traces\":[";
+    for (size_t i = 0; i < page.traces.size(); ++i) {
+      if (i) out += ',';
+      if (v2) {
+        AppendTraceInfoV2Json(out, page.traces[i]);
+      } else {
+        AppendTraceInfoV3Json(out, page.traces[i]);
+      }
+    }
+    out += ']';
+  }
+  if (!page.next_page_token.empty()) {
+    if (!page.traces.empty()) out += ',';
+    out += "\"next_page_token\":";
+    tracing::AppendPyJsonString(out, page.next_page_token, true);
+  }
+  out += '}';
+  return out;
+}
+
+Result<std::string> SearchTracesV3(ApiContext& ctx, const HttpRequest& req) {
+  RequestFields f(req);
+  const json* locations = f.Json("locations");
+  if (!locations) return MissingParameter("locations");
+  if (!locations->is_array()) return TypeError("locations", *locations);
+  store::TraceSearchRequest r;
+  for (const auto& loc : *locations) {
+    if (!loc.is_object()) return TypeError("locations", *locations);
+    auto exp = loc.find("mlflow_experiment");
+    if (exp == loc.end() || exp->is_null()) continue;
+    if (!exp->is_object()) return TypeError("locations", *locations);
+    auto id = exp->find("experiment_id");
+    std::string eid;
+    if (id != exp->end() && !id->is_null()) {
+      if (!id->is_string()) return TypeError("locations", *locations);
+      eid = id->get<std::string>();
+    }
+    if (eid.find('.') != std::string::npos) {
+      std::string shown = eid.size() > 20 ? eid.substr(0, 20) + "..." : eid;
+      return Status::InvalidParameter("Locations must be a list of experiment IDs. Found invalid experiment IDs: " +
+                                      shown + ".");
+    }
+    r.experiment_ids.push_back(std::move(eid));
+  }
+  MLFLOW_RETURN_IF_ERROR(SearchFields(f, r));
+  MLFLOW_ASSIGN_OR_RETURN(store::TracePage page, ctx.traces->SearchTraces(r));
+  return PageResponse(page, false);
+}
+
+Result<json> DeleteTraces(ApiContext& ctx, const HttpRequest& req) {
+  RequestFields f(req);
+  store::DeleteTracesRequest r;
+  MLFLOW_ASSIGN_OR_RETURN(r.experiment_id, f.RequiredString("experiment_id"));
+  MLFLOW_ASSIGN_OR_RETURN(r.max_timestamp_millis, f.Int64("max_timestamp_millis"));
+  MLFLOW_ASSIGN_OR_RETURN(r.max_traces, f.Int64("max_traces"));
+  if (!f.from_query()) {
+    if (const json* ids = f.Json("request_ids")) {
+      if (!ids->is_array()) return TypeError("request_ids", *ids);
+      for (const auto& e : *ids)
+        if (!e.is_string()) return TypeError("request_ids", *ids);
+    }
+  }
+  MLFLOW_ASSIGN_OR_RETURN(r.trace_ids, f.StringList("request_ids"));
+  MLFLOW_ASSIGN_OR_RETURN(int64_t n, ctx.traces->DeleteTraces(r));
+  return json{{"traces_deleted", n}};
+}
+
+// Tags MLflow manages itself (spans location, archival).
+Status CheckTagMutable(const std::string& key, bool deleting) {
+  const bool blocked = key == kTagSpansLocation || key == kTagArchiveLocation || key == kTagArchivalFailure;
+  if (blocked && !(deleting && key == kTagArchivalFailure)) {
+    return Status::InvalidParameter("Tag '" + key + "' is immutable and cannot be " +
+                                    (deleting ? "deleted" : "set") + " on a trace.");
+  }
+  return Status();
+}
+
+Result<json> SetTraceTag(ApiContext& ctx, const HttpRequest& req, const char* id_param) {
+  RequestFields f(req);
+  MLFLOW_ASSIGN_OR_RETURN(std::string key, f.RequiredString("key"));
+  MLFLOW_ASSIGN_OR_RETURN(std::optional<std::string> value, f.String("value"));
+  MLFLOW_RETURN_IF_ERROR(CheckTagMutable(key, false));
+  MLFLOW_RETURN_IF_ERROR(ctx.traces->SetTraceTag(PathParam(req, id_param), key, value.value_or("")));
+  return json::object();
+}
+
+Result<json> DeleteTraceTag(ApiContext& ctx, const HttpRequest& req, const char* id_param) {
+  RequestFields f(req);
+  MLFLOW_ASSIGN_OR_RETURN(std::string key, f.RequiredString("key"));
+  MLFLOW_RETURN_IF_ERROR(CheckTagMutable(key, true));
+  MLFLOW_RETURN_IF_ERROR(ctx.traces->DeleteTraceTag(PathParam(req, id_param), key));
+  return json::object();
+}
+
+Result<json> LinkTracesToRun(ApiContext& ctx, const HttpRequest& req) {
+  RequestFields f(req);
+  MLFLOW_ASSIGN_OR_RETURN(std::vector<std::string> ids, RequiredList(f, "trace_ids"));
+  MLFLOW_ASSIGN_OR_RETURN(std::string run_id, f.RequiredString("run_id"));
+  MLFLOW_RETURN_IF_ERROR(ctx.traces->LinkTracesToRun(ids, run_id));
+  return json::object();
+}
+
+Result<json> LinkPromptsToTrace(ApiContext& ctx, const HttpRequest& req) {
+  RequestFields f(req);
+  MLFLOW_ASSIGN_OR_RETURN(std::string trace_id, f.RequiredString("trace_id"));
+  const json* versions = f.Json("prompt_versions");
+  if (!versions || (versions->is_array() && versions->empty())) return MissingParameter("prompt_versions");
+  if (!versions->is_array()) return TypeError("prompt_versions", *versions);
+  std::vector<std::string> ids;
+  for (const auto& pv : *versions) {
+    if (!pv.is_object()) return TypeError("prompt_versions", *versions);
+    std::string name = pv.contains("name") && pv["name"].is_string() ? pv["name"].get<std::string>() : "";
+    std::string version = pv.contains("version") && pv["version"].is_string() ? pv["version"].get<std::string>() : "";
+    std::optional<int64_t> v = JsonToInt64(json(version));
+    if (!v) {
+      return Status::InvalidParameter("Invalid prompt version '" + version + "': a prompt version must be an integer.");
+    }
+    ids.push_back(name + "/" + std::to_string(*v));
+  }
+  MLFLOW_RETURN_IF_ERROR(ctx.traces->LinkPromptsToTrace(trace_id, ids));
+  return json::object();
+}
+
+Result<std::string> CreateAssessment(ApiContext& ctx, const HttpRequest& req) {
+  RequestFields f(req);
+  const json* a = f.Json("assessment");
+  if (!a) return MissingParameter("assessment");
+  MLFLOW_ASSIGN_OR_RETURN(Assessment parsed, ParseAssessment(*a));
+  parsed.trace_id = PathParam(req, "trace_id");
+  MLFLOW_ASSIGN_OR_RETURN(Assessment created, ctx.traces->CreateAssessment(parsed));
+  return AssessmentResponse(created);
+}
+
+Result<std::string> GetAssessment(ApiContext& ctx, const HttpRequest& req) {
+  MLFLOW_ASSIGN_OR_RETURN(Assessment a,
+                          ctx.traces->GetAssessment(PathParam(req, "trace_id"), PathParam(req, "assessment_id")));
+  return AssessmentResponse(a);
+}
+
+Result<std::string> UpdateAssessment(ApiContext& ctx, const HttpRequest& req) {
+  RequestFields f(req);
+  const json* a = f.Json("assessment");
+  if (!a) return MissingParameter("assessment");
+  const json* mask = f.Json("update_mask");
+  if (!mask) return MissingParameter("update_mask");
+  MLFLOW_ASSIGN_OR_RETURN(store::AssessmentUpdate u, ParseAssessmentUpdate(*a, *mask));
+  MLFLOW_ASSIGN_OR_RETURN(Assessment updated, ctx.traces->UpdateAssessment(PathParam(req, "trace_id"),
+                                                                           PathParam(req, "assessment_id"), u));
+  return AssessmentResponse(updated);
+}
+
+Result<json> DeleteAssessment(ApiContext& ctx, const HttpRequest& req) {
+  MLFLOW_RETURN_IF_ERROR(ctx.traces->DeleteAssessment(PathParam(req, "trace_id"), PathParam(req, "assessment_id")));
+  return json::object();
+}
+
+// ---- v2 ----
+
+Result<std::string> SearchTracesV2(ApiContext& ctx, const HttpRequest& req) {
+  RequestFields f(req);
+  store::TraceSearchRequest r;
+  MLFLOW_ASSIGN_OR_RETURN(r.experiment_ids, RequiredList(f, "experiment_ids"));
+  MLFLOW_RETURN_IF_ERROR(SearchFields(f, r));
+  MLFLOW_ASSIGN_OR_RETURN(store::TracePage page, ctx.traces->SearchTraces(r));
+  return PageResponse(page, true);
+}
+
+Result<std::string> StartTraceV2(ApiContext& ctx, const HttpRequest& req) {
+  RequestFields f(req);
+  MLFLOW_ASSIGN_OR_RETURN(std::optional<std::string> experiment_id, f.String("experiment_id"));
+  MLFLOW_ASSIGN_OR_RETURN(std::optional<int64_t> timestamp_ms, f.Int64("timestamp_ms"));
+  MLFLOW_ASSIGN_OR_RETURN(std::vector<KeyValue> metadata, KeyValues(f, "request_metadata"));
+  MLFLOW_ASSIGN_OR_RETURN(std::vector<KeyValue> tags, KeyValues(f, "tags"));
+  MLFLOW_ASSIGN_OR_RETURN(TraceInfo info, ctx.traces->StartTraceV2(experiment_id.value_or(""), timestamp_ms.value_or(0),
+                                                                   metadata, tags));
+  return V2InfoResponse(info);
+}
+
+Result<std::string> EndTraceV2(ApiContext& ctx, const HttpRequest& req) {
+  RequestFields f(req);
+  MLFLOW_ASSIGN_OR_RETURN(std::optional<int64_t> timestamp_ms, f.Int64("timestamp_ms"));
+  MLFLOW_ASSIGN_OR_RETURN(std::optional<std::string> status, f.String("status"));
+  std::string state = kTraceStateUnspecified;
+  if (status) {
+    static const char* kStatuses[] = {"TRACE_STATUS_UNSPECIFIED", "OK", "ERROR", "IN_PROGRESS"};
+    bool known = false;
+    for (const char* s : kStatuses) known |= *status == s;
+    if (!known) return TypeError("status", json(*status));
+    state = StateFromV2Status(*status);
+  }
+  MLFLOW_ASSIGN_OR_RETURN(std::vector<KeyValue> metadata, KeyValues(f, "request_metadata"));
+  MLFLOW_ASSIGN_OR_RETURN(std::vector<KeyValue> tags, KeyValues(f, "tags"));
+  MLFLOW_ASSIGN_OR_RETURN(TraceInfo info, ctx.traces->EndTraceV2(PathParam(req, "request_id"),
+                                                                 timestamp_ms.value_or(0), state, metadata, tags));
+  return V2InfoResponse(info);
+}
+
+Result<std::string> GetTraceInfoV2(ApiContext& ctx, const HttpRequest& req) {
+  MLFLOW_ASSIGN_OR_RETURN(TraceInfo info, ctx.traces->GetTraceInfo(PathParam(req, "request_id")));
+  return V2InfoResponse(info);
+}
+
+// ---- the UI's trace data download ----
+
+std::optional<std::string> QueryParam(const HttpRequest& req, const std::string& name) {
+  std::string_view q = req.query;
+  size_t i = 0;
+  while (i <= q.size()) {
+    size_t j = q.find('&', i);
+    if (j == std::string_view::npos) j = q.size();
+    std::string_view pair = q.substr(i, j - i);
+    size_t eq = pair.find('=');
+    std::string key;
+    PercentDecode(pair.substr(0, eq), &key, true);
+    if (key == name) {
+      std::string value;
+      if (eq != std::string_view::npos) PercentDecode(pair.substr(eq + 1), &value, true);
+      return value;
+    }
+    i = j + 1;
+  }
+  return std::nullopt;
+}
+
+void GetTraceArtifact(ApiContext& ctx, StreamContext& s) {
+  const HttpRequest& req = s.request();
+  std::optional<std::string> request_id = QueryParam(req, "request_id");
+  if (!request_id || request_id->empty()) {
+    s.Respond(ErrorResponse(Status::BadRequest("Request must include the \"request_id\" query parameter.")));
+    return;
+  }
+  auto artifact_root = [&](const TraceInfo& info) -> Result<std::string> {
+    for (const auto& t : info.tags)
+      if (t.key == kTagArtifactLocation) return t.value;
+    return Status::Internal("Unable to determine trace artifact location.");
+  };
+  if (std::optional<std::string> path = QueryParam(req, "path"); path && !path->empty()) {
+    // A trace attachment, stored under attachments/ of the trace's artifact root.
+    if (Status st = artifacts::ValidatePathIsSafe(*path); !st.ok()) {
+      s.Respond(ErrorResponse(st));
+      return;
+    }
+    Result<TraceInfo> info = ctx.traces->GetTraceInfo(*request_id);
+    if (!info.ok()) {
+      s.Respond(ErrorResponse(info.status()));
+      return;
+    }
+    Result<std::string> root = artifact_root(*info);
+    if (!root.ok()) {
+      s.Respond(ErrorResponse(root.status()));
+      return;
+    }
+    SendArtifactRootFile(ctx, s, *root, "attachments/" + *path);
+    return;
+  }
+  Result<store::TraceData> trace = ctx.traces->ReadTrace(*request_id);
+  if (!trace.ok()) {
+    s.Respond(ErrorResponse(trace.status()));
+    return;
+  }
+  if (trace->spans_in_store) {
+    HttpResponse r;
+    r.content_type = "text/plain";
+    r.headers.push_back({"Content-Disposition", "attachment; filename=traces.json"});
+    r.headers.push_back({"X-Content-Type-Options", "nosniff"});
+    r.body = "{\"spans\":[";
+    for (size_t i = 0; i < trace->span_contents.size(); ++i) {
+      if (i) r.body += ',';
+      r.body += trace->span_contents[i];
+    }
+    r.body += "]}";
+    s.Respond(r);
+    return;
+  }
+  // Spans uploaded by the client as an artifact (traces.json under the trace's artifact root).
+  Result<std::string> root = artifact_root(trace->info);
+  if (!root.ok()) {
+    s.Respond(ErrorResponse(root.status()));
+    return;
+  }
+  SendArtifactRootFile(ctx, s, *root, "traces.json");
+}
+
+}  // namespace
+
+void RegisterTraceHandlers(Router& router, ApiContext& ctx) {
+  auto raw = [&ctx](Result<std::string> (*fn)(ApiContext&, const HttpRequest&)) {
+    return [&ctx, fn](const HttpRequest& req) { return fn(ctx, req); };
+  };
+  auto js = [&ctx](Result<json> (*fn)(ApiContext&, const HttpRequest&)) {
+    return [&ctx, fn](const HttpRequest& req) { return fn(ctx, req); };
+  };
+  // v3 (fixed paths before {trace_id} patterns; the router tries fixed paths first).
+  AddRawJsonApi(router, "POST", "/mlflow/traces", raw(StartTraceV3), 3);
+  AddRawJsonApi(router, "POST", "/mlflow/traces/search", raw(SearchTracesV3), 3);
+  AddRawJsonApi(router, "GET", "/mlflow/traces/get", raw(GetTrace), 3);
+  AddRawJsonApi(router, "GET", "/mlflow/traces/batchGet", raw(BatchGetTraces), 3);
+  AddRawJsonApi(router, "POST", "/mlflow/traces/batchGetInfos", raw(BatchGetTraceInfos), 3);
+  AddJsonApi(router, "POST", "/mlflow/traces/delete-traces", js(DeleteTraces), 3);
+  AddRawJsonApi(router, "GET", "/mlflow/traces/{trace_id}", raw(GetTraceInfoV3), 3);
+  AddJsonApi(router, "PATCH", "/mlflow/traces/{trace_id}/tags",
+             [&ctx](const HttpRequest& req) { return SetTraceTag(ctx, req, "trace_id"); }, 3);
+  AddJsonApi(router, "DELETE", "/mlflow/traces/{trace_id}/tags",
+             [&ctx](const HttpRequest& req) { return DeleteTraceTag(ctx, req, "trace_id"); }, 3);
+  AddRawJsonApi(router, "POST", "/mlflow/traces/{trace_id}/assessments", raw(CreateAssessment), 3);
+  AddRawJsonApi(router, "GET", "/mlflow/traces/{trace_id}/assessments/{assessment_id}", raw(GetAssessment), 3);
+  AddRawJsonApi(router, "PATCH", "/mlflow/traces/{trace_id}/assessments/{assessment_id}", raw(UpdateAssessment), 3);
+  AddJsonApi(router, "DELETE", "/mlflow/traces/{trace_id}/assessments/{assessment_id}", js(DeleteAssessment), 3);
+
+  // v2
+  AddRawJsonApi(router, "GET", "/mlflow/traces", raw(SearchTracesV2));
+  AddRawJsonApi(router, "POST", "/mlflow/traces", raw(StartTraceV2));
+  AddJsonApi(router, "POST", "/mlflow/traces/delete-traces", js(DeleteTraces));
+  AddJsonApi(router, "POST", "/mlflow/traces/link-to-run", js(LinkTracesToRun));
+  AddJsonApi(router, "POST", "/mlflow/traces/link-prompts", js(LinkPromptsToTrace));
+  AddRawJsonApi(router, "PATCH", "/mlflow/traces/{request_id}", raw(EndTraceV2));
+  AddRawJsonApi(router, "GET", "/mlflow/traces/{request_id}/info", raw(GetTraceInfoV2));
+  AddJsonApi(router, "PATCH", "/mlflow/traces/{request_id}/tags",
+             [&ctx](const HttpRequest& req) { return SetTraceTag(ctx, req, "request_id"); });
+  AddJsonApi(router, "DELETE", "/mlflow/traces/{request_id}/tags",
+             [&ctx](const HttpRequest& req) { return DeleteTraceTag(ctx, req, "request_id"); });
+
+  ApiContext* c = &ctx;
+  router.AddStream("GET", "/ajax-api/2.0/mlflow/get-trace-artifact", [c](StreamContext& s) { GetTraceArtifact(*c, s); });
+  router.AddStream("GET", "/ajax-api/3.0/mlflow/get-trace-artifact", [c](StreamContext& s) { GetTraceArtifact(*c, s); });
+  router.Add("POST", "/v1/traces", [c](const HttpRequest& req) { return HandleOtlpTraces(*c, req); });
+}
+
+}  // namespace mlflow::server
