@@ -59,6 +59,8 @@ def populate(uri):
         populate_registry(c, e1, runs)
     if "logged_models" in on:
         populate_logged_models(c, e1, e2, runs)
+    if "tracing" in on:
+        populate_traces(c, e1, runs)
 
 
 def log_datasets(c, runs):
@@ -90,6 +92,54 @@ def populate_logged_models(c, e1, e2, runs):
     c.delete_logged_model(m2.model_id)
 
 
+def populate_traces(c, e1, runs):
+    """Traces with fixed times (spans, tags, metadata, token usage, session), assessments, a run link."""
+    import mlflow
+    from mlflow.entities import AssessmentSource
+    from mlflow.entities.trace_status import TraceStatus
+    mlflow.set_tracking_uri(c.tracking_uri)  # the tracer exports to the global tracking URI
+    mlflow.tracing.reset()
+    ns = 1_000_000
+    ids = []
+    for i in range(3):
+        start = (T0 + i * 1000) * ns
+        root = c.start_trace(f"rt_trace_{i}", span_type="AGENT", inputs={"q": f"q{i}"}, attributes={"i": i},
+                             tags={"k": str(i)}, experiment_id=e1, start_time_ns=start)
+        child = c.start_span("llm", trace_id=root.trace_id, parent_id=root.span_id, span_type="LLM",
+                             inputs={"messages": [{"role": "user", "content": "hi"}]}, start_time_ns=start + ns)
+        child.set_attribute("mlflow.chat.tokenUsage", {"input_tokens": 5 + i, "output_tokens": 2, "total_tokens": 7 + i})
+        c.end_span(root.trace_id, child.span_id, outputs={"choices": [{"message": {"role": "assistant",
+                                                                                     "content": "yo"}}]},
+                   end_time_ns=start + 5 * ns)
+        c.end_trace(root.trace_id, outputs=f"a{i}", status="OK" if i != 1 else "ERROR", end_time_ns=start + 9 * ns)
+        ids.append(root.trace_id)
+    mlflow.flush_trace_async_logging()
+    c.set_trace_tag(ids[0], "reviewed", "yes")
+    c.set_trace_tag(ids[2], "mlflow.traceName", "rt_renamed")
+    c.delete_trace_tag(ids[1], "k")
+    mlflow.log_feedback(trace_id=ids[0], name="quality", value=0.5,
+                        source=AssessmentSource(source_type="HUMAN", source_id="rt"), rationale="ok")
+    mlflow.log_expectation(trace_id=ids[1], name="expected", value={"a": [1, 2]})
+    c.link_traces_to_run([ids[2]], runs[0])
+    v2 = c._tracking_client.store.deprecated_start_trace_v2(e1, T0 + 5000, {"mlflow.trace.session": "s-rt"},
+                                                             {"mlflow.traceName": "rt_v2"})
+    c._tracking_client.store.deprecated_end_trace_v2(v2.request_id, T0 + 5100, TraceStatus.OK,
+                                                     {"m": "1"}, {"t": "2"})
+
+
+def dump_traces(c, ids, out):
+    import mlflow
+    mlflow.set_tracking_uri(c.tracking_uri)
+    mlflow.tracing.reset()
+    traces = c.search_traces(ids, max_results=100, order_by=["timestamp_ms ASC"])
+    out["traces"] = to_obs(list(traces))
+    for t in traces:
+        out[f"trace {t.info.tags.get('mlflow.traceName')}"] = to_obs(c.get_trace(t.info.trace_id))
+    for f in ("name = 'rt_renamed'", "metadata.`mlflow.trace.session` = 's-rt'", "span.type = 'LLM'",
+              "feedback.quality > 0.4", "metadata.`mlflow.trace.tokenUsage` IS NOT NULL", "tags.k = '0'"):
+        out[f"search {f}"] = [t.info.trace_id for t in c.search_traces(ids, filter_string=f)]
+
+
 def dump(uri):
     """Every entity the client can read back, in a deterministic order."""
     c = MlflowClient(tracking_uri=uri, registry_uri=uri)
@@ -99,6 +149,8 @@ def dump(uri):
     ids = [e.experiment_id for e in exps]
     runs = c.search_runs(ids, "", ViewType.ALL, 1000, ["attributes.start_time", "attributes.run_id"])
     out["runs"] = to_obs(list(runs))
+    if "tracing" in areas.enabled_areas():
+        dump_traces(c, ids, out)
     for r in runs:
         out[f"get_run {r.info.run_name}"] = to_obs(c.get_run(r.info.run_id))
         for key in sorted(r.data.metrics):
