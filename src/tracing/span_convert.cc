@@ -8,6 +8,7 @@
 
 #include "core/validation.h"
 #include "search/page_token.h"
+#include "tracing/otel_translation.h"
 
 namespace mlflow::tracing {
 namespace {
@@ -178,6 +179,16 @@ Result<std::vector<ConvertedSpan>> ConvertOtlpRequest(const OtlpRequest& request
         c.attributes[it.key()] = decoded ? StoredAttributeText(*decoded) : text;
       }
 
+      Json events = Json::array();
+      for (const auto& e : s.events) {
+        Json ev = Json::object();
+        ev["name"] = e.name;
+        ev["time_unix_nano"] = e.time_unix_nano;
+        ev["attributes"] = DecodedAttributeObject(e.attributes);
+        events.push_back(std::move(ev));
+      }
+      TranslateOtelAttributes(c.attributes, events);
+
       const char* code = s.status_code == kStatusOk      ? "STATUS_CODE_OK"
                          : s.status_code == kStatusError ? "STATUS_CODE_ERROR"
                                                          : "STATUS_CODE_UNSET";
@@ -204,14 +215,6 @@ Result<std::vector<ConvertedSpan>> ConvertOtlpRequest(const OtlpRequest& request
       content["name"] = s.name;
       content["start_time_unix_nano"] = s.start_time_unix_nano;
       content["end_time_unix_nano"] = s.end_time_unix_nano;
-      Json events = Json::array();
-      for (const auto& e : s.events) {
-        Json ev = Json::object();
-        ev["name"] = e.name;
-        ev["time_unix_nano"] = e.time_unix_nano;
-        ev["attributes"] = DecodedAttributeObject(e.attributes);
-        events.push_back(std::move(ev));
-      }
       content["events"] = std::move(events);
       content["status"] = Json{{"code", code}, {"message", message}};
       content["attributes"] = c.attributes;

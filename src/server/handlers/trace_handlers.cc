@@ -342,14 +342,8 @@ Result<std::string> EndTraceV2(ApiContext& ctx, const HttpRequest& req) {
   RequestFields f(req);
   MLFLOW_ASSIGN_OR_RETURN(std::optional<int64_t> timestamp_ms, f.Int64("timestamp_ms"));
   MLFLOW_ASSIGN_OR_RETURN(std::optional<std::string> status, f.String("status"));
-  std::string state = kTraceStateUnspecified;
-  if (status) {
-    static const char* kStatuses[] = {"TRACE_STATUS_UNSPECIFIED", "OK", "ERROR", "IN_PROGRESS"};
-    bool known = false;
-    for (const char* s : kStatuses) known |= *status == s;
-    if (!known) return TypeError("status", json(*status));
-    state = StateFromV2Status(*status);
-  }
+  // An unknown status name leaves the field unset, as protobuf's parser does for MLflow.
+  std::string state = status ? StateFromV2Status(*status) : std::string(kTraceStateUnspecified);
   MLFLOW_ASSIGN_OR_RETURN(std::vector<KeyValue> metadata, KeyValues(f, "request_metadata"));
   MLFLOW_ASSIGN_OR_RETURN(std::vector<KeyValue> tags, KeyValues(f, "tags"));
   MLFLOW_ASSIGN_OR_RETURN(TraceInfo info, ctx.traces->EndTraceV2(PathParam(req, "request_id"),

@@ -351,23 +351,35 @@ std::vector<TraceInfo> LoadTraceInfos(Connection& c, const Layout& layout, const
   for (const auto& id : unique)
     if (rows.count(id)) found.push_back(id);
   for (const InListChunk& chunk : SplitInList(found.size())) {
+    // Rows in the order they were written (as MLflow lists them: no ORDER BY, index order).
+    const std::string row_order = c.dialect() == Dialect::kPostgres ? "ctid" : "rowid";
     auto tags = c.Prepare("SELECT request_id, \"key\", value FROM trace_tags WHERE request_id IN " + chunk.placeholders +
-                          " ORDER BY request_id, \"key\"");
+                          " ORDER BY request_id, " + row_order);
     BindInList(*tags, 1, found, chunk);
     while (tags->Step()) {
       TraceRow& r = rows.at(tags->Text(0));
       std::string key = tags->Text(1);
-      if (layout.analytics && key == kTagTraceName) continue;  // the trace_name column holds it
-      r.info.tags.push_back({key, tags->IsNull(2) ? "" : tags->Text(2)});
+      std::string value = tags->IsNull(2) ? "" : tags->Text(2);
+      if (key == kTagTraceName) {
+        // MLflow 3.17 renders the trace name (a column there) after the other tags.
+        if (!layout.analytics) r.analytics.trace_name = value;
+        continue;
+      }
+      r.info.tags.push_back({key, std::move(value)});
     }
     auto meta = c.Prepare("SELECT request_id, \"key\", value FROM trace_request_metadata WHERE request_id IN " +
-                          chunk.placeholders + " ORDER BY request_id, \"key\"");
+                          chunk.placeholders + " ORDER BY request_id, " + row_order);
     BindInList(*meta, 1, found, chunk);
     while (meta->Step()) {
       TraceRow& r = rows.at(meta->Text(0));
       std::string key = meta->Text(1);
-      if (layout.analytics && tracing::IsPromotedMetadataKey(key)) continue;
-      r.info.trace_metadata.push_back({key, meta->IsNull(2) ? "" : meta->Text(2)});
+      std::string value = meta->IsNull(2) ? "" : meta->Text(2);
+      if (tracing::IsPromotedMetadataKey(key)) {
+        // Columns in MLflow 3.17, rendered after the other metadata.
+        if (!layout.analytics) AnalyticsFromRow(r.analytics, key, value, false);
+        continue;
+      }
+      r.info.trace_metadata.push_back({key, std::move(value)});
     }
     auto as = c.Prepare(std::string("SELECT ") + kAssessmentColumns + " FROM assessments WHERE trace_id IN " +
                         chunk.placeholders + " ORDER BY trace_id, created_timestamp, assessment_id");
@@ -380,13 +392,11 @@ std::vector<TraceInfo> LoadTraceInfos(Connection& c, const Layout& layout, const
   std::vector<TraceInfo> out;
   for (const auto& id : found) {
     TraceRow& r = rows.at(id);
-    if (layout.analytics) {
-      // Columns back to the tag / metadata MLflow 3.17 renders them as.
-      if (r.analytics.trace_name) r.info.tags.push_back({kTagTraceName, *r.analytics.trace_name});
-      if (r.analytics.a.session_id) r.info.trace_metadata.push_back({kMetaSession, *r.analytics.a.session_id});
-      if (auto t = tracing::TokenUsageJson(r.analytics.a)) r.info.trace_metadata.push_back({kMetaTokenUsage, *t});
-      if (auto cost = tracing::CostJson(r.analytics.a)) r.info.trace_metadata.push_back({kMetaCost, *cost});
-    }
+    // The analytics values back to the tag / metadata MLflow 3.17 renders them as.
+    if (r.analytics.trace_name) r.info.tags.push_back({kTagTraceName, *r.analytics.trace_name});
+    if (r.analytics.a.session_id) r.info.trace_metadata.push_back({kMetaSession, *r.analytics.a.session_id});
+    if (auto t = tracing::TokenUsageJson(r.analytics.a)) r.info.trace_metadata.push_back({kMetaTokenUsage, *t});
+    if (auto cost = tracing::CostJson(r.analytics.a)) r.info.trace_metadata.push_back({kMetaCost, *cost});
     out.push_back(std::move(r.info));
   }
   return out;
