@@ -6,7 +6,10 @@ experiments and runs of the sequence's namespace) must be equal. On a difference
 seed and the shortest failing sequence it found by removing operations one at a time.
 
 MLFLOW_INTEROP_SEEDS (default "11,22,33,44,55") and MLFLOW_INTEROP_STEPS (default 60) bound the work.
-Registry operations (models, versions, stages, aliases) join in when the registry area is enabled."""
+Registry operations (models, versions, stages, aliases) join in when the registry area is enabled,
+trace operations (OTLP spans, StartTraceV3, trace tags, feedback, trace search, deletion, run links)
+when the tracing area is."""
+import hashlib
 import itertools
 import json
 import os
@@ -41,12 +44,20 @@ EXP_FILTERS = ["", "tags.k1 = 'v'", "name LIKE '%a%'", "tags.k2 != ''"]
 MODEL_NAMES = ["m1", "m2", "m 3"]
 STAGES = ["None", "Staging", "Production", "Archived", "staging"]
 ALIASES = ["champ", "prev"]
+TRACE_OPS = ["otlp_trace", "otlp_trace", "otlp_trace", "start_trace", "set_trace_tag", "delete_trace_tag",
+             "feedback", "feedback", "delete_feedback", "search_traces", "search_traces", "delete_traces",
+             "link_trace"]
+TRACE_FILTERS = ["", "trace.status = 'OK'", "tags.k1 = 'v'", "tags.k2 IS NULL", "name LIKE 'n%'",
+                 "span.name = 'child'", "span.type = 'LLM'", "feedback.score > 0.5", "feedback.score IS NULL",
+                 "metadata.`mlflow.trace.session` = 's1'", f"trace.timestamp_ms > {T0 + 20_000}",
+                 "metadata.`mlflow.trace.tokenUsage` IS NOT NULL", "trace.execution_time_ms >= 300"]
+TRACE_ORDERS = [[], ["timestamp_ms ASC"], ["name DESC"], ["execution_time_ms"], ["tags.k1"], ["status"]]
 REGISTRY_OPS = ["create_model", "create_model", "rename_model", "delete_model", "set_model_tag",
                 "update_model", "create_version", "create_version", "create_version", "transition_stage",
                 "set_alias", "delete_version", "search_models"]
 
 
-def gen_ops(seed, steps, registry=False):
+def gen_ops(seed, steps, registry=False, tracing=False):
     """Random ops; a rough model of the state steers most of them at entities that exist, so the
     sequence exercises real transitions and not only 'not found' answers (a few still miss)."""
     rnd = random.Random(seed)
@@ -55,6 +66,8 @@ def gen_ops(seed, steps, registry=False):
     n_run = 0
     models = set()
     versions = {}
+    n_trace = 0
+    n_feedback = 0
     for _ in range(steps):
         live = [i for i, nm in enumerate(exp_names) if nm]
         kinds = ["create_experiment"] * 2
@@ -63,6 +76,8 @@ def gen_ops(seed, steps, registry=False):
                       "delete_experiment_tag", "create_run", "create_run", "create_run", "search_experiments"]
         if registry:
             kinds += REGISTRY_OPS
+        if tracing and exp_names:
+            kinds += TRACE_OPS if n_trace else ["otlp_trace", "start_trace"]
         if n_run:
             kinds += ["update_run", "delete_run", "restore_run", "log_param", "log_param", "log_metric",
                       "log_metric", "set_tag", "delete_tag", "log_batch", "search_runs", "search_runs",
@@ -151,6 +166,31 @@ def gen_ops(seed, steps, registry=False):
                 op.update(alias=rnd.choice(ALIASES))
         elif k == "search_models":
             op.update(filter=rnd.choice(["", "tags.k1 = 'v'", "name LIKE '%1'"]))
+        elif k in ("otlp_trace", "start_trace"):
+            # A new trace, or (start_trace, sometimes) the trace info of one whose spans came first.
+            t = rnd.randrange(n_trace) if k == "start_trace" and n_trace and rnd.random() < .5 else n_trace
+            op.update(e=pick_e, t=t, status=rnd.choice([0, 1, 2]), spans=rnd.randint(1, 3),
+                      name=rnd.choice(["n1", "n2", "other"]), tag=rnd.choice([None, "k1", "k2"]),
+                      value=rnd.choice(VALUES), session=rnd.choice([None, "s1", "s2"]),
+                      tokens=rnd.choice([None, 3, 10]), duration=rnd.choice([100, 300, 1000]))
+            n_trace = max(n_trace, t + 1)
+        elif k in ("set_trace_tag", "delete_trace_tag"):
+            op.update(t=rnd.randrange(n_trace + 1), key=rnd.choice(KEYS + ["mlflow.traceName"]),
+                      value=rnd.choice(VALUES))
+        elif k == "feedback":
+            op.update(t=rnd.randrange(n_trace + 1), value=rnd.choice([0.1, 0.9, True, "good", None]),
+                      overrides=rnd.randrange(n_feedback) if n_feedback and rnd.random() < .3 else None)
+            n_feedback += 1
+        elif k == "delete_feedback":
+            op.update(t=rnd.randrange(n_trace + 1), f=rnd.randrange(n_feedback + 1))
+        elif k == "search_traces":
+            op.update(filter=rnd.choice(TRACE_FILTERS), order_by=rnd.choice(TRACE_ORDERS),
+                      max_results=rnd.choice([2, 100]))
+        elif k == "delete_traces":
+            op.update(e=pick_e, t=rnd.randrange(n_trace + 1), by_age=rnd.random() < .4,
+                      max_traces=rnd.choice([None, 1, 2]))
+        elif k == "link_trace":
+            op.update(t=rnd.randrange(n_trace + 1), r=r)
         ops.append(op)
     return ops
 
@@ -158,8 +198,10 @@ def gen_ops(seed, steps, registry=False):
 class Replay:
     """Applies ops to one server inside a namespace; entity indices map to this server's ids."""
 
-    def __init__(self, server, ns, registry=False):
+    def __init__(self, server, ns, registry=False, tracing=False):
         self.registry = registry
+        self.tracing = tracing
+        self.feedback = []
         self.server = server
         self.base = server.url + A
         self.ns = ns
@@ -188,8 +230,114 @@ class Replay:
     def rid(self, i):
         return self.runs[i] if i is not None and i < len(self.runs) and self.runs[i] else "0" * 32
 
+    def trace_hex(self, t):
+        # Trace ids are chosen by the client: the same on both servers, distinct per namespace.
+        return hashlib.md5(f"{self.ns}/{t}".encode()).hexdigest()
+
+    def tid(self, t):
+        return "tr-" + self.trace_hex(t)
+
+    def otlp(self, op, step):
+        start = (T0 + step * 1000) * 1_000_000
+        spans = []
+        trace_hex = self.trace_hex(op["t"])
+        for j in range(op["spans"]):
+            attrs = [{"key": "mlflow.spanType", "value": {"stringValue": "LLM" if j else "CHAIN"}},
+                     {"key": "mlflow.spanInputs", "value": {"stringValue": json.dumps({"i": j})}}]
+            if j == 0:
+                attrs.append({"key": "mlflow.traceTag.mlflow.traceName", "value": {"stringValue": op["name"]}})
+                if op["tag"]:
+                    attrs.append({"key": f"mlflow.traceTag.{op['tag']}", "value": {"stringValue": op["value"]}})
+                if op["session"]:
+                    attrs.append({"key": "session.id", "value": {"stringValue": op["session"]}})
+            if op["tokens"] and j:
+                attrs.append({"key": "mlflow.chat.tokenUsage", "value": {"kvlistValue": {"values": [
+                    {"key": "input_tokens", "value": {"intValue": op["tokens"]}},
+                    {"key": "output_tokens", "value": {"intValue": 1}},
+                    {"key": "total_tokens", "value": {"intValue": op["tokens"] + 1}}]}}})
+            span = {"traceId": trace_hex, "spanId": f"{j + 1:016x}", "name": "root" if j == 0 else "child",
+                    "startTimeUnixNano": start + j, "endTimeUnixNano": start + op["duration"] * 1_000_000 - j,
+                    "attributes": attrs, "status": {"code": op["status"] if j == 0 else 1}}
+            if j:
+                span["parentSpanId"] = f"{1:016x}"
+            spans.append(span)
+        r = self.s.post(self.server.url + "/v1/traces", data=json.dumps({"resourceSpans": [{"scopeSpans": [
+            {"spans": spans}]}]}), headers={"Content-Type": "application/json",
+                                             "x-mlflow-experiment-id": self.eid(op["e"])}, timeout=60)
+        return {"status": r.status_code}
+
+    def start_trace(self, op, step):
+        meta = {"mlflow.trace_schema.version": "3"}
+        if op["session"]:
+            meta["mlflow.trace.session"] = op["session"]
+        if op["tokens"]:
+            meta["mlflow.trace.tokenUsage"] = json.dumps({"input_tokens": op["tokens"], "total_tokens": op["tokens"]})
+        tags = {"mlflow.traceName": op["name"]}
+        if op["tag"]:
+            tags[op["tag"]] = op["value"]
+        info = {"trace_id": self.tid(op["t"]), "trace_location": {"type": "MLFLOW_EXPERIMENT",
+                "mlflow_experiment": {"experiment_id": self.eid(op["e"])}},
+                "request_time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime((T0 + step * 1000) / 1000)),
+                "execution_duration": f"{op['duration'] / 1000}s", "state": ["STATE_UNSPECIFIED", "OK", "ERROR"][op["status"]],
+                "trace_metadata": meta, "tags": tags}
+        return self.call3("POST", "/traces", {"trace": {"trace_info": info}})[0]
+
+    def call3(self, method, path, body):
+        saved = self.base
+        self.base = self.server.url + "/api/3.0/mlflow"
+        try:
+            return self.call(method, path, body)
+        finally:
+            self.base = saved
+
+    def trace_op(self, op, step):
+        k = op["op"]
+        if k == "otlp_trace":
+            return self.otlp(op, step)
+        if k == "start_trace":
+            return self.start_trace(op, step)
+        if k == "set_trace_tag":
+            return self.call("PATCH", f"/traces/{self.tid(op['t'])}/tags", {"key": op["key"], "value": op["value"]})[0]
+        if k == "delete_trace_tag":
+            return self.call("DELETE", f"/traces/{self.tid(op['t'])}/tags", {"key": op["key"]})[0]
+        if k == "feedback":
+            a = {"assessment_name": "score", "source": {"source_type": "HUMAN", "source_id": "st"},
+                 "create_time": "2020-09-13T12:26:40Z", "last_update_time": "2020-09-13T12:26:40Z",
+                 "feedback": {"value": op["value"]}}
+            if op["overrides"] is not None and op["overrides"] < len(self.feedback) and self.feedback[op["overrides"]]:
+                a["overrides"] = self.feedback[op["overrides"]]
+            obs, js = self.call3("POST", f"/traces/{self.tid(op['t'])}/assessments", {"assessment": a})
+            self.feedback.append(js["assessment"]["assessment_id"] if js else None)
+            return obs
+        if k == "delete_feedback":
+            f = self.feedback[op["f"]] if op["f"] < len(self.feedback) and self.feedback[op["f"]] else "a-nope"
+            return self.call3("DELETE", f"/traces/{self.tid(op['t'])}/assessments/{f}", {})[0]
+        if k == "search_traces":
+            locs = [{"type": "MLFLOW_EXPERIMENT", "mlflow_experiment": {"experiment_id": e}} for e in self.live_exps()]
+            obs, js = self.call3("POST", "/traces/search", {"locations": locs, "filter": op["filter"],
+                                                            "order_by": op["order_by"], "max_results": op["max_results"]})
+            if js is not None:
+                return {"status": 200, "traces": [t["trace_id"] for t in js.get("traces", [])],
+                        "token": "next_page_token" in js}
+            return obs
+        if k == "delete_traces":
+            body = {"experiment_id": self.eid(op["e"])}
+            if op["by_age"]:
+                body["max_timestamp_millis"] = T0 + 30_000
+                if op["max_traces"]:
+                    body["max_traces"] = op["max_traces"]
+            else:
+                body["request_ids"] = [self.tid(op["t"])]
+            return self.call("POST", "/traces/delete-traces", body)[0]
+        if k == "link_trace":
+            return self.call("POST", "/traces/link-to-run", {"trace_ids": [self.tid(op["t"])],
+                                                             "run_id": self.rid(op["r"])})[0]
+        raise AssertionError(f"unknown op {k}")
+
     def apply(self, op, step):
         k = op["op"]
+        if k in TRACE_OPS or k == "start_trace":
+            return self.trace_op(op, step)
         n = lambda name: f"{self.ns}-{name}"  # noqa: E731
         if k == "create_experiment":
             obs, js = self.call("POST", "/experiments/create", {"name": n(op["name"]),
@@ -305,6 +453,11 @@ class Replay:
                                                                       "order_by": ["name", "version_number"]})
             state["models"] = (models or {}).get("registered_models", [])
             state["versions"] = (versions or {}).get("model_versions", [])
+        if self.tracing:
+            locs = [{"type": "MLFLOW_EXPERIMENT", "mlflow_experiment": {"experiment_id": e}} for e in self.live_exps()]
+            _, traces = self.call3("POST", "/traces/search", {"locations": locs, "max_results": 500,
+                                                              "order_by": ["timestamp_ms ASC"]})
+            state["traces"] = (traces or {}).get("traces", [])
         return state
 
     def step(self, op, i):
@@ -324,7 +477,8 @@ def replay(pair, seed, ops, on_step=None, signature=None):
     With signature=(op kind, first difference as (path, real, candidate)), only that difference counts."""
     ns = f"st{seed}x{next(_ns_counter)}"
     registry = "registry" in areas.enabled_areas()
-    real, cand = Replay(pair.real, ns, registry), Replay(pair.candidate, ns, registry)
+    tracing = "tracing" in areas.enabled_areas()
+    real, cand = Replay(pair.real, ns, registry, tracing), Replay(pair.candidate, ns, registry, tracing)
     for i, op in enumerate(ops):
         a, b = real.step(op, i), cand.step(op, i)
         label = step_label(seed, i, op)
@@ -360,7 +514,8 @@ def shrink(pair, seed, ops, signature=None):
 @pytest.mark.area("stateful")
 @pytest.mark.parametrize("seed", SEEDS)
 def test_stateful_random(pair, seed):
-    ops = gen_ops(seed, STEPS, registry="registry" in areas.enabled_areas())
+    ops = gen_ops(seed, STEPS, registry="registry" in areas.enabled_areas(),
+                  tracing="tracing" in areas.enabled_areas())
     cmp = Comparison(f"stateful.seed{seed}")
     first_fail = []
 

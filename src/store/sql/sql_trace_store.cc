@@ -381,8 +381,9 @@ std::vector<TraceInfo> LoadTraceInfos(Connection& c, const Layout& layout, const
       }
       r.info.trace_metadata.push_back({key, std::move(value)});
     }
+    // MLflow reads them through the (trace_id, created_timestamp) index: ties in write order.
     auto as = c.Prepare(std::string("SELECT ") + kAssessmentColumns + " FROM assessments WHERE trace_id IN " +
-                        chunk.placeholders + " ORDER BY trace_id, created_timestamp, assessment_id");
+                        chunk.placeholders + " ORDER BY trace_id, created_timestamp, " + row_order);
     BindInList(*as, 1, found, chunk);
     while (as->Step()) {
       Assessment a = AssessmentFromRow(*as);
