@@ -4,8 +4,11 @@
 #include <cerrno>
 #include <algorithm>
 #include <cstdlib>
+#include <optional>
 #include <set>
 
+#include "core/py_float.h"
+#include "core/validation.h"
 #include "search/internal/lexer.h"
 
 namespace mlflow::search {
@@ -102,12 +105,18 @@ Result<std::vector<RawComparison>> Group(std::string_view filter) {
   internal::LexResult lex = internal::Lex(filter);
   if (lex.items.empty()) return Invalid("Invalid filter '" + std::string(filter) + "'. Could not be parsed.");
   if (lex.multiple_statements) {
-    std::string repr = "'";
-    for (char c : filter) repr += c == '\'' ? std::string("\\'") : std::string(1, c);
-    repr += "'";
-    return Invalid("Search filter contained multiple expression " + repr + ". Provide AND-ed expression list.");
+    return Invalid("Search filter contained multiple expression " + validation::PyRepr(filter) +
+                   ". Provide AND-ed expression list.");
   }
-  const auto& items = lex.items;
+  // sqlparse keeps a trailing '.' in the identifier it ends ("tags.a." has the key "a.").
+  std::vector<Item> items;
+  for (auto& it : lex.items) {
+    if (it.kind == ItemKind::kOther && it.text == "." && !items.empty() && items.back().kind == ItemKind::kIdent) {
+      items.back().text += ".";
+      continue;
+    }
+    items.push_back(std::move(it));
+  }
   std::vector<RawComparison> out;
   std::vector<std::string> invalid;
   size_t i = 0;
@@ -125,6 +134,14 @@ Result<std::vector<RawComparison>> Group(std::string_view filter) {
                           items[i + 2].text.find_first_of(".eE") == std::string::npos;
       if (timestamp_ok) {
         out.push_back({a, items[i + 1].text, items[i + 2]});
+        i += 3;
+        continue;
+      }
+      if (a.text == "timestamp" && i + 2 < n) {
+        // MLflow takes the three tokens as they are and then reports the first one once more.
+        for (size_t k = i; k < i + 3; ++k)
+          if (!IsKeyword(items[k], "AND")) invalid.push_back(items[k].text);
+        invalid.push_back(a.text);
         i += 3;
         continue;
       }
@@ -171,6 +188,74 @@ Result<std::vector<RawComparison>> Group(std::string_view filter) {
   return out;
 }
 
+// A Python number literal at text[i] (an optional sign, digits, fraction, exponent; '_' between
+// digits), advancing i; its repr, or nullopt when it is not one (a non-zero integer with a
+// leading zero is not).
+std::optional<std::string> ParseListNumber(std::string_view text, size_t& i) {
+  size_t p = i;
+  bool neg = false;
+  while (p < text.size() && (text[p] == '-' || text[p] == '+')) {
+    if (text[p] == '-') neg = !neg;
+    ++p;
+    while (p < text.size() && std::isspace(static_cast<unsigned char>(text[p]))) ++p;
+  }
+  std::string digits, literal;
+  auto take_digits = [&](std::string& into) {
+    size_t start = p;
+    while (p < text.size() && (std::isdigit(static_cast<unsigned char>(text[p])) ||
+                               (text[p] == '_' && p > start && p + 1 < text.size() &&
+                                std::isdigit(static_cast<unsigned char>(text[p + 1]))))) {
+      if (text[p] != '_') into += text[p];
+      ++p;
+    }
+    return p > start;
+  };
+  bool int_part = take_digits(digits);
+  literal = digits;
+  bool is_float = false;
+  if (p < text.size() && text[p] == '.') {
+    ++p;
+    std::string frac;
+    bool has_frac = take_digits(frac);
+    if (!int_part && !has_frac) return std::nullopt;
+    literal += "." + frac;
+    is_float = true;
+  } else if (!int_part) {
+    return std::nullopt;
+  }
+  if (p < text.size() && (text[p] == 'e' || text[p] == 'E')) {
+    size_t save = p;
+    std::string exp = "e";
+    ++p;
+    if (p < text.size() && (text[p] == '-' || text[p] == '+')) exp += text[p++];
+    std::string exp_digits;
+    if (!take_digits(exp_digits)) {
+      p = save;
+    } else {
+      literal += exp + exp_digits;
+      is_float = true;
+    }
+  }
+  if (p < text.size() && (std::isalnum(static_cast<unsigned char>(text[p])) || text[p] == '_' || text[p] == '.')) {
+    return std::nullopt;
+  }
+  std::string repr;
+  if (is_float) {
+    double v = std::strtod(literal.c_str(), nullptr);
+    repr = PyFloatRepr(neg ? -v : v);
+  } else {
+    size_t nz = digits.find_first_not_of('0');
+    if (nz == std::string::npos) {
+      repr = "0";
+    } else {
+      if (nz != 0) return std::nullopt;  // "007" is a syntax error in Python 3
+      repr = (neg ? "-" : "") + digits;
+    }
+  }
+  i = p;
+  return repr;
+}
+
 // A Python literal list of strings inside parentheses (MLflow: ast.literal_eval of the text).
 Result<std::vector<std::string>> ParseList(std::string_view paren) {
   const std::string ill_formed =
@@ -186,17 +271,25 @@ Result<std::vector<std::string>> ParseList(std::string_view paren) {
   if (i == n) {
     return Invalid("While parsing a list in the query, expected a non-empty list of string values, but got empty list");
   }
+  // Each element as Python's repr prints it, for the message about numbers in the list.
+  std::vector<std::string> reprs;
+  bool has_number = false;
   while (i < n) {
     skip_ws();
     if (i >= n) break;
     char c = paren[i];
     if (c != '\'' && c != '"') {
-      if (std::isdigit(static_cast<unsigned char>(c)) || c == '-' || c == '.') {
-        return Invalid(
-            "While parsing a list in the query, expected string value, punctuation, or whitespace, but got "
-            "different type in list");
+      std::optional<std::string> number = ParseListNumber(paren.substr(0, n), i);
+      if (!number) return Invalid(ill_formed);
+      has_number = true;
+      reprs.push_back(*number);
+      skip_ws();
+      if (i < n) {
+        if (paren[i] != ',') return Invalid(ill_formed);
+        ++i;
+        skip_ws();
       }
-      return Invalid(ill_formed);
+      continue;
     }
     std::string value;
     while (i < n && (paren[i] == '\'' || paren[i] == '"')) {
@@ -229,12 +322,21 @@ Result<std::vector<std::string>> ParseList(std::string_view paren) {
       if (!closed) return Invalid(ill_formed);
       skip_ws();
     }
+    reprs.push_back(validation::PyRepr(value));
     items.push_back(std::move(value));
     if (i < n) {
       if (paren[i] != ',') return Invalid(ill_formed);
       ++i;
       skip_ws();
     }
+  }
+  if (has_number) {
+    std::string tuple = "(";
+    for (size_t k = 0; k < reprs.size(); ++k) tuple += (k ? ", " : "") + reprs[k];
+    tuple += reprs.size() == 1 ? ",)" : ")";
+    return Invalid(
+        "While parsing a list in the query, expected string value, punctuation, or whitespace, but got "
+        "different type in list: " + tuple);
   }
   return items;
 }

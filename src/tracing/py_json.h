@@ -12,6 +12,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/py_float.h"
+
 namespace mlflow::tracing {
 
 // Objects keep insertion order, as Python dicts do.
@@ -29,9 +31,7 @@ void AppendPyJson(std::string& out, const Json& v, bool ensure_ascii = true, boo
 // A JSON string literal as json.dumps writes it.
 void AppendPyJsonString(std::string& out, std::string_view s, bool ensure_ascii = true);
 
-// repr(float): shortest round-trip digits, scientific below 1e-4 and from 1e16 ("1e-05",
-// "1e+16"), ".0" on integral values, "nan" / "inf" / "-inf".
-std::string PyFloatRepr(double v);
+using ::mlflow::PyFloatRepr;  // core/py_float.h
 
 // Python's bool(value) for a decoded JSON value: null, false, 0, "", [] and {} are false.
 bool PyTruthy(const Json& v);
