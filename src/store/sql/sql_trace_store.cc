@@ -169,6 +169,7 @@ void AnalyticsFromRow(Analytics& an, const std::string& key, const std::string& 
 
 struct Layout {
   bool analytics = false;
+  bool payload_generation = false;  // trace_info.db_payload_generation (MLflow 3.17's archival)
 };
 
 Analytics LoadAnalytics(Connection& c, const Layout& layout, const std::string& trace_id) {
@@ -428,7 +429,7 @@ bool SpansWritable(Connection& c, const std::string& id) {
 }
 
 void AdvancePayloadGeneration(Connection& c, const Layout& layout, const std::string& id) {
-  if (!layout.analytics) return;
+  if (!layout.payload_generation) return;
   auto st = c.Prepare("UPDATE trace_info SET db_payload_generation = db_payload_generation + 1 WHERE request_id = ?");
   st->Bind(1, id);
   st->Execute();
@@ -561,6 +562,7 @@ Status SqlTraceStore::Initialize() {
   return db_->ReadTx([&](Connection& c) -> Status {
     analytics_ = c.HasColumn("trace_info", "trace_name") && c.HasColumn("assessments", "aggregate_value") &&
                  c.HasColumn("spans", "input_cost");
+    payload_generation_ = c.HasColumn("trace_info", "db_payload_generation");
     has_review_queue_items_ = c.HasTable("review_queue_items");
     return Status();
   });
@@ -571,7 +573,7 @@ Result<TraceInfo> SqlTraceStore::StartTrace(const TraceInfo& in) {
   if (name) MLFLOW_RETURN_IF_ERROR(tracing::ValidateTraceName(*name));
   MLFLOW_ASSIGN_OR_RETURN(int64_t experiment_id, ParseExperimentIdValue(in.experiment_id));
   MLFLOW_ASSIGN_OR_RETURN(tracing::AnalyticsUpdate update, tracing::AnalyticsFromMetadata(in.trace_metadata));
-  const Layout layout{analytics_};
+  const Layout layout{analytics_, payload_generation_};
   const std::string& id = in.trace_id;
   std::optional<TraceInfo> out;
   Status st = db_->Write([&](Connection& c) -> Status {
@@ -656,7 +658,7 @@ Result<TraceInfo> SqlTraceStore::StartTrace(const TraceInfo& in) {
 }
 
 Result<TraceInfo> SqlTraceStore::GetTraceInfo(const std::string& trace_id) {
-  const Layout layout{analytics_};
+  const Layout layout{analytics_, payload_generation_};
   return db_->Read<TraceInfo>([&](Connection& c) { return LoadTraceInfo(c, layout, trace_id); });
 }
 
@@ -667,13 +669,13 @@ Result<std::vector<TraceInfo>> SqlTraceStore::BatchGetTraceInfos(
   if (experiment_ids) {
     MLFLOW_ASSIGN_OR_RETURN(exp, ParseExperimentIds(*experiment_ids));
   }
-  const Layout layout{analytics_};
+  const Layout layout{analytics_, payload_generation_};
   return db_->Read<std::vector<TraceInfo>>(
       [&](Connection& c) -> Result<std::vector<TraceInfo>> { return LoadTraceInfos(c, layout, trace_ids, exp); });
 }
 
 Result<TraceData> SqlTraceStore::ReadTrace(const std::string& trace_id) {
-  const Layout layout{analytics_};
+  const Layout layout{analytics_, payload_generation_};
   return db_->Read<TraceData>([&](Connection& c) -> Result<TraceData> {
     std::vector<TraceInfo> infos = LoadTraceInfos(c, layout, {trace_id});
     if (infos.empty()) return Status::NotFound("Trace with ID " + trace_id + " is not found.");
@@ -709,7 +711,7 @@ Result<std::vector<TraceData>> SqlTraceStore::BatchGetTraces(const std::vector<s
   if (experiment_ids) {
     MLFLOW_ASSIGN_OR_RETURN(exp, ParseExperimentIds(*experiment_ids));
   }
-  const Layout layout{analytics_};
+  const Layout layout{analytics_, payload_generation_};
   return db_->Read<std::vector<TraceData>>([&](Connection& c) -> Result<std::vector<TraceData>> {
     std::vector<TraceData> out;
     for (TraceInfo& info : LoadTraceInfos(c, layout, trace_ids, exp)) {
@@ -726,7 +728,7 @@ Result<std::vector<TraceData>> SqlTraceStore::BatchGetTraces(const std::vector<s
 
 Status SqlTraceStore::LogSpans(const std::string& location, const std::vector<tracing::TraceSpanBatch>& batches) {
   if (batches.empty()) return Status();
-  const Layout layout{analytics_};
+  const Layout layout{analytics_, payload_generation_};
   return db_->Write([&](Connection& c) -> Status {
     std::optional<ExperimentRow> experiment;
     // Sorted by trace id, as MLflow updates traces (a stable lock order across writers).
@@ -869,7 +871,7 @@ Result<TracePage> SqlTraceStore::SearchTraces(const TraceSearchRequest& request)
   spec.page_token = request.page_token;
   MLFLOW_ASSIGN_OR_RETURN(CompiledTraceSearch compiled,
                           CompileTraceSearch(spec, db_->dialect(), TraceLayout{analytics_}));
-  const Layout layout{analytics_};
+  const Layout layout{analytics_, payload_generation_};
   return db_->Read<TracePage>([&](Connection& c) -> Result<TracePage> {
     auto st = c.Prepare(compiled.query.sql);
     st->BindAll(compiled.query.params);
@@ -946,7 +948,7 @@ Status SqlTraceStore::SetTraceTag(const std::string& trace_id, const std::string
   std::string v;
   MLFLOW_RETURN_IF_ERROR(TagValueError(key, value, &v));
   if (key == kTagTraceName) MLFLOW_RETURN_IF_ERROR(tracing::ValidateTraceName(v));
-  const Layout layout{analytics_};
+  const Layout layout{analytics_, payload_generation_};
   return db_->Write([&](Connection& c) -> Status {
     if (key == kTagTraceName) {
       std::optional<TraceRow> row = LockTraceRow(c, layout, trace_id);
@@ -962,7 +964,7 @@ Status SqlTraceStore::SetTraceTag(const std::string& trace_id, const std::string
 }
 
 Status SqlTraceStore::DeleteTraceTag(const std::string& trace_id, const std::string& key) {
-  const Layout layout{analytics_};
+  const Layout layout{analytics_, payload_generation_};
   const Status no_tag =
       Status::NotFound("No trace tag with key '" + key + "' for trace with ID '" + trace_id + "'");
   return db_->Write([&](Connection& c) -> Status {
@@ -1027,7 +1029,7 @@ Status SqlTraceStore::LinkPromptsToTrace(const std::string& trace_id, const std:
 }
 
 Result<Assessment> SqlTraceStore::CreateAssessment(const Assessment& in) {
-  const Layout layout{analytics_};
+  const Layout layout{analytics_, payload_generation_};
   std::optional<Assessment> out;
   Status st = db_->Write([&](Connection& c) -> Status {
     std::optional<TraceRow> row = LockTraceRow(c, layout, in.trace_id);
@@ -1080,7 +1082,7 @@ Result<Assessment> SqlTraceStore::GetAssessment(const std::string& trace_id, con
 
 Result<Assessment> SqlTraceStore::UpdateAssessment(const std::string& trace_id, const std::string& assessment_id,
                                                    const AssessmentUpdate& u) {
-  const Layout layout{analytics_};
+  const Layout layout{analytics_, payload_generation_};
   std::optional<Assessment> out;
   Status st = db_->Write([&](Connection& c) -> Status {
     MLFLOW_ASSIGN_OR_RETURN(Assessment a, LoadAssessment(c, trace_id, assessment_id));
@@ -1172,7 +1174,7 @@ Result<TraceInfo> SqlTraceStore::StartTraceV2(const std::string& experiment_id_t
   if (name) MLFLOW_RETURN_IF_ERROR(tracing::ValidateTraceName(*name));
   MLFLOW_ASSIGN_OR_RETURN(int64_t experiment_id, ParseExperimentIdValue(experiment_id_text));
   MLFLOW_ASSIGN_OR_RETURN(tracing::AnalyticsUpdate update, tracing::AnalyticsFromMetadata(metadata));
-  const Layout layout{analytics_};
+  const Layout layout{analytics_, payload_generation_};
   const std::string id = NewUuidHex();  // MLflow 2 request ids: uuid4 hex
   std::optional<TraceInfo> out;
   Status st = db_->Write([&](Connection& c) -> Status {
@@ -1208,7 +1210,7 @@ Result<TraceInfo> SqlTraceStore::EndTraceV2(const std::string& request_id, int64
   MLFLOW_ASSIGN_OR_RETURN(tracing::AnalyticsUpdate update, tracing::AnalyticsFromMetadata(metadata));
   const std::string* name = FindKv(tags, kTagTraceName);
   if (name) MLFLOW_RETURN_IF_ERROR(tracing::ValidateTraceName(*name));
-  const Layout layout{analytics_};
+  const Layout layout{analytics_, payload_generation_};
   std::optional<TraceInfo> out;
   Status st = db_->Write([&](Connection& c) -> Status {
     std::optional<TraceRow> row = LockTraceRow(c, layout, request_id);

@@ -52,6 +52,7 @@ class SqlTraceStore : public TraceStore {
  private:
   std::shared_ptr<Database> db_;
   bool analytics_ = false;
+  bool payload_generation_ = false;
   bool has_review_queue_items_ = false;
 };
 
