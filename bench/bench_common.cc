@@ -110,12 +110,19 @@ HttpConnection::~HttpConnection() {
 
 int HttpConnection::Request(const std::string& method, const std::string& target, const std::string& json_body,
                             std::string* body) {
+  return Send(method, target, "application/json", json_body, {}, body);
+}
+
+int HttpConnection::Send(const std::string& method, const std::string& target, const std::string& content_type,
+                         const std::string& payload, const std::vector<std::pair<std::string, std::string>>& extra_headers,
+                         std::string* body) {
   std::string req = method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\n";
-  if (!json_body.empty() || method == "POST") {
-    req += "Content-Type: application/json\r\nContent-Length: " + std::to_string(json_body.size()) + "\r\n";
+  for (const auto& [k, v] : extra_headers) req += k + ": " + v + "\r\n";
+  if (!payload.empty() || method == "POST") {
+    req += "Content-Type: " + content_type + "\r\nContent-Length: " + std::to_string(payload.size()) + "\r\n";
   }
   req += "\r\n";
-  req += json_body;
+  req += payload;
   size_t sent = 0;
   while (sent < req.size()) {
     ssize_t n = send(fd_, req.data() + sent, req.size() - sent, MSG_NOSIGNAL);

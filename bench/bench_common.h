@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 namespace mlflow::bench {
@@ -43,6 +44,10 @@ class HttpConnection {
   // Returns the status code; the body goes to *body when given.
   int Request(const std::string& method, const std::string& target, const std::string& json_body,
               std::string* body = nullptr);
+  // Any content type, with extra request headers.
+  int Send(const std::string& method, const std::string& target, const std::string& content_type,
+           const std::string& payload, const std::vector<std::pair<std::string, std::string>>& headers,
+           std::string* body = nullptr);
 
  private:
   int fd_ = -1;

@@ -370,7 +370,11 @@ class Builder {
     }
     if (!span_conds.empty()) {
       Sql s;
-      s.Add("EXISTS (SELECT 1 FROM spans s WHERE s.trace_id = ti.request_id AND s.experiment_id = ti.experiment_id");
+      // The span rows of one trace come from its primary key. SQLite would otherwise pick an
+      // experiment_id index and read every span of the experiment per trace; a unary '+' keeps the
+      // column out of index selection without changing the comparison.
+      s.Add(std::string("EXISTS (SELECT 1 FROM spans s WHERE s.trace_id = ti.request_id AND ") +
+            (dialect_ == SqlDialect::kSqlite ? "+" : "") + "s.experiment_id = ti.experiment_id");
       if (span_lower_ms) {
         s.Add(" AND s.start_time_unix_nano >= ")
             .Bind(static_cast<int64_t>((std::floor(*span_lower_ms) - kSpanTimestampToleranceMs) * 1000000.0));
