@@ -5,7 +5,9 @@
 #   bench/trace_bench.sh [build-dir] [venv]      (defaults: build, /work/venvs/mlflow-3.17.2 or
 #                                                 $MLFLOW_INTEROP_VENV)
 #   TRACE_BENCH_SECONDS=10 TRACE_BENCH_TRACES=100000 TRACE_BENCH_ITERATIONS=10 (searches per query)
-#   TRACE_BENCH_DIR=DIR (keeps the databases; a second run reuses the seeded ones)
+#   TRACE_BENCH_MLFLOW_ITERATIONS=3 (MLflow's searches over 100,000 traces take tens of seconds each)
+#   TRACE_BENCH_PHASES="ingest search"; TRACE_BENCH_DIR=DIR keeps the databases (a second run
+#   reuses the seeded search database and its upgraded copy)
 #
 # 1. Ingestion, traces of 10 spans, 8 clients, each server on a fresh database:
 #    (a) MLflow's own client exporter (8 processes, synchronous export: one OTLP request per span
@@ -25,7 +27,8 @@ driver="$build/bench/trace_bench"
 tmp="${TRACE_BENCH_DIR:-$(mktemp -d)}"
 mkdir -p "$tmp"
 pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done; wait 2>/dev/null; [[ -n "${TRACE_BENCH_DIR:-}" ]] || rm -rf "$tmp"; }
+stop() { kill -- "-$1" 2>/dev/null || kill "$1" 2>/dev/null; for _ in $(seq 50); do kill -0 "$1" 2>/dev/null || return 0; sleep 0.2; done; kill -9 -- "-$1" 2>/dev/null || kill -9 "$1" 2>/dev/null; }
+cleanup() { for p in "${pids[@]}"; do stop "$p"; done; wait 2>/dev/null; [[ -n "${TRACE_BENCH_DIR:-}" ]] || rm -rf "$tmp"; }
 trap cleanup EXIT
 export MLFLOW_DISABLE_TELEMETRY=true DO_NOT_TRACK=true
 
@@ -47,12 +50,13 @@ start_mlflow() {
   # Create the schema before the workers start (workers migrating one new file at once fail).
   [[ -f "$2" ]] || "$venv/bin/python" -c "import sys; from mlflow.store.tracking.sqlalchemy_store import SqlAlchemyStore; SqlAlchemyStore(sys.argv[1], sys.argv[2])" \
     "sqlite:///$2" "$tmp/$1-artifacts" >"$tmp/$1-init.log" 2>&1
-  "$venv/bin/mlflow" server --host 127.0.0.1 --port "$port" --backend-store-uri "sqlite:///$2" \
+  # Its own process group: uvicorn's workers are stopped with it.
+  setsid "$venv/bin/mlflow" server --host 127.0.0.1 --port "$port" --backend-store-uri "sqlite:///$2" \
     --artifacts-destination "$tmp/$1-artifacts" >"$tmp/$1.log" 2>&1 &
   pids+=($!)
   wait_health "$port" || echo "trace_bench: $1 did not start (see $tmp/$1.log)"
 }
-stop_last() { kill "${pids[-1]}" 2>/dev/null; wait "${pids[-1]}" 2>/dev/null; unset 'pids[-1]'; }
+stop_last() { stop "${pids[-1]}"; wait "${pids[-1]}" 2>/dev/null; unset 'pids[-1]'; }
 experiment() {  # experiment PORT NAME -> id
   curl -s -X POST "http://127.0.0.1:$1/api/2.0/mlflow/experiments/create" -H 'Content-Type: application/json' \
     -d "{\"name\": \"$2\"}" | python3 -c 'import json,sys; print(json.load(sys.stdin).get("experiment_id", "0"))'
@@ -74,14 +78,19 @@ ingest() {  # ingest LABEL PORT
   "$driver" otlp --port "$2" --experiment "$e" --clients 8 --seconds "$seconds" --spans 10
 }
 
-start_ours ours-ingest "$tmp/ours-ingest.db"
-ingest mlflow-cpp "$port"
-stop_last
-if (( have_mlflow )); then
-  start_mlflow mlflow-ingest "$tmp/mlflow-ingest.db"
-  ingest "mlflow server" "$port"
+phases="${TRACE_BENCH_PHASES:-ingest search}"
+if [[ " $phases " == *" ingest "* ]]; then
+  rm -rf "$tmp"/ours-ingest.db* "$tmp"/mlflow-ingest.db* "$tmp"/*-ingest-artifacts
+  start_ours ours-ingest "$tmp/ours-ingest.db"
+  ingest mlflow-cpp "$port"
   stop_last
+  if (( have_mlflow )); then
+    start_mlflow mlflow-ingest "$tmp/mlflow-ingest.db"
+    ingest "mlflow server" "$port"
+    stop_last
+  fi
 fi
+[[ " $phases " == *" search "* ]] || exit 0
 
 echo "== search: $traces traces (3 spans each, tags and metadata), seeded through mlflow-cpp"
 if [[ ! -f "$tmp/search-36.db" ]]; then
@@ -110,7 +119,7 @@ if (( have_mlflow )); then
   stop_last
   echo "-- mlflow server, MLflow 3.17 layout (the upgraded copy)"
   start_mlflow mlflow-search "$tmp/search-317.db"
-  "$driver" search --port "$port" --experiment "$e" --iterations "${TRACE_BENCH_ITERATIONS:-10}"
+  "$driver" search --port "$port" --experiment "$e" --iterations "${TRACE_BENCH_MLFLOW_ITERATIONS:-3}"
   stop_last
 fi
 exit 0

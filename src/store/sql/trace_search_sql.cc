@@ -467,7 +467,17 @@ Result<CompiledTraceSearch> CompileTraceSearch(const TraceSearchSpec& spec, SqlD
     if (nullable) order_terms.push_back("CASE WHEN " + expr + " IS NULL THEN 1 ELSE 0 END");
     order_terms.push_back(expr + (ob.ascending ? "" : " DESC"));
   }
-  if (!has_timestamp) order_terms.push_back("ti.timestamp_ms DESC");
+  if (!has_timestamp) {
+    // A session filter in MLflow 3.17's layout has the (experiment_id, session_id) index; SQLite,
+    // without table statistics, would rather walk the timestamp index for the default order and
+    // test every trace. A unary '+' keeps that index out of the ordering, so the session index
+    // finds the few matching rows, which are then sorted.
+    bool session_eq = false;
+    for (const TraceClause& c : clauses)
+      session_eq |= c.type == TraceKeyType::kMetadata && c.key == "mlflow.trace.session" && c.comparator == TraceComparator::kEq;
+    const bool bypass = dialect == SqlDialect::kSqlite && layout.analytics_columns && session_eq && order.empty();
+    order_terms.push_back(bypass ? "+ti.timestamp_ms DESC" : "ti.timestamp_ms DESC");
+  }
   if (!has_request_id) order_terms.push_back("ti.request_id");
 
   MLFLOW_ASSIGN_OR_RETURN(Sql where, b.Where(clauses));
