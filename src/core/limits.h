@@ -52,4 +52,12 @@ inline constexpr size_t kMaxAliasLength = 255;
 // --- artifacts (section 4) ---
 inline constexpr uint64_t kMaxUiUploadBytes = 10ull * 1024 * 1024;  // the UI's upload-artifact route
 
+// --- traces (docs/reference/tracing.md sections 1, 2 and 5) ---
+inline constexpr size_t kMaxTraceMetadataChars = 250;        // metadata keys and values as rendered; session ids
+inline constexpr size_t kMaxTraceTagKeyChars = 250;          // tag keys as rendered
+inline constexpr size_t kMaxTraceTagValueChars = 4096;       // tag values as rendered; trace names
+inline constexpr size_t kMaxTraceTagStoredValueChars = 8000;  // a stored trace tag value
+inline constexpr size_t kMaxPreviewChars = 1000;             // request/response previews
+inline constexpr size_t kMaxTraceLinksPerRequest = 100;      // link-to-run
+
 }  // namespace mlflow::limits

@@ -18,6 +18,7 @@
 #include "service/artifact_service.h"
 #include "service/logged_model_service.h"
 #include "service/registry_service.h"
+#include "service/tracing_service.h"
 #include "service/tracking_service.h"
 #include "store/sql/database.h"
 #include "store/sql/postgres_connection.h"
@@ -87,11 +88,12 @@ struct App::State {
   std::unique_ptr<store::sql::SqlTrackingStore> tracking_store;
   std::unique_ptr<store::sql::SqlRegistryStore> registry_store;
   std::unique_ptr<store::sql::SqlLoggedModelStore> logged_model_store;
+  std::unique_ptr<store::sql::SqlTraceStore> trace_store;
   std::unique_ptr<service::TrackingService> tracking;
   std::unique_ptr<service::RegistryService> registry;
   std::unique_ptr<service::LoggedModelService> logged_models;
   std::unique_ptr<service::ArtifactService> artifacts;
-  std::unique_ptr<store::sql::SqlTraceStore> trace_store;
+  std::unique_ptr<service::TracingService> tracing;
   ApiContext ctx;
   Router router;
   std::unique_ptr<HttpServer> http;
@@ -138,6 +140,8 @@ Result<std::unique_ptr<App>> App::Create(const ServerConfig& config) {
   MLFLOW_RETURN_IF_ERROR(s.tracking_store->Initialize());
   s.registry_store = std::make_unique<store::sql::SqlRegistryStore>(s.db);
   s.logged_model_store = std::make_unique<store::sql::SqlLoggedModelStore>(s.db);
+  s.trace_store = std::make_unique<store::sql::SqlTraceStore>(s.db);
+  MLFLOW_RETURN_IF_ERROR(s.trace_store->Initialize());
 
   s.tracking = std::make_unique<service::TrackingService>(*s.tracking_store);
   s.registry = std::make_unique<service::RegistryService>(*s.registry_store, *s.tracking_store, *s.logged_model_store);
@@ -145,14 +149,13 @@ Result<std::unique_ptr<App>> App::Create(const ServerConfig& config) {
   service::ArtifactSettings artifact_settings{s.config.serve_artifacts, s.config.artifacts_destination};
   s.artifacts = std::make_unique<service::ArtifactService>(artifact_settings, *s.tracking, *s.registry,
                                                            *s.logged_models);
-  s.trace_store = std::make_unique<store::sql::SqlTraceStore>(s.db);
-  MLFLOW_RETURN_IF_ERROR(s.trace_store->Initialize());
+  s.tracing = std::make_unique<service::TracingService>(*s.trace_store);
 
   s.ctx.tracking = s.tracking.get();
   s.ctx.registry = s.registry.get();
   s.ctx.logged_models = s.logged_models.get();
   s.ctx.artifacts = s.artifacts.get();
-  s.ctx.traces = s.trace_store.get();
+  s.ctx.tracing = s.tracing.get();
   s.ctx.artifacts_only = s.config.artifacts_only;
 
   s.router.Add("GET", "/health", [](const HttpRequest&) { return Text("OK"); });

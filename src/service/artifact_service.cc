@@ -177,6 +177,11 @@ Result<ArtifactFile> ArtifactService::LoggedModelArtifact(const std::string& mod
   return FileBelowRoot(model.artifact_uri, path);
 }
 
+Result<ArtifactFile> ArtifactService::TraceArtifact(const std::string& trace_artifact_root, const std::string& path) {
+  MLFLOW_RETURN_IF_ERROR(art::ValidatePathIsSafe(path));
+  return FileBelowRoot(trace_artifact_root, path);
+}
+
 Result<ArtifactFile> ArtifactService::ModelVersionArtifact(const std::string& name, const std::string& version,
                                                            const std::string& path) {
   MLFLOW_RETURN_IF_ERROR(art::ValidatePathIsSafe(path));

@@ -67,6 +67,9 @@ class ArtifactService {
   Result<ArtifactListing> ListLoggedModelArtifacts(const std::string& model_id, const std::string& path);
   Result<ArtifactFile> RunArtifact(const std::string& run_id, const std::string& path);
   Result<ArtifactFile> LoggedModelArtifact(const std::string& model_id, const std::string& path);
+  // A file of a trace (its spans, traces.json, or an attachment) below the trace's artifact root,
+  // which the caller reads from the trace (TracingService::ArtifactRoot).
+  Result<ArtifactFile> TraceArtifact(const std::string& trace_artifact_root, const std::string& path);
   Result<ArtifactFile> ModelVersionArtifact(const std::string& name, const std::string& version,
                                             const std::string& path);
   // The UI's small upload into a run: at most 10 MB (content_length as the client declared it).

@@ -6,6 +6,7 @@
 // Errors follow MLflow's SQL store: an unknown trace is RESOURCE_DOES_NOT_EXIST ("Trace with ID
 // 'X' not found." and its variants), a missing or deleted experiment as in the tracking store,
 // bad tag keys and over-long values INVALID_PARAMETER_VALUE; a refused request writes nothing.
+// The rules that need no database are applied before, by service::TracingService.
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -82,6 +83,8 @@ class TraceStore {
   // does, creating missing traces in `experiment_id`.
   virtual Status LogSpans(const std::string& experiment_id, const std::vector<tracing::TraceSpanBatch>& batches) = 0;
   virtual Result<TracePage> SearchTraces(const TraceSearchRequest& request) = 0;
+  // By ids, or by age (the oldest first, at most max_traces); the argument rules are the
+  // service's (service/tracing_service.h).
   virtual Result<int64_t> DeleteTraces(const DeleteTracesRequest& request) = 0;
   virtual Status SetTraceTag(const std::string& trace_id, const std::string& key, const std::string& value) = 0;
   virtual Status DeleteTraceTag(const std::string& trace_id, const std::string& key) = 0;

@@ -6,6 +6,7 @@
 #include <limits>
 #include <unordered_map>
 
+#include "core/limits.h"
 #include "core/validation.h"
 #include "search/page_token.h"
 #include "tracing/otel_translation.h"
@@ -113,9 +114,9 @@ const std::string* AttrText(const Json& attrs, const char* key) {
 // is cut to 8000 characters (MLFLOW_TRUNCATE_LONG_VALUES, on by default) or skips it.
 std::optional<KeyValue> ValidTraceTag(const std::string& key, const std::string& value) {
   if (!validation::ValidateKey(key, "key", "key").ok()) return std::nullopt;
-  if (validation::CharLength(value) > kMaxTraceTagStoredValueChars) {
+  if (validation::CharLength(value) > limits::kMaxTraceTagStoredValueChars) {
     if (!validation::TruncateLongValues()) return std::nullopt;
-    return KeyValue{key, validation::TruncateChars(value, kMaxTraceTagStoredValueChars)};
+    return KeyValue{key, validation::TruncateChars(value, limits::kMaxTraceTagStoredValueChars)};
   }
   return KeyValue{key, value};
 }

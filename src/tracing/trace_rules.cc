@@ -5,6 +5,7 @@
 #include <limits>
 #include <map>
 
+#include "core/limits.h"
 #include "core/trace_entities.h"
 #include "core/validation.h"
 
@@ -375,18 +376,18 @@ std::string TruncatedPreview(const std::string& text, const char* role) {
     }
   }
   std::string out = content && !content->empty() ? *content : text;
-  if (validation::CharLength(out) <= kMaxPreviewChars) return out;
-  return validation::TruncateChars(out, kMaxPreviewChars - 3) + "...";
+  if (validation::CharLength(out) <= limits::kMaxPreviewChars) return out;
+  return validation::TruncateChars(out, limits::kMaxPreviewChars - 3) + "...";
 }
 
 Status ValidateTraceName(const std::string& name) {
-  if (validation::CharLength(name) > kMaxTraceTagValueChars) return validation::TooLong("Trace name", kMaxTraceTagValueChars);
+  if (validation::CharLength(name) > limits::kMaxTraceTagValueChars) return validation::TooLong("Trace name", limits::kMaxTraceTagValueChars);
   return Status();
 }
 
 Status ValidateSessionId(const std::string& session_id) {
-  if (validation::CharLength(session_id) > kMaxTraceMetadataChars) {
-    return validation::TooLong("Session ID", kMaxTraceMetadataChars);
+  if (validation::CharLength(session_id) > limits::kMaxTraceMetadataChars) {
+    return validation::TooLong("Session ID", limits::kMaxTraceMetadataChars);
   }
   return Status();
 }

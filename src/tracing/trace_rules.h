@@ -10,17 +10,11 @@
 #include <vector>
 
 #include "core/entities.h"
+#include "core/limits.h"
 #include "core/status.h"
 #include "tracing/py_json.h"
 
 namespace mlflow::tracing {
-
-inline constexpr size_t kMaxTraceMetadataChars = 250;  // keys and values, as rendered
-inline constexpr size_t kMaxTraceTagKeyChars = 250;
-inline constexpr size_t kMaxTraceTagValueChars = 4096;   // as rendered; also the trace name limit
-inline constexpr size_t kMaxTraceTagStoredValueChars = 8000;
-inline constexpr size_t kMaxPreviewChars = 1000;
-inline constexpr size_t kMaxTraceLinksPerRequest = 100;
 
 // A span reduced to what aggregation needs: its id, its parent and the attribute's object
 // (mlflow.chat.tokenUsage or mlflow.llm.cost), if it holds one.

@@ -1,7 +1,9 @@
 #pragma once
 // The clause logic every entity's filter shares (filter_common.cc), and the per-entity clause
 // builders (filter_runs.cc, filter_experiments.cc, filter_registry.cc, filter_logged_models.cc)
-// that ParseFilter (filter.cc) dispatches to. Private to src/search.
+// that ParseFilter (filter.cc) dispatches to. Traces have a grammar of their own
+// (filter_traces.h: span, assessment and metadata keys, RLIKE) built on the same helpers.
+// Private to src/search.
 //
 //   MLFLOW_ASSIGN_OR_RETURN(std::vector<RawComparison> raw, Front(filter, /*quote_invalid=*/true));
 //   for (const RawComparison& rc : raw) MLFLOW_ASSIGN_OR_RETURN(Clause c, RunClause(rc));

@@ -4,8 +4,8 @@
 #include "service/artifact_service.h"
 #include "service/logged_model_service.h"
 #include "service/registry_service.h"
+#include "service/tracing_service.h"
 #include "service/tracking_service.h"
-#include "store/trace_store.h"
 
 namespace mlflow::server {
 
@@ -14,7 +14,7 @@ struct ApiContext {
   service::RegistryService* registry = nullptr;
   service::LoggedModelService* logged_models = nullptr;
   service::ArtifactService* artifacts = nullptr;
-  store::TraceStore* traces = nullptr;
+  service::TracingService* tracing = nullptr;
   bool artifacts_only = false;  // --artifacts-only: only the artifact proxy is served
 };
 

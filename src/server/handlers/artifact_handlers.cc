@@ -376,8 +376,6 @@ void RegisterArtifactsOnlyGuards(Router& router) {
   }
 }
 
-void SendArtifactRootFile(ApiContext& ctx, StreamContext& s, const std::string& root_uri, const std::string& rel) {
-  SendRootFile(ctx, s, root_uri, rel);
-}
+void SendArtifactFile(StreamContext& s, Result<service::ArtifactFile> file) { SendFile(s, std::move(file)); }
 
 }  // namespace mlflow::server

@@ -10,9 +10,8 @@ namespace mlflow::server {
 // Needs ctx.artifacts. Starts nothing: the app sweeps stale uploads (service::SweepStaleUploads).
 void RegisterArtifactHandlers(Router& router, ApiContext& ctx);
 
-// Streams file `rel` of the artifact root `root_uri` (proxied through the artifacts destination
-// or opened directly) as a download, or answers MLflow's error.
-void SendArtifactRootFile(ApiContext& ctx, StreamContext& s, const std::string& root_uri, const std::string& rel);
+// Streams the file the ArtifactService located as a download, or answers its error.
+void SendArtifactFile(StreamContext& s, Result<service::ArtifactFile> file);
 
 // With --artifacts-only: every tracking route under /api/2.0/mlflow/ and /ajax-api/2.0/mlflow/
 // answers 503 text/plain, as MLflow does. Register instead of the tracking handlers.

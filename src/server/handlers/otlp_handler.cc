@@ -1,5 +1,6 @@
 // POST /v1/traces: OTLP/HTTP span ingestion as MLflow's server answers it (docs/reference/tracing.md
-// section 3): FastAPI-style {"detail": ...} bodies for transport and format errors, MLflow's error
+// section 3). The handler decodes the transport (headers, compression, protobuf or JSON, spans to
+// MLflow's form); the TracingService applies the batch rules and stores it. Answers: FastAPI-style {"detail": ...} bodies for transport and format errors, MLflow's error
 // JSON for store errors, an empty ExportTraceServiceResponse on success.
 #include <zlib.h>
 
@@ -106,17 +107,10 @@ HttpResponse HandleOtlpTraces(ApiContext& ctx, const HttpRequest& req) {
 
   Result<std::vector<tracing::ConvertedSpan>> spans = tracing::ConvertOtlpRequest(*request);
   if (!spans.ok()) return Detail(422, spans.status().message());
-  if (!spans->empty()) {
-    std::vector<std::string> completed;
-    for (const auto& s : *spans)
-      if (s.root) completed.push_back(s.record.trace_id);
-    Result<std::vector<tracing::TraceSpanBatch>> batches = tracing::GroupSpansByTrace(std::move(*spans), *request);
-    if (!batches.ok()) return ErrorResponse(batches.status());
-    if (Status st = ctx.traces->LogSpans(experiment->second, *batches); !st.ok()) return ErrorResponse(st);
-    if (auto run = req.headers.find("x-mlflow-run-id"); run != req.headers.end() && !completed.empty()) {
-      // Best effort, as in MLflow: a failed link does not fail the export.
-      (void)ctx.traces->LinkTracesToRun(completed, run->second);
-    }
+  std::optional<std::string> run_id;
+  if (auto run = req.headers.find("x-mlflow-run-id"); run != req.headers.end()) run_id = run->second;
+  if (Status st = ctx.tracing->LogSpans(experiment->second, std::move(*spans), *request, run_id); !st.ok()) {
+    return ErrorResponse(st);
   }
   HttpResponse ok;
   ok.content_type = "application/x-protobuf";

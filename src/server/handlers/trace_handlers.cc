@@ -1,13 +1,13 @@
-// Tracing REST handlers: decode the request, call the trace store, render MLflow's JSON
+// Tracing REST handlers: decode the request, call the TracingService, render MLflow's JSON
 // (docs/reference/tracing.md sections 1-2).
 #include "server/handlers/trace_handlers.h"
 
 #include <cctype>
 
-#include "artifacts/path_safety.h"
 #include "server/handlers/artifact_handlers.h"
 #include "server/handlers/json_render.h"
 #include "server/handlers/request_fields.h"
+#include "server/handlers/routes.h"
 #include "server/handlers/trace_json.h"
 #include "tracing/py_json.h"
 
@@ -87,12 +87,12 @@ Result<std::string> StartTraceV3(ApiContext& ctx, const HttpRequest& req) {
   auto ti = trace->find("trace_info");
   MLFLOW_ASSIGN_OR_RETURN(TraceInfo info,
                           ParseTraceInfoV3(ti == trace->end() || ti->is_null() ? json::object() : *ti));
-  MLFLOW_ASSIGN_OR_RETURN(TraceInfo stored, ctx.traces->StartTrace(info));
+  MLFLOW_ASSIGN_OR_RETURN(TraceInfo stored, ctx.tracing->StartTrace(info));
   return InfoResponse(stored);
 }
 
 Result<std::string> GetTraceInfoV3(ApiContext& ctx, const HttpRequest& req) {
-  MLFLOW_ASSIGN_OR_RETURN(TraceInfo info, ctx.traces->GetTraceInfo(PathParam(req, "trace_id")));
+  MLFLOW_ASSIGN_OR_RETURN(TraceInfo info, ctx.tracing->GetTraceInfo(PathParam(req, "trace_id")));
   return InfoResponse(info);
 }
 
@@ -100,7 +100,7 @@ Result<std::string> GetTrace(ApiContext& ctx, const HttpRequest& req) {
   RequestFields f(req);
   MLFLOW_ASSIGN_OR_RETURN(std::string trace_id, f.RequiredString("trace_id"));
   MLFLOW_ASSIGN_OR_RETURN(std::optional<bool> allow_partial, f.Bool("allow_partial"));
-  MLFLOW_ASSIGN_OR_RETURN(store::TraceData trace, ctx.traces->GetTrace(trace_id, allow_partial.value_or(false)));
+  MLFLOW_ASSIGN_OR_RETURN(store::TraceData trace, ctx.tracing->GetTrace(trace_id, allow_partial.value_or(false)));
   std::string out = "{\"trace\":";
   MLFLOW_RETURN_IF_ERROR(AppendTraceJson(out, trace));
   out += '}';
@@ -111,7 +111,7 @@ Result<std::string> BatchGetTraces(ApiContext& ctx, const HttpRequest& req) {
   RequestFields f(req);
   MLFLOW_ASSIGN_OR_RETURN(std::vector<std::string> ids, RequiredList(f, "trace_ids"));
   MLFLOW_ASSIGN_OR_RETURN(auto experiment_ids, OptionalList(f, "experiment_ids"));
-  MLFLOW_ASSIGN_OR_RETURN(std::vector<store::TraceData> traces, ctx.traces->BatchGetTraces(ids, experiment_ids));
+  MLFLOW_ASSIGN_OR_RETURN(std::vector<store::TraceData> traces, ctx.tracing->BatchGetTraces(ids, experiment_ids));
   if (traces.empty()) return std::string("{}");
   std::string out = "{\"traces\":[";
   for (size_t i = 0; i < traces.size(); ++i) {
@@ -126,7 +126,7 @@ Result<std::string> BatchGetTraceInfos(ApiContext& ctx, const HttpRequest& req) 
   RequestFields f(req);
   MLFLOW_ASSIGN_OR_RETURN(std::vector<std::string> ids, RequiredList(f, "trace_ids"));
   MLFLOW_ASSIGN_OR_RETURN(auto experiment_ids, OptionalList(f, "experiment_ids"));
-  MLFLOW_ASSIGN_OR_RETURN(std::vector<TraceInfo> infos, ctx.traces->BatchGetTraceInfos(ids, experiment_ids));
+  MLFLOW_ASSIGN_OR_RETURN(std::vector<TraceInfo> infos, ctx.tracing->BatchGetTraceInfos(ids, experiment_ids));
   if (infos.empty()) return std::string("{}");
   std::string out = "{\"trace_infos\":[";
   for (size_t i = 0; i < infos.size(); ++i) {
@@ -197,15 +197,10 @@ Result<std::string> SearchTracesV3(ApiContext& ctx, const HttpRequest& req) {
       if (!id->is_string()) return TypeError("locations", *locations);
       eid = id->get<std::string>();
     }
-    if (eid.find('.') != std::string::npos) {
-      std::string shown = eid.size() > 20 ? eid.substr(0, 20) + "..." : eid;
-      return Status::InvalidParameter("Locations must be a list of experiment IDs. Found invalid experiment IDs: " +
-                                      shown + ".");
-    }
     r.experiment_ids.push_back(std::move(eid));
   }
   MLFLOW_RETURN_IF_ERROR(SearchFields(f, r));
-  MLFLOW_ASSIGN_OR_RETURN(store::TracePage page, ctx.traces->SearchTraces(r));
+  MLFLOW_ASSIGN_OR_RETURN(store::TracePage page, ctx.tracing->SearchTraces(r));
   return PageResponse(page, false);
 }
 
@@ -223,34 +218,22 @@ Result<json> DeleteTraces(ApiContext& ctx, const HttpRequest& req) {
     }
   }
   MLFLOW_ASSIGN_OR_RETURN(r.trace_ids, f.StringList("request_ids"));
-  MLFLOW_ASSIGN_OR_RETURN(int64_t n, ctx.traces->DeleteTraces(r));
+  MLFLOW_ASSIGN_OR_RETURN(int64_t n, ctx.tracing->DeleteTraces(r));
   return json{{"traces_deleted", n}};
-}
-
-// Tags MLflow manages itself (spans location, archival).
-Status CheckTagMutable(const std::string& key, bool deleting) {
-  const bool blocked = key == kTagSpansLocation || key == kTagArchiveLocation || key == kTagArchivalFailure;
-  if (blocked && !(deleting && key == kTagArchivalFailure)) {
-    return Status::InvalidParameter("Tag '" + key + "' is immutable and cannot be " +
-                                    (deleting ? "deleted" : "set") + " on a trace.");
-  }
-  return Status();
 }
 
 Result<json> SetTraceTag(ApiContext& ctx, const HttpRequest& req, const char* id_param) {
   RequestFields f(req);
   MLFLOW_ASSIGN_OR_RETURN(std::string key, f.RequiredString("key"));
   MLFLOW_ASSIGN_OR_RETURN(std::optional<std::string> value, f.String("value"));
-  MLFLOW_RETURN_IF_ERROR(CheckTagMutable(key, false));
-  MLFLOW_RETURN_IF_ERROR(ctx.traces->SetTraceTag(PathParam(req, id_param), key, value.value_or("")));
+  MLFLOW_RETURN_IF_ERROR(ctx.tracing->SetTraceTag(PathParam(req, id_param), key, value.value_or("")));
   return json::object();
 }
 
 Result<json> DeleteTraceTag(ApiContext& ctx, const HttpRequest& req, const char* id_param) {
   RequestFields f(req);
   MLFLOW_ASSIGN_OR_RETURN(std::string key, f.RequiredString("key"));
-  MLFLOW_RETURN_IF_ERROR(CheckTagMutable(key, true));
-  MLFLOW_RETURN_IF_ERROR(ctx.traces->DeleteTraceTag(PathParam(req, id_param), key));
+  MLFLOW_RETURN_IF_ERROR(ctx.tracing->DeleteTraceTag(PathParam(req, id_param), key));
   return json::object();
 }
 
@@ -258,7 +241,7 @@ Result<json> LinkTracesToRun(ApiContext& ctx, const HttpRequest& req) {
   RequestFields f(req);
   MLFLOW_ASSIGN_OR_RETURN(std::vector<std::string> ids, RequiredList(f, "trace_ids"));
   MLFLOW_ASSIGN_OR_RETURN(std::string run_id, f.RequiredString("run_id"));
-  MLFLOW_RETURN_IF_ERROR(ctx.traces->LinkTracesToRun(ids, run_id));
+  MLFLOW_RETURN_IF_ERROR(ctx.tracing->LinkTracesToRun(ids, run_id));
   return json::object();
 }
 
@@ -268,18 +251,15 @@ Result<json> LinkPromptsToTrace(ApiContext& ctx, const HttpRequest& req) {
   const json* versions = f.Json("prompt_versions");
   if (!versions || (versions->is_array() && versions->empty())) return MissingParameter("prompt_versions");
   if (!versions->is_array()) return TypeError("prompt_versions", *versions);
-  std::vector<std::string> ids;
+  std::vector<service::PromptVersionRef> refs;
   for (const auto& pv : *versions) {
     if (!pv.is_object()) return TypeError("prompt_versions", *versions);
-    std::string name = pv.contains("name") && pv["name"].is_string() ? pv["name"].get<std::string>() : "";
-    std::string version = pv.contains("version") && pv["version"].is_string() ? pv["version"].get<std::string>() : "";
-    std::optional<int64_t> v = JsonToInt64(json(version));
-    if (!v) {
-      return Status::InvalidParameter("Invalid prompt version '" + version + "': a prompt version must be an integer.");
-    }
-    ids.push_back(name + "/" + std::to_string(*v));
+    service::PromptVersionRef ref;
+    if (auto n = pv.find("name"); n != pv.end() && n->is_string()) ref.name = n->get<std::string>();
+    if (auto v = pv.find("version"); v != pv.end() && v->is_string()) ref.version = v->get<std::string>();
+    refs.push_back(std::move(ref));
   }
-  MLFLOW_RETURN_IF_ERROR(ctx.traces->LinkPromptsToTrace(trace_id, ids));
+  MLFLOW_RETURN_IF_ERROR(ctx.tracing->LinkPromptsToTrace(trace_id, refs));
   return json::object();
 }
 
@@ -289,13 +269,13 @@ Result<std::string> CreateAssessment(ApiContext& ctx, const HttpRequest& req) {
   if (!a) return MissingParameter("assessment");
   MLFLOW_ASSIGN_OR_RETURN(Assessment parsed, ParseAssessment(*a));
   parsed.trace_id = PathParam(req, "trace_id");
-  MLFLOW_ASSIGN_OR_RETURN(Assessment created, ctx.traces->CreateAssessment(parsed));
+  MLFLOW_ASSIGN_OR_RETURN(Assessment created, ctx.tracing->CreateAssessment(parsed));
   return AssessmentResponse(created);
 }
 
 Result<std::string> GetAssessment(ApiContext& ctx, const HttpRequest& req) {
   MLFLOW_ASSIGN_OR_RETURN(Assessment a,
-                          ctx.traces->GetAssessment(PathParam(req, "trace_id"), PathParam(req, "assessment_id")));
+                          ctx.tracing->GetAssessment(PathParam(req, "trace_id"), PathParam(req, "assessment_id")));
   return AssessmentResponse(a);
 }
 
@@ -306,13 +286,13 @@ Result<std::string> UpdateAssessment(ApiContext& ctx, const HttpRequest& req) {
   const json* mask = f.Json("update_mask");
   if (!mask) return MissingParameter("update_mask");
   MLFLOW_ASSIGN_OR_RETURN(store::AssessmentUpdate u, ParseAssessmentUpdate(*a, *mask));
-  MLFLOW_ASSIGN_OR_RETURN(Assessment updated, ctx.traces->UpdateAssessment(PathParam(req, "trace_id"),
+  MLFLOW_ASSIGN_OR_RETURN(Assessment updated, ctx.tracing->UpdateAssessment(PathParam(req, "trace_id"),
                                                                            PathParam(req, "assessment_id"), u));
   return AssessmentResponse(updated);
 }
 
 Result<json> DeleteAssessment(ApiContext& ctx, const HttpRequest& req) {
-  MLFLOW_RETURN_IF_ERROR(ctx.traces->DeleteAssessment(PathParam(req, "trace_id"), PathParam(req, "assessment_id")));
+  MLFLOW_RETURN_IF_ERROR(ctx.tracing->DeleteAssessment(PathParam(req, "trace_id"), PathParam(req, "assessment_id")));
   return json::object();
 }
 
@@ -323,7 +303,7 @@ Result<std::string> SearchTracesV2(ApiContext& ctx, const HttpRequest& req) {
   store::TraceSearchRequest r;
   MLFLOW_ASSIGN_OR_RETURN(r.experiment_ids, RequiredList(f, "experiment_ids"));
   MLFLOW_RETURN_IF_ERROR(SearchFields(f, r));
-  MLFLOW_ASSIGN_OR_RETURN(store::TracePage page, ctx.traces->SearchTraces(r));
+  MLFLOW_ASSIGN_OR_RETURN(store::TracePage page, ctx.tracing->SearchTraces(r));
   return PageResponse(page, true);
 }
 
@@ -333,7 +313,7 @@ Result<std::string> StartTraceV2(ApiContext& ctx, const HttpRequest& req) {
   MLFLOW_ASSIGN_OR_RETURN(std::optional<int64_t> timestamp_ms, f.Int64("timestamp_ms"));
   MLFLOW_ASSIGN_OR_RETURN(std::vector<KeyValue> metadata, KeyValues(f, "request_metadata"));
   MLFLOW_ASSIGN_OR_RETURN(std::vector<KeyValue> tags, KeyValues(f, "tags"));
-  MLFLOW_ASSIGN_OR_RETURN(TraceInfo info, ctx.traces->StartTraceV2(experiment_id.value_or(""), timestamp_ms.value_or(0),
+  MLFLOW_ASSIGN_OR_RETURN(TraceInfo info, ctx.tracing->StartTraceV2(experiment_id.value_or(""), timestamp_ms.value_or(0),
                                                                    metadata, tags));
   return V2InfoResponse(info);
 }
@@ -346,13 +326,13 @@ Result<std::string> EndTraceV2(ApiContext& ctx, const HttpRequest& req) {
   std::string state = status ? StateFromV2Status(*status) : std::string(kTraceStateUnspecified);
   MLFLOW_ASSIGN_OR_RETURN(std::vector<KeyValue> metadata, KeyValues(f, "request_metadata"));
   MLFLOW_ASSIGN_OR_RETURN(std::vector<KeyValue> tags, KeyValues(f, "tags"));
-  MLFLOW_ASSIGN_OR_RETURN(TraceInfo info, ctx.traces->EndTraceV2(PathParam(req, "request_id"),
+  MLFLOW_ASSIGN_OR_RETURN(TraceInfo info, ctx.tracing->EndTraceV2(PathParam(req, "request_id"),
                                                                  timestamp_ms.value_or(0), state, metadata, tags));
   return V2InfoResponse(info);
 }
 
 Result<std::string> GetTraceInfoV2(ApiContext& ctx, const HttpRequest& req) {
-  MLFLOW_ASSIGN_OR_RETURN(TraceInfo info, ctx.traces->GetTraceInfo(PathParam(req, "request_id")));
+  MLFLOW_ASSIGN_OR_RETURN(TraceInfo info, ctx.tracing->GetTraceInfo(PathParam(req, "request_id")));
   return V2InfoResponse(info);
 }
 
@@ -385,31 +365,22 @@ void GetTraceArtifact(ApiContext& ctx, StreamContext& s) {
     s.Respond(ErrorResponse(Status::BadRequest("Request must include the \"request_id\" query parameter.")));
     return;
   }
-  auto artifact_root = [&](const TraceInfo& info) -> Result<std::string> {
-    for (const auto& t : info.tags)
-      if (t.key == kTagArtifactLocation) return t.value;
-    return Status::Internal("Unable to determine trace artifact location.");
-  };
   if (std::optional<std::string> path = QueryParam(req, "path"); path && !path->empty()) {
     // A trace attachment, stored under attachments/ of the trace's artifact root.
-    if (Status st = artifacts::ValidatePathIsSafe(*path); !st.ok()) {
-      s.Respond(ErrorResponse(st));
-      return;
-    }
-    Result<TraceInfo> info = ctx.traces->GetTraceInfo(*request_id);
+    Result<TraceInfo> info = ctx.tracing->GetTraceInfo(*request_id);
     if (!info.ok()) {
       s.Respond(ErrorResponse(info.status()));
       return;
     }
-    Result<std::string> root = artifact_root(*info);
+    Result<std::string> root = service::TracingService::ArtifactRoot(*info);
     if (!root.ok()) {
       s.Respond(ErrorResponse(root.status()));
       return;
     }
-    SendArtifactRootFile(ctx, s, *root, "attachments/" + *path);
+    SendArtifactFile(s, ctx.artifacts->TraceArtifact(*root, "attachments/" + *path));
     return;
   }
-  Result<store::TraceData> trace = ctx.traces->ReadTrace(*request_id);
+  Result<store::TraceData> trace = ctx.tracing->ReadTrace(*request_id);
   if (!trace.ok()) {
     s.Respond(ErrorResponse(trace.status()));
     return;
@@ -429,12 +400,12 @@ void GetTraceArtifact(ApiContext& ctx, StreamContext& s) {
     return;
   }
   // Spans uploaded by the client as an artifact (traces.json under the trace's artifact root).
-  Result<std::string> root = artifact_root(trace->info);
+  Result<std::string> root = service::TracingService::ArtifactRoot(trace->info);
   if (!root.ok()) {
     s.Respond(ErrorResponse(root.status()));
     return;
   }
-  SendArtifactRootFile(ctx, s, *root, "traces.json");
+  SendArtifactFile(s, ctx.artifacts->TraceArtifact(*root, "traces.json"));
 }
 
 }  // namespace
@@ -446,22 +417,24 @@ void RegisterTraceHandlers(Router& router, ApiContext& ctx) {
   auto js = [&ctx](Result<json> (*fn)(ApiContext&, const HttpRequest&)) {
     return [&ctx, fn](const HttpRequest& req) { return fn(ctx, req); };
   };
+  JsonRouteOptions v3;
+  v3.major = 3;
   // v3 (fixed paths before {trace_id} patterns; the router tries fixed paths first).
-  AddRawJsonApi(router, "POST", "/mlflow/traces", raw(StartTraceV3), 3);
-  AddRawJsonApi(router, "POST", "/mlflow/traces/search", raw(SearchTracesV3), 3);
-  AddRawJsonApi(router, "GET", "/mlflow/traces/get", raw(GetTrace), 3);
-  AddRawJsonApi(router, "GET", "/mlflow/traces/batchGet", raw(BatchGetTraces), 3);
-  AddRawJsonApi(router, "POST", "/mlflow/traces/batchGetInfos", raw(BatchGetTraceInfos), 3);
-  AddJsonApi(router, "POST", "/mlflow/traces/delete-traces", js(DeleteTraces), 3);
-  AddRawJsonApi(router, "GET", "/mlflow/traces/{trace_id}", raw(GetTraceInfoV3), 3);
+  AddRawJsonApi(router, "POST", "/mlflow/traces", raw(StartTraceV3), v3);
+  AddRawJsonApi(router, "POST", "/mlflow/traces/search", raw(SearchTracesV3), v3);
+  AddRawJsonApi(router, "GET", "/mlflow/traces/get", raw(GetTrace), v3);
+  AddRawJsonApi(router, "GET", "/mlflow/traces/batchGet", raw(BatchGetTraces), v3);
+  AddRawJsonApi(router, "POST", "/mlflow/traces/batchGetInfos", raw(BatchGetTraceInfos), v3);
+  AddJsonApi(router, "POST", "/mlflow/traces/delete-traces", js(DeleteTraces), v3);
+  AddRawJsonApi(router, "GET", "/mlflow/traces/{trace_id}", raw(GetTraceInfoV3), v3);
   AddJsonApi(router, "PATCH", "/mlflow/traces/{trace_id}/tags",
-             [&ctx](const HttpRequest& req) { return SetTraceTag(ctx, req, "trace_id"); }, 3);
+             [&ctx](const HttpRequest& req) { return SetTraceTag(ctx, req, "trace_id"); }, v3);
   AddJsonApi(router, "DELETE", "/mlflow/traces/{trace_id}/tags",
-             [&ctx](const HttpRequest& req) { return DeleteTraceTag(ctx, req, "trace_id"); }, 3);
-  AddRawJsonApi(router, "POST", "/mlflow/traces/{trace_id}/assessments", raw(CreateAssessment), 3);
-  AddRawJsonApi(router, "GET", "/mlflow/traces/{trace_id}/assessments/{assessment_id}", raw(GetAssessment), 3);
-  AddRawJsonApi(router, "PATCH", "/mlflow/traces/{trace_id}/assessments/{assessment_id}", raw(UpdateAssessment), 3);
-  AddJsonApi(router, "DELETE", "/mlflow/traces/{trace_id}/assessments/{assessment_id}", js(DeleteAssessment), 3);
+             [&ctx](const HttpRequest& req) { return DeleteTraceTag(ctx, req, "trace_id"); }, v3);
+  AddRawJsonApi(router, "POST", "/mlflow/traces/{trace_id}/assessments", raw(CreateAssessment), v3);
+  AddRawJsonApi(router, "GET", "/mlflow/traces/{trace_id}/assessments/{assessment_id}", raw(GetAssessment), v3);
+  AddRawJsonApi(router, "PATCH", "/mlflow/traces/{trace_id}/assessments/{assessment_id}", raw(UpdateAssessment), v3);
+  AddJsonApi(router, "DELETE", "/mlflow/traces/{trace_id}/assessments/{assessment_id}", js(DeleteAssessment), v3);
 
   // v2
   AddRawJsonApi(router, "GET", "/mlflow/traces", raw(SearchTracesV2));

@@ -6,6 +6,7 @@
 #include <cstdlib>
 
 #include "core/ids.h"
+#include "core/limits.h"
 #include "core/validation.h"
 #include "server/handlers/request_fields.h"
 #include "tracing/py_json.h"
@@ -416,8 +417,8 @@ void AppendTraceInfoV3Json(std::string& out, const TraceInfo& info) {
     AppendPyJsonString(out, DurationJson(*info.execution_duration_ms), true);
   }
   StringField(out, f, "state", info.state);
-  MapField(out, f, "trace_metadata", info.trace_metadata, tracing::kMaxTraceMetadataChars,
-           tracing::kMaxTraceMetadataChars);
+  MapField(out, f, "trace_metadata", info.trace_metadata, limits::kMaxTraceMetadataChars,
+           limits::kMaxTraceMetadataChars);
   if (!info.assessments.empty()) {
     Key(out, f, "assessments");
     out += '[';
@@ -427,7 +428,7 @@ void AppendTraceInfoV3Json(std::string& out, const TraceInfo& info) {
     }
     out += ']';
   }
-  MapField(out, f, "tags", info.tags, tracing::kMaxTraceTagKeyChars, tracing::kMaxTraceTagValueChars);
+  MapField(out, f, "tags", info.tags, limits::kMaxTraceTagKeyChars, limits::kMaxTraceTagValueChars);
   if (info.request_preview) StringField(out, f, "request_preview", *info.request_preview);
   if (info.response_preview) StringField(out, f, "response_preview", *info.response_preview);
   out += '}';
@@ -457,8 +458,8 @@ void AppendTraceInfoV2Json(std::string& out, const TraceInfo& info) {
     }
     out += ']';
   };
-  list("request_metadata", info.trace_metadata, tracing::kMaxTraceMetadataChars, tracing::kMaxTraceMetadataChars);
-  list("tags", info.tags, tracing::kMaxTraceTagKeyChars, tracing::kMaxTraceTagValueChars);
+  list("request_metadata", info.trace_metadata, limits::kMaxTraceMetadataChars, limits::kMaxTraceMetadataChars);
+  list("tags", info.tags, limits::kMaxTraceTagKeyChars, limits::kMaxTraceTagValueChars);
   out += '}';
 }
 

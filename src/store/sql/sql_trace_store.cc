@@ -8,6 +8,7 @@
 #include <unordered_map>
 
 #include "core/ids.h"
+#include "core/limits.h"
 #include "core/validation.h"
 #include "store/sql/in_list.h"
 #include "store/sql/sql_tracking_store.h"
@@ -545,9 +546,9 @@ void StoredNodes(Connection& c, const std::string& trace_id, const std::set<std:
 
 Status TagValueError(const std::string& key, const std::string& value, std::string* out_value) {
   MLFLOW_RETURN_IF_ERROR(validation::ValidateKey(key, "key", "key"));
-  if (validation::CharLength(value) > tracing::kMaxTraceTagStoredValueChars) {
-    if (!validation::TruncateLongValues()) return validation::TooLong("value", tracing::kMaxTraceTagStoredValueChars);
-    *out_value = validation::TruncateChars(value, tracing::kMaxTraceTagStoredValueChars);
+  if (validation::CharLength(value) > limits::kMaxTraceTagStoredValueChars) {
+    if (!validation::TruncateLongValues()) return validation::TooLong("value", limits::kMaxTraceTagStoredValueChars);
+    *out_value = validation::TruncateChars(value, limits::kMaxTraceTagStoredValueChars);
     return Status();
   }
   *out_value = value;
@@ -885,20 +886,10 @@ Result<TracePage> SqlTraceStore::SearchTraces(const TraceSearchRequest& request)
 }
 
 Result<int64_t> SqlTraceStore::DeleteTraces(const DeleteTracesRequest& r) {
-  if (!r.max_timestamp_millis && r.trace_ids.empty()) {
-    return Status::InvalidParameter("Either `max_timestamp_millis` or `trace_ids` must be specified.");
-  }
-  if (r.max_timestamp_millis && !r.trace_ids.empty()) {
-    return Status::InvalidParameter("Only one of `max_timestamp_millis` and `trace_ids` can be specified.");
-  }
-  if (!r.trace_ids.empty() && r.max_traces) {
-    return Status::InvalidParameter("`max_traces` can't be specified if `trace_ids` is specified.");
-  }
-  if (r.max_traces && *r.max_traces <= 0) {
-    return Status::InvalidParameter("`max_traces` must be a positive integer, received " +
-                                    std::to_string(*r.max_traces) + ".");
-  }
+  // The argument rules (ids or age, not both; max_traces) are the service's. A request naming
+  // neither selects nothing here: the store never reads it as "every trace of the experiment".
   MLFLOW_ASSIGN_OR_RETURN(int64_t experiment_id, ParseExperimentIdValue(r.experiment_id));
+  if (!r.max_timestamp_millis && r.trace_ids.empty()) return int64_t{0};
   std::optional<int64_t> deleted;
   Status st = db_->Write([&](Connection& c) -> Status {
     std::string where = "experiment_id = ?";
@@ -984,11 +975,6 @@ Status SqlTraceStore::DeleteTraceTag(const std::string& trace_id, const std::str
 
 Status SqlTraceStore::LinkTracesToRun(const std::vector<std::string>& trace_ids, const std::string& run_id) {
   if (trace_ids.empty()) return Status();
-  if (trace_ids.size() > tracing::kMaxTraceLinksPerRequest) {
-    return Status::InvalidParameter("Cannot link more than " + std::to_string(tracing::kMaxTraceLinksPerRequest) +
-                                    " traces to a run in a single request. Provided " +
-                                    std::to_string(trace_ids.size()) + " traces.");
-  }
   return db_->Write([&](Connection& c) -> Status {
     std::set<std::string> done;
     for (const auto& id : trace_ids) {

@@ -18,7 +18,7 @@
 #include "core/sql_value.h"
 #include "core/status.h"
 #include "search/sql_compiler.h"
-#include "search/trace_filter.h"
+#include "search/filter_traces.h"
 
 namespace mlflow::store::sql {
 

@@ -193,6 +193,48 @@ def test_tags_delete_and_trace_download(srv, exp, monkeypatch):
         c.get_trace(tid)
 
 
+def test_delete_by_age_unknown_ids_and_refused_requests(srv, exp, monkeypatch):
+    """Deletion by age takes the oldest first; unknown ids and refused requests change nothing."""
+    monkeypatch.setenv("MLFLOW_ENABLE_ASYNC_TRACE_LOGGING", "false")
+    mlflow.tracing.reset()
+    c = mlflow.MlflowClient()
+    t0 = 1_700_000_000_000
+    ids = []
+    for i in range(3):
+        root = c.start_trace(f"aged{i}", experiment_id=exp, start_time_ns=(t0 + i * 1000) * 10**6)
+        c.end_trace(root.trace_id, end_time_ns=(t0 + i * 1000 + 5) * 10**6)
+        ids.append(root.trace_id)
+
+    def remaining():
+        return {t.info.trace_id for t in c.search_traces([exp])}
+
+    unknown = "tr-" + "0" * 32
+    assert c.delete_traces(exp, trace_ids=[unknown]) == 0
+    with pytest.raises(MlflowException, match="must be specified"):
+        c.delete_traces(exp)
+    with pytest.raises(MlflowException, match="Only one of"):
+        c.delete_traces(exp, max_timestamp_millis=t0 + 5000, trace_ids=[ids[0]])
+    # The client only warns about a system tag; the server refuses it.
+    r = requests.patch(f"{srv.url}/api/3.0/mlflow/traces/{ids[0]}/tags", timeout=30,
+                       json={"key": "mlflow.trace.spansLocation", "value": "elsewhere"})
+    assert r.status_code == 400 and r.json()["error_code"] == "INVALID_PARAMETER_VALUE"
+    assert "immutable" in r.json()["message"]
+    with pytest.raises(MlflowException):
+        c.get_trace(unknown)
+    with pytest.raises(MlflowException):
+        mlflow.log_feedback(trace_id=unknown, name="score", value=1.0)
+    with pytest.raises(MlflowException):
+        c.search_traces([exp], filter_string="trace.status = ")
+    assert remaining() == set(ids)
+    assert c.get_trace(ids[0]).info.tags["mlflow.trace.spansLocation"] == "TRACKING_STORE"
+    # By age: at most max_traces of the traces started at or before the cut, oldest first.
+    assert c.delete_traces(exp, max_timestamp_millis=t0 + 1500, max_traces=1) == 1
+    assert remaining() == set(ids[1:])
+    assert c.delete_traces(exp, max_timestamp_millis=t0 + 1500) == 1
+    assert remaining() == {ids[2]}
+    assert srv.db_query("SELECT COUNT(*) FROM spans WHERE trace_id IN (?, ?)", (ids[0], ids[1])) == [(0,)]
+
+
 def test_trace_data_uploaded_as_artifact(srv, exp):
     """An older client (or start_trace before log_spans) keeps the spans in traces.json under the
     trace's artifact root: both the client and the UI download read it from there."""

@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "search/trace_filter.h"
+#include "search/filter_traces.h"
 #include "tracing/py_json.h"
 
 namespace mlflow::search {

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "core/ids.h"
 #include "service_fixture.h"
 
 namespace mlflow {
@@ -65,6 +66,23 @@ Result<std::string> ArtifactExample(const std::string& destination, service::Tra
   return listing.root_uri + " " + file.path;
 }
 
+Result<size_t> TracingExample(store::TraceStore& trace_store) {
+  // example: service/tracing_service.h
+  service::TracingService tracing(trace_store);
+  TraceInfo info;
+  info.trace_id = "tr-" + NewUuidHex();
+  info.experiment_id = "0";
+  info.state = kTraceStateOk;
+  MLFLOW_ASSIGN_OR_RETURN(TraceInfo stored, tracing.StartTrace(info));
+  MLFLOW_RETURN_IF_ERROR(tracing.SetTraceTag(stored.trace_id, "team", "search"));
+  store::TraceSearchRequest search;
+  search.experiment_ids = {"0"};
+  search.filter = "tags.team = 'search'";
+  MLFLOW_ASSIGN_OR_RETURN(store::TracePage page, tracing.SearchTraces(search));
+  // end
+  return page.traces.size();
+}
+
 Result<std::string> StatusExample(service::TrackingService& tracking, const std::string& run_id) {
   // example: core/status.h
   Result<Run> run = tracking.GetRun(run_id);
@@ -89,6 +107,9 @@ TEST_F(HeaderExamplesTest, ExamplesRun) {
   ASSERT_TRUE(where.ok()) << where.status().message();
   EXPECT_EQ(*where, "mlflow-artifacts:/0/" + run + "/artifacts 0/" + run + "/artifacts/model/MLmodel");
   EXPECT_EQ(*StatusExample(*tracking_, run), "Default");
+  auto found = TracingExample(*trace_store_);
+  ASSERT_TRUE(found.ok()) << found.status().message();
+  EXPECT_EQ(*found, 1u);
   EXPECT_EQ(StatusExample(*tracking_, std::string(32, 'f')).status().code(), ErrorCode::kResourceDoesNotExist);
 }
 
@@ -134,7 +155,7 @@ TEST(HeaderExamples, HeaderExamplesAreTheCodeCompiledHere) {
     EXPECT_EQ(join(shown), join(example)) << header;
     ++checked;
   }
-  EXPECT_EQ(checked, 5);
+  EXPECT_EQ(checked, 6);
 }
 
 }  // namespace

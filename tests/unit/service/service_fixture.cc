@@ -14,18 +14,23 @@ void ServiceTest::SetUp() {
   ASSERT_TRUE(tracking_store_->Initialize().ok());
   registry_store_ = std::make_unique<store::sql::SqlRegistryStore>(db_);
   logged_model_store_ = std::make_unique<store::sql::SqlLoggedModelStore>(db_);
+  trace_store_ = std::make_unique<store::sql::SqlTraceStore>(db_);
+  ASSERT_TRUE(trace_store_->Initialize().ok());
   tracking_ = std::make_unique<TrackingService>(*tracking_store_);
   registry_ = std::make_unique<RegistryService>(*registry_store_, *tracking_store_, *logged_model_store_);
   logged_models_ = std::make_unique<LoggedModelService>(*logged_model_store_);
   artifacts_ = std::make_unique<ArtifactService>(ArtifactSettings{true, (dir_ / "mlartifacts").string()}, *tracking_,
                                                  *registry_, *logged_models_);
+  tracing_ = std::make_unique<TracingService>(*trace_store_);
 }
 
 void ServiceTest::TearDown() {
+  tracing_.reset();
   artifacts_.reset();
   logged_models_.reset();
   registry_.reset();
   tracking_.reset();
+  trace_store_.reset();
   logged_model_store_.reset();
   registry_store_.reset();
   tracking_store_.reset();

@@ -1,4 +1,4 @@
-#include "search/trace_filter.h"
+#include "search/filter_traces.h"
 
 #include <cctype>
 #include <cerrno>
@@ -9,6 +9,7 @@
 
 #include "core/py_float.h"
 #include "core/validation.h"
+#include "search/internal/filter_common.h"
 #include "search/internal/lexer.h"
 
 namespace mlflow::search {
@@ -17,36 +18,19 @@ namespace {
 using internal::Item;
 using internal::ItemKind;
 
-Status Invalid(std::string m) { return Status::InvalidParameter(std::move(m)); }
+// The helpers every entity's filter shares (search/internal/filter_common.h).
+using internal::Invalid;
+using internal::StripQuotes;
+using internal::StripQuotesExpected;
+using internal::TrimBackticks;
 
-std::string Upper(std::string_view s) {
-  std::string o(s);
-  for (char& c : o) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return o;
-}
+std::string Upper(std::string_view s) { return internal::ToUpper(s); }
 std::string Lower(std::string_view s) {
   std::string o(s);
   for (char& c : o) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return o;
 }
-bool IsQuoted(std::string_view v, char q) { return v.size() >= 2 && v.front() == q && v.back() == q; }
-std::string TrimBackticks(std::string_view v) {
-  return IsQuoted(v, '`') ? std::string(v.substr(1, v.size() - 2)) : std::string(v);
-}
-std::string StripQuotes(std::string_view v) {
-  if (IsQuoted(v, '\'') || IsQuoted(v, '"')) return std::string(v.substr(1, v.size() - 2));
-  return std::string(v);
-}
-Result<std::string> StripQuotesExpected(std::string_view v) {
-  if (IsQuoted(v, '\'') || IsQuoted(v, '"')) return std::string(v.substr(1, v.size() - 2));
-  return Invalid("Parameter value is either not quoted or unidentified quote types used for string value " +
-                 std::string(v) + ". Use either single or double quotes.");
-}
-bool In(const std::string& v, std::initializer_list<const char*> set) {
-  for (const char* s : set)
-    if (v == s) return true;
-  return false;
-}
+bool In(const std::string& v, std::initializer_list<const char*> set) { return internal::InSet(v, set); }
 
 // Python sets as MLflow prints them, in one fixed order.
 constexpr const char* kStringAttrOpsRepr = "{'!=', '=', 'IN', 'NOT IN', 'LIKE', 'ILIKE', 'RLIKE'}";

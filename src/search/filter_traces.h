@@ -1,6 +1,6 @@
 #pragma once
 // MLflow's trace search language (SearchTraceUtils, MLflow 3.17): filters and order_by for
-// SearchTracesV3, parsed into clauses. The SQL for them is in search/trace_sql.h.
+// SearchTracesV3, parsed into clauses. The SQL for them is in store/sql/trace_search_sql.h.
 //
 //   Result<std::vector<TraceClause>> f = ParseTraceFilter("trace.status = 'OK' AND tags.k LIKE 'v%'");
 //   Result<std::vector<TraceOrderBy>> o = ParseTraceOrderBy({"timestamp_ms DESC"});
