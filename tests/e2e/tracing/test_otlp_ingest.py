@@ -97,6 +97,12 @@ def test_bad_payloads_write_nothing(srv, exp):
         (good[:-3], PB, 400),                                          # truncated
         (b"", PB, 400),                                                # no spans
         (b"{not json", {"Content-Type": "application/json"}, 400),
+        # JSON of the wrong shape: MLflow 3.17 answers 500 here; a clean 400 writes nothing either.
+        (b"[]", {"Content-Type": "application/json"}, 400),
+        (b'{"resourceSpans": "x"}', {"Content-Type": "application/json"}, 400),
+        (b'{"resourceSpans": [{"scopeSpans": [{"spans": [{"traceId": "0102030405060708090a0b0c0d0e0f13", '
+         b'"spanId": "0000000000000001", "startTimeUnixNano": "99999999999999999999999"}]}]}]}',
+         {"Content-Type": "application/json"}, 400),                   # a time beyond uint64
         (good, {"Content-Type": "text/plain"}, 400),
         (good, {**PB, "Content-Encoding": "gzip"}, 400),               # not gzip
         (good, {**PB, "Content-Encoding": "zstd"}, 400),
@@ -119,3 +125,15 @@ def test_bad_payloads_write_nothing(srv, exp):
     assert trace_count(srv, exp) == before
     assert srv.db_query("SELECT COUNT(*) FROM spans WHERE trace_id = ?",
                         ("tr-dddddddddddddddddddddddddddddddd",)) == [(0,)]
+
+
+def test_large_batch_in_one_request(srv, exp):
+    """3000 spans of one trace in one export: all stored, in one transaction."""
+    t = "abababababababababababababababab"
+    spans = [(t, "%016x" % (i + 1), None if i == 0 else "0000000000000001", "s%d" % i, 1000 + i, 5000 + i, {})
+             for i in range(3000)]
+    r = post(srv, exp, request(spans))
+    assert r.status_code == 200, r.text
+    assert srv.db_query("SELECT COUNT(*) FROM spans WHERE trace_id = ?", ("tr-" + t,)) == [(3000,)]
+    status, out = get_trace(srv, "tr-" + t, partial=True)
+    assert status == 200 and out["trace"]["spans"][0]["name"] == "s0" and len(out["trace"]["spans"]) == 3000
