@@ -2,6 +2,7 @@
 the low-level trace API with fixed times, search_traces with each filter kind and its order and
 paging, trace tags, assessments (feedback, expectations, overrides), run links and deletion."""
 import asyncio
+import time
 
 import mlflow
 import pytest
@@ -63,14 +64,19 @@ def traced_functions(exp_id):
         await asyncio.sleep(0)
         return {"answer": q.upper()}
 
+    # Each trace starts in a millisecond of its own: searches order by start time, and two traces
+    # of one millisecond fall back to their (random) ids, which differ between the two servers.
     ids = []
     outer(3)
     ids.append(mlflow.get_last_active_trace_id())
+    time.sleep(0.005)
     with pytest.raises(ValueError):
         failing(1)
     ids.append(mlflow.get_last_active_trace_id())
+    time.sleep(0.005)
     asyncio.run(aouter("ping"))
     ids.append(mlflow.get_last_active_trace_id())
+    time.sleep(0.005)
     with mlflow.start_span("manual", span_type="RETRIEVER") as span:
         span.set_inputs("plain text query")
         span.set_outputs(["doc1", "doc2"])
