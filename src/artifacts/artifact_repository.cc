@@ -3,7 +3,9 @@
 #include <deque>
 #include <filesystem>
 
+#include "artifacts/azure_blob_repository.h"
 #include "artifacts/file_streams.h"
+#include "artifacts/gcs_repository.h"
 #include "artifacts/http_repository.h"
 #include "artifacts/local_repository.h"
 #include "artifacts/path_safety.h"
@@ -113,6 +115,17 @@ Result<std::unique_ptr<ArtifactRepository>> OpenArtifactRepository(const std::st
     MLFLOW_ASSIGN_OR_RETURN(auto repo, S3ArtifactRepository::Create(uri, S3Config::FromEnvironment()));
     return std::unique_ptr<ArtifactRepository>(std::move(repo));
   }
+  if (uri.rfind("wasbs://", 0) == 0 || uri.rfind("abfss://", 0) == 0) {
+    MLFLOW_ASSIGN_OR_RETURN(AzureBlobLocation location, ParseAzureBlobUri(uri));
+    MLFLOW_ASSIGN_OR_RETURN(AzureBlobConfig config, AzureBlobConfig::FromEnvironment(location));
+    MLFLOW_ASSIGN_OR_RETURN(auto repo, AzureBlobArtifactRepository::Create(uri, std::move(config)));
+    return std::unique_ptr<ArtifactRepository>(std::move(repo));
+  }
+  if (uri.rfind("gs://", 0) == 0) {
+    MLFLOW_ASSIGN_OR_RETURN(GcsConfig config, GcsConfig::FromEnvironment());
+    MLFLOW_ASSIGN_OR_RETURN(auto repo, GcsArtifactRepository::Create(uri, std::move(config)));
+    return std::unique_ptr<ArtifactRepository>(std::move(repo));
+  }
   if (uri.rfind("mlflow-artifacts:", 0) == 0) {
     MLFLOW_ASSIGN_OR_RETURN(std::string url, ResolveMlflowArtifactsUri(uri, options.tracking_uri));
     MLFLOW_ASSIGN_OR_RETURN(auto repo, HttpArtifactRepository::Create(url));
@@ -127,7 +140,7 @@ Result<std::unique_ptr<ArtifactRepository>> OpenArtifactRepository(const std::st
   bool has_scheme = colon != std::string::npos && colon > 1 && (slash == std::string::npos || colon < slash);
   if (has_scheme && uri.rfind("file:", 0) != 0) {
     return Status::InvalidParameter("Could not find a registered artifact repository for: " + uri +
-                                    ". Supported schemes: file, s3, mlflow-artifacts, http, https");
+                                    ". Supported schemes: file, s3, wasbs, abfss, gs, mlflow-artifacts, http, https");
   }
   MLFLOW_ASSIGN_OR_RETURN(std::string path, LocalPathFromUri(uri));
   return std::unique_ptr<ArtifactRepository>(std::make_unique<LocalArtifactRepository>(path));

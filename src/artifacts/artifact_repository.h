@@ -1,7 +1,8 @@
 #pragma once
 // ArtifactRepository: files logged by runs and models, stored under a root URI. One implementation
-// per URI scheme: local folders (file:, plain paths), S3 (s3://bucket/prefix), and the client side of
-// the tracking server's proxy (mlflow-artifacts:, http(s)://.../api/2.0/mlflow-artifacts/artifacts).
+// per URI scheme: local folders (file:, plain paths), S3 (s3://bucket/prefix), Azure Blob Storage
+// (wasbs://, abfss://), Google Cloud Storage (gs://), and the client side of the tracking server's
+// proxy (mlflow-artifacts:, http(s)://.../api/2.0/mlflow-artifacts/artifacts).
 //
 //   MLFLOW_ASSIGN_OR_RETURN(auto repo, OpenArtifactRepository("s3://bucket/exp/1"));
 //   MLFLOW_RETURN_IF_ERROR(repo->LogArtifact("/tmp/model.pkl", "model"));
@@ -120,7 +121,8 @@ struct RepositoryOptions {
   std::string tracking_uri;
 };
 
-// Picks the implementation by scheme: file:/plain path, s3://, mlflow-artifacts:, http(s)://.
+// Picks the implementation by scheme: file:/plain path, s3://, wasbs://, abfss://, gs://,
+// mlflow-artifacts:, http(s)://.
 // INVALID_PARAMETER_VALUE for unsupported schemes.
 Result<std::unique_ptr<ArtifactRepository>> OpenArtifactRepository(const std::string& uri,
                                                                    const RepositoryOptions& options = {});

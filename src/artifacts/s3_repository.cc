@@ -10,6 +10,8 @@
 
 #include "artifacts/curl_http.h"
 #include "artifacts/path_safety.h"
+#include "artifacts/upload_parts.h"
+#include "artifacts/xml_text.h"
 
 namespace mlflow::artifacts {
 namespace {
@@ -17,112 +19,6 @@ namespace {
 std::string Env(const char* name) {
   const char* v = std::getenv(name);
   return v ? v : "";
-}
-
-// Text of the first <tag>...</tag> at or after pos; advances pos past it.
-bool NextTag(const std::string& xml, const std::string& tag, size_t* pos, std::string* out) {
-  std::string open = "<" + tag + ">", close = "</" + tag + ">";
-  size_t b = xml.find(open, *pos);
-  if (b == std::string::npos) return false;
-  size_t e = xml.find(close, b + open.size());
-  if (e == std::string::npos) return false;
-  *out = xml.substr(b + open.size(), e - b - open.size());
-  *pos = e + close.size();
-  return true;
-}
-
-std::string XmlUnescape(const std::string& s) {
-  std::string out;
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '&') {
-      static const std::pair<const char*, char> kEntities[] = {
-          {"&amp;", '&'}, {"&lt;", '<'}, {"&gt;", '>'}, {"&quot;", '"'}, {"&apos;", '\''}};
-      bool done = false;
-      for (const auto& [ent, ch] : kEntities) {
-        size_t n = std::char_traits<char>::length(ent);
-        if (s.compare(i, n, ent) == 0) {
-          out.push_back(ch);
-          i += n - 1;
-          done = true;
-          break;
-        }
-      }
-      if (done) continue;
-    }
-    out.push_back(s[i]);
-  }
-  return out;
-}
-
-std::string XmlEscape(const std::string& s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      default: out.push_back(c);
-    }
-  }
-  return out;
-}
-
-std::string TagText(const std::string& xml, const std::string& tag) {
-  size_t pos = 0;
-  std::string out;
-  return NextTag(xml, tag, &pos, &out) ? XmlUnescape(out) : "";
-}
-
-// Reads exactly `limit` bytes of another source (one multipart part).
-class LimitedSource : public ByteSource {
- public:
-  LimitedSource(ByteSource& inner, uint64_t limit) : inner_(inner), left_(limit), limit_(limit) {}
-  int64_t Read(char* buf, size_t size) override {
-    if (left_ == 0) return 0;
-    int64_t n = inner_.Read(buf, static_cast<size_t>(std::min<uint64_t>(size, left_)));
-    if (n < 0) return -1;
-    if (n == 0) return -1;  // the body ended before the declared size
-    left_ -= static_cast<uint64_t>(n);
-    return n;
-  }
-  std::optional<uint64_t> Size() const override { return limit_; }
-
- private:
-  ByteSource& inner_;
-  uint64_t left_;
-  uint64_t limit_;
-};
-
-// A part buffered in memory (sources of unknown size).
-class BufferSource : public ByteSource {
- public:
-  explicit BufferSource(const std::string& data) : data_(data) {}
-  int64_t Read(char* buf, size_t size) override {
-    size_t n = std::min(size, data_.size() - pos_);
-    std::copy_n(data_.data() + pos_, n, buf);
-    pos_ += n;
-    return static_cast<int64_t>(n);
-  }
-  std::optional<uint64_t> Size() const override { return data_.size(); }
-
- private:
-  const std::string& data_;
-  size_t pos_ = 0;
-};
-
-// Fills `buf` up to `want` bytes from src; false on a broken source.
-bool FillBuffer(ByteSource& src, size_t want, std::string* buf) {
-  buf->resize(want);
-  size_t got = 0;
-  while (got < want) {
-    int64_t n = src.Read(buf->data() + got, want - got);
-    if (n < 0) return false;
-    if (n == 0) break;
-    got += static_cast<size_t>(n);
-  }
-  buf->resize(got);
-  return true;
 }
 
 }  // namespace
@@ -134,8 +30,8 @@ struct S3ArtifactRepository::Response {
 };
 
 Status S3Error(long http_status, const std::string& body, const std::string& what) {
-  std::string code = TagText(body, "Code");
-  std::string message = TagText(body, "Message");
+  std::string code = XmlElementText(body, "Code");
+  std::string message = XmlElementText(body, "Message");
   if (http_status == 404 || code == "NoSuchKey") {
     return Status::NotFound(what + ": " + (code.empty() ? "not found" : code));
   }
@@ -289,16 +185,16 @@ Status S3ArtifactRepository::ListKeys(const std::string& key_prefix, bool one_le
     if (r.status != 200) return S3Error(r.status, r.body, "listing s3://" + bucket_ + "/" + key_prefix);
     size_t pos = 0;
     std::string item;
-    while (NextTag(r.body, "Contents", &pos, &item)) {
+    while (XmlNextElement(r.body, "Contents", &pos, &item)) {
       FileInfo f;
-      f.path = TagText(item, "Key");
-      f.file_size = std::strtoll(TagText(item, "Size").c_str(), nullptr, 10);
+      f.path = XmlElementText(item, "Key");
+      f.file_size = std::strtoll(XmlElementText(item, "Size").c_str(), nullptr, 10);
       files->push_back(std::move(f));
     }
     pos = 0;
-    while (dirs && NextTag(r.body, "CommonPrefixes", &pos, &item)) dirs->push_back(TagText(item, "Prefix"));
-    if (TagText(r.body, "IsTruncated") != "true" || max_keys) break;
-    token = TagText(r.body, "NextContinuationToken");
+    while (dirs && XmlNextElement(r.body, "CommonPrefixes", &pos, &item)) dirs->push_back(XmlElementText(item, "Prefix"));
+    if (XmlElementText(r.body, "IsTruncated") != "true" || max_keys) break;
+    token = XmlElementText(r.body, "NextContinuationToken");
     if (token.empty()) break;
   }
   return Status();
@@ -342,7 +238,7 @@ Result<std::string> S3ArtifactRepository::StartMultipart(const std::string& key)
   std::string empty;
   MLFLOW_ASSIGN_OR_RETURN(Response r, Call("POST", key, {{"uploads", ""}}, &empty));
   if (r.status != 200) return S3Error(r.status, r.body, "starting a multipart upload of " + key);
-  std::string id = TagText(r.body, "UploadId");
+  std::string id = XmlElementText(r.body, "UploadId");
   if (id.empty()) return Status::Internal("S3 returned no UploadId for " + key);
   return id;
 }

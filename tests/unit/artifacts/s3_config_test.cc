@@ -7,37 +7,11 @@
 
 #include "artifacts/http_repository.h"
 #include "artifacts/s3_repository.h"
+#include "unit/artifacts/scoped_env.h"
 
 namespace mlflow::artifacts {
 namespace {
 namespace fs = std::filesystem;
-
-// Sets environment variables for one test and restores them after.
-class ScopedEnv {
- public:
-  void Set(const char* name, const std::string& value) {
-    const char* old = std::getenv(name);
-    saved_.emplace_back(name, old ? std::optional<std::string>(old) : std::nullopt);
-    ::setenv(name, value.c_str(), 1);
-  }
-  void Unset(const char* name) {
-    const char* old = std::getenv(name);
-    saved_.emplace_back(name, old ? std::optional<std::string>(old) : std::nullopt);
-    ::unsetenv(name);
-  }
-  ~ScopedEnv() {
-    for (auto it = saved_.rbegin(); it != saved_.rend(); ++it) {
-      if (it->second) {
-        ::setenv(it->first.c_str(), it->second->c_str(), 1);
-      } else {
-        ::unsetenv(it->first.c_str());
-      }
-    }
-  }
-
- private:
-  std::vector<std::pair<std::string, std::optional<std::string>>> saved_;
-};
 
 TEST(S3Config, EnvironmentVariablesWin) {
   ScopedEnv env;
