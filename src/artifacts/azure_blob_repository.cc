@@ -17,6 +17,9 @@
 namespace mlflow::artifacts {
 namespace {
 
+// Listings of 1000 names are well below this; anything longer is not an answer we asked for.
+constexpr size_t kAnswerLimit = 16 << 20;
+
 constexpr int64_t kMaxBlocks = 50000;  // Azure's limit per blob
 
 std::optional<std::string> EnvVar(const char* name) {
@@ -221,6 +224,7 @@ Result<AzureBlobArtifactRepository::Response> AzureBlobArtifactRepository::Call(
   call.upload = upload;
   call.download = download;
   call.verify_tls = config_.verify_tls;
+  call.body_limit = kAnswerLimit;
   std::optional<uint64_t> length;
   if (body) length = body->size();
   if (upload) length = upload->Size();
@@ -248,18 +252,28 @@ Result<AzureBlobArtifactRepository::Response> AzureBlobArtifactRepository::Call(
     build_headers();
     r = PerformHttp(call);
   }
-  if (!r.ok()) return r.status();
+  // Messages name the blob without the query string: it may hold a SAS.
+  const std::string shown = BlobUrl(blob);
+  if (!r.ok()) {
+    std::string message = r.status().message();
+    if (size_t at = message.find(url); at != std::string::npos) message.replace(at, url.size(), shown);
+    return Status(r.status().code(), message);
+  }
+  if (r->body_truncated) {
+    return Status::Internal(method + " " + shown + ": the answer is longer than " + std::to_string(kAnswerLimit) +
+                            " bytes");
+  }
   return Response{r->status, std::move(r->body)};
 }
 
 Status AzureBlobArtifactRepository::ListObjects(const std::string& key_prefix, bool one_level, size_t limit,
                                                 Listing* out) {
   std::string marker;
-  // Bounded: 100k pages of 5000 names.
+  // Bounded: 100k pages of 1000 names.
   for (int page = 0; page < 100000; ++page) {
     Query q = {{"restype", "container"}, {"comp", "list"}, {"prefix", key_prefix}};
     if (one_level) q.emplace_back("delimiter", "/");
-    q.emplace_back("maxresults", std::to_string(limit ? limit : 5000));
+    q.emplace_back("maxresults", std::to_string(limit ? limit : 1000));
     if (!marker.empty()) q.emplace_back("marker", marker);
     MLFLOW_ASSIGN_OR_RETURN(Response r, Call("GET", "", q));
     if (r.status == 404) return Status();  // no container: nothing there

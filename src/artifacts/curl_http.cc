@@ -11,8 +11,6 @@
 namespace mlflow::artifacts {
 namespace {
 
-constexpr size_t kBodyCap = 1 << 20;
-
 void GlobalInit() {
   static std::once_flag once;
   std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
@@ -77,7 +75,9 @@ size_t OnWrite(char* data, size_t size, size_t n, void* user) {
     if (t->call->progress) t->call->progress(t->received, t->total_down);
     return len;
   }
-  if (t->result->body.size() < kBodyCap) t->result->body.append(data, std::min(len, kBodyCap - t->result->body.size()));
+  const size_t cap = t->call->body_limit;
+  if (t->result->body.size() + len > cap) t->result->body_truncated = true;
+  if (t->result->body.size() < cap) t->result->body.append(data, std::min(len, cap - t->result->body.size()));
   return len;
 }
 

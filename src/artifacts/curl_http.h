@@ -22,11 +22,13 @@ struct HttpCall {
   bool verify_tls = true;
   long connect_timeout_seconds = 30;
   long low_speed_seconds = 120;  // abort when under 1 byte/s for this long
+  size_t body_limit = 1 << 20;   // bytes of a non-streamed response body kept in result.body
 };
 
 struct HttpResult {
   long status = 0;
-  std::string body;  // non-streamed body (capped at 1 MiB)
+  std::string body;  // non-streamed body (at most call.body_limit bytes)
+  bool body_truncated = false;  // the body was longer than call.body_limit
   std::map<std::string, std::string> headers;  // lower-case names, last value wins
   bool source_failed = false;                   // the ByteSource returned -1
   bool sink_failed = false;                     // the ByteSink refused data

@@ -8,11 +8,15 @@
 
 #include <nlohmann/json.hpp>
 
+#include "artifacts/crypto.h"
 #include "artifacts/curl_http.h"
 #include "artifacts/upload_parts.h"
 
 namespace mlflow::artifacts {
 namespace {
+
+// Listings of 1000 names are well below this; anything longer is not an answer we asked for.
+constexpr size_t kAnswerLimit = 16 << 20;
 
 using nlohmann::json;
 constexpr uint64_t kChunkUnit = 256 * 1024;  // resumable chunks are multiples of this
@@ -122,6 +126,7 @@ Result<GcsArtifactRepository::Response> GcsArtifactRepository::Call(const std::s
   call.upload = upload;
   call.download = download;
   call.verify_tls = config_.verify_tls;
+  call.body_limit = kAnswerLimit;
   auto authorize = [&]() -> Status {
     call.headers = headers;
     if (config_.credentials) {
@@ -151,6 +156,10 @@ Result<GcsArtifactRepository::Response> GcsArtifactRepository::Call(const std::s
     r = PerformHttp(call);
   }
   if (!r.ok()) return r.status();
+  if (r->body_truncated) {
+    return Status::Internal(method + " " + url + ": the answer is longer than " + std::to_string(kAnswerLimit) +
+                            " bytes");
+  }
   return Response{r->status, std::move(r->body), std::move(r->headers)};
 }
 
@@ -162,6 +171,7 @@ Status GcsArtifactRepository::ListObjects(const std::string& key_prefix, bool on
     std::string url = config_.endpoint + "/storage/v1/b/" + UrlEncode(location_.bucket) +
                       "/o?prefix=" + UrlEncode(key_prefix) + "&maxResults=" + std::to_string(limit ? limit : 1000);
     if (one_level) url += "&delimiter=%2F";
+    url += "&fields=" + UrlEncode("items(name,size),prefixes,nextPageToken");
     if (!token.empty()) url += "&pageToken=" + UrlEncode(token);
     MLFLOW_ASSIGN_OR_RETURN(Response r, Call("GET", url));
     if (r.status == 404) return Status();  // no bucket: nothing there
@@ -197,6 +207,20 @@ Status GcsArtifactRepository::WriteObject(const std::string& key, ByteSource& sr
   if (!size) {
     // Unknown size: the first chunk decides between one media upload and a resumable one.
     if (!FillBuffer(src, config_.chunk_size, &first)) return Status::BadRequest("Upload of '" + key + "' was interrupted");
+  }
+  if (size ? *size == 0 : first.empty()) {
+    // An empty object goes as a multipart upload (metadata plus an empty media part): every
+    // implementation of the JSON API takes it, while gcp-storage-emulator cannot store an empty
+    // media upload.
+    const std::string boundary = "mlflow-cpp-" + RandomHex(8);
+    std::string multipart = "--" + boundary + "\r\nContent-Type: application/json; charset=UTF-8\r\n\r\n" +
+                            json{{"name", key}}.dump() + "\r\n--" + boundary +
+                            "\r\nContent-Type: application/octet-stream\r\n\r\n\r\n--" + boundary + "--\r\n";
+    std::string url = config_.endpoint + "/upload/storage/v1/b/" + UrlEncode(location_.bucket) + "/o?uploadType=multipart";
+    MLFLOW_ASSIGN_OR_RETURN(Response r, Call("POST", url, &multipart, nullptr, nullptr,
+                                              {"Content-Type: multipart/related; boundary=" + boundary}));
+    if (r.status != 200) return GcsError(r.status, r.body, "uploading gs://" + location_.bucket + "/" + key);
+    return Status();
   }
   if ((size && *size <= config_.single_upload_limit) || (!size && first.size() < config_.chunk_size)) {
     BufferSource buffered(first);
