@@ -208,8 +208,9 @@ CLI::App* AddArtifactsCommand(CLI::App& app) {
   o.download = cmd->add_subcommand("download", "Download an artifact file or folder; prints its local path");
   o.download->add_option("-r,--run-id", o.run_id, "Run to download from");
   o.download->add_option("-a,--artifact-path", o.artifact_path, "File or folder inside the run's artifacts");
-  o.download->add_option("-u,--artifact-uri", o.artifact_uri,
-                         "Artifact URI (runs:/, mlflow-artifacts:, s3://, file path); overrides -r/-a");
+  o.download->add_option(
+      "-u,--artifact-uri", o.artifact_uri,
+      "Artifact URI (runs:/, mlflow-artifacts:, s3://, wasbs://, abfss://, gs://, file path); overrides -r/-a");
   o.download->add_option("-d,--dst-path", o.dst_path, "Local folder to download into (default: a new temp folder)");
   return cmd;
 }

@@ -35,7 +35,7 @@ int main(int argc, char** argv) {
   server->add_option("--default-artifact-root", config.default_artifact_root,
                      "Artifact root for new experiments (default: mlflow-artifacts:/ when serving artifacts)");
   server->add_option("--artifacts-destination", config.artifacts_destination,
-                     "Where proxied artifacts are stored (folder or s3:// URI)")
+                     "Where proxied artifacts are stored (folder, s3://, wasbs://, abfss:// or gs:// URI)")
       ->capture_default_str();
   server->add_flag("--serve-artifacts,!--no-serve-artifacts", config.serve_artifacts,
                    "Serve artifacts through the mlflow-artifacts proxy (default on)");

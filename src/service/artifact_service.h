@@ -26,7 +26,7 @@ namespace mlflow::service {
 
 struct ArtifactSettings {
   bool serve_artifacts = true;  // the mlflow-artifacts proxy is on
-  std::string destination;      // where proxied artifacts live: a folder or s3://bucket/prefix
+  std::string destination;      // proxied artifacts: a folder, s3://, wasbs://, abfss:// or gs:// URI
 };
 
 // A file (or folder) inside a repository.
