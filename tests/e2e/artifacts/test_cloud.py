@@ -66,6 +66,9 @@ def _tree(root):
     return out
 
 
+BIG_CLIENT = 70 * 1024 * 1024
+
+
 def test_python_client_through_our_proxy(cloud, tmp_path):
     mlflow.set_tracking_uri(cloud.srv.url)
     src = tmp_path / "src"
@@ -73,6 +76,11 @@ def test_python_client_through_our_proxy(cloud, tmp_path):
     (src / "a.txt").write_text("alpha")
     (src / "sub" / "b.json").write_text('{"b": 1}')
     (src / "sub" / "c.bin").write_bytes(os.urandom(3000))
+    # Above the 64 MiB single-request limit: our server stores it as Azure blocks / GCS chunks.
+    with open(src / "big.bin", "wb") as f:
+        f.write(os.urandom(1 << 20))
+        f.seek(BIG_CLIENT - (1 << 20))
+        f.write(os.urandom(1 << 20))
     exp = mlflow.set_experiment(f"cloud-client-{cloud.name}")
     with mlflow.start_run(experiment_id=exp.experiment_id) as run:
         mlflow.log_artifact(str(src / "a.txt"))
@@ -87,10 +95,16 @@ def test_python_client_through_our_proxy(cloud, tmp_path):
     out = mlflow.artifacts.download_artifacts(run_id=rid, dst_path=str(tmp_path / "dl"))
     got = _tree(out)
     assert got["a.txt"] == b"alpha" and got["tree/sub/c.bin"] == (src / "sub" / "c.bin").read_bytes()
+    assert got["tree/big.bin"] == (src / "big.bin").read_bytes()
     assert json.loads(got["cfg/d.json"]) == {"k": [1, 2]}
     prefix = f"proxied/{exp.experiment_id}/{rid}/artifacts/"
     assert sorted(k[len(prefix):] for k in cloud.keys(prefix)) == [
-        "a.txt", "cfg/d.json", "tree/a.txt", "tree/sub/b.json", "tree/sub/c.bin"]
+        "a.txt", "cfg/d.json", "tree/a.txt", "tree/big.bin", "tree/sub/b.json", "tree/sub/c.bin"]
+    if cloud.name == "azure":
+        blocks = cloud.container.get_blob_client(prefix + "tree/big.bin").get_block_list("committed")[0]
+        assert [b.size for b in blocks] == [16 << 20] * 4 + [BIG_CLIENT - (64 << 20)]
+    else:
+        assert "uploadType=resumable" in cloud.emulator.log()
     client.delete_run(rid)
 
 
