@@ -14,6 +14,44 @@
 #include "projects/project_spec.h"
 
 namespace mlflow::projects {
+namespace {
+
+// A string we put in the job: tagged "!" so that it is written quoted and read back as a string
+// (an unquoted 0.7 or true would come back as a number or a boolean).
+YAML::Node Str(const std::string& s) {
+  YAML::Node n(s);
+  n.SetTag("!");
+  return n;
+}
+
+// Emits the job keeping each scalar's kind: quoted in the template or set by us -> quoted.
+void Emit(YAML::Emitter& out, const YAML::Node& node) {
+  switch (node.Type()) {
+    case YAML::NodeType::Map:
+      out << YAML::BeginMap;
+      for (const auto& kv : node) {
+        out << YAML::Key;
+        Emit(out, kv.first);
+        out << YAML::Value;
+        Emit(out, kv.second);
+      }
+      out << YAML::EndMap;
+      break;
+    case YAML::NodeType::Sequence:
+      out << YAML::BeginSeq;
+      for (const auto& item : node) Emit(out, item);
+      out << YAML::EndSeq;
+      break;
+    case YAML::NodeType::Scalar:
+      if (node.Tag() == "!") out << YAML::DoubleQuoted << node.Scalar();
+      else out << node.Scalar();
+      break;
+    default:
+      out << YAML::Null;
+  }
+}
+
+}  // namespace
 
 Result<KubeConfig> ParseKubeConfig(const std::string& backend_config) {
   if (backend_config.empty()) return Status::InvalidParameter("Backend_config file not found.");
@@ -69,7 +107,7 @@ Result<std::string> KubernetesJobYaml(const KubeConfig& config, const std::strin
       std::chrono::duration_cast<std::chrono::microseconds>(now.time_since_epoch()).count() % 1000000);
   char full[96];
   std::snprintf(full, sizeof full, "%s-%06ld", stamp, micros);
-  job["metadata"]["name"] = project_name + "-" + full;
+  job["metadata"]["name"] = Str(project_name + "-" + full);
 
   if (const char* kube_uri = std::getenv("KUBE_MLFLOW_TRACKING_URI")) {
     for (auto& [k, v] : env) {
@@ -77,21 +115,21 @@ Result<std::string> KubernetesJobYaml(const KubeConfig& config, const std::strin
     }
   }
   YAML::Node container = containers[0];
-  container["name"] = project_name;
-  container["image"] = image;
+  container["name"] = Str(project_name);
+  container["image"] = Str(image);
   MLFLOW_ASSIGN_OR_RETURN(std::vector<std::string> words, ShellSplit(command));
   YAML::Node cmd(YAML::NodeType::Sequence);
-  for (const std::string& w : words) cmd.push_back(ShellQuote(w));
+  for (const std::string& w : words) cmd.push_back(Str(ShellQuote(w)));
   container["command"] = cmd;
   if (!container["env"] || !container["env"].IsSequence()) container["env"] = YAML::Node(YAML::NodeType::Sequence);
   for (const auto& [k, v] : env) {
     YAML::Node var;
-    var["name"] = k;
-    var["value"] = v;
+    var["name"] = Str(k);
+    var["value"] = Str(v);
     container["env"].push_back(var);
   }
   YAML::Emitter out;
-  out << job;
+  Emit(out, job);
   return std::string(out.c_str()) + "\n";
 }
 

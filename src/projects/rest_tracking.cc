@@ -2,6 +2,7 @@
 // through artifacts/curl_http.h.
 #include <chrono>
 #include <cstdlib>
+#include <filesystem>
 
 #include <nlohmann/json.hpp>
 
@@ -117,8 +118,16 @@ Result<std::unique_ptr<ProjectTracking>> OpenRestTracking(const std::string& bas
 }
 
 std::string ResolveTrackingUri() {
-  const char* uri = std::getenv("MLFLOW_TRACKING_URI");
-  return uri && *uri ? uri : "sqlite:///mlflow.db";
+  const char* env = std::getenv("MLFLOW_TRACKING_URI");
+  std::string uri = env && *env ? env : "sqlite:///mlflow.db";
+  // The command runs in the project folder: a relative database path is made absolute so that it
+  // and we write to the same file.
+  const std::string prefix = "sqlite:///";
+  if (uri.rfind(prefix, 0) == 0 && uri.size() > prefix.size() && uri[prefix.size()] != '/' &&
+      uri.find(":memory:") == std::string::npos) {
+    uri = prefix + std::filesystem::absolute(uri.substr(prefix.size())).lexically_normal().string();
+  }
+  return uri;
 }
 
 Result<std::unique_ptr<ProjectTracking>> OpenTracking(const std::string& tracking_uri) {

@@ -149,7 +149,9 @@ int RunSweep(ProjectTracking& tracking, const RunOptions& o, const FetchedProjec
   if (!parent.ok()) return Fail(parent.status());
   ParamList tags = {{"mlflow.project.backend", "local"}};
   if (!o.run_name.empty()) tags.emplace_back("mlflow.runName", o.run_name);
-  if (Status st = tracking.LogBatch(parent->run_id, {}, tags); !st.ok()) return Fail(st);
+  for (const auto& [key, value] : tags) {
+    if (Status st = tracking.SetTag(parent->run_id, key, value); !st.ok()) return Fail(st);
+  }
   std::fprintf(stderr, "=== Sweep of %zu runs under parent run %s, %d at a time ===\n", grid->size(),
                parent->run_id.c_str(), o.max_parallel);
 
@@ -305,7 +307,10 @@ int RunProject(const RunOptions& o) {
   if (!activation.env_tag.empty()) tags.emplace_back("mlflow.project.env", activation.env_tag);
   tags.emplace_back("mlflow.project.backend", "local");
   if (!o.run_name.empty()) tags.emplace_back("mlflow.runName", o.run_name);
-  if (Status st = tracking.LogBatch(run.run_id, {}, tags); !st.ok()) return fail_run(st);
+  // One set-tag per tag as MLflow does (a server renames the run on the mlflow.runName tag).
+  for (const auto& [key, value] : tags) {
+    if (Status st = tracking.SetTag(run.run_id, key, value); !st.ok()) return fail_run(st);
+  }
 
   if (o.async) {
     // MLflow's asynchronous local run: this command again, in the background, on the same run.

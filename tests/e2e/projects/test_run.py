@@ -165,7 +165,9 @@ def test_async_returns_and_run_finishes(server, tmp_path):
     out = run_cpp([str(proj), "--async", "-P", "steps=2", "--env-manager", "local", "--experiment-name", "async"],
                   server.url, tmp_path)
     assert out.returncode == 0, out.stderr
-    run_id = out.stdout.strip().splitlines()[-1]
+    # The id comes first; the background run shares our stdout and may print after it.
+    run_id = out.stdout.splitlines()[0].strip()
+    assert len(run_id) == 32, out.stdout
     assert time.monotonic() - start < 30
     wait_for(lambda: get_run(server.url, run_id)["info"]["status"] == "FINISHED", 60, "the background run")
     assert params_of(get_run(server.url, run_id))["steps"] == "2"
