@@ -121,4 +121,15 @@ def test_same_params_tags_metrics_as_mlflow_run(real_server, tmp_path, case):
     ours = run_cpp([*common, "--experiment-name", our_exp], real_server, tmp_path)
     assert ours.returncode == 0, ours.stderr
 
-    compare(observe(real_server, real_exp, metric_keys), observe(real_server, our_exp, metric_keys), bool(run_name))
+    real_obs, our_obs = observe(real_server, real_exp, metric_keys), observe(real_server, our_exp, metric_keys)
+    compare(real_obs, our_obs, bool(run_name))
+    # What was compared is what matters: the tags MLflow logs, and metrics the command logged.
+    assert our_obs["tags"]["mlflow.source.type"] == "PROJECT"
+    assert our_obs["tags"]["mlflow.project.backend"] == "local"
+    assert all(our_obs["metrics"][k] for k in metric_keys)
+    if in_git:
+        assert our_obs["tags"]["mlflow.source.name"] == f"file://{root}#{example}"
+        assert our_obs["tags"]["mlflow.source.git.commit"] == git(root, "rev-parse", "HEAD")
+        assert our_obs["tags"]["mlflow.source.git.repoURL"] == "https://git.example.com/team/projects.git"
+    if run_name:
+        assert our_obs["tags"]["mlflow.runName"] == run_name
