@@ -91,7 +91,7 @@ def test_wrong_parameters_create_no_run(server, tmp_path):
     out = run_cpp([str(proj), "-e", "nope", "--env-manager", "local"], server.url, tmp_path)
     assert out.returncode == 1
     assert "Could not find nope among entry points ['main', 'sleep', 'fail', 'needs']" in out.stderr
-    out = run_cpp([str(proj), "-P", "alpha", "--env-manager", "local"], server.url, tmp_path)
+    out = run_cpp(["-P", "alpha", str(proj), "--env-manager", "local"], server.url, tmp_path)
     assert out.returncode == 1 and "Invalid format for -P parameter" in out.stderr
     # Nothing was created for any of them.
     with pytest.raises(Exception):
@@ -273,7 +273,7 @@ def test_kubernetes_dry_run_writes_the_job(server, tmp_path):
 def test_sqlite_tracking_uri_without_a_server(tmp_path):
     proj = copy_example("shell", tmp_path)
     db = tmp_path / "direct.db"
-    out = run_cpp([str(proj), "--env-manager", "local", "-P", "steps=1"], f"sqlite:///{db}", tmp_path)
+    out = run_cpp(["-P", "steps=1", str(proj), "--env-manager", "local"], f"sqlite:///{db}", tmp_path)
     assert out.returncode == 0, out.stderr
     con = sqlite3.connect(db)
     try:
