@@ -32,7 +32,7 @@ CLI::App* AddRunCommand(CLI::App& app) {
   run->add_option("-v,--version", o.version, "Git commit, branch or tag to run");
   // One value per -P (so `-P a=1 URI` leaves URI alone), every occurrence kept.
   run->add_option("-P,--param-list", o.params, "A parameter NAME=VALUE (repeatable)")
-      ->expected(1)
+      ->allow_extra_args(false)
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   run->add_option("--experiment-name", o.run.experiment_name, "Experiment to run in (created when missing)");
   run->add_option("--experiment-id", o.run.experiment_id, "Experiment id to run in");
@@ -44,7 +44,7 @@ CLI::App* AddRunCommand(CLI::App& app) {
   run->add_flag("--async", o.run.async, "Start the run in the background, print its id and return");
   run->add_flag("--dry-run", o.run.dry_run, "kubernetes: print the Job that would be submitted");
   run->add_option("--sweep", o.run.sweeps, "NAME=V1,V2,...: run the grid as child runs of one parent (repeatable)")
-      ->expected(1)
+      ->allow_extra_args(false)
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   run->add_option("--max-parallel", o.run.max_parallel, "Sweep runs at a time")->capture_default_str();
   return run;
