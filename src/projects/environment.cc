@@ -83,7 +83,7 @@ std::string SpecHash(const PythonEnvSpec& spec, const fs::path& project_dir) {
 }
 
 bool OnPath(const std::string& program) {
-  Result<CommandOutput> out = RunCapture({"sh", "-c", "command -v \"$0\"", program});
+  Result<CommandOutput> out = RunCapture({"sh", "-c", "command -v \"$0\"", program}, "", Stderr::kDiscard);
   return out.ok() && out->exit_code == 0;
 }
 
@@ -96,7 +96,7 @@ Result<std::string> FindPython(const std::string& wanted) {
     if (size_t second = wanted.find('.', first + 1); second != std::string::npos) major_minor = wanted.substr(0, second);
   }
   if (OnPath("python" + major_minor)) return "python" + major_minor;
-  Result<CommandOutput> v = RunCapture({"python3", "-c", "import sys; print('%d.%d' % sys.version_info[:2])"});
+  Result<CommandOutput> v = RunCapture({"python3", "-c", "import sys; print('%d.%d' % sys.version_info[:2])"}, "", Stderr::kDiscard);
   if (v.ok() && v->exit_code == 0 && v->output.substr(0, v->output.find('\n')) == major_minor) return std::string("python3");
   return Status::InvalidParameter("python_env.yaml asks for Python " + wanted + ", but neither python" + major_minor +
                                   " nor a python3 of that version is on PATH (mlflow-cpp does not install "
@@ -163,7 +163,7 @@ Result<Activation> PrepareVirtualenv(const Project& project) {
   fs::remove_all(env_dir, ec);  // a build that was interrupted
   MLFLOW_ASSIGN_OR_RETURN(std::string python, FindPython(spec.python));
   std::fprintf(stderr, "=== Creating virtualenv %s with %s ===\n", env_dir.c_str(), python.c_str());
-  MLFLOW_ASSIGN_OR_RETURN(CommandOutput made, RunCapture({python, "-m", "venv", env_dir.string()}, "", true));
+  MLFLOW_ASSIGN_OR_RETURN(CommandOutput made, RunCapture({python, "-m", "venv", env_dir.string()}, "", Stderr::kMerge));
   if (made.exit_code != 0) return Status::InvalidParameter("python -m venv failed: " + made.output);
   MLFLOW_RETURN_IF_ERROR(Pip(env_dir, spec.build_dependencies, project.directory));
   MLFLOW_RETURN_IF_ERROR(Pip(env_dir, spec.dependencies, project.directory));
@@ -188,7 +188,7 @@ Result<Activation> PrepareConda(const Project& project) {
       argv.push_back("--file");
       argv.push_back(project.env_config_path);
     }
-    MLFLOW_ASSIGN_OR_RETURN(CommandOutput made, RunCapture(argv, "", true));
+    MLFLOW_ASSIGN_OR_RETURN(CommandOutput made, RunCapture(argv, "", Stderr::kMerge));
     if (made.exit_code != 0) return Status::InvalidParameter("conda env create failed: " + made.output);
   }
   return Activation{"source \"$(" + ShellQuote(conda) + " info --base)/etc/profile.d/conda.sh\" && conda activate " + name,
@@ -201,7 +201,7 @@ Status ValidateDocker() {
         "Could not find Docker executable. Ensure Docker is installed as per the instructions at "
         "https://docs.docker.com/install/overview/.");
   }
-  Result<CommandOutput> info = RunCapture({"docker", "info"}, "", true);
+  Result<CommandOutput> info = RunCapture({"docker", "info"}, "", Stderr::kMerge);
   if (!info.ok() || info->exit_code != 0) {
     return Status::InvalidParameter("Ran `docker info` and it failed: no Docker engine answers. Ensure Docker is "
                                     "running.");

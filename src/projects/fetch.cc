@@ -20,14 +20,14 @@ std::string Trim(std::string s) {
 // git's answer, or nullopt when git fails (not a repository, unknown ref).
 std::optional<std::string> Git(const std::string& dir, std::vector<std::string> args) {
   args.insert(args.begin(), {"git", "-C", dir});
-  Result<CommandOutput> out = RunCapture(args);
+  Result<CommandOutput> out = RunCapture(args, "", Stderr::kDiscard);  // a probe: "not a git repository" is an answer
   if (!out.ok() || out->exit_code != 0) return std::nullopt;
   return Trim(out->output);
 }
 
 Status GitOrFail(const std::string& dir, std::vector<std::string> args, const std::string& what) {
   args.insert(args.begin(), {"git", "-C", dir});
-  MLFLOW_ASSIGN_OR_RETURN(CommandOutput out, RunCapture(args, "", /*merge_stderr=*/true));
+  MLFLOW_ASSIGN_OR_RETURN(CommandOutput out, RunCapture(args, "", Stderr::kMerge));
   if (out.exit_code != 0) return Status::InvalidParameter(what + "\n" + Trim(out.output));
   return Status();
 }

@@ -32,7 +32,7 @@ int ExitCodeOf(int status) {
 }
 
 // In the forked child: the signal mask and dispositions back to defaults, then exec.
-[[noreturn]] void ExecChild(const ChildSpec& spec, int stdout_fd, bool merge_stderr) {
+[[noreturn]] void ExecChild(const ChildSpec& spec, int stdout_fd, Stderr stderr_mode) {
   sigset_t all = ManagedSignals();
   sigprocmask(SIG_UNBLOCK, &all, nullptr);
   signal(SIGINT, SIG_DFL);
@@ -41,8 +41,15 @@ int ExitCodeOf(int status) {
   signal(SIGPIPE, SIG_DFL);
   if (stdout_fd >= 0) {
     dup2(stdout_fd, STDOUT_FILENO);
-    if (merge_stderr) dup2(stdout_fd, STDERR_FILENO);
+    if (stderr_mode == Stderr::kMerge) dup2(stdout_fd, STDERR_FILENO);
     close(stdout_fd);
+  }
+  if (stderr_mode == Stderr::kDiscard) {
+    int null_fd = open("/dev/null", O_WRONLY);
+    if (null_fd >= 0) {
+      dup2(null_fd, STDERR_FILENO);
+      close(null_fd);
+    }
   }
   if (!spec.cwd.empty() && chdir(spec.cwd.c_str()) != 0) {
     std::fprintf(stderr, "cannot enter %s: %s\n", spec.cwd.c_str(), std::strerror(errno));
@@ -59,7 +66,7 @@ int ExitCodeOf(int status) {
 
 }  // namespace
 
-Result<CommandOutput> RunCapture(const std::vector<std::string>& argv, const std::string& cwd, bool merge_stderr) {
+Result<CommandOutput> RunCapture(const std::vector<std::string>& argv, const std::string& cwd, Stderr stderr_mode) {
   int fds[2];
   if (pipe2(fds, O_CLOEXEC) != 0) return Status::Internal(std::string("pipe: ") + std::strerror(errno));
   pid_t pid = fork();
@@ -71,7 +78,7 @@ Result<CommandOutput> RunCapture(const std::vector<std::string>& argv, const std
   if (pid == 0) {
     close(fds[0]);
     ChildSpec spec{argv, cwd, {}, false};
-    ExecChild(spec, fds[1], merge_stderr);
+    ExecChild(spec, fds[1], stderr_mode);
   }
   close(fds[1]);
   CommandOutput out;
@@ -115,7 +122,7 @@ Result<pid_t> ChildProcesses::Start(const ChildSpec& spec) {
   if (pid < 0) return Status::Internal(std::string("fork: ") + std::strerror(errno));
   if (pid == 0) {
     setpgid(0, 0);
-    ExecChild(spec, -1, false);
+    ExecChild(spec, -1, Stderr::kInherit);
   }
   setpgid(pid, pid);  // also here: no window where a kill(-pid) would miss the child
   pids_.push_back(pid);
@@ -169,7 +176,7 @@ Result<pid_t> SpawnDetached(const ChildSpec& spec) {
   if (pid < 0) return Status::Internal(std::string("fork: ") + std::strerror(errno));
   if (pid == 0) {
     setsid();
-    ExecChild(spec, -1, false);
+    ExecChild(spec, -1, Stderr::kInherit);
   }
   return pid;
 }

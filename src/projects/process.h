@@ -23,9 +23,12 @@ struct CommandOutput {
   std::string output;  // stdout (and stderr when merged)
 };
 
+// What RunCapture does with the command's stderr.
+enum class Stderr { kInherit, kMerge, kDiscard };
+
 // Runs argv (PATH lookup) in cwd ("" = ours) and collects its output.
 Result<CommandOutput> RunCapture(const std::vector<std::string>& argv, const std::string& cwd = "",
-                                 bool merge_stderr = false);
+                                 Stderr stderr_mode = Stderr::kInherit);
 
 struct ChildSpec {
   std::vector<std::string> argv;
