@@ -45,7 +45,16 @@ double Column::AsDouble(size_t i) const {
     case DType::kUInt64: return static_cast<double>(static_cast<uint64_t>(i64[i]));
     case DType::kFloat32: return f32[i];
     case DType::kFloat64: return f64[i];
-    default: return cells[i].missing() ? std::nan("") : cells[i].value.as_double();
+    default: {
+      const Cell& c = cells[i];
+      switch (c.kind) {
+        case Cell::Kind::kValue: return c.value.as_double();
+        case Cell::Kind::kFloat: return c.d;
+        case Cell::Kind::kInt:
+        case Cell::Kind::kBool: return static_cast<double>(c.i);
+        default: return std::nan("");
+      }
+    }
   }
 }
 
@@ -55,7 +64,9 @@ bool Column::IsMissing(size_t i) const {
     case DType::kFloat64: return std::isnan(f64[i]);
     case DType::kStr:
     case DType::kObject:
-      return cells[i].missing() || (cells[i].value.is_float() && std::isnan(cells[i].value.as_double()));
+      if (cells[i].missing()) return true;
+      if (cells[i].kind == Cell::Kind::kFloat) return std::isnan(cells[i].d);
+      return cells[i].kind == Cell::Kind::kValue && cells[i].value.is_float() && std::isnan(cells[i].value.as_double());
     default: return false;
   }
 }
@@ -181,10 +192,21 @@ std::string PyValueRepr(JsonRef v) {
 }
 
 std::string CellStr(const Cell& c) {
-  if (c.kind == Cell::Kind::kNone) return "None";
-  if (c.kind == Cell::Kind::kNaN) return "nan";
+  switch (c.kind) {
+    case Cell::Kind::kNone: return "None";
+    case Cell::Kind::kNaN: return "nan";
+    case Cell::Kind::kFloat: return PyFloatRepr(c.d);
+    case Cell::Kind::kInt: return std::to_string(c.i);
+    case Cell::Kind::kBool: return c.i ? "True" : "False";
+    default: break;
+  }
   if (c.value.is_string()) return std::string(c.value.as_string());
   return PyValueRepr(c.value);
+}
+
+std::string CellRepr(const Cell& c) {
+  if (c.is_string()) return PyStrRepr(c.value.as_string());
+  return CellStr(c);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -347,9 +369,11 @@ std::vector<std::string> FormatColumn(const Column& c, const std::vector<size_t>
           out.push_back(" None");
         } else if (cell.kind == Cell::Kind::kNaN) {
           out.push_back(" NaN");
-        } else if (cell.value.is_float()) {
-          double d = cell.value.as_double();
+        } else if (cell.kind == Cell::Kind::kFloat || (cell.kind == Cell::Kind::kValue && cell.value.is_float())) {
+          double d = cell.kind == Cell::Kind::kFloat ? cell.d : cell.value.as_double();
           out.push_back(std::isnan(d) ? " NaN" : TrimZerosSingle(FormatFixed(d, kPrecision, true, 'f')));
+        } else if (cell.kind != Cell::Kind::kValue) {
+          out.push_back(Leading(CellStr(cell)));
         } else {
           out.push_back(Leading(Pprint(cell.value, 0, false)));
         }
@@ -709,9 +733,7 @@ std::vector<std::string> FormatElements(const Column& c, const std::vector<size_
       size_t w = 0;
       for (size_t i : idx) {
         const Cell& cell = c.cells[i];
-        std::string s = cell.kind == Cell::Kind::kNone  ? "None"
-                        : cell.kind == Cell::Kind::kNaN ? "nan"
-                                                        : PyValueRepr(cell.value);
+        std::string s = CellRepr(cell);
         w = std::max(w, U8Len(s));
         out.push_back(std::move(s));
       }

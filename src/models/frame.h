@@ -27,17 +27,24 @@ enum class DType : uint8_t { kBool, kInt32, kInt64, kUInt64, kFloat32, kFloat64,
 std::string_view DTypeName(DType t);
 bool IsNumeric(DType t);  // pandas is_numeric_dtype: ints, floats and bool
 
-// One object/str cell: Python None, float NaN (pandas' missing marker), or a JSON value.
+// One object/str cell: Python None, float NaN (pandas' missing marker), a JSON value from the
+// request, or a Python float/int/bool made by a conversion (astype(object) of a numeric column).
 struct Cell {
-  enum class Kind : uint8_t { kNone, kNaN, kValue } kind = Kind::kNone;
+  enum class Kind : uint8_t { kNone, kNaN, kValue, kFloat, kInt, kBool } kind = Kind::kNone;
   JsonRef value;  // kValue
+  double d = 0;   // kFloat
+  int64_t i = 0;  // kInt, kBool (0/1)
   static Cell None() { return {}; }
-  static Cell NaN() { return {Kind::kNaN, {}}; }
+  static Cell NaN() { return {Kind::kNaN, {}, 0, 0}; }
   static Cell Of(JsonRef v) {
     if (v.is_null()) return None();
-    return {Kind::kValue, v};
+    return {Kind::kValue, v, 0, 0};
   }
-  bool missing() const { return kind != Kind::kValue; }
+  static Cell Float(double v) { return {Kind::kFloat, {}, v, 0}; }
+  static Cell Int(int64_t v) { return {Kind::kInt, {}, 0, v}; }
+  static Cell Bool(bool v) { return {Kind::kBool, {}, 0, v ? 1 : 0}; }
+  bool missing() const { return kind == Kind::kNone || kind == Kind::kNaN; }
+  bool is_string() const { return kind == Kind::kValue && value.is_string(); }
 };
 
 // A column label: a string, or an integer (pandas' default RangeIndex labels).
@@ -81,7 +88,10 @@ struct Frame {
   RowIndex index;
 
   Column& AddColumn(ColumnLabel label, DType dtype) {
-    columns.push_back(Column{std::move(label), dtype, {}, {}, {}, {}, {}, {}});
+    Column c;
+    c.label = std::move(label);
+    c.dtype = dtype;
+    columns.push_back(std::move(c));
     return columns.back();
   }
   const Column* Find(const ColumnLabel& label) const;
@@ -102,8 +112,9 @@ std::string FrameRepr(const Frame& f);
 std::string NdArrayStr(const NdArray& a);
 // numpy's repr(): array([...]) / array([...], dtype=float32)
 std::string NdArrayRepr(const NdArray& a);
-// Python's str() of one cell as pandas prints it in an object column.
+// Python's str() / repr() of one cell.
 std::string CellStr(const Cell& c);
+std::string CellRepr(const Cell& c);
 // Python's repr() of a JSON value read by json.loads: 'a', 1.5, None, [1, 2], {'a': 1}.
 std::string PyValueRepr(JsonRef v);
 
