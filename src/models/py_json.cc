@@ -451,46 +451,56 @@ void AppendPyFloatRepr(std::string& out, double v) {
     return;
   }
   // Shortest round-trip digits and the decimal exponent, then Python's layout (float_repr_style
-  // 'short': fixed notation when 1e-4 <= |v| < 1e16, else d.ddde+XX).
-  char buf[64];
-  auto r = std::to_chars(buf, buf + sizeof(buf), v, std::chars_format::scientific);
-  std::string_view sci(buf, static_cast<size_t>(r.ptr - buf));
-  bool neg = sci[0] == '-';
-  if (neg) sci.remove_prefix(1);
-  size_t epos = sci.find('e');
-  std::string digits;
-  digits += sci[0];
-  if (epos > 1) digits.append(sci.substr(2, epos - 2));  // skip "d."
-  int exp = std::atoi(std::string(sci.substr(epos + 1)).c_str());
-  while (digits.size() > 1 && digits.back() == '0') digits.pop_back();
-  if (neg) out += '-';
-  int n = static_cast<int>(digits.size());
+  // 'short': fixed notation when 1e-4 <= |v| < 1e16, else d.ddde+XX). No allocation: this runs
+  // for every number of every response.
+  char sci[40];
+  char* end = std::to_chars(sci, sci + sizeof(sci), v, std::chars_format::scientific).ptr;
+  const char* p = sci;
+  char buf[48];
+  char* o = buf;
+  if (*p == '-') *o++ = '-', ++p;
+  char digits[24];
+  int n = 0;
+  digits[n++] = *p++;
+  if (*p == '.') {
+    ++p;
+    while (*p != 'e') digits[n++] = *p++;
+  }
+  ++p;  // 'e'
+  bool eneg = *p == '-';
+  ++p;  // sign
+  int exp = 0;
+  while (p < end) exp = exp * 10 + (*p++ - '0');
+  if (eneg) exp = -exp;
+  while (n > 1 && digits[n - 1] == '0') --n;
   if (exp >= -4 && exp < 16) {
     if (exp < 0) {
-      out += "0.";
-      out.append(static_cast<size_t>(-exp - 1), '0');
-      out += digits;
+      *o++ = '0', *o++ = '.';
+      for (int i = 0; i < -exp - 1; ++i) *o++ = '0';
+      for (int i = 0; i < n; ++i) *o++ = digits[i];
     } else if (exp + 1 >= n) {
-      out += digits;
-      out.append(static_cast<size_t>(exp + 1 - n), '0');
-      out += ".0";
+      for (int i = 0; i < n; ++i) *o++ = digits[i];
+      for (int i = n; i < exp + 1; ++i) *o++ = '0';
+      *o++ = '.', *o++ = '0';
     } else {
-      out.append(digits, 0, static_cast<size_t>(exp + 1));
-      out += '.';
-      out.append(digits, static_cast<size_t>(exp + 1), std::string::npos);
+      for (int i = 0; i <= exp; ++i) *o++ = digits[i];
+      *o++ = '.';
+      for (int i = exp + 1; i < n; ++i) *o++ = digits[i];
     }
-    return;
+  } else {
+    *o++ = digits[0];
+    if (n > 1) {
+      *o++ = '.';
+      for (int i = 1; i < n; ++i) *o++ = digits[i];
+    }
+    *o++ = 'e';
+    *o++ = exp < 0 ? '-' : '+';
+    int a = exp < 0 ? -exp : exp;
+    if (a >= 100) *o++ = static_cast<char>('0' + a / 100);
+    *o++ = static_cast<char>('0' + (a / 10) % 10);
+    *o++ = static_cast<char>('0' + a % 10);
   }
-  out += digits[0];
-  if (n > 1) {
-    out += '.';
-    out.append(digits, 1, std::string::npos);
-  }
-  out += 'e';
-  out += exp < 0 ? '-' : '+';
-  int a = exp < 0 ? -exp : exp;
-  if (a < 10) out += '0';
-  out += std::to_string(a);
+  out.append(buf, o);
 }
 
 std::string PyFloatRepr(double v) {

@@ -107,6 +107,8 @@ class JsonDoc {
   // its own copy. Returns the error when the text is not JSON.
   std::optional<JsonError> Parse(std::string text);
   JsonRef root() const { return JsonRef(this, nodes_.empty() ? nullptr : &nodes_[root_]); }
+  // The text as parsed (a leading BOM removed).
+  const std::string& text() const { return text_; }
   const JsonNode* node(uint32_t i) const { return &nodes_[i]; }
 
  private:

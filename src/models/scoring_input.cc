@@ -374,7 +374,20 @@ Cell CellAt(const Column& c, size_t i) {
 // --- astype(), as pandas/numpy convert a column ------------------------------------------------
 
 // Converts `c` to the numpy dtype of `t` (a simple DataType). Errors: the Python exception.
+// The numpy dtype of a simple DataType.
+DType TargetDType(MlType t) {
+  switch (t) {
+    case MlType::kBoolean: return DType::kBool;
+    case MlType::kInteger: return DType::kInt32;
+    case MlType::kLong: return DType::kInt64;
+    case MlType::kFloat: return DType::kFloat32;
+    case MlType::kDouble: return DType::kFloat64;
+    default: return DType::kObject;
+  }
+}
+
 std::optional<ConvError> AsType(Column& c, MlType t) {
+  if (t != MlType::kString && c.dtype == TargetDType(t)) return std::nullopt;  // already that dtype
   size_t n = c.size();
   Column out;
   out.label = c.label;
@@ -509,6 +522,36 @@ std::optional<ColumnLabel> LabelFromJson(JsonRef v) {
   return std::nullopt;
 }
 
+// Fast path for the common case: a column of JSON numbers only. ints -> int64, any float -> float64
+// (the same dtypes InferColumn gives), without building cells.
+template <typename Get>
+bool NumericColumn(size_t n, Get get, Column* out) {
+  bool any_float = false;
+  for (size_t i = 0; i < n; ++i) {
+    JsonRef v = get(i);
+    if (v.is_absent()) return false;
+    JsonType t = v.type();
+    if (t == JsonType::kFloat) {
+      any_float = true;
+    } else if (t != JsonType::kInt) {
+      return false;
+    }
+  }
+  if (any_float) {
+    out->dtype = DType::kFloat64;
+    out->f64.resize(n);
+    for (size_t i = 0; i < n; ++i) {
+      JsonRef v = get(i);
+      out->f64[i] = v.type() == JsonType::kFloat ? v.node()->d : static_cast<double>(v.node()->i);
+    }
+  } else {
+    out->dtype = DType::kInt64;
+    out->i64.resize(n);
+    for (size_t i = 0; i < n; ++i) out->i64[i] = get(i).node()->i;
+  }
+  return true;
+}
+
 // pd.DataFrame(data=rows, columns=columns) for a list of row lists or a list of scalars.
 std::optional<ScoringError> FrameFromRows(JsonRef data, JsonRef columns, Frame* f, const char* orient) {
   auto not_valid = [&](const std::string& err) {
@@ -557,6 +600,13 @@ std::optional<ScoringError> FrameFromRows(JsonRef data, JsonRef columns, Frame* 
                      " columns");
   }
   for (size_t j = 0; j < width; ++j) {
+    Column fast;
+    fast.label = have_columns ? labels[j] : ColumnLabel::Index(static_cast<int64_t>(j));
+    if (NumericColumn(
+            n, [&](size_t i) { return j < data[i].size() ? data[i][j] : JsonRef(); }, &fast)) {
+      f->columns.push_back(std::move(fast));
+      continue;
+    }
     std::vector<Cell> cells;
     cells.reserve(n);
     for (size_t i = 0; i < n; ++i) {
@@ -579,6 +629,12 @@ std::optional<ScoringError> FrameFromRecords(JsonRef data, Frame* f) {
     }
   }
   for (auto name : names) {
+    Column fast;
+    fast.label = ColumnLabel::Named(std::string(name));
+    if (NumericColumn(data.size(), [&](size_t i) { return data[i].Get(name); }, &fast)) {
+      f->columns.push_back(std::move(fast));
+      continue;
+    }
     std::vector<Cell> cells;
     cells.reserve(data.size());
     for (size_t i = 0; i < data.size(); ++i) {
@@ -1009,10 +1065,9 @@ std::string FailedToPredict(const ScoringRequest& req, const std::string& messag
 
 std::optional<ScoringError> ParseJsonRequest(std::string body, const Schema* schema, ScoringRequest* out) {
   out->doc = std::make_unique<JsonDoc>();
-  std::string original = body;
   if (auto err = out->doc->Parse(std::move(body))) {
     return ScoringError::InvalidInput("Ensure that input is a valid JSON formatted string. Error: '" + err->Repr() +
-                                      "'\nInput: \n" + PyBytesRepr(original) + "\n");
+                                      "'\nInput: \n" + PyBytesRepr(out->doc->text()) + "\n");
   }
   JsonRef root = out->doc->root();
   if (root.is_array()) return ScoringError::InvalidInput(RequiredInputFormat() + ". Received a list.");
@@ -1285,16 +1340,6 @@ size_t ItemSize(DType t) {
     default: return 8;
   }
 }
-DType TargetDType(MlType t) {
-  switch (t) {
-    case MlType::kBoolean: return DType::kBool;
-    case MlType::kInteger: return DType::kInt32;
-    case MlType::kLong: return DType::kInt64;
-    case MlType::kFloat: return DType::kFloat32;
-    case MlType::kDouble: return DType::kFloat64;
-    default: return DType::kObject;
-  }
-}
 
 // infer_objects() on an object column: re-run the inference when values allow a better dtype.
 void InferObjects(Column& c) {
@@ -1390,11 +1435,14 @@ std::optional<std::string> EnforceColumnType(const ColumnLabel& name, Column& c,
 
 }  // namespace
 
-std::optional<ScoringError> EnforceSchema(const Schema* schema, ScoringRequest* req) {
+std::optional<ScoringError> EnforceSchema(const Schema* schema, ScoringRequest* req, bool keep_parsed) {
   // The data as _enforce_schema turns it into a DataFrame.
-  Frame frame;
+  Frame built;
+  Frame* frame = &built;
+  bool movable = true;  // columns of *frame may be moved into the enforced frame
   if (req->kind == InputKind::kFrame) {
-    frame = req->frame;
+    frame = &req->frame;
+    movable = !keep_parsed;
   } else if (schema && schema->is_tensor) {
     // One unnamed numeric tensor: shape and dtype are checked; the array is the model's input.
     const TensorSpec& spec = schema->tensors[0];
@@ -1418,29 +1466,32 @@ std::optional<ScoringError> EnforceSchema(const Schema* schema, ScoringRequest* 
     req->has_enforced = true;
     return std::nullopt;
   } else if (req->kind == InputKind::kArray) {
-    if (auto e = FrameFromArray(req->array, &frame)) return e;
-  } else if (auto e = FrameFromArrays(req->arrays, &frame)) {
+    if (auto e = FrameFromArray(req->array, &built)) return e;
+  } else if (auto e = FrameFromArrays(req->arrays, &built)) {
     e->message = FailedToPredict(*req, "Failed to enforce schema of data '" + req->DataStr() + "' with schema '" +
                                            (schema ? schema->Repr() : "") + "'. Error: " + e->message);
     e->error_class = "SCHEMA_ENFORCEMENT_FAILED";
     return e;
   }
   if (!schema) {
-    req->enforced = std::move(frame);
+    req->enforced = movable ? std::move(*frame) : *frame;
     req->has_enforced = true;
     return std::nullopt;
   }
   if (schema->is_tensor) return ScoringError::Unsupported("tensor signature with a DataFrame input");
   if (!schema->all_simple_columns()) return ScoringError::Unsupported("column types not handled natively");
-  Frame enforced;
-  enforced.rows = frame.rows;
-  enforced.index = frame.index;
+  // Which frame column feeds each schema column.
+  std::vector<long> source(schema->cols.size(), -1);
   if (schema->has_names()) {
     std::vector<std::string> missing, extra;
-    for (const auto& c : schema->cols) {
-      if (c.required && !frame.Find(*c.name)) missing.push_back(PyStrRepr(*c.name));
+    for (size_t i = 0; i < schema->cols.size(); ++i) {
+      const auto& c = schema->cols[i];
+      for (size_t k = 0; k < frame->columns.size(); ++k) {
+        if (!frame->columns[k].label.is_int && frame->columns[k].label.s == *c.name) source[i] = static_cast<long>(k);
+      }
+      if (c.required && source[i] < 0) missing.push_back(PyStrRepr(*c.name));
     }
-    for (const auto& col : frame.columns) {
+    for (const auto& col : frame->columns) {
       bool known = false;
       for (const auto& c : schema->cols) known |= !col.label.is_int && col.label.s == *c.name;
       if (!known) extra.push_back(col.label.Repr());
@@ -1450,26 +1501,44 @@ std::optional<ScoringError> EnforceSchema(const Schema* schema, ScoringRequest* 
       if (!extra.empty()) msg += " Note that there were extra inputs: " + PyList(extra) + ".";
       return SchemaError(*req, *schema, msg);
     }
-    for (const auto& spec : schema->cols) {
-      const Column* src = frame.Find(*spec.name);
-      if (!src) continue;
-      Column c = *src;
-      if (auto err = EnforceColumnType(c.label, c, spec.type.type)) return SchemaError(*req, *schema, *err);
-      enforced.columns.push_back(std::move(c));
-    }
   } else {
-    if (frame.columns.size() < schema->cols.size()) {
+    if (frame->columns.size() < schema->cols.size()) {
       return SchemaError(*req, *schema,
                          "Model inference is missing inputs. The model signature declares " +
                              std::to_string(schema->cols.size()) + " inputs  but the provided value only has " +
-                             std::to_string(frame.columns.size()) +
+                             std::to_string(frame->columns.size()) +
                              " inputs. Note: the inputs were not named in the signature so we can only verify their "
                              "count.");
     }
-    for (size_t i = 0; i < schema->cols.size(); ++i) {
-      Column c = frame.columns[i];
-      if (auto err = EnforceColumnType(c.label, c, schema->cols[i].type.type)) return SchemaError(*req, *schema, *err);
-      enforced.columns.push_back(std::move(c));
+    for (size_t i = 0; i < schema->cols.size(); ++i) source[i] = static_cast<long>(i);
+  }
+  // Check (and convert copies of) the columns whose dtype differs from the schema's; the frame is
+  // left untouched until every check passed, since error messages print it.
+  std::vector<std::optional<Column>> converted(schema->cols.size());
+  for (size_t i = 0; i < schema->cols.size(); ++i) {
+    if (source[i] < 0) continue;
+    const Column& src = frame->columns[static_cast<size_t>(source[i])];
+    MlType t = schema->cols[i].type.type;
+    bool as_is = (t == MlType::kString && (src.dtype == DType::kObject || src.dtype == DType::kStr)) ||
+                 (t != MlType::kString && src.dtype == TargetDType(t)) ||
+                 (t == MlType::kBoolean && src.dtype == DType::kObject);
+    if (as_is) continue;
+    Column c = src;
+    if (auto err = EnforceColumnType(c.label, c, t)) return SchemaError(*req, *schema, *err);
+    converted[i] = std::move(c);
+  }
+  Frame enforced;
+  enforced.rows = frame->rows;
+  enforced.index = frame->index;
+  for (size_t i = 0; i < schema->cols.size(); ++i) {
+    if (source[i] < 0) continue;
+    Column& src = frame->columns[static_cast<size_t>(source[i])];
+    if (converted[i]) {
+      enforced.columns.push_back(std::move(*converted[i]));
+    } else if (movable) {
+      enforced.columns.push_back(std::move(src));
+    } else {
+      enforced.columns.push_back(src);
     }
   }
   req->enforced = std::move(enforced);

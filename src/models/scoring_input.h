@@ -71,8 +71,9 @@ std::optional<ScoringError> ParseJsonRequest(std::string body, const Schema* sch
 // A text/csv body (pandas.read_csv with a header row; dtypes from the schema when given).
 std::optional<ScoringError> ParseCsvRequest(const std::string& body, const Schema* schema, ScoringRequest* out);
 // _enforce_schema for a column signature (and one unnamed numeric tensor). On success `enforced`
-// holds the model's input frame. Without a schema the parsed frame is used as it is.
-std::optional<ScoringError> EnforceSchema(const Schema* schema, ScoringRequest* req);
+// holds the model's input frame. Without a schema the parsed frame is used as it is. Unless
+// keep_parsed, columns are moved out of req->frame (which is then no longer printable).
+std::optional<ScoringError> EnforceSchema(const Schema* schema, ScoringRequest* req, bool keep_parsed = true);
 // _enforce_params_schema: validates "params" against the signature's param specs.
 std::optional<ScoringError> EnforceParams(const std::vector<ParamSpec>* specs, const ScoringRequest& req);
 

@@ -110,7 +110,7 @@ server::HttpResponse ScoringService::Invocations(const server::HttpRequest& req)
   return ToHttp(Score(req.body, it->second));
 }
 
-ScoringResponse ScoringService::Score(const std::string& body, const std::string& content_type) {
+ScoringResponse ScoringService::Score(std::string body, const std::string& content_type) {
   Deadline deadline = std::chrono::steady_clock::now() + std::chrono::seconds(options_.timeout_seconds);
   // Content type and its parameters, split as MLflow does.
   std::vector<std::string> parts;
@@ -157,7 +157,9 @@ ScoringResponse ScoringService::Score(const std::string& body, const std::string
                          content_type + "'.");
   }
   bool raw_ok = predictor_->AcceptsRaw();
-  if (raw_ok && (raw_only_ || parquet)) return predictor_->PredictRaw(body, content_type, deadline);
+  // For python_function models, CSV (pandas.read_csv's own type inference) and Parquet bodies go
+  // to MLflow as they are.
+  if (raw_ok && (raw_only_ || parquet || csv)) return predictor_->PredictRaw(body, content_type, deadline);
   if (parquet) {
     return ScoringResponse::FromError(ScoringError::BadRequest(
         "Parquet input is served only for python_function models; send JSON or CSV to this natively served model."));
@@ -165,9 +167,9 @@ ScoringResponse ScoringService::Score(const std::string& body, const std::string
   ScoringRequest req;
   const Schema* schema = signature_ && signature_->inputs ? &*signature_->inputs : nullptr;
   std::optional<ScoringError> err =
-      csv ? ParseCsvRequest(body, schema, &req) : ParseJsonRequest(body, schema, &req);
+      csv ? ParseCsvRequest(body, schema, &req) : ParseJsonRequest(raw_ok ? body : std::move(body), schema, &req);
   if (!err) err = EnforceParams(signature_ && signature_->params ? &*signature_->params : nullptr, req);
-  if (!err) err = EnforceSchema(schema, &req);
+  if (!err) err = EnforceSchema(schema, &req, /*keep_parsed=*/raw_ok);
   if (err) {
     // The C++ layer refuses the request; MLflow itself renders the exact answer when it runs the
     // model (python_function), else the message above is the answer.
@@ -178,6 +180,9 @@ ScoringResponse ScoringService::Score(const std::string& body, const std::string
     }
     return ScoringResponse::FromError(*err);
   }
+  // Workers take typed DataFrames; instances/inputs bodies become numpy arrays or dicts in MLflow,
+  // which its own parser builds.
+  if (raw_ok && req.kind != InputKind::kFrame) return predictor_->PredictRaw(body, content_type, deadline);
   return predictor_->Predict(req, deadline);
 }
 

@@ -29,7 +29,7 @@ class ScoringService {
 
   void Register(server::Router& router);
   // One /invocations exchange without HTTP (also used by `models predict`).
-  ScoringResponse Score(const std::string& body, const std::string& content_type);
+  ScoringResponse Score(std::string body, const std::string& content_type);
   Predictor& predictor() { return *predictor_; }
 
  private:

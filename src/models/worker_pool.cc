@@ -236,6 +236,15 @@ class PythonPredictor::Worker {
       launched = true;
       auto batch = pool_.NextBatch();
       if (batch.empty()) return;
+      if (!Alive()) {
+        // It died while idle: these requests never reached it. Requeue them and start another.
+        spdlog::error("model worker {} (pid {}) {} while idle; restarting it", index_, child_.pid, Reap());
+        std::lock_guard lock(pool_.mu_);
+        for (auto it = batch.rbegin(); it != batch.rend(); ++it) pool_.queue_.push_front(*it);
+        pool_.cv_.notify_all();
+        launched = false;
+        continue;
+      }
       if (!Process(batch)) launched = false;  // the process is gone: start another
     }
   }
@@ -332,6 +341,14 @@ class PythonPredictor::Worker {
     return EncodeFrame(header, blob);
   }
 
+  bool Alive() {
+    if (child_.pid <= 0) return false;
+    // Peek without reaping: Reap() collects the status when it is gone.
+    siginfo_t info{};
+    if (::waitid(P_PID, static_cast<id_t>(child_.pid), &info, WEXITED | WNOHANG | WNOWAIT) != 0) return false;
+    return info.si_pid == 0;
+  }
+
   // Waits for the process (it closed its pipe) and describes how it ended.
   std::string Reap() {
     if (child_.pid <= 0) return "exited";
@@ -381,6 +398,8 @@ class PythonPredictor::Worker {
 PythonPredictor::PythonPredictor(WorkerPoolOptions options) : options_(std::move(options)) {}
 
 Result<std::unique_ptr<PythonPredictor>> PythonPredictor::Start(const WorkerPoolOptions& options) {
+  // Writing to a worker that just died must fail with EPIPE, not kill the server.
+  ::signal(SIGPIPE, SIG_IGN);
   MLFLOW_ASSIGN_OR_RETURN(std::string script, WorkerScriptPath());
   std::unique_ptr<PythonPredictor> p(new PythonPredictor(options));
   int n = std::max(1, options.workers);

@@ -64,6 +64,8 @@ Result<std::shared_ptr<XgbLib>> XgbLib::Open(const std::string& path) {
   sym(lib->booster_get_num_feature, "XGBoosterGetNumFeature");
   sym(lib->booster_save_json_config, "XGBoosterSaveJsonConfig");
   sym(lib->booster_predict_from_dense, "XGBoosterPredictFromDense");
+  sym(lib->proxy_dmatrix_create, "XGProxyDMatrixCreate");
+  sym(lib->dmatrix_free, "XGDMatrixFree");
   sym(lib->last_error_, "XGBGetLastError");
   decltype(&XGBoostVersion) version = nullptr;
   sym(version, "XGBoostVersion");

@@ -44,6 +44,8 @@ class XgbLib {
   decltype(&XGBoosterGetNumFeature) booster_get_num_feature = nullptr;
   decltype(&XGBoosterSaveJsonConfig) booster_save_json_config = nullptr;
   decltype(&XGBoosterPredictFromDense) booster_predict_from_dense = nullptr;
+  decltype(&XGProxyDMatrixCreate) proxy_dmatrix_create = nullptr;
+  decltype(&XGDMatrixFree) dmatrix_free = nullptr;
 
  private:
   XgbLib() = default;

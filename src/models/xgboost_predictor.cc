@@ -43,7 +43,33 @@ std::optional<std::string> ValidateFeatures(const std::vector<std::string>& mode
 
 void AppendFloat32(std::string& out, float v) { AppendJsonFloat(out, static_cast<double>(v)); }
 
+// Requests up to this many rows are coalesced with concurrent ones.
+constexpr size_t kCoalesceRows = 64;
+constexpr size_t kMaxCoalescedRows = 4096;
+
+// One proxy DMatrix per thread and library: passing it to in-place prediction saves creating one
+// per call (each creation reads cgroup files to size its thread pool).
+DMatrixHandle ThreadProxy(const XgbLib& lib) {
+  thread_local std::vector<std::pair<const XgbLib*, DMatrixHandle>> proxies;
+  for (auto& [l, h] : proxies) {
+    if (l == &lib) return h;
+  }
+  DMatrixHandle h = nullptr;
+  if (lib.proxy_dmatrix_create(&h) != 0) return nullptr;
+  proxies.push_back({&lib, h});
+  return h;
+}
+
 }  // namespace
+
+struct XgbPredictor::Pending {
+  const std::vector<float>* data;
+  size_t rows;
+  std::vector<float>* out;
+  std::vector<uint64_t>* shape;
+  Status status;
+  bool done = false;
+};
 
 XgbPredictor::~XgbPredictor() {
   if (booster_ && lib_) lib_->booster_free(booster_);
@@ -138,7 +164,8 @@ Status XgbPredictor::PredictMatrix(const float* data, size_t rows, size_t cols, 
   const bst_ulong* out_shape = nullptr;
   bst_ulong dim = 0;
   const float* result = nullptr;
-  if (lib_->booster_predict_from_dense(booster_, iface, config_.c_str(), nullptr, &out_shape, &dim, &result) != 0) {
+  if (lib_->booster_predict_from_dense(booster_, iface, config_.c_str(), ThreadProxy(*lib_), &out_shape, &dim,
+                                       &result) != 0) {
     return Status::InvalidParameter(lib_->LastError());
   }
   // The result lives in a thread-local buffer of the library: copy it before the next call.
@@ -147,6 +174,57 @@ Status XgbPredictor::PredictMatrix(const float* data, size_t rows, size_t cols, 
   for (auto d : *shape) total *= static_cast<size_t>(d);
   out->assign(result, result + total);
   return Status();
+}
+
+Status XgbPredictor::PredictCoalesced(std::vector<float> data, size_t rows, size_t cols, std::vector<float>* out,
+                                      std::vector<uint64_t>* shape) {
+  if (rows > kCoalesceRows) return PredictMatrix(data.data(), rows, cols, out, shape);
+  Pending me{&data, rows, out, shape, Status(), false};
+  std::unique_lock lock(mu_);
+  pending_.push_back(&me);
+  if (leader_) {
+    cv_.wait(lock, [&] { return me.done; });
+    return me.status;
+  }
+  // This thread scores everything queued, including requests that arrive meanwhile.
+  leader_ = true;
+  while (!pending_.empty()) {
+    std::vector<Pending*> batch;
+    size_t total = 0;
+    while (!pending_.empty() && (batch.empty() || total + pending_.front()->rows <= kMaxCoalescedRows)) {
+      batch.push_back(pending_.front());
+      total += pending_.front()->rows;
+      pending_.erase(pending_.begin());
+    }
+    lock.unlock();
+    std::vector<float> all;
+    if (batch.size() == 1) {
+      batch[0]->status = PredictMatrix(batch[0]->data->data(), batch[0]->rows, cols, batch[0]->out, batch[0]->shape);
+    } else {
+      all.reserve(total * cols);
+      for (auto* p : batch) all.insert(all.end(), p->data->begin(), p->data->end());
+      std::vector<float> res;
+      std::vector<uint64_t> res_shape;
+      Status st = PredictMatrix(all.data(), total, cols, &res, &res_shape);
+      size_t per_row = res_shape.size() > 1 ? static_cast<size_t>(res_shape[1]) : 1;
+      size_t row = 0;
+      for (auto* p : batch) {
+        p->status = st;
+        if (st.ok()) {
+          p->out->assign(res.begin() + static_cast<long>(row * per_row),
+                         res.begin() + static_cast<long>((row + p->rows) * per_row));
+          *p->shape = res_shape;
+          (*p->shape)[0] = p->rows;
+        }
+        row += p->rows;
+      }
+    }
+    lock.lock();
+    for (auto* p : batch) p->done = true;
+    cv_.notify_all();
+  }
+  leader_ = false;
+  return me.status;
 }
 
 ScoringResponse XgbPredictor::Predict(const ScoringRequest& req, Deadline) {
@@ -185,7 +263,7 @@ ScoringResponse XgbPredictor::Predict(const ScoringRequest& req, Deadline) {
   }
   std::vector<float> out;
   std::vector<uint64_t> shape;
-  if (Status st = PredictMatrix(m.data(), rows, cols, &out, &shape); !st.ok()) {
+  if (Status st = PredictCoalesced(std::move(m), rows, cols, &out, &shape); !st.ok()) {
     return ScoringResponse::FromError(PredictFailed("xgboost.core.XGBoostError: " + st.message() + "\n"));
   }
   std::string p;
