@@ -4,6 +4,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstdio>
+#include <map>
 
 namespace mlflow::models {
 
@@ -52,6 +53,7 @@ double Column::AsDouble(size_t i) const {
         case Cell::Kind::kFloat: return c.d;
         case Cell::Kind::kInt:
         case Cell::Kind::kBool: return static_cast<double>(c.i);
+        case Cell::Kind::kUInt: return static_cast<double>(static_cast<uint64_t>(c.i));
         default: return std::nan("");
       }
     }
@@ -197,6 +199,7 @@ std::string CellStr(const Cell& c) {
     case Cell::Kind::kNaN: return "nan";
     case Cell::Kind::kFloat: return PyFloatRepr(c.d);
     case Cell::Kind::kInt: return std::to_string(c.i);
+    case Cell::Kind::kUInt: return std::to_string(static_cast<uint64_t>(c.i));
     case Cell::Kind::kBool: return c.i ? "True" : "False";
     default: break;
   }
@@ -356,10 +359,10 @@ std::vector<std::string> FormatColumn(const Column& c, const std::vector<size_t>
       for (size_t r : rows) out.push_back(c.b[r] ? " True" : " False");
       break;
     case DType::kStr:
-      // StringDtype: missing values print as NaN, strings through str() (no escaping).
+      // StringDtype: missing values print as NaN.
       for (size_t r : rows) {
         const Cell& cell = c.cells[r];
-        out.push_back(cell.missing() ? " NaN" : Leading(std::string(cell.value.as_string())));
+        out.push_back(cell.missing() ? " NaN" : Leading(EscapeForPprint(cell.value.as_string())));
       }
       break;
     case DType::kObject:
@@ -747,105 +750,142 @@ std::vector<std::string> FormatElements(const Column& c, const std::vector<size_
   }
 }
 
-std::string JoinLine(const std::vector<std::string>& elems, const std::string& sep, size_t indent, size_t linewidth,
-                     const std::string& first_prefix, const std::string& closing) {
-  // numpy's _formatArray for one dimension: words wrapped at linewidth.
-  std::string out;
-  std::string line = first_prefix;
-  std::string next_prefix(indent, ' ');
-  for (size_t i = 0; i < elems.size(); ++i) {
-    std::string word = elems[i];
-    bool last = i + 1 == elems.size();
-    std::string piece = word + (last ? "" : sep);
-    size_t needed = U8Len(line) + U8Len(word) + (last ? closing.size() : sep.size() - (sep.back() == ' ' ? 1 : 0));
-    if (needed > linewidth && U8Len(line) > indent) {
-      // strip trailing space of the line before breaking
-      while (!line.empty() && line.back() == ' ') line.pop_back();
-      out += line + "\n";
-      line = next_prefix;
-    }
-    line += piece;
+// numpy's _extendLine: wrap before `word` when the line would exceed the width (unless wrapping
+// would not help).
+void ExtendLine(std::string& s, std::string& line, const std::string& word, size_t width,
+                const std::string& next_prefix) {
+  bool wrap = line.size() + word.size() > width && line.size() > next_prefix.size();
+  if (wrap) {
+    size_t end = line.find_last_not_of(' ');
+    s += (end == std::string::npos ? "" : line.substr(0, end + 1)) + "\n";
+    line = next_prefix;
   }
-  out += line;
-  return out;
+  line += word;
 }
 
-std::string FormatArray(const NdArray& a, bool repr) {
-  const std::string sep = repr ? ", " : " ";
-  const std::string prefix = repr ? "array(" : "";
-  size_t total = a.data.size();
-  bool summarize = total > 1000;
-  size_t linewidth = 75;
-  auto axis_idx = [&](int64_t n) {
+struct ArrayPrinter {
+  const NdArray& a;
+  std::string separator;
+  bool summarize;
+  // Formatted elements by flat index (only the displayed ones are formatted).
+  std::map<size_t, std::string> words;
+
+  std::vector<int64_t> Indices(int64_t n) const {
     std::vector<int64_t> ids;
     if (summarize && n > 6) {
       for (int64_t i = 0; i < 3; ++i) ids.push_back(i);
-      ids.push_back(-1);  // "..."
+      ids.push_back(-1);
       for (int64_t i = n - 3; i < n; ++i) ids.push_back(i);
     } else {
       for (int64_t i = 0; i < n; ++i) ids.push_back(i);
     }
     return ids;
-  };
+  }
+
+  void Collect(std::vector<int64_t>& index, std::vector<size_t>* flat) const {
+    size_t axis = index.size();
+    if (axis == a.ndim()) {
+      size_t f = 0;
+      for (size_t k = 0; k < a.ndim(); ++k) f = f * static_cast<size_t>(a.shape[k]) + static_cast<size_t>(index[k]);
+      flat->push_back(f);
+      return;
+    }
+    for (int64_t i : Indices(a.shape[axis])) {
+      if (i < 0) continue;
+      index.push_back(i);
+      Collect(index, flat);
+      index.pop_back();
+    }
+  }
+
+  std::string Recurse(std::vector<int64_t>& index, const std::string& hanging, size_t width) {
+    size_t axis = index.size();
+    size_t left = a.ndim() - axis;
+    if (left == 0) {
+      size_t f = 0;
+      for (size_t k = 0; k < a.ndim(); ++k) f = f * static_cast<size_t>(a.shape[k]) + static_cast<size_t>(index[k]);
+      return words[f];
+    }
+    std::string next_hanging = hanging + " ";
+    size_t next_width = width - 1;
+    std::vector<int64_t> ids = Indices(a.shape[axis]);
+    std::string s;
+    std::string sep_r = separator;
+    while (!sep_r.empty() && sep_r.back() == ' ') sep_r.pop_back();
+    if (left == 1) {
+      size_t elem_width = width - std::max<size_t>(sep_r.size(), 1);
+      std::string line = hanging;
+      for (size_t k = 0; k < ids.size(); ++k) {
+        bool last = k + 1 == ids.size();
+        std::string word;
+        if (ids[k] < 0) {
+          word = "...";
+        } else {
+          index.push_back(ids[k]);
+          word = Recurse(index, next_hanging, next_width);
+          index.pop_back();
+        }
+        ExtendLine(s, line, word, elem_width, hanging);
+        if (!last) line += separator;
+      }
+      s += line;
+    } else {
+      std::string line_sep = sep_r + std::string(left - 1, '\n');
+      for (size_t k = 0; k < ids.size(); ++k) {
+        bool last = k + 1 == ids.size();
+        if (ids[k] < 0) {
+          s += hanging + "..." + line_sep;
+          continue;
+        }
+        index.push_back(ids[k]);
+        std::string nested = Recurse(index, next_hanging, next_width);
+        index.pop_back();
+        s += hanging + nested + (last ? "" : line_sep);
+      }
+    }
+    return "[" + s.substr(hanging.size()) + "]";
+  }
+};
+
+std::string FormatArray(const NdArray& a, bool repr) {
+  std::string prefix = repr ? "array(" : "";
+  ArrayPrinter p{a, repr ? ", " : " ", a.data.size() > 1000, {}};
   std::string body;
   if (a.ndim() == 0) {
-    std::vector<size_t> idx = {0};
-    body = FormatElements(a.data, idx, repr)[0];
-  } else if (a.ndim() == 1) {
-    auto ids = axis_idx(a.shape[0]);
-    std::vector<size_t> flat;
-    for (auto i : ids) {
-      if (i >= 0) flat.push_back(static_cast<size_t>(i));
-    }
-    auto elems = FormatElements(a.data, flat, repr);
-    std::vector<std::string> words;
-    size_t k = 0;
-    for (auto i : ids) words.push_back(i < 0 ? "..." : elems[k++]);
-    body = JoinLine(words, sep, prefix.size() + 1, linewidth, prefix + "[", "]") + "]";
-    if (repr) body.erase(0, prefix.size());
-  } else if (a.ndim() == 2) {
-    int64_t cols = a.shape[1];
-    auto rids = axis_idx(a.shape[0]);
-    auto cids = axis_idx(cols);
-    std::vector<size_t> flat;
-    for (auto r : rids) {
-      if (r < 0) continue;
-      for (auto c : cids) {
-        if (c >= 0) flat.push_back(static_cast<size_t>(r * cols + c));
-      }
-    }
-    auto elems = FormatElements(a.data, flat, repr);
-    size_t k = 0;
-    std::string rows_sep = repr ? ",\n" : "\n";
-    std::string indent(prefix.size() + 1, ' ');
-    bool first = true;
-    for (auto r : rids) {
-      if (!first) body += rows_sep + indent;
-      first = false;
-      if (r < 0) {
-        body += "...";
-        continue;
-      }
-      std::vector<std::string> words;
-      for (auto c : cids) words.push_back(c < 0 ? "..." : elems[k++]);
-      body += JoinLine(words, sep, prefix.size() + 2, linewidth, "[", "]") + "]";
-    }
-    body = "[" + body + "]";
+    body = FormatElements(a.data, {0}, repr)[0];
   } else {
-    body = "[...]";
+    std::vector<size_t> flat;
+    std::vector<int64_t> index;
+    p.Collect(index, &flat);
+    auto elems = FormatElements(a.data, flat, repr);
+    for (size_t i = 0; i < flat.size(); ++i) p.words[flat[i]] = elems[i];
+    index.clear();
+    size_t width = 75 - (repr ? 1 : 0);  // repr: the closing ")" counts against the width
+    body = p.Recurse(index, " " + std::string(prefix.size(), ' '), width);
   }
   if (!repr) return body;
   std::string out = "array(" + body;
   bool default_dtype = a.data.dtype == DType::kFloat64 || a.data.dtype == DType::kInt64 || a.data.dtype == DType::kBool;
-  if (summarize) {
-    out += ", shape=(";
-    for (size_t i = 0; i < a.shape.size(); ++i) {
-      if (i) out += ", ";
-      out += std::to_string(a.shape[i]);
-    }
-    out += a.shape.size() == 1 ? ",)" : ")";
+  std::vector<std::string> extras;
+  if (p.summarize) {
+    std::string shape = "shape=(";
+    for (size_t i = 0; i < a.shape.size(); ++i) shape += (i ? ", " : "") + std::to_string(a.shape[i]);
+    extras.push_back(shape + (a.shape.size() == 1 ? ",)" : ")"));
   }
-  if (!default_dtype) out += ", dtype=" + std::string(a.data.dtype == DType::kObject ? "object" : DTypeName(a.data.dtype));
+  if (!default_dtype) {
+    extras.push_back("dtype=" + std::string(a.data.dtype == DType::kObject ? "object" : DTypeName(a.data.dtype)));
+  }
+  if (!extras.empty()) {
+    std::string joined;
+    for (size_t i = 0; i < extras.size(); ++i) joined += (i ? ", " : "") + extras[i];
+    size_t last_nl = out.rfind('\n');
+    size_t last_len = last_nl == std::string::npos ? out.size() : out.size() - last_nl - 1;
+    if (last_len + joined.size() + 2 > 75) {
+      out += ",\n" + std::string(prefix.size(), ' ') + joined;
+    } else {
+      out += ", " + joined;
+    }
+  }
   return out + ")";
 }
 

@@ -30,10 +30,10 @@ bool IsNumeric(DType t);  // pandas is_numeric_dtype: ints, floats and bool
 // One object/str cell: Python None, float NaN (pandas' missing marker), a JSON value from the
 // request, or a Python float/int/bool made by a conversion (astype(object) of a numeric column).
 struct Cell {
-  enum class Kind : uint8_t { kNone, kNaN, kValue, kFloat, kInt, kBool } kind = Kind::kNone;
+  enum class Kind : uint8_t { kNone, kNaN, kValue, kFloat, kInt, kUInt, kBool } kind = Kind::kNone;
   JsonRef value;  // kValue
   double d = 0;   // kFloat
-  int64_t i = 0;  // kInt, kBool (0/1)
+  int64_t i = 0;  // kInt, kUInt (bit pattern), kBool (0/1)
   static Cell None() { return {}; }
   static Cell NaN() { return {Kind::kNaN, {}, 0, 0}; }
   static Cell Of(JsonRef v) {
@@ -42,6 +42,7 @@ struct Cell {
   }
   static Cell Float(double v) { return {Kind::kFloat, {}, v, 0}; }
   static Cell Int(int64_t v) { return {Kind::kInt, {}, 0, v}; }
+  static Cell UInt(uint64_t v) { return {Kind::kUInt, {}, 0, static_cast<int64_t>(v)}; }
   static Cell Bool(bool v) { return {Kind::kBool, {}, 0, v ? 1 : 0}; }
   bool missing() const { return kind == Kind::kNone || kind == Kind::kNaN; }
   bool is_string() const { return kind == Kind::kValue && value.is_string(); }

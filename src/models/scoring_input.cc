@@ -158,6 +158,7 @@ bool Truthy(const Cell& c) {
     case Cell::Kind::kNaN: return true;
     case Cell::Kind::kFloat: return c.d != 0;
     case Cell::Kind::kInt:
+    case Cell::Kind::kUInt:
     case Cell::Kind::kBool: return c.i != 0;
     case Cell::Kind::kValue: break;
   }
@@ -181,7 +182,8 @@ std::string CellPyTypeName(const Cell& c) {
     case Cell::Kind::kNone: return "NoneType";
     case Cell::Kind::kNaN:
     case Cell::Kind::kFloat: return "float";
-    case Cell::Kind::kInt: return "int";
+    case Cell::Kind::kInt:
+    case Cell::Kind::kUInt: return "int";
     case Cell::Kind::kBool: return "bool";
     case Cell::Kind::kValue: return PyTypeName(c.value);
   }
@@ -202,6 +204,7 @@ std::optional<ConvError> CellToDouble(const Cell& c, double* out) {
     case Cell::Kind::kFloat: *out = c.d; return std::nullopt;
     case Cell::Kind::kInt:
     case Cell::Kind::kBool: *out = static_cast<double>(c.i); return std::nullopt;
+    case Cell::Kind::kUInt: *out = static_cast<double>(static_cast<uint64_t>(c.i)); return std::nullopt;
     case Cell::Kind::kValue: break;
   }
   JsonRef v = c.value;
@@ -239,6 +242,10 @@ std::optional<ConvError> CellToInt(const Cell& c, int64_t* out) {
       return std::nullopt;
     case Cell::Kind::kInt:
     case Cell::Kind::kBool: *out = c.i; return std::nullopt;
+    case Cell::Kind::kUInt:
+      if (c.i < 0) return ConvError{"OverflowError", "Python int too large to convert to C long"};
+      *out = c.i;
+      return std::nullopt;
     case Cell::Kind::kValue: break;
   }
   JsonRef v = c.value;
@@ -280,6 +287,7 @@ Column InferColumn(ColumnLabel label, std::vector<Cell> cells) {
         ints = true;
         negative |= cell.i < 0;
         break;
+      case Cell::Kind::kUInt: big = true; break;
       case Cell::Kind::kBool: boolean = true; break;
       case Cell::Kind::kValue:
         switch (cell.value.type()) {
@@ -347,7 +355,7 @@ Column InferColumn(ColumnLabel label, std::vector<Cell> cells) {
         std::string_view t = cell.value.bigint_text();
         std::from_chars(t.data(), t.data() + t.size(), u);
       } else {
-        u = static_cast<uint64_t>(cell.kind == Cell::Kind::kInt ? cell.i : cell.value.as_int());
+        u = static_cast<uint64_t>(cell.kind == Cell::Kind::kInt || cell.kind == Cell::Kind::kUInt ? cell.i : cell.value.as_int());
       }
       c.i64.push_back(static_cast<int64_t>(u));
     }
@@ -364,7 +372,7 @@ Cell CellAt(const Column& c, size_t i) {
     case DType::kBool: return Cell::Bool(c.b[i]);
     case DType::kInt32: return Cell::Int(c.i32[i]);
     case DType::kInt64: return Cell::Int(c.i64[i]);
-    case DType::kUInt64: return Cell::Int(c.i64[i]);
+    case DType::kUInt64: return Cell::UInt(static_cast<uint64_t>(c.i64[i]));
     case DType::kFloat32: return Cell::Float(c.f32[i]);
     case DType::kFloat64: return Cell::Float(c.f64[i]);
     default: return c.cells[i];
@@ -423,7 +431,14 @@ std::optional<ConvError> AsType(Column& c, MlType t) {
                              "values or cast to an integer type that supports these values (e.g. 'Int64')"};
           }
         }
-        for (size_t i = 0; i < n; ++i) vals.push_back(static_cast<int64_t>(std::trunc(c.AsDouble(i))));
+        // The C cast numpy uses: out-of-range values become the type's minimum (x86's
+        // "integer indefinite"), for int32 and int64 alike.
+        double lo = t == MlType::kInteger ? -2147483648.0 : -9223372036854775808.0;
+        int64_t indefinite = t == MlType::kInteger ? std::numeric_limits<int32_t>::min() : std::numeric_limits<int64_t>::min();
+        for (size_t i = 0; i < n; ++i) {
+          double v = std::trunc(c.AsDouble(i));
+          vals.push_back(v >= lo && v < -lo ? static_cast<int64_t>(v) : indefinite);
+        }
       } else if (c.dtype == DType::kStr || c.dtype == DType::kObject) {
         if (c.dtype == DType::kStr) {
           for (size_t i = 0; i < n; ++i) {
@@ -1346,7 +1361,8 @@ void InferObjects(Column& c) {
   if (c.dtype != DType::kObject) return;
   bool numeric_only = true;
   for (const Cell& cell : c.cells) {
-    bool num = cell.kind == Cell::Kind::kFloat || cell.kind == Cell::Kind::kInt || cell.kind == Cell::Kind::kBool ||
+    bool num = cell.kind == Cell::Kind::kFloat || cell.kind == Cell::Kind::kInt || cell.kind == Cell::Kind::kUInt ||
+               cell.kind == Cell::Kind::kBool ||
                cell.kind == Cell::Kind::kNaN ||
                (cell.kind == Cell::Kind::kValue && (cell.value.is_number() || cell.value.is_bool()));
     numeric_only &= num;

@@ -118,6 +118,7 @@ void AppendCellJson(PyJsonWriter& w, const Cell& c) {
     case Cell::Kind::kNaN: w.Float(std::nan("")); break;
     case Cell::Kind::kFloat: w.Float(c.d); break;
     case Cell::Kind::kInt: w.Int(c.i); break;
+    case Cell::Kind::kUInt: w.UInt(static_cast<uint64_t>(c.i)); break;
     case Cell::Kind::kBool: w.Bool(c.i != 0); break;
     case Cell::Kind::kValue: w.Value(c.value); break;
   }
