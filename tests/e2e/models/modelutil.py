@@ -35,6 +35,8 @@ class ScoringServer:
         self.args = list(args)
         self.env = dict(os.environ, **(env or {}))
         self.env.pop("COLUMNS", None)  # pandas sizes frames it prints by the terminal
+        if real_mlflow:  # mlflow runs `uvicorn` from PATH
+            self.env["PATH"] = os.path.dirname(PYTHON) + os.pathsep + self.env.get("PATH", "")
         self.start_timeout = start_timeout
         self.proc = None
         self.port = None
@@ -50,8 +52,9 @@ class ScoringServer:
             self.port = free_port()
             return [PYTHON, "-m", "mlflow", "models", "serve", "-m", self.model_uri, "--env-manager", "local",
                     "--host", "127.0.0.1", "--port", str(self.port)] + self.args
-        return [server_binary(), "models", "serve", "-m", self.model_uri, "--host", "127.0.0.1", "--port", "0",
-                "--env-manager", "local", "--python", PYTHON] + self.args
+        env_args = [] if "--env-manager" in self.args else ["--env-manager", "local", "--python", PYTHON]
+        return [server_binary(), "models", "serve", "-m", self.model_uri, "--host", "127.0.0.1", "--port", "0"] + \
+            env_args + self.args
 
     def start(self):
         self._log = open(self.log_path, "w+")
