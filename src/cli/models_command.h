@@ -1,5 +1,5 @@
 #pragma once
-// `mlflow-cpp models serve|predict|package-cpp` (formats.md h.3 for the first two):
+// `mlflow-cpp models serve|predict|package-cpp` (docs/reference/formats.md h.3 for the first two):
 //   serve        a REST scoring server for a model URI (runs:/, models:/, artifact URIs, folders)
 //   predict      scores one input file (JSON or CSV) and writes {"predictions": ...}
 //   package-cpp  writes a cpp-flavor model folder around a shared library (include/mlflow/model_abi.h)

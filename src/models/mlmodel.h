@@ -1,5 +1,5 @@
 #pragma once
-// The MLmodel file (formats.md a): read any MLmodel MLflow writes, keep every key (unknown ones
+// The MLmodel file (docs/reference/formats.md a): read any MLmodel MLflow writes, keep every key (unknown ones
 // too), and write it back exactly as MLflow's Model.to_yaml does (PyYAML safe_dump, keys sorted).
 //
 //   MLFLOW_ASSIGN_OR_RETURN(MLmodel m, MLmodel::Load("/tmp/model"));
@@ -74,7 +74,7 @@ std::string NewModelUuid();
 // Bytes of the regular files below dir (what MLflow records as model_size_bytes).
 Result<int64_t> DirectorySize(const std::string& dir);
 
-// The model's Python environment (python_env.yaml / requirements.txt, formats.md a.6).
+// The model's Python environment (python_env.yaml / requirements.txt, docs/reference/formats.md a.6).
 struct PythonEnvSpec {
   std::string python;                           // "3.11.7", empty when unknown
   std::vector<std::string> build_dependencies;  // pip==..., setuptools==..., wheel==...

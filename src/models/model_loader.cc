@@ -18,7 +18,8 @@ bool RowWiseLoader(const std::string& loader) {
          loader == "mlflow.catboost";
 }
 
-Result<std::unique_ptr<Predictor>> LoadXgboost(const MLmodel& m, const std::string& dir, const LoadOptions& o) {
+Result<std::unique_ptr<Predictor>> LoadXgboost(const MLmodel& m, const std::string& dir, const LoadOptions& o,
+                                               std::string* mlflow_version) {
   const auto* flavor = m.Flavor("xgboost");
   std::string model_version = flavor->value("xgb_version", "");
   std::string explicit_lib = o.xgboost_library;
@@ -41,7 +42,7 @@ Result<std::unique_ptr<Predictor>> LoadXgboost(const MLmodel& m, const std::stri
       }
     }
   }
-  MLFLOW_ASSIGN_OR_RETURN(auto lib, FindXgbLib(explicit_lib, pythons, model_version));
+  MLFLOW_ASSIGN_OR_RETURN(auto lib, FindXgbLib(explicit_lib, pythons, model_version, mlflow_version));
   MLFLOW_ASSIGN_OR_RETURN(auto p, XgbPredictor::Load(m, dir, lib, o.xgboost_threads));
   return std::unique_ptr<Predictor>(std::move(p));
 }
@@ -78,7 +79,7 @@ Result<LoadedModel> LoadModel(const std::string& model_dir, const LoadOptions& o
     out.predictor = std::move(p);
     out.flavor = "cpp";
   } else if ((want.empty() || want == "xgboost") && m.Flavor("xgboost")) {
-    auto p = LoadXgboost(m, model_dir, o);
+    auto p = LoadXgboost(m, model_dir, o, &out.version);
     if (p.ok()) {
       out.predictor = std::move(*p);
       out.flavor = "xgboost";

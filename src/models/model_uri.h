@@ -1,5 +1,5 @@
 #pragma once
-// Model URIs (formats.md f.4) resolved to a local model folder: a local path or file:// URI is used
+// Model URIs (docs/reference/formats.md f.4) resolved to a local model folder: a local path or file:// URI is used
 // in place; runs:/, models:/ and artifact URIs (mlflow-artifacts:, s3://, http(s)://) are resolved
 // with the tracking server's REST API and downloaded through the artifact repositories.
 //

@@ -1,5 +1,5 @@
 #pragma once
-// Model signatures (formats.md a.4): column specs, tensor specs and param specs, read from the JSON
+// Model signatures (docs/reference/formats.md a.4): column specs, tensor specs and param specs, read from the JSON
 // strings stored in MLmodel's `signature`, with MLflow's repr() used in error messages.
 //
 //   MLFLOW_ASSIGN_OR_RETURN(Schema in, ParseSchema(R"([{"type": "double", "name": "x"}])"));

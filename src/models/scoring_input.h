@@ -1,5 +1,5 @@
 #pragma once
-// Scoring input as MLflow's scoring server builds it (formats.md b.3), in C++: the JSON body is
+// Scoring input as MLflow's scoring server builds it (docs/reference/formats.md b.3), in C++: the JSON body is
 // decoded (json.loads), split into data and params, turned into a DataFrame / numpy arrays the way
 // pandas and numpy would, cast by the signature (cast_df_types_according_to_schema,
 // convert_data_type) and checked against it (_enforce_schema), with MLflow's messages.

@@ -1,5 +1,5 @@
 #pragma once
-// The scoring routes of `mlflow models serve` (formats.md b) on the project's HTTP layer:
+// The scoring routes of `mlflow models serve` (docs/reference/formats.md b) on the project's HTTP layer:
 // GET /ping, /health, /version and POST /invocations, with MLflow's content-type rules, statuses
 // and bodies. Request parsing and signature enforcement happen here, in C++; the predictor only
 // computes predictions.

@@ -75,7 +75,7 @@ Result<std::shared_ptr<XgbLib>> XgbLib::Open(const std::string& path) {
 }
 
 Result<std::shared_ptr<XgbLib>> FindXgbLib(const std::string& explicit_path, const std::vector<std::string>& pythons,
-                                          const std::string& model_version) {
+                                          const std::string& model_version, std::string* mlflow_version) {
   std::array<int, 3> want = ParseVersion(model_version.empty() ? "0" : model_version);
   std::vector<std::string> tried;
   auto attempt = [&](const std::string& path, bool check_version) -> std::shared_ptr<XgbLib> {
@@ -96,17 +96,25 @@ Result<std::shared_ptr<XgbLib>> FindXgbLib(const std::string& explicit_path, con
     return Status::InvalidParameter("cannot use the xgboost library " + explicit_path + ": " + tried.back());
   }
   for (const auto& py : pythons) {
-    // find_spec locates the package without importing it (no numpy/scipy start-up cost).
+    // find_spec locates the package without importing it (no numpy/scipy start-up cost). The
+    // environment's MLflow version is what /version answers, as `mlflow models serve` would.
     auto out = RunCapture({py, "-c",
-                           "import importlib.util, os, sys\n"
+                           "import importlib.metadata, importlib.util, os, sys\n"
                            "s = importlib.util.find_spec('xgboost')\n"
-                           "sys.stdout.write(os.path.join(os.path.dirname(s.origin), 'lib', 'libxgboost.so') if s else '')\n"},
+                           "try:\n    v = importlib.metadata.version('mlflow')\n"
+                           "except Exception:\n    v = ''\n"
+                           "sys.stdout.write((os.path.join(os.path.dirname(s.origin), 'lib', 'libxgboost.so') if s else '')"
+                           " + '\\n' + v)\n"},
                           30);
-    if (!out.ok() || out->exit_code != 0 || out->out.empty()) {
+    std::string path = out.ok() ? out->out.substr(0, out->out.find('\n')) : "";
+    if (!out.ok() || out->exit_code != 0 || path.empty()) {
       tried.push_back("no xgboost package for " + py);
       continue;
     }
-    if (auto lib = attempt(out->out, true)) return lib;
+    if (auto lib = attempt(path, true)) {
+      if (mlflow_version) *mlflow_version = out->out.substr(out->out.find('\n') + 1);
+      return lib;
+    }
   }
   std::error_code ec;
   if (std::filesystem::exists(kDebianLib, ec)) {

@@ -61,8 +61,9 @@ std::array<int, 3> ParseVersion(const std::string& v);
 // Where to look for a libxgboost for a model written by `model_version` (MLmodel's xgb_version),
 // in order: `explicit_path` (--xgboost-library / MLFLOW_CPP_XGBOOST_LIB), the xgboost package of
 // each interpreter in `pythons`, then Debian's. Returns the first library that opens and is at
-// least as new as the model; the error lists what was tried.
+// least as new as the model; the error lists what was tried. When the library comes from a Python
+// environment, *mlflow_version receives the MLflow version installed there (empty if none).
 Result<std::shared_ptr<XgbLib>> FindXgbLib(const std::string& explicit_path, const std::vector<std::string>& pythons,
-                                          const std::string& model_version);
+                                          const std::string& model_version, std::string* mlflow_version = nullptr);
 
 }  // namespace mlflow::models
