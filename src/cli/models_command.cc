@@ -125,6 +125,7 @@ int Serve(const Options& o) {
   mm::ScoringOptions so;
   so.timeout_seconds = o.timeout;
   so.version = loaded->version;
+  bool service_accepts_raw = loaded->predictor->AcceptsRaw();
   mm::ScoringService service(std::move(loaded->predictor), loaded->mlmodel, so);
   server::Router router;
   service.Register(router);
@@ -133,8 +134,10 @@ int Serve(const Options& o) {
   if (o.port < 0 || o.port > 65535) return Fail(Status::InvalidParameter("invalid --port " + std::to_string(o.port)));
   ho.port = static_cast<uint16_t>(o.port);
   ho.io_threads = std::max(1, o.io_threads);
-  // Python-backed requests hold a handler thread while they wait for a worker.
+  // Python-backed requests hold a handler thread while they wait for a worker; native predictions
+  // take microseconds and run on the IO threads (no hand-offs).
   ho.worker_threads = o.handler_threads > 0 ? o.handler_threads : std::max(16, 8 * o.workers);
+  ho.inline_handlers = !service_accepts_raw;
   server::HttpServer http(ho, router);
   auto bound = http.Listen();
   if (!bound.ok()) return Fail(bound.status());
