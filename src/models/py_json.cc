@@ -8,7 +8,9 @@
 namespace mlflow::models {
 namespace {
 
-constexpr int kMaxDepth = 512;  // deeper documents are refused (no recursion can blow the stack)
+// Deeper documents are refused (no recursion can blow the stack). Python's parser gives up at about
+// the same depth (its recursion limit, 1000 frames less the server's own).
+constexpr int kMaxDepth = 960;
 
 bool IsWs(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }

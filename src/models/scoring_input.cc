@@ -1081,6 +1081,10 @@ std::string FailedToPredict(const ScoringRequest& req, const std::string& messag
 std::optional<ScoringError> ParseJsonRequest(std::string body, const Schema* schema, ScoringRequest* out) {
   out->doc = std::make_unique<JsonDoc>();
   if (auto err = out->doc->Parse(std::move(body))) {
+    if (err->msg == "Document nested too deeply") {
+      // Python's json.loads raises RecursionError there, which MLflow does not handle: a bare 500.
+      return ScoringError{500, "", "Internal Server Error", "", "", false};
+    }
     return ScoringError::InvalidInput("Ensure that input is a valid JSON formatted string. Error: '" + err->Repr() +
                                       "'\nInput: \n" + PyBytesRepr(out->doc->text()) + "\n");
   }

@@ -44,7 +44,8 @@ struct ScoringError {
 
   // json.dumps({"error_code", "message", "sqlstate", "error_class"[, "stack_trace"]}) or the text.
   std::string Body() const;
-  std::string ContentType() const { return error_code.empty() ? "text/plain" : "application/json"; }
+  // Starlette adds the charset to text/* media types.
+  std::string ContentType() const { return error_code.empty() ? "text/plain; charset=utf-8" : "application/json"; }
 };
 
 // Python-facing shape of the data after parsing (what MLflow would hand to predict()).

@@ -37,7 +37,8 @@ server::HttpResponse ToHttp(const ScoringResponse& r) {
   return h;
 }
 
-ScoringResponse Text(int status, std::string body) { return {status, "text/plain", std::move(body)}; }
+// Starlette adds the charset to text/* media types.
+ScoringResponse Text(int status, std::string body) { return {status, "text/plain; charset=utf-8", std::move(body)}; }
 
 // FastAPI's answers for unknown paths and methods.
 server::HttpResponse Detail(int status, const char* detail) {
@@ -142,11 +143,11 @@ ScoringResponse ScoringService::Score(std::string body, const std::string& conte
       unexpected.push_back(k);
     }
   }
-  if (charset != "utf-8") return {415, "text/plain", "The scoring server only supports UTF-8"};
+  if (charset != "utf-8") return Text(415, "The scoring server only supports UTF-8");
   if (!unexpected.empty()) {
     std::string joined;
     for (size_t i = 0; i < unexpected.size(); ++i) joined += (i ? ", " : "") + unexpected[i];
-    return {415, "text/plain", "Unrecognized content type parameters: " + joined + ". " + kProtocolChange};
+    return Text(415, "Unrecognized content type parameters: " + joined + ". " + kProtocolChange);
   }
   bool csv = mime == "text/csv";
   bool json = mime == "application/json";

@@ -261,6 +261,17 @@ ScoringResponse XgbPredictor::Predict(const ScoringRequest& req, Deadline) {
       m[i * cols + j] = v;
     }
   }
+  // Booster.predict goes through a DMatrix, whose construction refuses infinities (values beyond
+  // float32 included); the scikit-learn wrappers' in-place prediction takes them.
+  if (kind_ == Kind::kBooster) {
+    for (float v : m) {
+      if (std::isinf(v)) {
+        return ScoringResponse::FromError(PredictFailed(
+            "xgboost.core.XGBoostError: Check failed: valid: Input data contains `inf` or a value too large, while "
+            "`missing` is not set to `inf`\n"));
+      }
+    }
+  }
   std::vector<float> out;
   std::vector<uint64_t> shape;
   if (Status st = PredictCoalesced(std::move(m), rows, cols, &out, &shape); !st.ok()) {

@@ -2,7 +2,7 @@
 --env-manager local) and to `mlflow-cpp models serve`, on the same models; status, content type and
 body must be equal. Allowed differences are listed in KNOWN_DIFFERENCES with their reasons.
 
-Bodies are compared as JSON where they are JSON. Two normalisations apply to both sides: Python set
+Bodies are compared as JSON where they are JSON; content types exactly. Two normalisations apply to both sides: Python set
 orders inside messages (they vary between Python processes), and stack_trace values (ours do not
 come from a Python interpreter for natively served models; only their presence is compared).
 """
@@ -27,7 +27,7 @@ def normalize_text(s):
 
 
 def normalize(status, text, ctype):
-    ctype = ctype.split(";")[0].strip()
+    ctype = ctype.lower()
     try:
         body = json.loads(text)
     except ValueError:
@@ -86,6 +86,21 @@ def corpus(columns, sample_row):
         ("split not a dict", "POST", "/invocations", {"dataframe_split": [[1, 2]]}, "application/json"),
         ("split without data", "POST", "/invocations", {"dataframe_split": {"columns": columns}}, "application/json"),
         ("records not a list", "POST", "/invocations", {"dataframe_records": {"a": 1}}, "application/json"),
+        ("empty data", "POST", "/invocations", {"dataframe_split": {"columns": columns, "data": []}},
+         "application/json"),
+        ("NaN and Infinity", "POST", "/invocations",
+         '{"dataframe_split": {"columns": %s, "data": [%s]}}' % (
+             json.dumps(columns), ", ".join(["[" + ", ".join(["NaN"] + ["Infinity"] * (n - 1)) + "]"])),
+         "application/json"),
+        ("booleans in columns", "POST", "/invocations",
+         {"dataframe_split": {"columns": columns, "data": [[True] * n]}}, "application/json"),
+        ("nested value", "POST", "/invocations",
+         {"dataframe_split": {"columns": columns, "data": [row[:-1] + [[1, 2]]]}}, "application/json"),
+        ("big integer", "POST", "/invocations",
+         {"dataframe_split": {"columns": columns, "data": [row[:-1] + [2**70]]}}, "application/json"),
+        ("unicode", "POST", "/invocations",
+         {"dataframe_split": {"columns": columns, "data": [row[:-1] + ["caf\u00e9 \u2603"]]}}, "application/json"),
+        ("deep nesting", "POST", "/invocations", "[" * 5000 + "]" * 5000, "application/json"),
         ("text/plain", "POST", "/invocations", "x", "text/plain"),
         ("latin-1", "POST", "/invocations", "{}", "application/json; charset=latin-1"),
         ("format param", "POST", "/invocations", "{}", "application/json; format=pandas-split"),
