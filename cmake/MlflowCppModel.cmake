@@ -19,7 +19,10 @@ function(mlflow_cpp_model target)
     message(FATAL_ERROR "mlflow_cpp_model(${target}): OUTPUT_DIR is required")
   endif()
   target_include_directories(${target} PRIVATE ${MLFLOW_CPP_MODEL_ABI_INCLUDE_DIR})
-  set_target_properties(${target} PROPERTIES C_VISIBILITY_PRESET default CXX_VISIBILITY_PRESET default)
+  # Only the ABI's entry points (marked in model_abi.h) are exported; everything else stays private
+  # to the library, so it cannot bind to same-named symbols of the serving process.
+  set_target_properties(${target} PROPERTIES C_VISIBILITY_PRESET hidden CXX_VISIBILITY_PRESET hidden
+                                             VISIBILITY_INLINES_HIDDEN ON)
   if(ARG_MLFLOW_CPP)
     set(tool ${ARG_MLFLOW_CPP})
   elseif(TARGET mlflow-cpp)

@@ -22,6 +22,15 @@ extern "C" {
 
 #define MLFLOW_MODEL_ABI_VERSION 1
 
+/* The five entry points are the library's only exported symbols: build it with hidden visibility
+ * (cmake/MlflowCppModel.cmake does), so its internals never bind to same-named symbols of the
+ * serving process. */
+#if defined(__GNUC__)
+#define MLFLOW_MODEL_API __attribute__((visibility("default")))
+#else
+#define MLFLOW_MODEL_API
+#endif
+
 typedef enum mlflow_dtype {
   MLFLOW_DTYPE_NONE = 0,
   MLFLOW_DTYPE_BOOL = 1,    /* uint8_t, 0 or 1 */
@@ -59,15 +68,16 @@ typedef struct mlflow_output {
 } mlflow_output;
 
 /* Returns MLFLOW_MODEL_ABI_VERSION as compiled into the library. */
-int32_t mlflow_model_abi_version(void);
+MLFLOW_MODEL_API int32_t mlflow_model_abi_version(void);
 /* Loads the model from its folder; config_json is the flavor's `config` (JSON, "{}" when absent). */
-void* mlflow_model_load(const char* model_dir, const char* config_json, char* error, size_t error_size);
+MLFLOW_MODEL_API void* mlflow_model_load(const char* model_dir, const char* config_json, char* error,
+                                         size_t error_size);
 /* Scores a table; returns 0 on success. The output (zero-initialised by the caller) stays valid
  * until mlflow_model_release_output. */
-int32_t mlflow_model_predict(void* model, const mlflow_table* input, mlflow_output* output, char* error,
-                             size_t error_size);
-void mlflow_model_release_output(void* model, mlflow_output* output);
-void mlflow_model_free(void* model);
+MLFLOW_MODEL_API int32_t mlflow_model_predict(void* model, const mlflow_table* input, mlflow_output* output,
+                                              char* error, size_t error_size);
+MLFLOW_MODEL_API void mlflow_model_release_output(void* model, mlflow_output* output);
+MLFLOW_MODEL_API void mlflow_model_free(void* model);
 
 #ifdef __cplusplus
 }
