@@ -614,6 +614,57 @@ std::optional<ScoringError> FrameFromRows(JsonRef data, JsonRef columns, Frame* 
     return not_valid(std::to_string(labels.size()) + " columns passed, passed data had " + std::to_string(width) +
                      " columns");
   }
+  // The common case first: every row complete and every value a number. One pass over the rows
+  // classifies the columns (any float -> float64, else int64), a second fills them.
+  {
+    std::vector<uint8_t> any_float(width, 0);
+    bool numeric = width > 0;
+    for (size_t i = 0; i < n && numeric; ++i) {
+      JsonRef r = data[i];
+      if (r.size() != width) {
+        numeric = false;
+        break;
+      }
+      const JsonNode* cell = r.doc()->node(r.node()->first);
+      for (size_t j = 0; j < width; ++j) {
+        JsonType t = cell[j].type;
+        if (t == JsonType::kFloat) {
+          any_float[j] = 1;
+        } else if (t != JsonType::kInt) {
+          numeric = false;
+          break;
+        }
+      }
+    }
+    if (numeric) {
+      size_t base = f->columns.size();
+      for (size_t j = 0; j < width; ++j) {
+        Column c;
+        c.label = have_columns ? labels[j] : ColumnLabel::Index(static_cast<int64_t>(j));
+        c.dtype = any_float[j] ? DType::kFloat64 : DType::kInt64;
+        if (any_float[j]) {
+          c.f64.resize(n);
+        } else {
+          c.i64.resize(n);
+        }
+        f->columns.push_back(std::move(c));
+      }
+      for (size_t i = 0; i < n; ++i) {
+        JsonRef r = data[i];
+        const JsonNode* cell = r.doc()->node(r.node()->first);
+        for (size_t j = 0; j < width; ++j) {
+          Column& c = f->columns[base + j];
+          if (any_float[j]) {
+            c.f64[i] = cell[j].type == JsonType::kFloat ? cell[j].d : static_cast<double>(cell[j].i);
+          } else {
+            c.i64[i] = cell[j].i;
+          }
+        }
+      }
+      f->rows = n;
+      return std::nullopt;
+    }
+  }
   for (size_t j = 0; j < width; ++j) {
     Column fast;
     fast.label = have_columns ? labels[j] : ColumnLabel::Index(static_cast<int64_t>(j));
