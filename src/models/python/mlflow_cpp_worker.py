@@ -98,22 +98,23 @@ def build_frame(header, blob):
     import numpy as np
     import pandas as pd
 
+    index = header.get("index")
+    rows = sum(r["rows"] for r in header["requests"])
+    idx = pd.Index(index) if index is not None else pd.RangeIndex(rows)
     data = {}
     for col in header["columns"]:
         raw = blob[col["offset"]: col["offset"] + col["length"]]
         if col["kind"] == "numeric":
-            values = np.frombuffer(raw, dtype=col["dtype"]).copy()
+            data[col["label"]] = np.frombuffer(raw, dtype=col["dtype"]).copy()
+            continue
+        items = json.loads(raw.decode("utf-8"))
+        if col["kind"] == "object":
+            # A Series keeps dtype object (an ndarray of strings would be re-inferred as str).
+            data[col["label"]] = pd.Series(items, dtype=object, index=idx)
         else:
-            items = json.loads(raw.decode("utf-8"))
             # pandas infers the str dtype from the values as its DataFrame constructor does.
-            values = pd.Series(items, dtype=object) if col["kind"] == "object" else pd.Series(items)
-            values = values.to_numpy(dtype=object) if col["kind"] == "object" else values.array
-        data[col["label"]] = values
-    index = header.get("index")
-    rows = sum(r["rows"] for r in header["requests"])
-    if not data:
-        return pd.DataFrame(index=index if index is not None else pd.RangeIndex(rows))
-    return pd.DataFrame(data, index=index)
+            data[col["label"]] = pd.Series(items, index=idx)
+    return pd.DataFrame(data, index=idx)
 
 
 class Worker:

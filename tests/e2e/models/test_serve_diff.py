@@ -169,5 +169,18 @@ def test_custom_pyfunc_vs_mlflow(logged, dirs):
          {"dataframe_split": {"columns": ["x"], "data": [[1.5]]}, "params": [1]}, "application/json"),
         ("predict raises", "POST", "/invocations",
          {"dataframe_split": {"columns": ["x"], "data": [[-3.0]]}}, "application/json"),
+        # The model describes the DataFrame it received: dtypes, index and values must be MLflow's.
+        ("frame: ints into a string column", "POST", "/invocations",
+         {"dataframe_split": {"columns": ["x", "label"], "data": [[-4.0, 1], [2.0, 3]]}}, "application/json"),
+        ("frame: strings with null", "POST", "/invocations",
+         {"dataframe_split": {"columns": ["x", "label"], "data": [[-4.0, "a"], [1.5, None]]}}, "application/json"),
+        ("frame: custom index", "POST", "/invocations",
+         {"dataframe_split": {"columns": ["x", "label"], "data": [[-4.0, "a"], [1, "b"]], "index": [7, 9]}},
+         "application/json"),
+        ("frame: records, extra and missing keys", "POST", "/invocations",
+         {"dataframe_records": [{"x": -4, "other": True}, {"x": 2.5, "label": "z"}]}, "application/json"),
+        ("frame: mixed column", "POST", "/invocations",
+         {"dataframe_split": {"columns": ["x", "label"], "data": [[-4.0, "a"], [1.0, 2.5], [0, True]]}},
+         "application/json"),
     ]
     diff_model("custom", logged["custom"]["local"], ["x", "label"], [2.5, "b"], dirs, extra)
