@@ -9,6 +9,7 @@
 
 #include "cli/artifacts_command.h"
 #include "cli/db_command.h"
+#include "cli/models_command.h"
 #include "cli/run_command.h"
 #include "core/crash_handler.h"
 #include "server/app.h"
@@ -54,10 +55,12 @@ int main(int argc, char** argv) {
 
   CLI::App* artifacts = mlflow::cli::AddArtifactsCommand(cli);
   CLI::App* db = mlflow::cli::AddDbCommand(cli);
+  CLI::App* models = mlflow::cli::AddModelsCommand(cli);
   CLI::App* run = mlflow::cli::AddRunCommand(cli);
   CLI11_PARSE(cli, argc, argv);
   if (artifacts->parsed()) return mlflow::cli::RunArtifactsCommand();
   if (db->parsed()) return mlflow::cli::RunDbCommand();
+  if (models->parsed()) return mlflow::cli::RunModelsCommand();
   if (run->parsed()) return mlflow::cli::RunRunCommand();
   if (show_version) {
     std::printf("mlflow-cpp %s (MLflow %s compatible)\n", mlflow::server::ProgramVersion(),

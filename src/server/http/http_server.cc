@@ -374,17 +374,23 @@ class Session : public std::enable_shared_from_this<Session> {
       r.headers.push_back({"Allow", server_.router().AllowHeader(req_.path)});
       return Reply(std::move(r));
     }
+    if (server_.options().inline_handlers) return Reply(Call());
     asio::post(server_.workers(), [self = shared_from_this()] {
-      HttpResponse res;
-      try {
-        res = (*self->handler_)(self->req_);
-      } catch (const std::exception& e) {
-        spdlog::error("handler for {} {} threw: {}", self->req_.method, self->req_.path, e.what());
-        res.status = 500;
-        res.body = R"({"error_code": "INTERNAL_ERROR", "message": "Internal server error"})";
-      }
+      HttpResponse res = self->Call();
       asio::post(self->stream_.get_executor(), [self, res = std::move(res)]() mutable { self->Reply(std::move(res)); });
     });
+  }
+
+  HttpResponse Call() {
+    HttpResponse res;
+    try {
+      res = (*handler_)(req_);
+    } catch (const std::exception& e) {
+      spdlog::error("handler for {} {} threw: {}", req_.method, req_.path, e.what());
+      res.status = 500;
+      res.body = R"({"error_code": "INTERNAL_ERROR", "message": "Internal server error"})";
+    }
+    return res;
   }
 
   static HttpResponse Plain(int status, std::string body) {
