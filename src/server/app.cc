@@ -1,5 +1,7 @@
 #include "server/app.h"
 
+#include <cctype>
+#include <cstdlib>
 #include <filesystem>
 #include <thread>
 
@@ -8,6 +10,7 @@
 #include "server/handlers/api_context.h"
 #include "server/handlers/artifact_handlers.h"
 #include "server/handlers/json_render.h"
+#include "server/handlers/dataset_handlers.h"
 #include "server/handlers/logged_model_handlers.h"
 #include "server/handlers/registry_handlers.h"
 #include "server/handlers/routes.h"
@@ -24,8 +27,10 @@
 #include "store/sql/postgres_connection.h"
 #include "store/sql/postgres_database.h"
 #include "store/sql/schema.h"
+#include "store/sql/sql_dataset_store.h"
 #include "store/sql/sql_logged_model_store.h"
 #include "store/sql/sql_registry_store.h"
+#include "store/sql/sql_scorer_store.h"
 #include "store/sql/sql_trace_store.h"
 #include "store/sql/sql_tracking_store.h"
 #include "store/sql/sqlite_database.h"
@@ -72,6 +77,16 @@ Result<std::shared_ptr<store::sql::Database>> OpenPostgres(const ServerConfig& c
   return std::shared_ptr<store::sql::Database>(db);
 }
 
+// MLflow's MLFLOW_SERVER_ENABLE_CUSTOM_SCORERS: decorator scorers (code the server would run)
+// are registered only when the operator sets it ("true" or "1", any case).
+bool CustomScorersAllowed() {
+  const char* v = std::getenv("MLFLOW_SERVER_ENABLE_CUSTOM_SCORERS");
+  if (!v) return false;
+  std::string s(v);
+  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s == "true" || s == "1";
+}
+
 HttpResponse Text(std::string body) {
   HttpResponse r;
   r.content_type = "text/plain; charset=utf-8";
@@ -94,6 +109,10 @@ struct App::State {
   std::unique_ptr<service::LoggedModelService> logged_models;
   std::unique_ptr<service::ArtifactService> artifacts;
   std::unique_ptr<service::TracingService> tracing;
+  std::unique_ptr<store::sql::SqlDatasetStore> dataset_store;
+  std::unique_ptr<store::sql::SqlScorerStore> scorer_store;
+  std::unique_ptr<service::DatasetService> datasets;
+  std::unique_ptr<service::ScorerService> scorers;
   ApiContext ctx;
   Router router;
   std::unique_ptr<HttpServer> http;
@@ -150,12 +169,18 @@ Result<std::unique_ptr<App>> App::Create(const ServerConfig& config) {
   s.artifacts = std::make_unique<service::ArtifactService>(artifact_settings, *s.tracking, *s.registry,
                                                            *s.logged_models);
   s.tracing = std::make_unique<service::TracingService>(*s.trace_store);
+  s.dataset_store = std::make_unique<store::sql::SqlDatasetStore>(s.db);
+  s.scorer_store = std::make_unique<store::sql::SqlScorerStore>(s.db);
+  s.datasets = std::make_unique<service::DatasetService>(*s.dataset_store);
+  s.scorers = std::make_unique<service::ScorerService>(*s.scorer_store, *s.tracking_store, CustomScorersAllowed());
 
   s.ctx.tracking = s.tracking.get();
   s.ctx.registry = s.registry.get();
   s.ctx.logged_models = s.logged_models.get();
   s.ctx.artifacts = s.artifacts.get();
   s.ctx.tracing = s.tracing.get();
+  s.ctx.datasets = s.datasets.get();
+  s.ctx.scorers = s.scorers.get();
   s.ctx.artifacts_only = s.config.artifacts_only;
 
   s.router.Add("GET", "/health", [](const HttpRequest&) { return Text("OK"); });
@@ -179,6 +204,7 @@ Result<std::unique_ptr<App>> App::Create(const ServerConfig& config) {
     RegisterRegistryHandlers(s.router, s.ctx);
     RegisterLoggedModelHandlers(s.router, s.ctx);
     RegisterTraceHandlers(s.router, s.ctx);
+    RegisterDatasetHandlers(s.router, s.ctx);
   }
   AddOptionsResponses(s.router);
 

@@ -2,8 +2,10 @@
 // What the REST handlers reach: the services (the app builds them over the stores) and the
 // settings handlers answer by themselves.
 #include "service/artifact_service.h"
+#include "service/dataset_service.h"
 #include "service/logged_model_service.h"
 #include "service/registry_service.h"
+#include "service/scorer_service.h"
 #include "service/tracing_service.h"
 #include "service/tracking_service.h"
 
@@ -15,6 +17,8 @@ struct ApiContext {
   service::LoggedModelService* logged_models = nullptr;
   service::ArtifactService* artifacts = nullptr;
   service::TracingService* tracing = nullptr;
+  service::DatasetService* datasets = nullptr;
+  service::ScorerService* scorers = nullptr;
   bool artifacts_only = false;  // --artifacts-only: only the artifact proxy is served
 };
 

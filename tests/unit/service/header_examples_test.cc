@@ -9,7 +9,11 @@
 #include <vector>
 
 #include "core/ids.h"
+#include "service/dataset_service.h"
+#include "service/scorer_service.h"
 #include "service_fixture.h"
+#include "store/sql/sql_dataset_store.h"
+#include "store/sql/sql_scorer_store.h"
 
 namespace mlflow {
 namespace {
@@ -92,6 +96,27 @@ Result<std::string> StatusExample(service::TrackingService& tracking, const std:
   return experiment.name;
 }
 
+Result<int64_t> DatasetExample(store::DatasetStore& dataset_store) {
+  // example: service/dataset_service.h
+  service::DatasetService datasets(dataset_store);
+  MLFLOW_ASSIGN_OR_RETURN(store::EvaluationDataset d, datasets.CreateDataset("qa", {"0"}, R"({"team": "a"})"));
+  MLFLOW_ASSIGN_OR_RETURN(store::DatasetUpsertResult n,
+                          datasets.UpsertRecords(d.dataset_id, R"([{"inputs": {"q": "hi"}}])"));
+  MLFLOW_ASSIGN_OR_RETURN(service::RecordsPage page, datasets.GetRecords(d.dataset_id, 0, ""));
+  // end
+  return n.inserted + static_cast<int64_t>(page.next_page_token.size());
+}
+
+Result<size_t> ScorerExample(store::ScorerStore& scorer_store, store::TrackingStore& tracking_store) {
+  // example: service/scorer_service.h
+  service::ScorerService scorers(scorer_store, tracking_store, /*allow_custom_scorers=*/false);
+  MLFLOW_ASSIGN_OR_RETURN(store::ScorerVersion v,
+                          scorers.RegisterScorer("0", "relevance", R"({"name": "relevance"})"));
+  MLFLOW_ASSIGN_OR_RETURN(std::vector<store::ScorerVersion> latest, scorers.ListScorers("0", std::nullopt));
+  // end
+  return latest.size() + static_cast<size_t>(v.scorer_version);
+}
+
 using HeaderExamplesTest = service::ServiceTest;
 
 TEST_F(HeaderExamplesTest, ExamplesRun) {
@@ -111,6 +136,14 @@ TEST_F(HeaderExamplesTest, ExamplesRun) {
   ASSERT_TRUE(found.ok()) << found.status().message();
   EXPECT_EQ(*found, 1u);
   EXPECT_EQ(StatusExample(*tracking_, std::string(32, 'f')).status().code(), ErrorCode::kResourceDoesNotExist);
+  store::sql::SqlDatasetStore dataset_store(db_);
+  auto inserted = DatasetExample(dataset_store);
+  ASSERT_TRUE(inserted.ok()) << inserted.status().message();
+  EXPECT_EQ(*inserted, 1);
+  store::sql::SqlScorerStore scorer_store(db_);
+  auto scorers = ScorerExample(scorer_store, *tracking_store_);
+  ASSERT_TRUE(scorers.ok()) << scorers.status().message();
+  EXPECT_EQ(*scorers, 2u);
 }
 
 std::vector<std::string> Lines(const std::string& path) {
@@ -155,7 +188,7 @@ TEST(HeaderExamples, HeaderExamplesAreTheCodeCompiledHere) {
     EXPECT_EQ(join(shown), join(example)) << header;
     ++checked;
   }
-  EXPECT_EQ(checked, 6);
+  EXPECT_EQ(checked, 8);
 }
 
 }  // namespace
