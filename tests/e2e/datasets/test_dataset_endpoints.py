@@ -32,7 +32,8 @@ def test_create_get_and_stored_rows(srv, exp):
     assert "experiment_ids" not in got and got["name"] == "qa"
     rows = srv.db_query("SELECT source_type, source_id, destination_type, destination_id FROM entity_associations "
                         "WHERE source_id = ?", (d["dataset_id"],))
-    assert rows == [("evaluation_dataset", d["dataset_id"], "experiment", exp)]
+    # (the PostgreSQL query helper reads digit strings back as ints)
+    assert [tuple(str(x) for x in r) for r in rows] == [("evaluation_dataset", d["dataset_id"], "experiment", exp)]
     assert ok(srv, "GET", f"/datasets/{d['dataset_id']}/experiment-ids") == {"experiment_ids": [exp]}
 
 
