@@ -17,6 +17,7 @@ ALL_AREAS = {
     "logged_models": "MLflow 3 logged models: create, finalize, tags, params, search",
     "datasets": "dataset inputs on runs, dataset filters in run search",
     "tracing": "GenAI traces: traced functions, spans (OTLP), trace search, tags, assessments, deletion",
+    "genai_datasets": "evaluation datasets (mlflow.genai.datasets) and the scorer registry",
     "http": "raw HTTP: malformed JSON, wrong types, missing fields, unknown ids/paths/methods",
     "stateful": "seeded random operation sequences (experiments, runs, logging, search)",
     "db_roundtrip": "databases written by one server read by the other",
@@ -26,7 +27,7 @@ ALL_AREAS = {
 # The lead updates this list as areas land in mlflow-cpp.
 ENABLED_AREAS = [
     "experiments", "runs", "logging", "search", "artifacts", "registry", "logged_models", "datasets",
-    "tracing", "http", "stateful", "db_roundtrip", "harness",
+    "genai_datasets", "tracing", "http", "stateful", "db_roundtrip", "harness",
 ]
 
 
