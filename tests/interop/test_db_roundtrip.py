@@ -54,6 +54,8 @@ def populate(uri):
     c.delete_run(runs[2])
     if "datasets" in on:
         log_datasets(c, runs)
+    if "genai_datasets" in on:
+        populate_genai(c, e1, e2)
     c.delete_experiment(e3)
     if "registry" in on:
         populate_registry(c, e1, runs)
@@ -68,6 +70,40 @@ def log_datasets(c, runs):
                                         [InputTag("mlflow.data.context", "training")])])
     c.log_inputs(runs[3], [DatasetInput(Dataset("ds", "dg", "local", '{"p": 1}', '{"s": 1}', '{"n": 2}'),
                                         [InputTag("mlflow.data.context", "eval")])])
+
+
+def populate_genai(c, e1, e2):
+    """Evaluation datasets (tags, merged records, links) and registered scorer versions."""
+    from mlflow.genai.scorers import RelevanceToQuery
+    mlflow.set_tracking_uri(c.tracking_uri)  # dataset records and scorers go through the global URI
+    ds = c.create_dataset("rt_eval", experiment_id=[e1], tags={"team": "a", "mlflow.user": "rt"})
+    ds.merge_records([
+        {"inputs": {"q": "é?", "n": 1}, "outputs": {"a": [1, 2.5]}, "expectations": {"answer": "x"},
+         "source": {"source_type": "TRACE", "source_data": {"trace_id": "tr-rt"}}},
+        {"inputs": {"q": "two"}, "tags": {"mlflow.user": "rt2"}},
+    ])
+    ds.merge_records([{"inputs": {"n": 1, "q": "é?"}, "expectations": {"extra": True}}])
+    c.set_dataset_tags(ds.dataset_id, {"stage": "v2"})
+    c.add_dataset_to_experiments(ds.dataset_id, [e2])
+    c.create_dataset("rt_eval_empty", experiment_id=[e2])
+    for _ in range(2):
+        RelevanceToQuery().register(name="rt_rel", experiment_id=e1)
+
+
+def dump_genai(c, ids, out):
+    mlflow.set_tracking_uri(c.tracking_uri)
+    datasets = c.search_datasets(experiment_ids=ids, order_by=["name ASC"])
+    out["eval datasets"] = to_obs(list(datasets))
+    for d in datasets:
+        got = c.get_dataset(d.dataset_id)
+        out[f"eval dataset {d.name}"] = to_obs(got)
+        out[f"eval dataset {d.name} experiments"] = sorted(got.experiment_ids)
+        out[f"eval dataset {d.name} records"] = sorted((r.to_dict() for r in got.records),
+                                                       key=lambda r: r["dataset_record_id"])
+    store = c._tracking_client.store
+    for e in ids:
+        for sv in store.list_scorers(e):
+            out[f"scorer {e} {sv.scorer_name}"] = to_obs(store.list_scorer_versions(e, sv.scorer_name))
 
 
 def populate_registry(c, e1, runs):
@@ -147,6 +183,8 @@ def dump(uri):
     exps = c.search_experiments(ViewType.ALL, 1000, order_by=["experiment_id"])
     out["experiments"] = to_obs(list(exps))
     ids = [e.experiment_id for e in exps]
+    if "genai_datasets" in areas.enabled_areas():
+        dump_genai(c, [e.experiment_id for e in exps if e.lifecycle_stage == "active"], out)
     runs = c.search_runs(ids, "", ViewType.ALL, 1000, ["attributes.start_time", "attributes.run_id"])
     out["runs"] = to_obs(list(runs))
     if "tracing" in areas.enabled_areas():

@@ -51,7 +51,11 @@ Result<EvaluationDataset> LoadDataset(Connection& c, const std::string& id, cons
   d.last_update_time = st->IsNull(6) ? 0 : st->Int(6);
   d.created_by = OptText(*st, 7);
   d.last_updated_by = OptText(*st, 8);
-  auto tags = c.Prepare("SELECT key, value FROM evaluation_dataset_tags WHERE dataset_id = ? ORDER BY key");
+  // In table order, as MLflow reads them (no ORDER BY): insertion order on SQLite, heap order on
+  // PostgreSQL. The order shows in the JSON text of the answer's `tags`.
+  auto tags = c.Prepare(c.dialect() == Dialect::kSqlite
+                            ? "SELECT key, value FROM evaluation_dataset_tags WHERE dataset_id = ? ORDER BY rowid"
+                            : "SELECT key, value FROM evaluation_dataset_tags WHERE dataset_id = ?");
   tags->Bind(1, id);
   while (tags->Step()) d.tags.push_back({tags->Text(0), OptText(*tags, 1)});
   return d;

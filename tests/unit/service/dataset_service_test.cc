@@ -58,8 +58,8 @@ TEST_F(DatasetServiceTest, CreateKeepsTagsUserAndLinks) {
   EXPECT_EQ(d->dataset_id.substr(0, 2), "d-");
   EXPECT_EQ(d->created_by, "bob");
   ASSERT_EQ(d->tags.size(), 3u);
-  EXPECT_EQ(d->tags[1].key, "n");
-  EXPECT_EQ(d->tags[1].value, "3");
+  EXPECT_EQ(d->tags[2].key, "n");  // in insertion order, as MLflow reads them
+  EXPECT_EQ(d->tags[2].value, "3");
   EXPECT_EQ(d->digest, Sha256Hex("qa:" + std::to_string(d->created_time)).substr(0, 8));
   auto ids = datasets_->GetExperimentIds(d->dataset_id);
   ASSERT_TRUE(ids.ok());
