@@ -105,6 +105,9 @@ describe('pages render without console errors or failed requests', () => {
     'model version': '#/models/fraud-classifier/versions/2',
     'logged models tab': `#/experiments/${data.exp}/models`,
     'logged model page': `#/experiments/${data.exp}/models/${data.loggedModel.info.model_id}`,
+    'compare artifacts': `#/experiments/${data.exp}?compareRunsMode=ARTIFACT&artifactPath=metrics.json`,
+    'eval table': `#/experiments/${data.exp}/runs/${data.best.run_id}/artifacts/eval_results_table.json`,
+    'logged models charts': `#/experiments/${data.exp}/models?modelsView=charts&modelsGroupBy=source_run`,
   });
   it('every main page', async () => {
     for (const [name, hash] of Object.entries(pages())) {
@@ -366,6 +369,241 @@ describe('model registry', () => {
     await p.page.waitForURL(new RegExp(`/runs/${mv.run_id}`));
     await p.page.getByTestId('run-title').waitFor();
     await noProblems(p);
+  });
+});
+
+describe('runs table grouping', () => {
+  it('groups runs by a param with min / avg / max of each metric, groups collapse', async () => {
+    const p = await open(`#/experiments/${data.exp}`);
+    await runsOf(p.page).first().waitFor();
+    await p.page.getByLabel('Group by').selectOption('param:model');
+    await p.page.waitForURL(/groupBy=param%3Amodel/);
+    const group = (v) => p.page.locator(`.group-row[data-group="${v}"]`);
+    await group('xgboost').waitFor();
+    await group('logistic_regression').waitFor();
+    const xgb = (await srv.api.post('runs/search', { experiment_ids: [data.exp], filter: "params.model = 'xgboost'", max_results: 100 })).runs;
+    assert.ok(xgb.length > 2);
+    assert.equal(await group('xgboost').getByTestId('group-count').textContent(), String(xgb.length));
+    const f1s = xgb.flatMap((r) => (r.data.metrics ?? []).filter((m) => m.key === 'f1').map((m) => m.value));
+    assert.ok(f1s.length > 1);
+    const cell = group('xgboost').locator('[data-metric=f1] [data-value]');
+    const avg = f1s.reduce((a, b) => a + b, 0) / f1s.length;
+    assert.ok(Math.abs(Number(await cell.getAttribute('data-value')) - avg) < 1e-9, 'average by default');
+    await p.page.getByLabel('Aggregate').selectOption('max');
+    await p.page.waitForURL(/groupAgg=max/);
+    await p.page.waitForFunction((v) => Number(document.querySelector('.group-row[data-group="xgboost"] [data-metric=f1] [data-value]')?.getAttribute('data-value')) === v, Math.max(...f1s));
+    await p.page.getByLabel('Aggregate').selectOption('min');
+    await p.page.waitForFunction((v) => Number(document.querySelector('.group-row[data-group="xgboost"] [data-metric=f1] [data-value]')?.getAttribute('data-value')) === v, Math.min(...f1s));
+    // Collapsing the group hides its runs, expanding brings them back.
+    const before = await runsOf(p.page).count();
+    await p.page.getByRole('button', { name: 'Collapse group xgboost' }).click();
+    await p.page.waitForFunction((n) => document.querySelectorAll('.vrow').length === n, before - xgb.length);
+    await p.page.getByRole('button', { name: 'Expand group xgboost' }).click();
+    await p.page.waitForFunction((n) => document.querySelectorAll('.vrow').length === n, before);
+    // The group's checkbox selects all its runs.
+    await group('logistic_regression').getByRole('checkbox').check();
+    await p.page.getByText('1 selected').waitFor();
+    await noProblems(p);
+  });
+});
+
+describe('chart hover and x-axis', () => {
+  const chartOf = (page, key) => page.locator(`[data-metric="${key}"] [data-testid=line-chart]`);
+  async function threeRunsCharted() {
+    const p = await open(`#/experiments/${data.exp}`);
+    await runsOf(p.page).first().waitFor();
+    await p.page.getByRole('button', { name: 'Expand child runs' }).click();
+    for (const n of [1, 2, 3]) await p.page.getByLabel(`Select run trial-${n}`).check();
+    await p.page.getByRole('button', { name: 'Chart', exact: true }).click();
+    await p.page.locator('[data-metric=loss] canvas').first().waitFor();
+    await p.page.locator('[data-metric=accuracy] canvas').first().waitFor();
+    return p;
+  }
+  it('hovering a run in the list highlights it in every chart; hovering a line marks the run and shows a tooltip', async () => {
+    const p = await threeRunsCharted();
+    const id = data.children[1].run_id;  // trial-2
+    await p.page.locator('.legend-item', { hasText: 'trial-2' }).hover();
+    for (const key of ['loss', 'accuracy']) {
+      await p.page.waitForFunction(([k, v]) => document.querySelector(`[data-metric="${k}"] [data-testid=line-chart]`)?.dataset.highlight === v, [key, id]);
+    }
+    assert.equal(await p.page.locator('[data-metric=f1] [data-testid=bar-chart]').getAttribute('data-highlight'), id);
+    // Leaving the list clears the highlight.
+    await p.page.mouse.move(5, 5);
+    await p.page.waitForFunction(() => document.querySelector('[data-metric="loss"] [data-testid=line-chart]')?.dataset.highlight === '');
+    // Hover a line: the tooltip names the run, step and value; the run is marked in the list and
+    // highlighted in the other chart.
+    const over = chartOf(p.page, 'loss').locator('.u-over');
+    await over.scrollIntoViewIfNeeded();
+    const box = await over.boundingBox();
+    await p.page.mouse.move(box.x + box.width * 0.1, box.y + box.height * 0.5);
+    await p.page.mouse.move(box.x + box.width * 0.12, box.y + box.height * 0.5);
+    const tip = chartOf(p.page, 'loss').locator('.u-tooltip');
+    await tip.waitFor({ state: 'visible' });
+    assert.match(await tip.textContent(), /^step \d+.*trial-\d/);
+    const marked = p.page.locator('.legend-item.on');
+    await marked.waitFor();
+    const markedId = await marked.getAttribute('data-run-id');
+    assert.ok([1, 2, 3].some((n) => data.children[n - 1].run_id === markedId));
+    assert.equal(await chartOf(p.page, 'accuracy').getAttribute('data-highlight'), markedId);
+    await noProblems(p);
+  });
+
+  it('another metric as the x-axis', async () => {
+    const p = await threeRunsCharted();
+    await p.page.getByLabel('X-axis metric').selectOption('accuracy');
+    await p.page.waitForURL(/x_axis=metric%3Aaccuracy/);
+    await p.page.waitForFunction(() => document.querySelector('[data-metric="loss"] [data-testid=line-chart] canvas') !== null);
+    assert.equal(await chartOf(p.page, 'loss').getAttribute('data-series-count'), '3');
+    const over = chartOf(p.page, 'loss').locator('.u-over');
+    await over.scrollIntoViewIfNeeded();
+    const box = await over.boundingBox();
+    await p.page.mouse.move(box.x + box.width * 0.5, box.y + box.height * 0.5);
+    await p.page.mouse.move(box.x + box.width * 0.52, box.y + box.height * 0.5);
+    const tip = chartOf(p.page, 'loss').locator('.u-tooltip');
+    await tip.waitFor({ state: 'visible' });
+    // x is an accuracy value (0..1), and each line still says its step.
+    const m = /^accuracy (0\.\d+|1)/.exec(await tip.textContent());
+    assert.ok(m, await tip.textContent());
+    assert.match(await tip.textContent(), /step \d+/);
+    await noProblems(p);
+  });
+});
+
+describe('chart grid layout', () => {
+  it('adds scatter and parallel charts, edits, reorders, resizes and deletes; the layout is kept per experiment', async () => {
+    const p = await open(`#/experiments/${data.exp2}?compareRunsMode=CHART`);
+    await p.page.locator('[data-metric=iou]').waitFor();
+    const titles = () => p.page.locator('.chart-cell').evaluateAll((els) => els.map((e) => e.dataset.title));
+    const addChart = async (type) => {
+      await p.page.getByRole('button', { name: 'Add chart' }).click();
+      await p.page.getByLabel('Chart type').selectOption(type);
+      await p.page.getByRole('button', { name: 'Add', exact: true }).click();
+    };
+    await addChart('scatter');
+    await p.page.locator('.chart-cell[data-title="iou vs epochs"] [data-testid=scatter-plot][data-series-count="3"]').waitFor();
+    await addChart('parallel');
+    await p.page.locator('.chart-cell[data-title="Parallel coordinates (2)"] [data-testid=parallel-coordinates][data-series-count="3"]').waitFor();
+    assert.deepEqual(await titles(), ['Parallel coordinates (2)', 'iou vs epochs', 'iou']);
+    // Drag the scatter's grip onto the parallel chart: it takes its place.
+    await p.page.getByLabel('Move chart iou vs epochs').dragTo(p.page.locator('.chart-cell[data-title="Parallel coordinates (2)"]'));
+    await p.page.waitForFunction(() => document.querySelector('.chart-cell')?.dataset.title === 'iou vs epochs');
+    // Edit: swap the scatter's axes.
+    await p.page.getByRole('button', { name: 'Edit chart iou vs epochs' }).click();
+    await p.page.getByLabel('X axis').selectOption('metrics:iou');
+    await p.page.getByLabel('Y axis').selectOption('params:epochs');
+    await p.page.getByRole('button', { name: 'Save' }).click();
+    await p.page.locator('.chart-cell[data-title="epochs vs iou"]').waitFor();
+    // Resize by the corner: two columns wide, 100 px taller.
+    const cell = p.page.locator('.chart-cell[data-title="epochs vs iou"]');
+    const h0 = Number(await cell.getAttribute('data-height'));
+    const handle = await cell.locator('.chart-resize').boundingBox();
+    await p.page.mouse.move(handle.x + 6, handle.y + 6);
+    await p.page.mouse.down();
+    await p.page.mouse.move(handle.x + 300, handle.y + 60, { steps: 5 });
+    await p.page.mouse.move(handle.x + 600, handle.y + 106, { steps: 5 });
+    await p.page.mouse.up();
+    await p.page.waitForFunction((h) => document.querySelector('.chart-cell[data-title="epochs vs iou"]')?.dataset.height === String(h), h0 + 100);
+    assert.equal(await cell.getAttribute('data-span'), '2');
+    // Delete the automatic iou chart.
+    await p.page.getByRole('button', { name: 'Delete chart iou' }).click();
+    await p.page.waitForFunction(() => !document.querySelector('.chart-cell[data-title="iou"]'));
+    // Kept across a reload, for this experiment only.
+    await p.page.reload();
+    await p.page.locator('.chart-cell[data-title="epochs vs iou"] [data-testid=scatter-plot]').waitFor();
+    assert.deepEqual(await titles(), ['epochs vs iou', 'Parallel coordinates (2)']);
+    assert.equal(await cell.getAttribute('data-span'), '2');
+    assert.equal(await cell.getAttribute('data-height'), String(h0 + 100));
+    const stored = await p.page.evaluate((k) => JSON.parse(localStorage.getItem(k)), `mlflow-cpp.charts.${data.exp2}`);
+    assert.equal(stored.charts.length, 2);
+    // Reset brings back one chart per metric.
+    await p.page.getByRole('button', { name: 'Reset layout' }).click();
+    await p.page.locator('.chart-cell[data-title="iou"]').waitFor();
+    assert.deepEqual(await titles(), ['iou']);
+    assert.equal(await p.page.evaluate((k) => localStorage.getItem(k), `mlflow-cpp.charts.${data.exp2}`), null);
+    await noProblems(p);
+  });
+});
+
+describe('compare artifacts', () => {
+  it('compareRunsMode=ARTIFACT previews one file for each selected run', async () => {
+    const p = await open(`#/experiments/${data.exp}`);
+    await runsOf(p.page).first().waitFor();
+    await p.page.getByRole('button', { name: 'Expand child runs' }).click();
+    await p.page.getByLabel('Select run trial-6').check();
+    await p.page.getByLabel('Select run trial-1').check();
+    await p.page.getByRole('button', { name: 'Artifacts', exact: true }).click();
+    await p.page.waitForURL(/compareRunsMode=ARTIFACT/);
+    const node = p.page.locator('[data-testid=artifact-compare] .node[data-path="metrics.json"]');
+    await node.waitFor();
+    assert.match(await node.textContent(), /1\/2/);
+    await node.click();
+    await p.page.waitForURL(/artifactPath=metrics.json/);
+    const col = (id) => p.page.locator(`.artifact-compare-col[data-run-id="${id}"]`);
+    await col(data.best.run_id).getByTestId('json-preview').waitFor();
+    assert.match(await col(data.best.run_id).getByTestId('json-preview').textContent(), /"threshold": 0.42/);
+    await col(data.children[0].run_id).getByTestId('artifact-missing').waitFor();
+    // Into a folder and back up.
+    await p.page.locator('[data-testid=artifact-compare] .node[data-path="model"]').click();
+    await p.page.locator('[data-testid=artifact-compare] .node[data-path="model/MLmodel"]').click();
+    await col(data.best.run_id).getByTestId('yaml-preview').waitFor();
+    await noProblems(p);
+  });
+});
+
+describe('evaluation tables', () => {
+  it('an eval-table JSON artifact is shown as a grid', async () => {
+    const p = await open(`#/experiments/${data.exp}/runs/${data.best.run_id}/artifacts/eval_results_table.json`);
+    const table = p.page.getByTestId('eval-table');
+    await table.waitFor();
+    assert.deepEqual(await table.locator('thead th').allTextContents(), ['inputs', 'prediction', 'label', 'score']);
+    assert.equal(await table.locator('tbody tr').count(), 3);
+    assert.equal(await table.locator('tbody tr').nth(2).locator('td').nth(3).textContent(), '0.61');
+    await p.page.getByLabel('Filter rows').fill('hour=3');
+    await p.page.waitForFunction(() => document.querySelectorAll('[data-testid=eval-table] tbody tr').length === 1);
+    await p.page.getByRole('button', { name: 'Show JSON' }).click();
+    assert.match(await p.page.getByTestId('json-preview').textContent(), /"columns"/);
+    await noProblems(p);
+  });
+});
+
+describe('logged models', () => {
+  it('groups, orders and charts the models of an experiment', async () => {
+    const p = await open(`#/experiments/${data.exp}/models`);
+    const rows = p.page.locator('table[aria-label="Logged models"] tbody tr[data-model-id]');
+    await rows.first().waitFor();
+    assert.equal(await rows.count(), 2);
+    await p.page.getByLabel('Order models by').selectOption('metric:f1 (holdout)');
+    await p.page.waitForURL(/modelsOrder=/);
+    assert.equal(await rows.first().getAttribute('data-model-id'), data.loggedModel.info.model_id);
+    await p.page.getByLabel('Order models by').selectOption('name');
+    await p.page.waitForFunction((id) => document.querySelector('table[aria-label="Logged models"] tbody tr[data-model-id]')?.dataset.modelId === id, data.loggedModel2.info.model_id);
+    await p.page.getByLabel('Group models by').selectOption('model_type');
+    await p.page.locator('tr.group-row[data-group="classifier"]').waitFor();
+    await p.page.locator('tr.group-row[data-group="baseline"]').waitFor();
+    await p.page.getByRole('button', { name: 'Charts', exact: true }).click();
+    const charts = p.page.getByTestId('model-metric-chart');
+    await charts.first().waitFor();
+    assert.equal(await charts.count(), 2);
+    for (const c of await charts.all()) assert.equal(await c.getAttribute('data-series-count'), '2');
+    await noProblems(p);
+  });
+
+  it('the traces tab lists the model\'s traces, or says tracing is not available', async () => {
+    const res = await fetch(`${srv.url}/ajax-api/3.0/mlflow/traces/search`, {
+      method: 'POST', headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ locations: [{ type: 'MLFLOW_EXPERIMENT', mlflow_experiment: { experiment_id: data.exp } }], max_results: 1 }),
+    });
+    const p = await open(`#/experiments/${data.exp}/models/${data.loggedModel.info.model_id}/traces`, { allow: [/http 404: .*traces\/search/, /console: Failed to load resource.*404/] });
+    if (res.status === 404) await p.page.getByTestId('traces-unavailable').waitFor();
+    else {
+      assert.equal(res.status, 200);
+      await p.page.getByText('No traces').waitFor();
+    }
+    assert.equal(await p.page.locator('.error-box').count(), 0);
+    assert.equal(await p.page.locator('.loading').count(), 0);
+    await p.page.waitForLoadState('networkidle');
+    assert.deepEqual(p.problems(), []);
+    await p.page.close();
   });
 });
 

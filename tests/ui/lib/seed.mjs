@@ -108,6 +108,11 @@ export async function seed(api, { historyLength = 200 } = {}) {
   await api.upload(uri, 'plots/confusion_matrix.png', makePng());
   await api.upload(uri, 'logs/train.log', Array.from({ length: 40 }, (_, k) => `[epoch ${k}] loss=${(0.9 * Math.exp(-k / 10)).toFixed(4)}`).join('\n') + '\n');
   await api.upload(uri, 'logs/debug-dump.log', 'x'.repeat(6 * 1024 * 1024));
+  // An evaluation table (pandas "split" JSON, as mlflow.log_table writes it).
+  await api.upload(uri, 'eval_results_table.json', JSON.stringify({
+    columns: ['inputs', 'prediction', 'label', 'score'],
+    data: [['amount=980, hour=3', 1, 1, 0.97], ['amount=12.5, hour=9', 0, 0, 0.02], ['amount=45.2, hour=14', 1, 0, 0.61]],
+  }));
   await api.post('runs/set-tag', { run_id: best.run_id, key: 'mlflow.log-model.history', value: JSON.stringify([{ artifact_path: 'model', flavors: { sklearn: {} }, run_id: best.run_id }]) });
 
   // Registry: three versions, stages and aliases.
@@ -127,6 +132,18 @@ export async function seed(api, { historyLength = 200 } = {}) {
 
   // MLflow 3 logged model.
   const lm = (await api.post('logged-models', { experiment_id: exp, name: 'xgb-fraud', source_run_id: best.run_id, model_type: 'classifier' })).model;
+  const lm2 = (await api.post('logged-models', { experiment_id: exp, name: 'logreg-fraud', source_run_id: baseline.run_id, model_type: 'baseline' })).model;
+  // Metrics logged against the models (model_id on the metric), on a named evaluation dataset;
+  // timestamps older than the runs' own f1 / auc, so the runs' latest values stay theirs.
+  for (const [m, run, f1, auc, ts] of [[lm, best, 0.87, 0.95, T0], [lm2, baseline, 0.61, 0.83, T0 - 3600000]]) {
+    await api.post('runs/log-batch', {
+      run_id: run.run_id,
+      metrics: [
+        { key: 'f1', value: f1, timestamp: ts, step: 0, model_id: m.model_id, dataset_name: 'holdout', dataset_digest: 'e5f6a7b8' },
+        { key: 'auc', value: auc, timestamp: ts, step: 0, model_id: m.model_id, dataset_name: 'holdout', dataset_digest: 'e5f6a7b8' },
+      ],
+    });
+  }
 
   // Second experiment: a few runs.
   for (let k = 0; k < 3; k++) {
@@ -134,5 +151,5 @@ export async function seed(api, { historyLength = 200 } = {}) {
     await api.post('runs/log-batch', { run_id: r.run_id, params: [{ key: 'epochs', value: String(10 * (k + 1)) }], metrics: [{ key: 'iou', value: 0.6 + k * 0.05, timestamp: T0, step: 0 }] });
     await api.post('runs/update', { run_id: r.run_id, status: 'FINISHED', end_time: T0 + 100000 });
   }
-  return { exp, exp2, parent, children, best, baseline, failed, live, loggedModel: lm, versions };
+  return { exp, exp2, parent, children, best, baseline, failed, live, loggedModel: lm, loggedModel2: lm2, versions };
 }

@@ -6,9 +6,10 @@ import { useThemeVersion } from '../lib/theme';
 import uPlot from 'uplot';
 import { chartColors } from '../lib/theme';
 import { formatNumber, formatTime } from '../lib/format';
+import { getHoveredRun, setHoveredRun, subscribeHoveredRun } from '../lib/hover';
 
-export interface LineSeries { id: string; label: string; color: string; xs: number[]; ys: (number | null)[] }
-export type XMode = 'step' | 'time' | 'relative';
+export interface LineSeries { id: string; label: string; color: string; xs: number[]; ys: (number | null)[]; steps?: number[] }
+export type XMode = 'step' | 'time' | 'relative' | 'metric';
 
 interface Props {
   series: LineSeries[];
@@ -24,6 +25,7 @@ interface Props {
 function xValueLabel(v: number, mode: XMode): string {
   if (mode === 'time') return formatTime(v * 1000);
   if (mode === 'relative') return formatRelative(v);
+  if (mode === 'metric') return formatNumber(v);
   return String(Math.round(v * 1000) / 1000);
 }
 
@@ -33,8 +35,9 @@ export function formatRelative(seconds: number): string {
   return `${Math.round(seconds / 360) / 10}h`;
 }
 
-// A tooltip listing the runs nearest the cursor (by value), at most 8.
-function tooltipPlugin(getSeries: () => LineSeries[], mode: () => XMode): uPlot.Plugin {
+// A tooltip listing the runs nearest the cursor (by value), at most 8; the nearest one becomes the
+// hovered run of the page (highlighted in every chart and in the runs table).
+function tooltipPlugin(getSeries: () => LineSeries[], mode: () => XMode, xName: () => string | undefined): uPlot.Plugin {
   let tip: HTMLDivElement;
   return {
     hooks: {
@@ -43,7 +46,10 @@ function tooltipPlugin(getSeries: () => LineSeries[], mode: () => XMode): uPlot.
         tip.className = 'u-tooltip';
         tip.style.display = 'none';
         u.over.appendChild(tip);
-        u.over.addEventListener('mouseleave', () => (tip.style.display = 'none'));
+        u.over.addEventListener('mouseleave', () => {
+          tip.style.display = 'none';
+          setHoveredRun(null);
+        });
       },
       setCursor: (u) => {
         const { left, top } = u.cursor;
@@ -72,13 +78,16 @@ function tooltipPlugin(getSeries: () => LineSeries[], mode: () => XMode): uPlot.
         }
         if (!rows.length) {
           tip.style.display = 'none';
+          setHoveredRun(null);
           return;
         }
         rows.sort((a, b) => Math.abs(a.y - yAt) - Math.abs(b.y - yAt));
+        setHoveredRun(rows[0].s.id);
         const shown = rows.slice(0, 8);
         tip.replaceChildren();
         const head = document.createElement('div');
-        head.textContent = `${mode() === 'step' ? 'step ' : ''}${xValueLabel(shown[0].x, mode())}`;
+        const m = mode();
+        head.textContent = `${m === 'step' ? 'step ' : m === 'metric' ? `${xName() ?? 'x'} ` : ''}${xValueLabel(shown[0].x, m)}`;
         head.style.color = 'var(--text-secondary)';
         tip.appendChild(head);
         for (const r of shown) {
@@ -91,6 +100,15 @@ function tooltipPlugin(getSeries: () => LineSeries[], mode: () => XMode): uPlot.
           const val = document.createElement('b');
           val.textContent = formatNumber(r.y);
           line.append(dot, name, val);
+          if (r.s.steps) {
+            // Time or another metric on the x-axis: the step is still worth knowing.
+            const i = r.s.xs.indexOf(r.x);
+            const st = document.createElement('span');
+            st.textContent = i >= 0 && r.s.steps[i] !== undefined ? `step ${r.s.steps[i]}` : '';
+            st.style.color = 'var(--text-secondary)';
+            line.append(st);
+          }
+          if (r.s.id === rows[0].s.id) line.className = 'on';
           tip.appendChild(line);
         }
         if (rows.length > shown.length) {
@@ -118,6 +136,8 @@ export function LineChart({ series, xMode, logY, logX, height = 260, showPoints,
   seriesRef.current = series;
   modeRef.current = xMode;
   zoomRef.current = onZoom;
+  const xLabelRef = useRef(xLabel);
+  xLabelRef.current = xLabel;
   const zoomedRef = useRef(false);
   const createdWith = useRef<LineSeries[] | null>(null);
   const themeVersion = useThemeVersion();
@@ -139,6 +159,7 @@ export function LineChart({ series, xMode, logY, logX, height = 260, showPoints,
     });
     const opts: uPlot.Options = {
       mode: 2,
+      focus: { alpha: 0.2 },
       width: Math.max(100, box.clientWidth),
       height,
       pxAlign: 0,
@@ -184,7 +205,7 @@ export function LineChart({ series, xMode, logY, logX, height = 260, showPoints,
           },
         ],
       },
-      plugins: [tooltipPlugin(() => seriesRef.current, () => modeRef.current)],
+      plugins: [tooltipPlugin(() => seriesRef.current, () => modeRef.current, () => xLabelRef.current)],
     };
     const data = [null, ...series.map((s) => [s.xs, s.ys])] as unknown as uPlot.AlignedData;
     performance.mark('mlflow-cpp:chart-create');
@@ -192,6 +213,7 @@ export function LineChart({ series, xMode, logY, logX, height = 260, showPoints,
     performance.mark('mlflow-cpp:chart-created');
     createdWith.current = series;
     plotRef.current = plot;
+    applyHighlight();
     const dbl = () => {
       zoomedRef.current = false;
       plot.setData(plot.data, true);
@@ -212,6 +234,19 @@ export function LineChart({ series, xMode, logY, logX, height = 260, showPoints,
     };
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [shapeKey, themeVersion]);
+
+  // The page's hovered run (from a table row, a legend entry or another chart) drawn in full,
+  // the other lines faded; recorded on the box for tests.
+  function applyHighlight() {
+    const plot = plotRef.current;
+    const box = boxRef.current;
+    if (!plot || !box) return;
+    const id = getHoveredRun();
+    const i = id ? seriesRef.current.findIndex((s) => s.id === id) : -1;
+    plot.setSeries(i >= 0 ? i + 1 : (null as unknown as number), { focus: true });
+    box.dataset.highlight = i >= 0 ? id! : '';
+  }
+  useEffect(() => subscribeHoveredRun(applyHighlight), []); // eslint-disable-line react-hooks/exhaustive-deps
 
   // Data-only update (live refresh, zoomed refetch): keep the current zoom.
   useEffect(() => {

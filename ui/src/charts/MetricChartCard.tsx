@@ -2,16 +2,19 @@
 // histories down to `maxPoints` steps per run, keeping each run's first and last step), drawn when
 // the card scrolls into view, refetched at full resolution for a zoomed step range, and polled
 // while any of its runs is still running.
-import { memo, useEffect, useMemo, useRef, useState } from 'react';
+import { memo, ReactNode, useEffect, useMemo, useRef, useState } from 'react';
 import { api, MetricWithRunId, Run } from '../lib/api';
 import { runColor } from '../lib/colors';
 import { runName } from '../lib/columns';
 import { formatNumber } from '../lib/format';
 import { emaSmooth } from '../lib/smoothing';
 import { ErrorBox, Spinner } from '../components/common';
+import { pairByStep } from '../lib/xaxis';
+import { setHoveredRun, useHoveredRun } from '../lib/hover';
 import { LineChart, LineSeries, XMode } from './LineChart';
 
-export interface ChartSettings { xMode: XMode; smoothing: number; logY: boolean; logX: boolean; maxPoints: number; showPoints: boolean }
+// xMetric: the metric on the x-axis when xMode is 'metric'.
+export interface ChartSettings { xMode: XMode; xMetric?: string; smoothing: number; logY: boolean; logX: boolean; maxPoints: number; showPoints: boolean }
 
 const LIVE_POLL_MS = 5000;
 
@@ -57,11 +60,22 @@ export async function fetchBulk(runIds: string[], key: string, maxPoints: number
   return byRun;
 }
 
-export function toSeries(runs: Run[], byRun: Map<string, MetricWithRunId[]>, s: ChartSettings): LineSeries[] {
+export function toSeries(runs: Run[], byRun: Map<string, MetricWithRunId[]>, s: ChartSettings, xByRun?: Map<string, MetricWithRunId[]>): LineSeries[] {
   const out: LineSeries[] = [];
   for (const run of runs) {
     const pts = byRun.get(run.info.run_id);
     if (!pts?.length) continue;
+    if (s.xMode === 'metric') {
+      const pairs = pairByStep(pts, xByRun?.get(run.info.run_id) ?? []);
+      if (!pairs.length) continue;
+      const rawYs = pairs.map((p) => p.y);
+      let ys: (number | null)[] = s.smoothing > 0 ? emaSmooth(rawYs, s.smoothing) : rawYs;
+      if (s.logY) ys = ys.map((y) => (y !== null && y > 0 ? y : null));
+      const keep = s.logX ? pairs.map((p) => p.x > 0) : null;
+      const f = <T,>(a: T[]) => (keep ? a.filter((_, i) => keep[i]) : a);
+      out.push({ id: run.info.run_id, label: runName(run), color: runColor(run.info.run_id), xs: f(pairs.map((p) => p.x)), ys: f(ys), steps: f(pairs.map((p) => p.step)) });
+      continue;
+    }
     const sorted = s.xMode === 'step' ? pts : [...pts].sort((a, b) => a.timestamp - b.timestamp || a.step - b.step);
     const t0 = run.info.start_time ?? sorted[0].timestamp;
     const xs = sorted.map((p) =>
@@ -74,23 +88,28 @@ export function toSeries(runs: Run[], byRun: Map<string, MetricWithRunId[]>, s: 
     out.push({
       id: run.info.run_id, label: runName(run), color: runColor(run.info.run_id),
       xs: keep ? xs.filter((_, i) => keep[i]) : xs, ys: keep ? ys.filter((_, i) => keep[i]) : ys,
+      steps: s.xMode === 'step' ? undefined : (keep ? sorted.filter((_, i) => keep[i]) : sorted).map((p) => Number(p.step)),
     });
   }
   return out;
 }
 
-function BarChart({ runs, values }: { runs: Run[]; values: Map<string, number> }) {
+export function BarChart({ runs, values, height = 260 }: { runs: Run[]; values: Map<string, number>; height?: number }) {
+  const hovered = useHoveredRun();
   const rows = runs.filter((r) => values.has(r.info.run_id));
   const nums = rows.map((r) => values.get(r.info.run_id)!);
   const max = Math.max(0, ...nums);
   const min = Math.min(0, ...nums);
   const span = max - min || 1;
   return (
-    <div className="col" style={{ gap: 3, height: 260, overflow: 'auto', paddingRight: 4 }} data-testid="bar-chart" data-series-count={rows.length}>
+    <div className="col" style={{ gap: 3, height, overflow: 'auto', paddingRight: 4 }} data-testid="bar-chart" data-series-count={rows.length}
+      data-highlight={hovered && values.has(hovered) ? hovered : ''}>
       {rows.map((r) => {
         const v = values.get(r.info.run_id)!;
         return (
-          <div key={r.info.run_id} className="row small" title={`${runName(r)}: ${v}`}>
+          <div key={r.info.run_id} className="row small" title={`${runName(r)}: ${v}`}
+            style={{ opacity: hovered && values.has(hovered) && hovered !== r.info.run_id ? 0.35 : 1 }}
+            onMouseEnter={() => setHoveredRun(r.info.run_id)} onMouseLeave={() => setHoveredRun(null)}>
             <span className="ellipsis" style={{ width: 120, flex: 'none' }}>{runName(r)}</span>
             <div style={{ flex: 1, position: 'relative', height: 16 }}>
               <div style={{ position: 'absolute', left: `${((Math.min(v, 0) - min) / span) * 100}%`, width: `${(Math.abs(v) / span) * 100}%`,
@@ -133,13 +152,15 @@ export function exportCsv(series: { label: string; xs: number[]; ys: (number | n
   setTimeout(() => URL.revokeObjectURL(url), 1000);
 }
 
-export const MetricChartCard = memo(function MetricChartCard({ metricKey, runs, settings }: { metricKey: string; runs: Run[]; settings: ChartSettings }) {
+export const MetricChartCard = memo(function MetricChartCard({ metricKey, runs, settings, height = 260, extra }: {
+  metricKey: string; runs: Run[]; settings: ChartSettings; height?: number; extra?: ReactNode;
+}) {
   const [ref, inView] = useInView<HTMLDivElement>();
   const [data, setData] = useState<Map<string, MetricWithRunId[]>>();
+  const [xData, setXData] = useState<Map<string, MetricWithRunId[]>>();
   const [error, setError] = useState<unknown>();
   const [range, setRange] = useState<[number, number] | null>(null);
   const [tick, setTick] = useState(0);
-  const [wide, setWide] = useState(false);
   const runIds = useMemo(() => runs.map((r) => r.info.run_id), [runs]);
   const anyRunning = runs.some((r) => r.info.status === 'RUNNING');
 
@@ -149,16 +170,23 @@ export const MetricChartCard = memo(function MetricChartCard({ metricKey, runs, 
     const stepRange: [number, number] | undefined =
       range && settings.xMode === 'step' ? [Math.max(0, Math.floor(range[0])), Math.ceil(range[1])] : undefined;
     const validRange = stepRange && stepRange[1] > stepRange[0] ? stepRange : undefined;
-    fetchBulk(runIds, metricKey, pointsPerRun(settings.maxPoints, runIds.length), validRange, ctrl.signal).then(
-      (d) => {
+    const n = pointsPerRun(settings.maxPoints, runIds.length);
+    const xKey = settings.xMode === 'metric' ? settings.xMetric : undefined;
+    // With another metric on the x-axis, both histories are sampled at the same steps.
+    Promise.all([
+      fetchBulk(runIds, metricKey, n, validRange, ctrl.signal),
+      xKey ? fetchBulk(runIds, xKey, n, validRange, ctrl.signal) : Promise.resolve(undefined),
+    ]).then(
+      ([d, x]) => {
         performance.mark(`mlflow-cpp:bulk-loaded:${metricKey}`);
+        setXData(x);
         setData(d);
         setError(undefined);
       },
       (e: Error) => e.name !== 'AbortError' && setError(e),
     );
     return () => ctrl.abort();
-  }, [inView, runIds, metricKey, settings.maxPoints, settings.xMode, range, tick]);
+  }, [inView, runIds, metricKey, settings.maxPoints, settings.xMode, settings.xMetric, range, tick]);
 
   useEffect(() => {
     if (!inView || !anyRunning) return;
@@ -166,7 +194,7 @@ export const MetricChartCard = memo(function MetricChartCard({ metricKey, runs, 
     return () => clearInterval(t);
   }, [inView, anyRunning]);
 
-  const series = useMemo(() => (data ? toSeries(runs, data, settings) : []), [data, runs, settings]);
+  const series = useMemo(() => (data ? toSeries(runs, data, settings, xData) : []), [data, xData, runs, settings]);
   const singleStep = data !== undefined && series.length > 0 && series.every((s) => s.xs.length <= 1);
   const barValues = useMemo(() => {
     const m = new Map<string, number>();
@@ -175,7 +203,7 @@ export const MetricChartCard = memo(function MetricChartCard({ metricKey, runs, 
   }, [singleStep, series]);
 
   return (
-    <div className="chart-card" ref={ref} data-metric={metricKey} style={wide ? { gridColumn: '1 / -1' } : undefined}>
+    <div className="chart-card" ref={ref} data-metric={metricKey}>
       <h3>
         <span className="ellipsis" title={metricKey}>{metricKey}</span>
         {anyRunning && <span className="badge blue" title="Refreshing every 5 seconds">live</span>}
@@ -187,7 +215,7 @@ export const MetricChartCard = memo(function MetricChartCard({ metricKey, runs, 
             <button className="link small" title="Download the plotted points as CSV" onClick={() => exportCsv(series, metricKey, settings.xMode)}>CSV</button>
           </>
         )}
-        <button className="link small" title={wide ? 'Normal size' : 'Full width'} onClick={() => setWide((w) => !w)}>{wide ? 'Shrink' : 'Expand'}</button>
+        {extra}
       </h3>
       {error !== undefined ? (
         <ErrorBox error={error} onRetry={() => setTick((x) => x + 1)} />
@@ -196,10 +224,10 @@ export const MetricChartCard = memo(function MetricChartCard({ metricKey, runs, 
       ) : series.length === 0 ? (
         <div className="chart-box"><div className="state">No data for the shown runs</div></div>
       ) : singleStep ? (
-        <BarChart runs={runs} values={barValues} />
+        <BarChart runs={runs} values={barValues} height={height} />
       ) : (
-        <LineChart series={series} xMode={settings.xMode} logY={settings.logY} logX={settings.logX && settings.xMode !== 'time'} showPoints={settings.showPoints} height={wide ? 480 : 260}
-          xLabel={settings.xMode === 'step' ? 'step' : settings.xMode === 'time' ? 'time' : 'relative time'}
+        <LineChart series={series} xMode={settings.xMode} logY={settings.logY} logX={settings.logX && settings.xMode !== 'time'} showPoints={settings.showPoints} height={height}
+          xLabel={settings.xMode === 'step' ? 'step' : settings.xMode === 'time' ? 'time' : settings.xMode === 'metric' ? settings.xMetric : 'relative time'}
           onZoom={settings.xMode === 'step' ? setRange : undefined} />
       )}
     </div>

@@ -1,12 +1,23 @@
 // Parallel coordinates over params and metrics: one vertical axis per column (numeric axes scaled
 // to their range, categorical ones spread by distinct value), one polyline per run in its colour.
-import { useMemo, useState } from 'react';
+import { useMemo } from 'react';
 import type { Run } from '../lib/api';
 import { runColor } from '../lib/colors';
 import { indexRun, runName } from '../lib/columns';
 import { formatNumber } from '../lib/format';
+import { setHoveredRun, useHoveredRun } from '../lib/hover';
 
 export interface Dim { kind: 'params' | 'metrics'; key: string }
+export const dimId = (d: Dim) => `${d.kind}:${d.key}`;
+export const dimFromId = (s: string): Dim => ({ kind: s.startsWith('metrics:') ? 'metrics' : 'params', key: s.slice(s.indexOf(':') + 1) });
+export function allDims(runs: Run[]): Dim[] {
+  const p = new Set<string>(), m = new Set<string>();
+  for (const r of runs) {
+    for (const x of r.data.params ?? []) p.add(x.key);
+    for (const x of r.data.metrics ?? []) m.add(x.key);
+  }
+  return [...Array.from(p).sort().map((key): Dim => ({ kind: 'params', key })), ...Array.from(m).sort().map((key): Dim => ({ kind: 'metrics', key }))];
+}
 
 function valueOf(run: Run, d: Dim): string | number | undefined {
   const ix = indexRun(run);
@@ -17,10 +28,12 @@ function valueOf(run: Run, d: Dim): string | number | undefined {
   return v.trim() !== '' && isFinite(n) ? n : v;
 }
 
-export function ParallelCoordinates({ runs, dims }: { runs: Run[]; dims: Dim[] }) {
-  const [hover, setHover] = useState<string | null>(null);
+export function ParallelCoordinates({ runs, dims, height = 340 }: { runs: Run[]; dims: Dim[]; height?: number }) {
+  // The page's hovered run (shared with the other charts and the runs list).
+  const hovered = useHoveredRun();
+  const hover = hovered && runs.some((r) => r.info.run_id === hovered) ? hovered : null;
   const W = Math.max(480, dims.length * 150);
-  const H = 340;
+  const H = height;
   const top = 40;
   const bottom = 24;
   const axes = useMemo(() => dims.map((d) => {
@@ -43,7 +56,7 @@ export function ParallelCoordinates({ runs, dims }: { runs: Run[]; dims: Dim[] }
   if (dims.length < 2) return <div className="muted">Pick at least two parameters or metrics.</div>;
   return (
     <div style={{ overflow: 'auto' }}>
-      <svg width={W} height={H} role="img" aria-label="Parallel coordinates" data-testid="parallel-coordinates" style={{ fontSize: 11, fill: 'var(--text-secondary)' }}>
+      <svg width={W} height={H} role="img" aria-label="Parallel coordinates" data-testid="parallel-coordinates" data-series-count={runs.length} data-highlight={hover ?? ''} style={{ fontSize: 11, fill: 'var(--text-secondary)' }}>
         {runs.map((r) => {
           const pts: string[] = [];
           axes.forEach((a, i) => {
@@ -53,7 +66,7 @@ export function ParallelCoordinates({ runs, dims }: { runs: Run[]; dims: Dim[] }
           const id = r.info.run_id;
           return (
             <polyline key={id} points={pts.join(' ')} fill="none" stroke={runColor(id)} strokeWidth={hover === id ? 3 : 1.5}
-              opacity={hover && hover !== id ? 0.25 : 0.9} onMouseEnter={() => setHover(id)} onMouseLeave={() => setHover(null)}>
+              opacity={hover && hover !== id ? 0.25 : 0.9} onMouseEnter={() => setHoveredRun(id)} onMouseLeave={() => setHoveredRun(null)}>
               <title>{runName(r)}</title>
             </polyline>
           );

@@ -15,7 +15,7 @@ function num(run: Run, d: Dim): number | undefined {
   return v !== undefined && isFinite(v) ? v : undefined;
 }
 
-export function ScatterPlot({ runs, x, y }: { runs: Run[]; x: Dim; y: Dim }) {
+export function ScatterPlot({ runs, x, y, height = 320 }: { runs: Run[]; x: Dim; y: Dim; height?: number }) {
   const ref = useRef<HTMLDivElement>(null);
   const theme = useThemeVersion();
   const pts = runs.map((r) => ({ r, x: num(r, x), y: num(r, y) })).filter((p) => p.x !== undefined && p.y !== undefined);
@@ -26,7 +26,7 @@ export function ScatterPlot({ runs, x, y }: { runs: Run[]; x: Dim; y: Dim }) {
     const c = chartColors();
     const axis = (label: string): uPlot.Axis => ({ stroke: c.text, grid: { stroke: c.grid }, ticks: { stroke: c.grid }, label, labelSize: 18, font: '11px system-ui', labelFont: '12px system-ui', values: (_u, v) => v.map((n) => formatNumber(n)) });
     const opts: uPlot.Options = {
-      mode: 2, width: Math.max(200, box.clientWidth), height: 320, legend: { show: false },
+      mode: 2, width: Math.max(200, box.clientWidth), height, legend: { show: false },
       cursor: { drag: { x: false, y: false }, points: { show: false } },
       scales: { x: { time: false, auto: true }, y: { auto: true } },
       axes: [axis(`${x.kind === 'params' ? 'param' : 'metric'}: ${x.key}`), { ...axis(`${y.kind === 'params' ? 'param' : 'metric'}: ${y.key}`), size: 60 }],
@@ -38,10 +38,10 @@ export function ScatterPlot({ runs, x, y }: { runs: Run[]; x: Dim; y: Dim }) {
     };
     const data = [null, ...pts.map((p) => [[p.x!], [p.y!]])] as unknown as uPlot.AlignedData;
     const plot = new uPlot(opts, data, box);
-    const ro = new ResizeObserver(() => box.clientWidth > 0 && plot.setSize({ width: box.clientWidth, height: 320 }));
+    const ro = new ResizeObserver(() => box.clientWidth > 0 && plot.setSize({ width: box.clientWidth, height }));
     ro.observe(box);
     return () => { ro.disconnect(); plot.destroy(); };
-  }, [key, theme]); // eslint-disable-line react-hooks/exhaustive-deps
+  }, [key, theme, height]); // eslint-disable-line react-hooks/exhaustive-deps
   if (!pts.length) return <div className="muted">No run has numeric values for both axes.</div>;
   return <div ref={ref} data-testid="scatter-plot" data-series-count={pts.length} />;
 }

@@ -6,6 +6,7 @@ import { ReactNode, useEffect, useState } from 'react';
 import { FileInfo } from '../lib/api';
 import { formatBytes } from '../lib/format';
 import { parseCsv } from '../lib/csv';
+import { asEvalTable, cellString, EvalTable } from '../lib/evaltable';
 import { ErrorBox, Loading, Spinner } from './common';
 
 export const PREVIEW_LIMIT = 5 * 1024 * 1024;
@@ -214,7 +215,10 @@ function TextPreview({ path, kind, text }: { path: string; kind: PreviewKind; te
   }
   if (kind === 'json') {
     try {
-      const pretty = JSON.stringify(JSON.parse(text), null, 2);
+      const parsed = JSON.parse(text);
+      const table = asEvalTable(parsed);
+      if (table) return <EvalTableView table={table} pretty={JSON.stringify(parsed, null, 2)} />;
+      const pretty = JSON.stringify(parsed, null, 2);
       return <pre className="code-view" data-testid="json-preview">{pretty}</pre>;
     } catch {
       return <pre className="code-view">{text}</pre>;
@@ -232,4 +236,46 @@ function TextPreview({ path, kind, text }: { path: string; kind: PreviewKind; te
   }
   if (kind === 'html') return <iframe title={path} sandbox="" srcDoc={text} style={{ width: '100%', height: 'calc(100vh - 320px)', border: '1px solid var(--border-light)', background: '#fff' }} />;
   return <pre className="code-view" data-testid="text-preview">{text}</pre>;
+}
+
+// An evaluation table (pandas split JSON) as a grid, with a filter over its cells and the raw JSON
+// one click away.
+function EvalTableView({ table, pretty }: { table: EvalTable; pretty: string }) {
+  const [raw, setRaw] = useState(false);
+  const [q, setQ] = useState('');
+  const rows = q ? table.rows.filter((r) => r.some((c) => cellString(c).toLowerCase().includes(q.toLowerCase()))) : table.rows;
+  if (raw) {
+    return (
+      <div>
+        <button className="small" onClick={() => setRaw(false)}>Show as table</button>
+        <pre className="code-view" data-testid="json-preview">{pretty}</pre>
+      </div>
+    );
+  }
+  return (
+    <div>
+      <div className="row" style={{ marginBottom: 8 }}>
+        <span className="badge blue">Evaluation table</span>
+        <span className="muted small">{table.rows.length} rows, {table.columns.length} columns</span>
+        <div className="spacer" />
+        <input type="search" placeholder="Filter rows" aria-label="Filter rows" value={q} onChange={(e) => setQ(e.target.value)} />
+        <button className="small" onClick={() => setRaw(true)}>Show JSON</button>
+      </div>
+      <div style={{ overflow: 'auto', maxHeight: 'calc(100vh - 340px)' }}>
+        <table className="grid eval-table" data-testid="eval-table">
+          <thead><tr>{table.columns.map((c, i) => <th key={i}>{c}</th>)}</tr></thead>
+          <tbody>
+            {rows.slice(0, CSV_ROWS).map((r, i) => (
+              <tr key={i}>{table.columns.map((_, j) => {
+                const v = r[j];
+                const text = cellString(v);
+                return <td key={j} className={typeof v === 'number' ? 'num' : ''} title={text.length > 200 ? text : undefined}>{text.length > 600 ? text.slice(0, 600) + '…' : text}</td>;
+              })}</tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      {rows.length > CSV_ROWS && <div className="muted small" style={{ marginTop: 6 }}>Showing the first {CSV_ROWS} rows.</div>}
+    </div>
+  );
 }

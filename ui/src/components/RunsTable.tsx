@@ -8,6 +8,13 @@ import { ColumnDef, indexRun, runModels, runName } from '../lib/columns';
 import { formatDuration, formatNumber, formatTime, timeAgo } from '../lib/format';
 import { href } from '../lib/router';
 import type { RunRow } from '../lib/runtree';
+import { Aggregate, aggregateValue, RunGroup } from '../lib/grouping';
+import { setHoveredRun, useHoveredRun } from '../lib/hover';
+
+// A row of the table: a run, or the header of a group of runs (when grouped).
+export interface GroupRow { group: RunGroup; collapsed: boolean; title: string }
+export type TableRow = RunRow | GroupRow;
+export const isGroupRow = (r: TableRow): r is GroupRow => 'group' in r;
 
 const ROW_H = 32;
 const GROUP_H = 20;
@@ -112,7 +119,10 @@ function Cell({ run, col }: { run: Run; col: ColumnDef }): ReactNode {
 }
 
 interface Props {
-  rows: RunRow[];
+  rows: TableRow[];
+  aggregate?: Aggregate;
+  onToggleGroup?: (groupId: string) => void;
+  onSelectGroup?: (group: RunGroup, on: boolean) => void;
   hidden: ReadonlySet<string>;
   pinned: ReadonlySet<string>;
   onToggleHidden: (runId: string) => void;
@@ -151,7 +161,8 @@ export const RunsTable = memo(function RunsTable(p: Props) {
   const totalW = colV.getTotalSize();
   const last = items[items.length - 1];
   if (p.onNearEnd && last && last.index >= p.rows.length - 30) queueMicrotask(p.onNearEnd);
-  const allOn = p.rows.length > 0 && p.rows.every((r) => p.selected.has(r.run.info.run_id));
+  const allOn = p.rows.length > 0 && p.rows.every((r) => isGroupRow(r) || p.selected.has(r.run.info.run_id));
+  const hoveredRun = useHoveredRun();
   return (
     <div className="vtable" ref={scrollRef} role="table" aria-label="Runs" aria-rowcount={p.rows.length}>
       <div style={{ width: totalW, height: rowV.getTotalSize(), position: 'relative' }}>
@@ -186,11 +197,13 @@ export const RunsTable = memo(function RunsTable(p: Props) {
         </div>
         {items.map((it) => {
           const row = p.rows[it.index];
+          if (isGroupRow(row)) return <GroupRowView key={row.group.id} row={row} top={it.start} width={totalW} cols={cols} columns={p.columns} p={p} />;
           const run = row.run;
           const id = run.info.run_id;
           const sel = p.selected.has(id);
           return (
-            <div key={id} className={`vrow${sel ? ' selected' : ''}`} style={{ top: it.start, width: totalW }} role="row" data-run-id={id}>
+            <div key={id} className={`vrow${sel ? ' selected' : ''}${hoveredRun === id ? ' hovered' : ''}`} style={{ top: it.start, width: totalW }} role="row" data-run-id={id}
+              onMouseEnter={() => setHoveredRun(id)} onMouseLeave={() => setHoveredRun(null)}>
               <div className="vsticky" style={{ width: STICKY_W, alignItems: 'center', padding: '0 10px', gap: 8 }}>
                 <input type="checkbox" aria-label={`Select run ${runName(run)}`} checked={sel} onChange={() => p.onToggleSelect(id)} />
                 <span style={{ width: row.depth * 16, flex: 'none' }} />
@@ -229,3 +242,36 @@ export const RunsTable = memo(function RunsTable(p: Props) {
     </div>
   );
 });
+
+// A group's header row: expander, the shared value, the run count, and per metric column the
+// chosen aggregate (min / avg / max) over the group's runs.
+function GroupRowView({ row, top, width, cols, columns, p }: {
+  row: GroupRow; top: number; width: number; cols: { index: number; start: number; size: number }[]; columns: ColumnDef[]; p: Props;
+}) {
+  const g = row.group;
+  const agg = p.aggregate ?? 'avg';
+  const allSel = g.runs.every((r) => p.selected.has(r.info.run_id));
+  return (
+    <div className="vrow group-row" style={{ top, width }} role="row" data-group={g.label}>
+      <div className="vsticky" style={{ width: STICKY_W, alignItems: 'center', padding: '0 10px', gap: 8 }}>
+        <input type="checkbox" aria-label={`Select group ${g.label}`} checked={allSel} onChange={(e) => p.onSelectGroup?.(g, e.target.checked)} />
+        <button className="expander" aria-label={row.collapsed ? `Expand group ${g.label}` : `Collapse group ${g.label}`} aria-expanded={!row.collapsed}
+          onClick={() => p.onToggleGroup?.(g.id)}>{row.collapsed ? '▶' : '▼'}</button>
+        <span className="ellipsis" title={`${row.title}: ${g.label}`}><span className="muted">{row.title}: </span><b>{g.label}</b></span>
+        <span className="badge" style={{ flex: 'none' }} data-testid="group-count">{g.runs.length}</span>
+      </div>
+      {cols.map((c) => {
+        const col = columns[c.index];
+        if (!col.id.startsWith('metrics:')) return null;
+        const a = g.metrics.get(col.id.slice('metrics:'.length));
+        const v = aggregateValue(a, agg);
+        return (
+          <div key={col.id} className="vcell num" style={{ left: c.start, width: c.size }} role="cell" data-metric={col.label}
+            title={a ? `${agg} over ${a.count} run${a.count === 1 ? '' : 's'}: ${v}` : undefined}>
+            {v === undefined ? <span className="muted">-</span> : <span data-value={v}>{formatNumber(v)}</span>}
+          </div>
+        );
+      })}
+    </div>
+  );
+}

@@ -42,6 +42,13 @@ export interface LoggedModel {
   data?: { params?: KeyValue[]; metrics?: (Metric & { dataset_name?: string; dataset_digest?: string; run_id?: string })[] };
 }
 
+// MLflow 3 traces (TraceInfoV3 as JSON): times are RFC 3339 text, durations like "1.25s".
+export interface TraceInfo {
+  trace_id: string; client_request_id?: string; request_preview?: string; response_preview?: string;
+  request_time?: string; execution_duration?: string; state?: string;
+  trace_metadata?: Record<string, string>; tags?: Record<string, string>;
+}
+
 export class ApiError extends Error {
   constructor(public code: string, message: string, public status: number) {
     super(message);
@@ -61,8 +68,8 @@ export function queryString(q: Query): string {
   return parts.join('&');
 }
 
-export async function call<T>(method: string, path: string, args?: Query | object, signal?: AbortSignal): Promise<T> {
-  let url = BASE + path;
+export async function call<T>(method: string, path: string, args?: Query | object, signal?: AbortSignal, base = BASE): Promise<T> {
+  let url = base + path;
   const init: RequestInit = { method, signal, headers: {} };
   if (method === 'GET') {
     if (args) {
@@ -154,6 +161,11 @@ export const api = {
   searchLoggedModels: (experiment_ids: string[], page_token?: string) =>
     call<{ models?: LoggedModel[]; next_page_token?: string }>('POST', 'logged-models/search', { experiment_ids, max_results: 100, page_token }),
   getLoggedModel: (id: string) => call<{ model: LoggedModel }>('GET', `logged-models/${encodeURIComponent(id)}`),
+  // Traces of an experiment linked to a logged model (v3 API; a server without tracing answers 404).
+  searchTraces: (experiment_id: string, filter?: string, max_results = 100) =>
+    call<{ traces?: TraceInfo[]; next_page_token?: string }>('POST', 'traces/search', {
+      locations: [{ type: 'MLFLOW_EXPERIMENT', mlflow_experiment: { experiment_id } }], filter, max_results,
+    }, undefined, 'ajax-api/3.0/mlflow/'),
   listLoggedModelArtifacts: (id: string, path?: string) =>
     call<{ root_uri?: string; files?: FileInfo[] }>('GET', `logged-models/${encodeURIComponent(id)}/artifacts/directories`, { artifact_directory_path: path || undefined }),
 };

@@ -6,8 +6,10 @@ import { href, navigate, setQuery, useRoute } from '../lib/router';
 import { buildRunRows } from '../lib/runtree';
 import { useAsync } from '../lib/useAsync';
 import { ConfirmModal, DescriptionEditor, Empty, ErrorBox, Loading, Spinner, Tabs } from '../components/common';
-import { cellText, RunsTable } from '../components/RunsTable';
+import { cellText, isGroupRow, RunsTable, TableRow } from '../components/RunsTable';
+import { Aggregate, groupByString, groupOptions, groupRuns, parseGroupBy, RunGroup } from '../lib/grouping';
 import { ChartsView } from '../charts/ChartsView';
+import { ArtifactCompare } from '../components/ArtifactCompare';
 import { LoggedModelsTable } from './LoggedModelsTable';
 
 const FIRST_PAGE = 100;
@@ -243,7 +245,8 @@ function RunsView({ experiments, query }: { experiments: Experiment[]; query: UR
   const orderByAsc = query.get('orderByAsc') === 'true';
   const startTime = query.get('startTime') ?? 'ALL';
   const lifecycle = query.get('lifecycleFilter') === 'Deleted' ? 'Deleted' : 'Active';
-  const mode = query.get('compareRunsMode') === 'CHART' ? 'CHART' : 'TABLE';
+  const modeArg = query.get('compareRunsMode');
+  const mode = modeArg === 'CHART' || modeArg === 'ARTIFACT' ? modeArg : 'TABLE';
   const [now] = useState(() => Date.now());
   const filter = effectiveFilter(searchFilter, startTime, now);
   const orderBy = useMemo(() => {
@@ -295,13 +298,45 @@ function RunsView({ experiments, query }: { experiments: Experiment[]; query: UR
     return v;
   }, [columns, prefs, orderByKey]);
   const nest = !searchFilter && orderByKey === 'attributes.start_time';
-  const rows = useMemo(() => {
+  const groupBy = parseGroupBy(query.get('groupBy'));
+  const groupKey = groupBy ? groupByString(groupBy) : '';
+  const aggregate: Aggregate = (['min', 'max'] as const).find((a) => a === query.get('groupAgg')) ?? 'avg';
+  const [collapsed, setCollapsed] = useState<Set<string>>(new Set());
+  const groups = useMemo(() => (groupBy ? groupRuns(runs.runs, groupBy) : null), [runs.runs, groupKey]); // eslint-disable-line react-hooks/exhaustive-deps
+  const rows = useMemo((): TableRow[] => {
+    if (groups) {
+      // Grouped: a header row per group, then its runs (nested as usual) unless collapsed.
+      const title = groupBy!.kind === 'dataset' ? 'Dataset' : `${groupBy!.kind === 'param' ? 'Param' : 'Tag'} ${groupBy!.key}`;
+      const out: TableRow[] = [];
+      for (const g of groups) {
+        const shut = collapsed.has(g.id);
+        out.push({ group: g, collapsed: shut, title });
+        if (!shut) for (const r of buildRunRows(g.runs, expanded, nest)) out.push(r);
+      }
+      return out;
+    }
     const all = buildRunRows(runs.runs, expanded, nest);
     if (!pinned.size) return all;
     // Pinned runs first (as top-level rows), then the others in the server's order.
     const top = runs.runs.filter((r) => pinned.has(r.info.run_id)).map((run) => ({ run, depth: 0, childCount: 0, expanded: false }));
     return [...top, ...all.filter((r) => !pinned.has(r.run.info.run_id))];
-  }, [runs.runs, expanded, nest, pinned]);
+  }, [runs.runs, expanded, nest, pinned, groups, collapsed]); // eslint-disable-line react-hooks/exhaustive-deps
+  const runRows = useMemo(() => rows.filter((r) => !isGroupRow(r)).map((r) => (r as { run: Run }).run), [rows]);
+  const groupChoices = useMemo(() => groupOptions(keys, runs.runs.some((r) => (r.inputs?.dataset_inputs ?? []).length > 0)), [keys, runs.runs]);
+  const toggleGroup = useCallback((id: string) => setCollapsed((s) => {
+    const n = new Set(s);
+    if (n.has(id)) n.delete(id);
+    else n.add(id);
+    return n;
+  }), []);
+  const selectGroup = useCallback((g: RunGroup, on: boolean) => setSelected((s) => {
+    const n = new Set(s);
+    for (const r of g.runs) {
+      if (on) n.add(r.info.run_id);
+      else n.delete(r.info.run_id);
+    }
+    return n;
+  }), []);
   const anyRunning = useMemo(() => runs.runs.some((r) => r.info.status === 'RUNNING'), [runs.runs]);
 
   useEffect(() => {
@@ -325,7 +360,7 @@ function RunsView({ experiments, query }: { experiments: Experiment[]; query: UR
     else n.add(id);
     return n;
   }), []);
-  const toggleAll = useCallback((on: boolean) => setSelected(on ? new Set(rows.map((r) => r.run.info.run_id)) : new Set()), [rows]);
+  const toggleAll = useCallback((on: boolean) => setSelected(on ? new Set(runRows.map((r) => r.info.run_id)) : new Set()), [runRows]);
   const toggleExpand = useCallback((id: string) => setExpanded((s) => {
     const n = new Set(s);
     if (n.has(id)) n.delete(id);
@@ -338,8 +373,8 @@ function RunsView({ experiments, query }: { experiments: Experiment[]; query: UR
     ? runs.error.message : undefined;
   const chartRuns = useMemo(() => {
     if (selected.size) return runs.runs.filter((r) => selected.has(r.info.run_id) && !hidden.has(r.info.run_id));
-    return rows.map((r) => r.run).filter((r) => !hidden.has(r.info.run_id)).slice(0, chartCount);
-  }, [selected, runs.runs, rows, chartCount, hidden]);
+    return runRows.filter((r) => !hidden.has(r.info.run_id)).slice(0, chartCount);
+  }, [selected, runs.runs, runRows, chartCount, hidden]);
   const selectedIds = Array.from(selected);
 
   return (
@@ -359,10 +394,26 @@ function RunsView({ experiments, query }: { experiments: Experiment[]; query: UR
           </button>
           {picker && <ColumnPicker columns={columns} prefs={prefs} onChange={setPrefs} onClose={() => setPicker(false)} />}
         </div>
+        <select value={groupKey} aria-label="Group by" onChange={(e) => { setCollapsed(new Set()); setQuery({ groupBy: e.target.value || undefined }); }}>
+          <option value="">No grouping</option>
+          {groupBy && !groupChoices.some((g) => groupByString(g) === groupKey) && <option value={groupKey}>Group by {groupKey}</option>}
+          {groupChoices.map((g) => {
+            const v = groupByString(g);
+            return <option key={v} value={v}>Group by {g.kind === 'dataset' ? 'dataset' : `${g.kind} ${g.key}`}</option>;
+          })}
+        </select>
+        {groupBy && (
+          <select value={aggregate} aria-label="Aggregate" onChange={(e) => setQuery({ groupAgg: e.target.value === 'avg' ? undefined : e.target.value })}>
+            <option value="min">Min</option>
+            <option value="avg">Average</option>
+            <option value="max">Max</option>
+          </select>
+        )}
         <div className="spacer" />
         <span className="segmented" role="group" aria-label="View">
           <button className={mode === 'TABLE' ? 'on' : ''} onClick={() => setQuery({ compareRunsMode: undefined })}>Table</button>
           <button className={mode === 'CHART' ? 'on' : ''} onClick={() => setQuery({ compareRunsMode: 'CHART' })}>Chart</button>
+          <button className={mode === 'ARTIFACT' ? 'on' : ''} onClick={() => setQuery({ compareRunsMode: 'ARTIFACT' })}>Artifacts</button>
         </span>
       </div>
       {selectedIds.length > 0 && (
@@ -377,9 +428,11 @@ function RunsView({ experiments, query }: { experiments: Experiment[]; query: UR
         </div>
       )}
       {runs.error !== undefined && !filterError && <ErrorBox error={runs.error} onRetry={runs.reload} />}
-      {mode === 'CHART' ? (
+      {mode === 'ARTIFACT' ? (
+        <ArtifactCompare runs={chartRuns} path={query.get('artifactPath') ?? ''} />
+      ) : mode === 'CHART' ? (
         <div style={{ flex: 1, minHeight: 0, overflow: 'auto' }}>
-          <ChartsView runs={chartRuns} title={selected.size ? `${selected.size} selected runs` : undefined} />
+          <ChartsView runs={chartRuns} title={selected.size ? `${selected.size} selected runs` : undefined} layoutKey={`mlflow-cpp.charts.${ids.join(',')}`} />
           {!selected.size && rows.length > 10 && (
             <div className="row muted small" style={{ marginTop: 8 }}>
               Charting the first
@@ -397,7 +450,7 @@ function RunsView({ experiments, query }: { experiments: Experiment[]; query: UR
           <p>{filter ? 'Change the search, the time range or the state filter.' : 'Runs logged with mlflow.start_run() appear here.'}</p>
         </Empty>
       ) : rows.length > 0 ? (
-        <RunsTable rows={rows} columns={shownColumns} hidden={hidden} pinned={pinned} onToggleHidden={toggleHidden} onTogglePin={togglePin} selected={selected} onToggleSelect={toggleSelect} onToggleAll={toggleAll}
+        <RunsTable rows={rows} aggregate={aggregate} onToggleGroup={toggleGroup} onSelectGroup={selectGroup} columns={shownColumns} hidden={hidden} pinned={pinned} onToggleHidden={toggleHidden} onTogglePin={togglePin} selected={selected} onToggleSelect={toggleSelect} onToggleAll={toggleAll}
           onToggleExpand={toggleExpand} orderByKey={orderByKey} orderByAsc={orderByAsc} onSort={onSort} onNearEnd={nearEnd} />
       ) : null}
       {mode === 'TABLE' && rows.length > 0 && (
