@@ -28,8 +28,23 @@ await shot('experiments', '#/experiments');
 await shot('runs-table', `#/experiments/${d.exp}`, async () => {
   await page.getByRole('button', { name: 'Expand child runs' }).click();
 });
+await shot('runs-grouped', `#/experiments/${d.exp}?groupBy=param%3Amodel&groupAgg=max`, async () => {
+  await page.waitForSelector('.group-row');
+});
 await shot('charts', `#/experiments/${d.exp}?compareRunsMode=CHART&line_smoothness=0.6`, async () => {
   await page.waitForSelector('[data-metric=loss] canvas');
+  // A run hovered in the list, highlighted in every chart.
+  await page.locator('.legend-item').nth(3).hover();
+});
+await shot('compare-artifacts', `#/experiments/${d.exp}`, async () => {
+  await page.getByRole('button', { name: 'Expand child runs' }).click();
+  for (const n of [6, 1, 8]) await page.getByLabel(`Select run trial-${n}`).check();
+  await page.getByRole('button', { name: 'Artifacts', exact: true }).click();
+  await page.locator('[data-testid=artifact-compare] .node[data-path="metrics.json"]').click();
+  await page.waitForSelector('[data-testid=json-preview]');
+});
+await shot('eval-table', `#/experiments/${d.exp}/runs/${d.best.run_id}/artifacts/eval_results_table.json`, async () => {
+  await page.waitForSelector('[data-testid=eval-table]');
 });
 await shot('run-page', `#/experiments/${d.exp}/runs/${d.best.run_id}`);
 await shot('artifacts', `#/experiments/${d.exp}/runs/${d.best.run_id}/artifacts/data/sample.csv`, async () => {

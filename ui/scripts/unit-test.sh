@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs the UI's unit tests (vitest: smoothing, downsampling, filter helpers, run tree, CSV, Markdown,
-# MLmodel parsing) after installing the pinned packages if needed.
+# MLmodel parsing, grouping, x-axis pairing, chart layout, eval tables, logged models) after
+# installing the pinned packages if needed.
 set -euo pipefail
 ui="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ui"

@@ -139,8 +139,8 @@ export async function seed(api, { historyLength = 200 } = {}) {
     await api.post('runs/log-batch', {
       run_id: run.run_id,
       metrics: [
-        { key: 'f1', value: f1, timestamp: ts, step: 0, model_id: m.model_id, dataset_name: 'holdout', dataset_digest: 'e5f6a7b8' },
-        { key: 'auc', value: auc, timestamp: ts, step: 0, model_id: m.model_id, dataset_name: 'holdout', dataset_digest: 'e5f6a7b8' },
+        { key: 'f1', value: f1, timestamp: ts, step: 0, model_id: m.info.model_id, dataset_name: 'holdout', dataset_digest: 'e5f6a7b8' },
+        { key: 'auc', value: auc, timestamp: ts, step: 0, model_id: m.info.model_id, dataset_name: 'holdout', dataset_digest: 'e5f6a7b8' },
       ],
     });
   }
