@@ -37,7 +37,9 @@ await shot('charts', `#/experiments/${d.exp}?compareRunsMode=CHART&line_smoothne
   await page.locator('.legend-item').nth(3).hover();
 });
 await shot('compare-artifacts', `#/experiments/${d.exp}`, async () => {
-  await page.getByRole('button', { name: 'Expand child runs' }).click();
+  // The tree may still be open from the runs-table shot (same page, only the hash changed).
+  await page.locator('.vrow').first().waitFor();
+  if (await page.getByRole('button', { name: 'Expand child runs' }).count()) await page.getByRole('button', { name: 'Expand child runs' }).click();
   for (const n of [6, 1, 8]) await page.getByLabel(`Select run trial-${n}`).check();
   await page.getByRole('button', { name: 'Artifacts', exact: true }).click();
   await page.locator('[data-testid=artifact-compare] .node[data-path="metrics.json"]').click();

@@ -572,7 +572,7 @@ describe('logged models', () => {
     const rows = p.page.locator('table[aria-label="Logged models"] tbody tr[data-model-id]');
     await rows.first().waitFor();
     assert.equal(await rows.count(), 2);
-    await p.page.getByLabel('Order models by').selectOption('metric:f1 (holdout)');
+    await p.page.getByLabel('Order models by').selectOption('metric:val_f1 (holdout)');
     await p.page.waitForURL(/modelsOrder=/);
     assert.equal(await rows.first().getAttribute('data-model-id'), data.loggedModel.info.model_id);
     await p.page.getByLabel('Order models by').selectOption('name');

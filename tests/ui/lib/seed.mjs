@@ -133,14 +133,15 @@ export async function seed(api, { historyLength = 200 } = {}) {
   // MLflow 3 logged model.
   const lm = (await api.post('logged-models', { experiment_id: exp, name: 'xgb-fraud', source_run_id: best.run_id, model_type: 'classifier' })).model;
   const lm2 = (await api.post('logged-models', { experiment_id: exp, name: 'logreg-fraud', source_run_id: baseline.run_id, model_type: 'baseline' })).model;
-  // Metrics logged against the models (model_id on the metric), on a named evaluation dataset;
-  // timestamps older than the runs' own f1 / auc, so the runs' latest values stay theirs.
+  // Metrics logged against the models (model_id on the metric), on a named evaluation dataset,
+  // under keys of their own (sorted after the runs' loss chart) so the runs' f1 / auc histories
+  // keep one point each.
   for (const [m, run, f1, auc, ts] of [[lm, best, 0.87, 0.95, T0], [lm2, baseline, 0.61, 0.83, T0 - 3600000]]) {
     await api.post('runs/log-batch', {
       run_id: run.run_id,
       metrics: [
-        { key: 'f1', value: f1, timestamp: ts, step: 0, model_id: m.info.model_id, dataset_name: 'holdout', dataset_digest: 'e5f6a7b8' },
-        { key: 'auc', value: auc, timestamp: ts, step: 0, model_id: m.info.model_id, dataset_name: 'holdout', dataset_digest: 'e5f6a7b8' },
+        { key: 'val_f1', value: f1, timestamp: ts, step: 0, model_id: m.info.model_id, dataset_name: 'holdout', dataset_digest: 'e5f6a7b8' },
+        { key: 'val_auc', value: auc, timestamp: ts, step: 0, model_id: m.info.model_id, dataset_name: 'holdout', dataset_digest: 'e5f6a7b8' },
       ],
     });
   }
