@@ -469,6 +469,34 @@ describe('chart hover and x-axis', () => {
   });
 });
 
+describe('chart axis range and empty charts', () => {
+  it('a line chart keeps a chosen y-axis range; "Hide empty charts" hides charts of metrics the shown runs lack', async () => {
+    const p = await open(`#/experiments/${data.exp}`);
+    await runsOf(p.page).first().waitFor();
+    await p.page.getByRole('button', { name: 'Expand child runs' }).click();
+    for (const n of [1, 2, 3]) await p.page.getByLabel(`Select run trial-${n}`).check();
+    await p.page.getByRole('button', { name: 'Chart', exact: true }).click();
+    const loss = p.page.locator('[data-metric="loss"] [data-testid=line-chart]');
+    await p.page.locator('[data-metric=loss] canvas').first().waitFor();
+    assert.notEqual(await loss.getAttribute('data-y-scale'), '0.1,0.5');
+    await p.page.getByRole('button', { name: 'Edit chart loss' }).click();
+    await p.page.getByLabel('Y-axis min').fill('0.1');
+    await p.page.getByLabel('Y-axis max').fill('0.5');
+    await p.page.getByRole('button', { name: 'Save' }).click();
+    await p.page.waitForFunction(() => document.querySelector('[data-metric="loss"] [data-testid=line-chart]')?.dataset.yScale === '0.1,0.5');
+    // Only the baseline run shown: it has no accuracy, so that chart is empty, and can be hidden.
+    await p.page.goto(`${srv.url}/#/experiments/${data.exp}?compareRunsMode=CHART&searchFilter=${encodeURIComponent("attributes.run_name = 'baseline-logreg'")}`);
+    await p.page.locator('.chart-cell[data-title="accuracy"]').waitFor();
+    await p.page.getByLabel('Hide empty charts').check();
+    await p.page.waitForURL(/hide_empty=true/);
+    await p.page.waitForFunction(() => !document.querySelector('.chart-cell[data-title="accuracy"]'));
+    assert.equal(await p.page.locator('.chart-cell[data-title="loss"]').count(), 1);
+    await p.page.getByLabel('Hide empty charts').uncheck();
+    await p.page.getByRole('button', { name: 'Reset layout' }).click();
+    await noProblems(p);
+  });
+});
+
 describe('chart grid layout', () => {
   it('adds scatter and parallel charts, edits, reorders, resizes and deletes; the layout is kept per experiment', async () => {
     const p = await open(`#/experiments/${data.exp2}?compareRunsMode=CHART`);

@@ -141,7 +141,8 @@ function ChartEditor({ chart, runs, metricKeys, onSave, onClose }: {
     else if (type === 'parallel') set({ type, dims: c.dims?.length ? c.dims : dims.slice(0, 6).map(dimId) });
     else set({ type, metric: c.metric ?? metricKeys[0] });
   };
-  const valid = c.type === 'scatter' ? !!(c.x && c.y) : c.type === 'parallel' ? (c.dims?.length ?? 0) >= 2 : !!c.metric;
+  const rangeOk = c.yMin === undefined || c.yMax === undefined || c.yMin < c.yMax;
+  const valid = !rangeOk ? false : c.type === 'scatter' ? !!(c.x && c.y) : c.type === 'parallel' ? (c.dims?.length ?? 0) >= 2 : !!c.metric;
   const dimSelect = (label: string, value: string | undefined, on: (v: string) => void) => (
     <label className="field">
       <span>{label}</span>
@@ -171,6 +172,17 @@ function ChartEditor({ chart, runs, metricKeys, onSave, onClose }: {
               {metricKeys.map((k) => <option key={k} value={k}>{k}</option>)}
             </select>
           </label>
+        )}
+        {c.type === 'line' && (
+          <div className="row">
+            {(['yMin', 'yMax'] as const).map((k) => (
+              <label key={k} className="field" style={{ flex: 1 }}>
+                <span>{k === 'yMin' ? 'Y-axis min' : 'Y-axis max'} (empty: automatic)</span>
+                <input type="number" step="any" aria-label={k === 'yMin' ? 'Y-axis min' : 'Y-axis max'} value={c[k] ?? ''}
+                  onChange={(e) => set({ [k]: e.target.value === '' || !Number.isFinite(Number(e.target.value)) ? undefined : Number(e.target.value) })} />
+              </label>
+            ))}
+          </div>
         )}
         {c.type === 'scatter' && (
           <>
@@ -216,7 +228,7 @@ function LatestBarCard({ metric, runs, height, extra }: { metric: string; runs: 
 }
 
 function ChartBody({ chart, runs, settings, extra }: { chart: ChartConfig; runs: Run[]; settings: ChartSettings; extra: ReactNode }) {
-  if (chart.type === 'line' && chart.metric) return <MetricChartCard metricKey={chart.metric} runs={runs} settings={settings} height={chart.height} extra={extra} />;
+  if (chart.type === 'line' && chart.metric) return <MetricChartCard metricKey={chart.metric} runs={runs} settings={settings} height={chart.height} extra={extra} yMin={chart.yMin} yMax={chart.yMax} />;
   if (chart.type === 'bar' && chart.metric) return <LatestBarCard metric={chart.metric} runs={runs} height={chart.height} extra={extra} />;
   const title = chartTitle(chart);
   let body: ReactNode;
@@ -306,8 +318,12 @@ export function ChartsView({ runs, keys, title, layoutKey }: { runs: Run[]; keys
   }, [layoutKey, stored, allKeys]);
   const [editing, setEditing] = useState<ChartConfig | null | 'new'>(null);
   const [dragging, setDragging] = useState<string | null>(null);
+  const hideEmpty = useRoute().query.get('hide_empty') === 'true';
+  const present = useMemo(() => new Set(metricKeysOf(runs)), [runs]);
   const shown = useMemo(() => {
-    if (!search) return layout.charts;
+    // "Hide empty charts": a metric chart none of the shown runs has a value for.
+    const charts = hideEmpty ? layout.charts.filter((c) => !c.metric || (c.type !== 'line' && c.type !== 'bar') || present.has(c.metric)) : layout.charts;
+    if (!search) return charts;
     let test: (s: string) => boolean;
     try {
       const re = new RegExp(search, 'i');
@@ -315,8 +331,8 @@ export function ChartsView({ runs, keys, title, layoutKey }: { runs: Run[]; keys
     } catch {
       test = (s) => s.toLowerCase().includes(search.toLowerCase());
     }
-    return layout.charts.filter((c) => test(chartTitle(c)));
-  }, [layout, search]);
+    return charts.filter((c) => test(chartTitle(c)));
+  }, [layout, search, hideEmpty, present]);
   const grouped = useMemo(() => sections(shown), [shown]);
   const onDrop = useCallback((target: string) => {
     if (dragging) update((l) => moveChart(l, dragging, target));
@@ -335,6 +351,9 @@ export function ChartsView({ runs, keys, title, layoutKey }: { runs: Run[]; keys
         <div className="row wrap" style={{ marginBottom: 4 }}>
           {title && <span className="muted">{title}</span>}
           <div className="spacer" />
+          <label className="check small" title="Hide the charts of metrics none of the shown runs has">
+            <input type="checkbox" checked={hideEmpty} onChange={(e) => setQuery({ hide_empty: e.target.checked ? 'true' : undefined })} /> Hide empty charts
+          </label>
           <button className="small" onClick={() => setEditing('new')}>Add chart</button>
           {stored && <button className="link small" title="Back to one chart per metric" onClick={() => { if (layoutKey) localStorage.removeItem(layoutKey); setStored(null); }}>Reset layout</button>}
           <input type="search" placeholder="Filter charts (regex)" value={search} onChange={(e) => setSearch(e.target.value)} aria-label="Filter charts" style={{ width: 240 }} />

@@ -20,6 +20,8 @@ interface Props {
   showPoints?: boolean;
   onZoom?: (range: [number, number] | null) => void;
   xLabel?: string;
+  yMin?: number;  // a fixed end of the y-axis (the other stays automatic when absent)
+  yMax?: number;
 }
 
 function xValueLabel(v: number, mode: XMode): string {
@@ -127,7 +129,7 @@ function tooltipPlugin(getSeries: () => LineSeries[], mode: () => XMode, xName: 
   };
 }
 
-export function LineChart({ series, xMode, logY, logX, height = 260, showPoints, onZoom, xLabel }: Props) {
+export function LineChart({ series, xMode, logY, logX, height = 260, showPoints, onZoom, xLabel, yMin, yMax }: Props) {
   const boxRef = useRef<HTMLDivElement>(null);
   const plotRef = useRef<uPlot | null>(null);
   const seriesRef = useRef(series);
@@ -143,7 +145,7 @@ export function LineChart({ series, xMode, logY, logX, height = 260, showPoints,
   const themeVersion = useThemeVersion();
 
   // (Re)create the plot when the shape changes; data-only updates go through setData below.
-  const shapeKey = `${series.map((s) => s.id + s.color).join(',')}|${xMode}|${logY}|${logX}|${height}|${showPoints}`;
+  const shapeKey = `${series.map((s) => s.id + s.color).join(',')}|${xMode}|${logY}|${logX}|${height}|${showPoints}|${yMin}|${yMax}`;
   useEffect(() => {
     const box = boxRef.current;
     if (!box) return;
@@ -172,7 +174,11 @@ export function LineChart({ series, xMode, logY, logX, height = 260, showPoints,
       select: { show: true, left: 0, top: 0, width: 0, height: 0 },
       scales: {
         x: logX ? { time: false, distr: 3, auto: true } : { time: xMode === 'time', auto: true },
-        y: logY ? { distr: 3, auto: true } : { auto: true },
+        y: {
+          ...(logY ? { distr: 3 } : {}),
+          auto: true,
+          ...(yMin !== undefined || yMax !== undefined ? { range: (_u: uPlot, lo: number, hi: number) => [yMin ?? lo, yMax ?? hi] as uPlot.Range.MinMax } : {}),
+        },
       },
       axes: [
         {
@@ -213,6 +219,7 @@ export function LineChart({ series, xMode, logY, logX, height = 260, showPoints,
     performance.mark('mlflow-cpp:chart-created');
     createdWith.current = series;
     plotRef.current = plot;
+    box.dataset.yScale = `${plot.scales.y.min},${plot.scales.y.max}`;
     applyHighlight();
     const dbl = () => {
       zoomedRef.current = false;
@@ -260,6 +267,7 @@ export function LineChart({ series, xMode, logY, logX, height = 260, showPoints,
     const zoomed = zoomedRef.current;
     plot.setData(data, !zoomed);
     if (zoomed && min !== undefined && max !== undefined) plot.setScale('x', { min, max });
+    if (boxRef.current) boxRef.current.dataset.yScale = `${plot.scales.y.min},${plot.scales.y.max}`;
   }, [series]);
 
   return <div ref={boxRef} style={{ width: '100%', height }} data-testid="line-chart" data-series-count={series.length} />;

@@ -152,8 +152,8 @@ export function exportCsv(series: { label: string; xs: number[]; ys: (number | n
   setTimeout(() => URL.revokeObjectURL(url), 1000);
 }
 
-export const MetricChartCard = memo(function MetricChartCard({ metricKey, runs, settings, height = 260, extra }: {
-  metricKey: string; runs: Run[]; settings: ChartSettings; height?: number; extra?: ReactNode;
+export const MetricChartCard = memo(function MetricChartCard({ metricKey, runs, settings, height = 260, extra, yMin, yMax }: {
+  metricKey: string; runs: Run[]; settings: ChartSettings; height?: number; extra?: ReactNode; yMin?: number; yMax?: number;
 }) {
   const [ref, inView] = useInView<HTMLDivElement>();
   const [data, setData] = useState<Map<string, MetricWithRunId[]>>();
@@ -226,7 +226,7 @@ export const MetricChartCard = memo(function MetricChartCard({ metricKey, runs, 
       ) : singleStep ? (
         <BarChart runs={runs} values={barValues} height={height} />
       ) : (
-        <LineChart series={series} xMode={settings.xMode} logY={settings.logY} logX={settings.logX && settings.xMode !== 'time'} showPoints={settings.showPoints} height={height}
+        <LineChart series={series} xMode={settings.xMode} logY={settings.logY} logX={settings.logX && settings.xMode !== 'time'} showPoints={settings.showPoints} height={height} yMin={yMin} yMax={yMax}
           xLabel={settings.xMode === 'step' ? 'step' : settings.xMode === 'time' ? 'time' : settings.xMode === 'metric' ? settings.xMetric : 'relative time'}
           onZoom={settings.xMode === 'step' ? setRange : undefined} />
       )}

@@ -13,6 +13,8 @@ export interface ChartConfig {
   dims?: string[];     // parallel coordinates
   span: number;        // grid columns, 1..3
   height: number;      // px of the plot
+  yMin?: number;       // line charts: a fixed y-axis range (either end may stay automatic)
+  yMax?: number;
 }
 export interface ChartLayout {
   charts: ChartConfig[];
