@@ -343,7 +343,7 @@ export function ChartsView({ runs, keys, title, layoutKey }: { runs: Run[]; keys
     return c ? upsertChart(l, { ...c, ...clampSize(span, height) }) : l;
   }), [update]);
   const onDelete = useCallback((id: string) => update((l) => removeChart(l, id)), [update]);
-  if (!runs.length) return <Empty title="No runs to chart"><p>Select runs in the table, or log some metrics.</p></Empty>;
+  if (!runs.length) return <Empty title="No runs to chart"><p>Select runs in the table, show more runs in the charts ("Runs in charts"), or log some metrics.</p></Empty>;
   return (
     <div className="charts-layout">
       <RunLegend runs={runs} />

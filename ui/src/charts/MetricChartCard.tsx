@@ -36,9 +36,12 @@ function useInView<T extends Element>(): [React.RefObject<T>, boolean] {
 }
 
 // Points per run asked of the server: the chosen number, or automatically 1,000 for up to 50 runs
-// and fewer beyond (about 50,000 points per chart), never under MLflow's 320.
+// and fewer beyond (about 50,000 points per chart), not under MLflow's 320 up to 1,000 runs. Past
+// that ("Show all runs" of a big experiment) 320 a run would make millions of points to fetch and
+// draw: the budget shrinks to about 320,000 points a chart (10,000 runs: 32 points a run).
 export function pointsPerRun(chosen: number, runs: number): number {
   if (chosen > 0) return chosen;
+  if (runs > 1000) return Math.max(10, Math.floor(320000 / runs));
   return Math.max(320, Math.min(1000, Math.floor(50000 / Math.max(1, runs))));
 }
 
@@ -94,31 +97,47 @@ export function toSeries(runs: Run[], byRun: Map<string, MetricWithRunId[]>, s: 
   return out;
 }
 
+const BAR_ROW = 19;  // px: a 16 px bar and the gap under it
+
+// Latest values as horizontal bars, a row per run. Only the rows in view are in the DOM, so a chart
+// of 10,000 runs ("Show all runs") costs what a chart of 20 does.
 export function BarChart({ runs, values, height = 260 }: { runs: Run[]; values: Map<string, number>; height?: number }) {
   const hovered = useHoveredRun();
-  const rows = runs.filter((r) => values.has(r.info.run_id));
-  const nums = rows.map((r) => values.get(r.info.run_id)!);
-  const max = Math.max(0, ...nums);
-  const min = Math.min(0, ...nums);
-  const span = max - min || 1;
+  const [top, setTop] = useState(0);
+  const rows = useMemo(() => runs.filter((r) => values.has(r.info.run_id)), [runs, values]);
+  const [min, span] = useMemo(() => {
+    let lo = 0;
+    let hi = 0;
+    for (const r of rows) {
+      const v = values.get(r.info.run_id)!;
+      if (v < lo) lo = v;
+      if (v > hi) hi = v;
+    }
+    return [lo, hi - lo || 1];
+  }, [rows, values]);
+  const first = Math.max(0, Math.floor(top / BAR_ROW) - 5);
+  const last = Math.min(rows.length, Math.ceil((top + height) / BAR_ROW) + 5);
+  const dim = hovered !== null && values.has(hovered);
   return (
-    <div className="col" style={{ gap: 3, height, overflow: 'auto', paddingRight: 4 }} data-testid="bar-chart" data-series-count={rows.length}
-      data-highlight={hovered && values.has(hovered) ? hovered : ''}>
-      {rows.map((r) => {
-        const v = values.get(r.info.run_id)!;
-        return (
-          <div key={r.info.run_id} className="row small" title={`${runName(r)}: ${v}`}
-            style={{ opacity: hovered && values.has(hovered) && hovered !== r.info.run_id ? 0.35 : 1 }}
-            onMouseEnter={() => setHoveredRun(r.info.run_id)} onMouseLeave={() => setHoveredRun(null)}>
-            <span className="ellipsis" style={{ width: 120, flex: 'none' }}>{runName(r)}</span>
-            <div style={{ flex: 1, position: 'relative', height: 16 }}>
-              <div style={{ position: 'absolute', left: `${((Math.min(v, 0) - min) / span) * 100}%`, width: `${(Math.abs(v) / span) * 100}%`,
-                height: '100%', background: runColor(r.info.run_id), borderRadius: 2, minWidth: 1 }} />
+    <div style={{ height, overflow: 'auto', paddingRight: 4 }} data-testid="bar-chart" data-series-count={rows.length}
+      data-highlight={dim ? hovered : ''} onScroll={(e) => setTop(e.currentTarget.scrollTop)}>
+      <div style={{ position: 'relative', height: rows.length * BAR_ROW }}>
+        {rows.slice(first, last).map((r, k) => {
+          const v = values.get(r.info.run_id)!;
+          return (
+            <div key={r.info.run_id} className="row small" title={`${runName(r)}: ${v}`}
+              style={{ position: 'absolute', left: 0, right: 0, top: (first + k) * BAR_ROW, height: 16, opacity: dim && hovered !== r.info.run_id ? 0.35 : 1 }}
+              onMouseEnter={() => setHoveredRun(r.info.run_id)} onMouseLeave={() => setHoveredRun(null)}>
+              <span className="ellipsis" style={{ width: 120, flex: 'none' }}>{runName(r)}</span>
+              <div style={{ flex: 1, position: 'relative', height: 16 }}>
+                <div style={{ position: 'absolute', left: `${((Math.min(v, 0) - min) / span) * 100}%`, width: `${(Math.abs(v) / span) * 100}%`,
+                  height: '100%', background: runColor(r.info.run_id), borderRadius: 2, minWidth: 1 }} />
+              </div>
+              <span style={{ width: 70, textAlign: 'right', flex: 'none' }}>{formatNumber(v)}</span>
             </div>
-            <span style={{ width: 70, textAlign: 'right', flex: 'none' }}>{formatNumber(v)}</span>
-          </div>
-        );
-      })}
+          );
+        })}
+      </div>
     </div>
   );
 }

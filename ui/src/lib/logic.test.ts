@@ -141,5 +141,7 @@ describe('pointsPerRun', () => {
     expect(pointsPerRun(0, 10)).toBe(1000);
     expect(pointsPerRun(0, 100)).toBe(500);
     expect(pointsPerRun(0, 1000)).toBe(320);
+    expect(pointsPerRun(0, 10000)).toBe(32);
+    expect(pointsPerRun(0, 100000)).toBe(10);
   });
 });

@@ -11,6 +11,7 @@ import { Aggregate, groupByString, groupOptions, groupRuns, parseGroupBy, RunGro
 import { ChartsView } from '../charts/ChartsView';
 import { ArtifactCompare } from '../components/ArtifactCompare';
 import { LoggedModelsTable } from './LoggedModelsTable';
+import { DEFAULT_MODE, isRunHidden, isVisibilityMode, VISIBILITY_MODES, VisibilityMode } from '../lib/visibility';
 
 const FIRST_PAGE = 100;
 const NEXT_PAGE = 1000;
@@ -238,6 +239,8 @@ function ExperimentDescription({ exp, onSaved }: { exp: Experiment; onSaved: () 
   );
 }
 
+interface RunPrefs { pinned: string[]; mode: VisibilityMode; visible: Record<string, boolean> }
+
 function RunsView({ experiments, query }: { experiments: Experiment[]; query: URLSearchParams }) {
   const ids = useMemo(() => experiments.map((e) => e.experiment_id), [experiments]);
   const searchFilter = query.get('searchFilter') ?? '';
@@ -260,17 +263,22 @@ function RunsView({ experiments, query }: { experiments: Experiment[]; query: UR
   const [picker, setPicker] = useState(false);
   const [confirm, setConfirm] = useState<null | 'delete' | 'restore'>(null);
   const [autoRefresh, setAutoRefresh] = useState(true);
-  const [chartCount, setChartCount] = useState(10);
   const prefsKey = `mlflow-cpp.columns.${ids.join(',')}`;
   const runPrefsKey = `mlflow-cpp.runs.${ids.join(',')}`;
-  const [runPrefs, setRunPrefs] = useState<{ hidden: string[]; pinned: string[] }>(() => {
+  // Pinned runs, and which runs the charts show: a mode and per-run choices (run id -> shown).
+  const [runPrefs, setRunPrefs] = useState<RunPrefs>(() => {
     try {
       const v = JSON.parse(localStorage.getItem(runPrefsKey) ?? '');
-      if (Array.isArray(v.hidden) && Array.isArray(v.pinned)) return v;
+      if (Array.isArray(v.pinned)) {
+        const visible: Record<string, boolean> = v.visible && typeof v.visible === 'object' ? v.visible : {};
+        // Stored by an earlier version: a list of runs hidden with the eye button.
+        if (Array.isArray(v.hidden)) for (const id of v.hidden) if (typeof id === 'string') visible[id] = false;
+        return { pinned: v.pinned, mode: isVisibilityMode(v.mode) ? v.mode : DEFAULT_MODE, visible };
+      }
     } catch {
       /* none stored */
     }
-    return { hidden: [], pinned: [] };
+    return { pinned: [], mode: DEFAULT_MODE, visible: {} };
   });
   useEffect(() => {
     try {
@@ -279,10 +287,9 @@ function RunsView({ experiments, query }: { experiments: Experiment[]; query: UR
       /* storage unavailable: kept for this page only */
     }
   }, [runPrefsKey, runPrefs]);
-  const hidden = useMemo(() => new Set(runPrefs.hidden), [runPrefs.hidden]);
   const pinned = useMemo(() => new Set(runPrefs.pinned), [runPrefs.pinned]);
   const flip = (list: string[], id: string) => (list.includes(id) ? list.filter((x) => x !== id) : [...list, id]);
-  const toggleHidden = useCallback((id: string) => setRunPrefs((p) => ({ ...p, hidden: flip(p.hidden, id) })), []);
+  const setMode = useCallback((mode: VisibilityMode) => setRunPrefs((p) => ({ ...p, mode, visible: {} })), []);
   const togglePin = useCallback((id: string) => setRunPrefs((p) => ({ ...p, pinned: flip(p.pinned, id) })), []);
   const [prefs, setPrefs] = useState<ColumnPrefs>(() => loadPrefs(prefsKey));
   useEffect(() => savePrefs(prefsKey, prefs), [prefsKey, prefs]);
@@ -322,6 +329,18 @@ function RunsView({ experiments, query }: { experiments: Experiment[]; query: UR
     return [...top, ...all.filter((r) => !pinned.has(r.run.info.run_id))];
   }, [runs.runs, expanded, nest, pinned, groups, collapsed]); // eslint-disable-line react-hooks/exhaustive-deps
   const runRows = useMemo(() => rows.filter((r) => !isGroupRow(r)).map((r) => (r as { run: Run }).run), [rows]);
+  // The runs the charts leave out, from the mode and the per-run choices (a row's index counts
+  // among the table's run rows, pinned ones first).
+  const hidden = useMemo(() => {
+    const h = new Set<string>();
+    runRows.forEach((r, i) => {
+      if (isRunHidden(runPrefs.mode, runPrefs.visible, r.info.run_id, i, r.info.status)) h.add(r.info.run_id);
+    });
+    return h;
+  }, [runRows, runPrefs.mode, runPrefs.visible]);
+  const hiddenRef = useRef(hidden);
+  hiddenRef.current = hidden;
+  const toggleHidden = useCallback((id: string) => setRunPrefs((p) => ({ ...p, visible: { ...p.visible, [id]: hiddenRef.current.has(id) } })), []);
   const groupChoices = useMemo(() => groupOptions(keys, runs.runs.some((r) => (r.inputs?.dataset_inputs ?? []).length > 0)), [keys, runs.runs]);
   const toggleGroup = useCallback((id: string) => setCollapsed((s) => {
     const n = new Set(s);
@@ -372,9 +391,10 @@ function RunsView({ experiments, query }: { experiments: Experiment[]; query: UR
   const filterError = runs.error instanceof ApiError && runs.error.status >= 400 && runs.error.status < 500 && runs.error.code !== 'NETWORK_ERROR'
     ? runs.error.message : undefined;
   const chartRuns = useMemo(() => {
-    if (selected.size) return runs.runs.filter((r) => selected.has(r.info.run_id) && !hidden.has(r.info.run_id));
-    return runRows.filter((r) => !hidden.has(r.info.run_id)).slice(0, chartCount);
-  }, [selected, runs.runs, runRows, chartCount, hidden]);
+    // Selected runs are charted whatever the mode, unless their eye button hides them.
+    if (selected.size) return runs.runs.filter((r) => selected.has(r.info.run_id) && runPrefs.visible[r.info.run_id] !== false);
+    return runRows.filter((r) => !hidden.has(r.info.run_id));
+  }, [selected, runs.runs, runRows, hidden, runPrefs.visible]);
   const selectedIds = Array.from(selected);
 
   return (
@@ -409,6 +429,10 @@ function RunsView({ experiments, query }: { experiments: Experiment[]; query: UR
             <option value="max">Max</option>
           </select>
         )}
+        <select value={runPrefs.mode} aria-label="Runs in charts" title="Which runs of the table the charts show (the eye of a row overrides it)"
+          onChange={(e) => setMode(e.target.value as VisibilityMode)}>
+          {VISIBILITY_MODES.map((m) => <option key={m.mode} value={m.mode}>{m.label}</option>)}
+        </select>
         <div className="spacer" />
         <span className="segmented" role="group" aria-label="View">
           <button className={mode === 'TABLE' ? 'on' : ''} onClick={() => setQuery({ compareRunsMode: undefined })}>Table</button>
@@ -433,13 +457,10 @@ function RunsView({ experiments, query }: { experiments: Experiment[]; query: UR
       ) : mode === 'CHART' ? (
         <div style={{ flex: 1, minHeight: 0, overflow: 'auto' }}>
           <ChartsView runs={chartRuns} title={selected.size ? `${selected.size} selected runs` : undefined} layoutKey={`mlflow-cpp.charts.${ids.join(',')}`} />
-          {!selected.size && rows.length > 10 && (
-            <div className="row muted small" style={{ marginTop: 8 }}>
-              Charting the first
-              <select value={chartCount} onChange={(e) => setChartCount(Number(e.target.value))} aria-label="Runs in charts">
-                {[10, 20, 50, 100].map((n) => <option key={n} value={n}>{n}</option>)}
-              </select>
-              visible runs of the table (select runs to chart others; the eye in the table hides a run).
+          {!selected.size && (
+            <div className="row muted small" style={{ marginTop: 8 }} data-testid="charted-count">
+              Charting {chartRuns.length} of the {runRows.length} loaded runs ({VISIBILITY_MODES.find((m) => m.mode === runPrefs.mode)?.label.toLowerCase()}
+              {Object.keys(runPrefs.visible).length ? ', with runs shown or hidden by the eye in the table' : ''}); select runs to chart only those.
             </div>
           )}
         </div>
