@@ -129,6 +129,38 @@ function tooltipPlugin(getSeries: () => LineSeries[], mode: () => XMode, xName: 
   };
 }
 
+// The highlighted run's line once more, over every other line (uPlot draws series in their order,
+// so later ones, even faded, would cover it and tint it): in its own colour, at full opacity,
+// twice as thick. Gaps (null values) are bridged, as the series' spanGaps does.
+function drawEmphasis(u: uPlot, s: LineSeries | undefined) {
+  if (!s || s.xs.length === 0) return;
+  const ctx = u.ctx;
+  const { left, top, width, height } = u.bbox;
+  ctx.save();
+  ctx.beginPath();
+  ctx.rect(left, top, width, height);
+  ctx.clip();
+  ctx.beginPath();
+  let started = false;
+  for (let k = 0; k < s.xs.length; k++) {
+    const y = s.ys[k];
+    if (y === null || y === undefined || !Number.isFinite(y)) continue;
+    const px = u.valToPos(s.xs[k], 'x', true);
+    const py = u.valToPos(y, 'y', true);
+    if (!Number.isFinite(px) || !Number.isFinite(py)) continue;
+    if (started) ctx.lineTo(px, py);
+    else ctx.moveTo(px, py);
+    started = true;
+  }
+  ctx.globalAlpha = 1;
+  ctx.strokeStyle = s.color;
+  ctx.lineWidth = 3 * uPlot.pxRatio;
+  ctx.lineJoin = 'round';
+  ctx.lineCap = 'round';
+  ctx.stroke();
+  ctx.restore();
+}
+
 export function LineChart({ series, xMode, logY, logX, height = 260, showPoints, onZoom, xLabel, yMin, yMax }: Props) {
   const boxRef = useRef<HTMLDivElement>(null);
   const plotRef = useRef<uPlot | null>(null);
@@ -141,6 +173,7 @@ export function LineChart({ series, xMode, logY, logX, height = 260, showPoints,
   const xLabelRef = useRef(xLabel);
   xLabelRef.current = xLabel;
   const zoomedRef = useRef(false);
+  const hiRef = useRef(-1);  // index in `series` of the highlighted run, -1 for none
   const createdWith = useRef<LineSeries[] | null>(null);
   const themeVersion = useThemeVersion();
 
@@ -199,6 +232,7 @@ export function LineChart({ series, xMode, logY, logX, height = 260, showPoints,
         }) as uPlot.Series),
       ],
       hooks: {
+        draw: [(u) => drawEmphasis(u, seriesRef.current[hiRef.current])],
         setSelect: [
           (u) => {
             if (u.select.width < 4) return;
@@ -215,6 +249,7 @@ export function LineChart({ series, xMode, logY, logX, height = 260, showPoints,
     };
     const data = [null, ...series.map((s) => [s.xs, s.ys])] as unknown as uPlot.AlignedData;
     performance.mark('mlflow-cpp:chart-create');
+    hiRef.current = -1;
     const plot = new uPlot(opts, data, box);
     performance.mark('mlflow-cpp:chart-created');
     createdWith.current = series;
@@ -242,16 +277,20 @@ export function LineChart({ series, xMode, logY, logX, height = 260, showPoints,
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [shapeKey, themeVersion]);
 
-  // The page's hovered run (from a table row, a legend entry or another chart) drawn in full,
-  // the other lines faded; recorded on the box for tests.
+  // The page's hovered run (from a table row, a legend entry or another chart) keeps its own
+  // colour and is drawn thicker, over the others, which are faded (as MLflow does); recorded on the
+  // box for tests.
   function applyHighlight() {
     const plot = plotRef.current;
     const box = boxRef.current;
     if (!plot || !box) return;
     const id = getHoveredRun();
     const i = id ? seriesRef.current.findIndex((s) => s.id === id) : -1;
-    plot.setSeries(i >= 0 ? i + 1 : (null as unknown as number), { focus: true });
     box.dataset.highlight = i >= 0 ? id! : '';
+    if (i === hiRef.current) return;
+    hiRef.current = i;
+    // Focus redraws the plot; the draw hook then strokes the highlighted line on top.
+    plot.setSeries(i >= 0 ? i + 1 : (null as unknown as number), { focus: true });
   }
   useEffect(() => subscribeHoveredRun(applyHighlight), []); // eslint-disable-line react-hooks/exhaustive-deps
 

@@ -53,24 +53,35 @@ export function ParallelCoordinates({ runs, dims, height = 340 }: { runs: Run[];
     const t = a.numeric ? (a.hi === a.lo ? 0.5 : ((v as number) - a.lo) / (a.hi - a.lo)) : a.cats.length <= 1 ? 0.5 : a.cats.indexOf(String(v)) / (a.cats.length - 1);
     return top + (1 - t) * (H - top - bottom);
   };
+  const pointsOf = (r: Run) => {
+    const pts: string[] = [];
+    axes.forEach((a, i) => {
+      const v = valueOf(r, a.d);
+      if (v !== undefined) pts.push(`${x(i)},${y(a, v)}`);
+    });
+    return pts.join(' ');
+  };
+  // The lines do not depend on the hovered run: with thousands of runs a hover re-renders only
+  // the highlighted copy and the class that fades the others.
+  const lines = useMemo(() => runs.map((r) => {
+    const id = r.info.run_id;
+    return (
+      <polyline key={id} points={pointsOf(r)} fill="none" stroke={runColor(id)} strokeWidth={1.5} opacity={0.9}
+        onMouseEnter={() => setHoveredRun(id)} onMouseLeave={() => setHoveredRun(null)}>
+        <title>{runName(r)}</title>
+      </polyline>
+    );
+  }), [runs, axes, W, H]); // eslint-disable-line react-hooks/exhaustive-deps
   if (dims.length < 2) return <div className="muted">Pick at least two parameters or metrics.</div>;
   return (
     <div style={{ overflow: 'auto' }}>
       <svg width={W} height={H} role="img" aria-label="Parallel coordinates" data-testid="parallel-coordinates" data-series-count={runs.length} data-highlight={hover ?? ''} style={{ fontSize: 11, fill: 'var(--text-secondary)' }}>
-        {runs.map((r) => {
-          const pts: string[] = [];
-          axes.forEach((a, i) => {
-            const v = valueOf(r, a.d);
-            if (v !== undefined) pts.push(`${x(i)},${y(a, v)}`);
-          });
-          const id = r.info.run_id;
-          return (
-            <polyline key={id} points={pts.join(' ')} fill="none" stroke={runColor(id)} strokeWidth={hover === id ? 3 : 1.5}
-              opacity={hover && hover !== id ? 0.25 : 0.9} onMouseEnter={() => setHoveredRun(id)} onMouseLeave={() => setHoveredRun(null)}>
-              <title>{runName(r)}</title>
-            </polyline>
-          );
-        })}
+        <g className={hover ? 'faded' : undefined}>{lines}</g>
+        {hover && (() => {
+          // The hovered run again, on top, thicker, in its own colour.
+          const r = runs.find((x) => x.info.run_id === hover)!;
+          return <polyline points={pointsOf(r)} fill="none" stroke={runColor(hover)} strokeWidth={3} pointerEvents="none" data-testid="parallel-highlight" />;
+        })()}
         {axes.map((a, i) => (
           <g key={a.d.kind + a.d.key}>
             <line x1={x(i)} x2={x(i)} y1={top} y2={H - bottom} stroke="var(--border)" strokeWidth={1.5} />
