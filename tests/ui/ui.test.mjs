@@ -41,6 +41,20 @@ async function noProblems(p) {
 
 const runsOf = (page) => page.locator('.vrow');
 
+// Opaque pixels of a canvas within a small distance of a colour ('rgb(r, g, b)', as a run's
+// colour dot gives it): how much of a run's line or point is on screen in its own colour.
+function colorPixels(canvas, rgb) {
+  return canvas.evaluate((c, color) => {
+    const [r, g, b] = color.match(/\d+/g).map(Number);
+    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    let n = 0;
+    for (let i = 0; i < d.length; i += 4) {
+      if (d[i + 3] > 230 && Math.abs(d[i] - r) + Math.abs(d[i + 1] - g) + Math.abs(d[i + 2] - b) < 24) n++;
+    }
+    return n;
+  }, rgb);
+}
+
 describe('static serving', () => {
   it('serves index.html at / (no-cache) and hashed assets under /static-files/ (gzip, immutable)', async () => {
     const index = await fetch(`${srv.url}/`);
@@ -448,6 +462,63 @@ describe('chart hover and x-axis', () => {
     await noProblems(p);
   });
 
+  it('the hovered run\'s line keeps its own colour and is drawn thicker, over the faded others', async () => {
+    const p = await threeRunsCharted();
+    const canvas = chartOf(p.page, 'loss').locator('canvas').first();
+    for (const name of ['trial-1', 'trial-2', 'trial-3']) {
+      const item = p.page.locator('.legend-item', { hasText: name });
+      const rgb = await item.locator('.color-dot').evaluate((e) => e.style.background);
+      await p.page.mouse.move(5, 5);
+      await p.page.waitForFunction(() => document.querySelector('[data-metric="loss"] [data-testid=line-chart]')?.dataset.highlight === '');
+      const plain = await colorPixels(canvas, rgb);
+      await item.hover();
+      await p.page.waitForFunction(() => document.querySelector('[data-metric="loss"] [data-testid=line-chart]')?.dataset.highlight !== '');
+      const emphasised = await colorPixels(canvas, rgb);
+      // Its own colour, twice as wide and on top: at least twice the pixels of that colour (a line
+      // left under the others, or drawn in another colour, has about as many or fewer).
+      assert.ok(plain > 50, `${name}: ${plain} pixels of ${rgb} without hover`);
+      assert.ok(emphasised >= 2 * plain, `${name}: ${emphasised} pixels of ${rgb} when hovered, ${plain} when not`);
+    }
+    await noProblems(p);
+  });
+
+  it('a scatter chart highlights the run hovered in the list or in another chart', async () => {
+    const p = await threeRunsCharted();
+    await p.page.getByRole('button', { name: 'Add chart' }).click();
+    await p.page.getByLabel('Chart type').selectOption('scatter');
+    await p.page.getByRole('button', { name: 'Add', exact: true }).click();
+    try {
+      await scatterHighlights(p);
+    } finally {
+      // The added chart is kept per experiment: the other tests see the default layout.
+      await p.page.evaluate((k) => localStorage.removeItem(k), `mlflow-cpp.charts.${data.exp}`);
+    }
+    await noProblems(p);
+  });
+  async function scatterHighlights(p) {
+    const scatter = p.page.locator('[data-testid=scatter-plot][data-series-count="3"]');
+    await scatter.locator('canvas').waitFor();
+    const id = data.children[1].run_id;  // trial-2
+    const item = p.page.locator('.legend-item', { hasText: 'trial-2' });
+    const rgb = await item.locator('.color-dot').evaluate((e) => e.style.background);
+    const plain = await colorPixels(scatter.locator('canvas'), rgb);
+    await item.hover();
+    await p.page.waitForFunction((v) => document.querySelector('[data-testid=scatter-plot]')?.dataset.highlight === v, id);
+    // Drawn larger, in its colour, on top.
+    const emphasised = await colorPixels(scatter.locator('canvas'), rgb);
+    assert.ok(plain > 20 && emphasised >= 2 * plain, `${emphasised} pixels of ${rgb} when hovered, ${plain} when not`);
+    await p.page.mouse.move(5, 5);
+    await p.page.waitForFunction(() => document.querySelector('[data-testid=scatter-plot]')?.dataset.highlight === '');
+    // A run hovered in a line chart is highlighted in the scatter too.
+    const over = chartOf(p.page, 'loss').locator('.u-over');
+    await over.scrollIntoViewIfNeeded();
+    const box = await over.boundingBox();
+    await p.page.mouse.move(box.x + box.width * 0.1, box.y + box.height * 0.5);
+    await p.page.mouse.move(box.x + box.width * 0.12, box.y + box.height * 0.5);
+    const marked = await p.page.locator('.legend-item.on').getAttribute('data-run-id');
+    assert.equal(await scatter.getAttribute('data-highlight'), marked);
+  }
+
   it('another metric as the x-axis', async () => {
     const p = await threeRunsCharted();
     await p.page.getByLabel('X-axis metric').selectOption('accuracy');
@@ -636,15 +707,16 @@ describe('logged models', () => {
 });
 
 describe('10,000 runs', () => {
+  let experiment_id;
   it('load and scroll without rendering them all', async () => {
-    const { experiment_id } = await srv.api.post('experiments/create', { name: 'many-runs' });
+    ({ experiment_id } = await srv.api.post('experiments/create', { name: 'many-runs' }));
     const N = 10000;
     let next = 0;
     const worker = async () => {
       while (next < N) {
         const i = next++;
         const { run } = await srv.api.post('runs/create', { experiment_id, run_name: `r${String(i).padStart(5, '0')}`, start_time: 1700000000000 + i });
-        await srv.api.post('runs/log-batch', { run_id: run.info.run_id, params: [{ key: 'i', value: String(i) }], metrics: [{ key: 'm', value: i, timestamp: 1, step: 0 }] });
+        await srv.api.post('runs/log-batch', { run_id: run.info.run_id, params: [{ key: 'i', value: String(i) }], metrics: [{ key: 'm', value: i, timestamp: 1, step: 0 }, { key: 'm', value: i + 1, timestamp: 2, step: 1 }] });
       }
     };
     await Promise.all(Array.from({ length: 8 }, worker));
@@ -656,6 +728,38 @@ describe('10,000 runs', () => {
     assert.ok(rendered < 120, `only visible rows are in the DOM (${rendered})`);
     await p.page.locator('.vtable').evaluate((el) => { el.scrollTop = el.scrollHeight; });
     await p.page.locator('.vrow .vsticky a', { hasText: 'r00000' }).waitFor();
+    await noProblems(p);
+  });
+
+  it('"Runs in charts" offers MLflow\'s choices; all 10,000 runs chart quickly, none hides the charts', async () => {
+    const p = await open(`#/experiments/${experiment_id}`);
+    await runsOf(p.page).first().waitFor();
+    const choice = p.page.getByLabel('Runs in charts');
+    assert.deepEqual(await choice.locator('option').allTextContents(), ['Show first 10', 'Show first 20', 'Show all runs', 'Hide all runs', 'Hide finished runs']);
+    await p.page.getByRole('button', { name: 'Load all' }).click();
+    await p.page.getByText(`10000 runs loaded`).waitFor({ timeout: 60000 });
+    await p.page.getByRole('button', { name: 'Chart', exact: true }).click();
+    const chart = (n) => p.page.locator(`[data-metric=m] [data-testid=line-chart][data-series-count="${n}"] canvas`);
+    await chart(10).waitFor();
+    await choice.selectOption({ label: 'Show first 20' });
+    await chart(20).waitFor();
+    const t0 = Date.now();
+    await choice.selectOption({ label: 'Show all runs' });
+    await chart(10000).waitFor({ timeout: 60000 });
+    const ms = Date.now() - t0;
+    console.log(`# chart of 10,000 runs drawn in ${ms} ms`);
+    assert.ok(ms < 30000, `a chart of all 10,000 runs took ${ms} ms`);
+    await p.page.getByTestId('charted-count').getByText('Charting 10000 of the 10000 loaded runs').waitFor();
+    // Hovering a run of the 10,000 still highlights it.
+    await p.page.locator('.legend-item').nth(3).hover();
+    await p.page.waitForFunction(() => (document.querySelector('[data-metric=m] [data-testid=line-chart]')?.dataset.highlight ?? '') !== '');
+    await choice.selectOption({ label: 'Hide all runs' });
+    await p.page.getByText('No runs to chart').waitFor();
+    // The eye of a row overrides the mode.
+    await p.page.getByRole('button', { name: 'Table', exact: true }).click();
+    await runsOf(p.page).first().getByRole('button', { name: 'Show run in charts' }).click();
+    await p.page.getByRole('button', { name: 'Chart', exact: true }).click();
+    await chart(1).waitFor();
     await noProblems(p);
   });
 });
