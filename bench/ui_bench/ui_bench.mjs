@@ -3,7 +3,9 @@
 //   (a) 10,000 runs: navigation start -> the newest run's name is on screen in the runs table;
 //   (b) 10 runs x 100,000 points: navigation start -> the chart of the metric is drawn with 10 lines
 //       (a warm load: the first of REPEAT + 1 loads only fills the browser cache).
-// Both servers are seeded through the REST API. Prints figures and ratios; never fails.
+// run.sh seeds once through mlflow-cpp (--seed-only) and gives each server its own copy of that
+// database; a server without the data is seeded here through the REST API. Prints figures and
+// ratios; never fails.
 //   node ui_bench.mjs --ours URL --mlflow URL [--repeat 3] [--seed-only] [--shots DIR]
 import { client } from '../../tests/ui/lib/server.mjs';
 import { launch } from '../../tests/ui/lib/browser.mjs';
