@@ -50,6 +50,11 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   server->add_option("--static-dir", config.static_dir,
                      "Serve the web UI from this directory (a UI build with index.html) instead of the built-in one");
+  server->add_option("--ui", config.ui,
+                     "Which web UI to serve: builtin (ours) or mlflow (the build in the installed `mlflow` "
+                     "Python package, found with python3; with --static-dir, that build)")
+      ->check(CLI::IsMember({"builtin", "mlflow"}))
+      ->capture_default_str();
   server->add_option("--log-level", log_level, "trace|debug|info|warn|error")->capture_default_str();
   (void)no_serve_artifacts;
 

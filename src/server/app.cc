@@ -9,6 +9,7 @@
 
 #include "server/handlers/api_context.h"
 #include "server/handlers/artifact_handlers.h"
+#include "server/handlers/graphql_handlers.h"
 #include "server/handlers/json_render.h"
 #include "server/handlers/dataset_handlers.h"
 #include "server/handlers/logged_model_handlers.h"
@@ -16,7 +17,9 @@
 #include "server/handlers/routes.h"
 #include "server/handlers/tracking_handlers.h"
 #include "server/handlers/trace_handlers.h"
+#include "server/handlers/ui_handlers.h"
 #include "server/http/http_server.h"
+#include "server/http/mlflow_ui.h"
 #include "server/http/static_site.h"
 #include "service/artifact_service.h"
 #include "service/logged_model_service.h"
@@ -182,6 +185,8 @@ Result<std::unique_ptr<App>> App::Create(const ServerConfig& config) {
   s.ctx.datasets = s.datasets.get();
   s.ctx.scorers = s.scorers.get();
   s.ctx.artifacts_only = s.config.artifacts_only;
+  s.ctx.multipart_uploads_enabled =
+      s.config.serve_artifacts && s.config.artifacts_destination.rfind("s3://", 0) == 0;
 
   s.router.Add("GET", "/health", [](const HttpRequest&) { return Text("OK"); });
   s.router.Add("GET", "/version", [](const HttpRequest&) { return Text(CompatibleMlflowVersion()); });
@@ -190,9 +195,16 @@ Result<std::unique_ptr<App>> App::Create(const ServerConfig& config) {
     store::sql::Database::Stats st = db->stats();
     return JsonResponse({{"write_requests", st.writes}, {"write_transactions", st.commits}});
   });
-  // The web UI: GET / and /static-files/..., embedded in the binary unless --static-dir names a build.
+  // The web UI: GET / and /static-files/..., embedded in the binary unless --static-dir names a build;
+  // --ui mlflow serves the build shipped in the `mlflow` Python package, with MLflow's cache headers.
   std::shared_ptr<const StaticSite> site = StaticSite::Embedded();
-  if (!s.config.static_dir.empty()) {
+  if (s.config.ui == "mlflow") {
+    std::string dir = s.config.static_dir;
+    if (dir.empty()) {
+      MLFLOW_ASSIGN_OR_RETURN(dir, FindMlflowUiBuild());
+    }
+    MLFLOW_ASSIGN_OR_RETURN(site, StaticSite::FromDirectory(dir, CachePolicy::kMlflow));
+  } else if (!s.config.static_dir.empty()) {
     MLFLOW_ASSIGN_OR_RETURN(site, StaticSite::FromDirectory(s.config.static_dir));
   }
   RegisterStaticSite(s.router, std::move(site));
@@ -205,6 +217,8 @@ Result<std::unique_ptr<App>> App::Create(const ServerConfig& config) {
     RegisterLoggedModelHandlers(s.router, s.ctx);
     RegisterTraceHandlers(s.router, s.ctx);
     RegisterDatasetHandlers(s.router, s.ctx);
+    RegisterUiHandlers(s.router, s.ctx);
+    RegisterGraphqlHandlers(s.router);  // after the REST routes it dispatches to
   }
   AddOptionsResponses(s.router);
 

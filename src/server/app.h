@@ -25,6 +25,9 @@ struct ServerConfig {
   int io_threads = 2;
   int db_pool_size = 10;  // PostgreSQL connections per server process
   std::string static_dir;  // serve the web UI from this build directory instead of the embedded one
+  // "builtin" (ours, ui/) or "mlflow": the UI build of the installed `mlflow` Python package (or
+  // static_dir), served with the paths and cache headers `mlflow server` uses.
+  std::string ui = "builtin";
 };
 
 // The MLflow version this server speaks (GET /version).

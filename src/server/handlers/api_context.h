@@ -20,6 +20,7 @@ struct ApiContext {
   service::DatasetService* datasets = nullptr;
   service::ScorerService* scorers = nullptr;
   bool artifacts_only = false;  // --artifacts-only: only the artifact proxy is served
+  bool multipart_uploads_enabled = false;  // the artifact proxy offers multipart uploads (S3 destination)
 };
 
 }  // namespace mlflow::server

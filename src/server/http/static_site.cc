@@ -6,6 +6,7 @@
 #include <cctype>
 #include <cstdio>
 #include <cstdlib>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -21,6 +22,8 @@ constexpr uintmax_t kMaxDirectoryFileBytes = 64ull << 20;
 
 constexpr std::string_view kNoCache = "no-cache";
 constexpr std::string_view kImmutable = "public, max-age=31536000, immutable";
+// What `mlflow server` sends for /static-files/... (its send_from_directory max_age, four weeks).
+constexpr long kMlflowStaticMaxAge = 2419200;
 
 std::string Lower(std::string_view s) {
   std::string out(s);
@@ -197,7 +200,21 @@ std::shared_ptr<const StaticSite> StaticSite::FromAssets(std::span<const Embedde
   return site;
 }
 
-Result<std::shared_ptr<const StaticSite>> StaticSite::FromDirectory(const std::string& dir) {
+namespace {
+
+// An HTTP date (RFC 9110 IMF-fixdate) `seconds_from_now` ahead, for Expires.
+std::string HttpDateFromNow(long seconds_from_now) {
+  std::time_t t = std::time(nullptr) + seconds_from_now;
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[64];
+  std::strftime(buf, sizeof(buf), "%a, %d %b %Y %H:%M:%S GMT", &tm);
+  return buf;
+}
+
+}  // namespace
+
+Result<std::shared_ptr<const StaticSite>> StaticSite::FromDirectory(const std::string& dir, CachePolicy policy) {
   std::error_code ec;
   fs::path root = fs::canonical(dir, ec);
   if (ec || !fs::is_directory(root, ec)) {
@@ -208,6 +225,7 @@ Result<std::shared_ptr<const StaticSite>> StaticSite::FromDirectory(const std::s
   }
   std::shared_ptr<StaticSite> site(new StaticSite());
   site->dir_ = root.string();
+  site->policy_ = policy;
   return std::shared_ptr<const StaticSite>(std::move(site));
 }
 
@@ -254,7 +272,9 @@ HttpResponse StaticSite::ServeDirectory(const HttpRequest& req, std::string_view
   std::snprintf(etag, sizeof(etag), "\"%llx-%llx\"", static_cast<unsigned long long>(st.st_size),
                 static_cast<unsigned long long>(st.st_mtim.tv_sec) * 1000000000ull +
                     static_cast<unsigned long long>(st.st_mtim.tv_nsec));
-  std::string cache = CacheControlFor(relative, LooksContentHashed(relative));
+  bool mlflow_static = policy_ == CachePolicy::kMlflow && relative != "index.html";
+  std::string cache = mlflow_static ? "public, max-age=" + std::to_string(kMlflowStaticMaxAge)
+                                    : CacheControlFor(relative, LooksContentHashed(relative));
   if (EtagMatches(req, etag)) return NotModified(etag, cache);
   std::ifstream in(real, std::ios::binary);
   if (!in) return NotFound();
@@ -264,6 +284,7 @@ HttpResponse StaticSite::ServeDirectory(const HttpRequest& req, std::string_view
   r.content_type = std::string(ContentTypeForPath(relative));
   r.body = std::move(buf).str();
   r.headers = {{"ETag", etag}, {"Cache-Control", cache}};
+  if (mlflow_static) r.headers.emplace_back("Expires", HttpDateFromNow(kMlflowStaticMaxAge));
   return r;
 }
 

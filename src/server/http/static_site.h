@@ -9,7 +9,10 @@
 //
 // Responses carry a content type from the file extension, a strong ETag (304 on If-None-Match),
 // Cache-Control (index.html and unhashed names: no-cache; content-hashed names: one year,
-// immutable) and, for embedded assets, Content-Encoding: gzip when the client accepts it. A path
+// immutable) and, for embedded assets, Content-Encoding: gzip when the client accepts it. MLflow's
+// own UI build (`--ui mlflow`, CachePolicy::kMlflow) gets the headers `mlflow server` sends for it
+// instead (docs/reference/ui.md, "MLflow's UI"): index.html no-cache, every file under
+// /static-files/ "public, max-age=2419200" with an Expires date. A path
 // can never leave the site's root: ".." segments, hidden names (".git"), backslashes, NUL bytes and
 // symlinks that point outside it answer 404.
 #include <memory>
@@ -23,6 +26,10 @@
 
 namespace mlflow::server {
 
+// Which Cache-Control a directory site sends: ours (content-hashed names immutable for a year) or
+// MLflow's for its own UI build (everything under /static-files/ four weeks).
+enum class CachePolicy { kOurs, kMlflow };
+
 class StaticSite {
  public:
   // The assets compiled into the binary. When there are none, every page answers a short HTML
@@ -31,7 +38,8 @@ class StaticSite {
   // An explicit asset table (tests).
   static std::shared_ptr<const StaticSite> FromAssets(std::span<const EmbeddedAsset> assets);
   // Files under `dir`, read at request time. INVALID_PARAMETER_VALUE when dir/index.html is missing.
-  static Result<std::shared_ptr<const StaticSite>> FromDirectory(const std::string& dir);
+  static Result<std::shared_ptr<const StaticSite>> FromDirectory(const std::string& dir,
+                                                                 CachePolicy policy = CachePolicy::kOurs);
 
   // Answers GET/HEAD for `relative` ("" = index.html), a percent-decoded path below the root.
   HttpResponse Serve(const HttpRequest& req, std::string_view relative) const;
@@ -46,6 +54,7 @@ class StaticSite {
 
   std::span<const EmbeddedAsset> assets_;
   std::string dir_;  // canonical absolute path, when serving a directory
+  CachePolicy policy_ = CachePolicy::kOurs;
 };
 
 // The content type for a file name, from its extension ("application/octet-stream" if unknown).

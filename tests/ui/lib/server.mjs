@@ -11,11 +11,11 @@ export function serverBinary() {
   return b;
 }
 
-export async function startServer({ binary = serverBinary(), args = [] } = {}) {
+export async function startServer({ binary = serverBinary(), args = [], env = process.env } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'mlflow-cpp-ui-'));
   const proc = spawn(binary, ['server', '--host', '127.0.0.1', '--port', '0',
     '--backend-store-uri', `sqlite:///${join(dir, 'mlflow.db')}`,
-    '--artifacts-destination', join(dir, 'artifacts'), ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+    '--artifacts-destination', join(dir, 'artifacts'), ...args], { stdio: ['ignore', 'ignore', 'pipe'], env });
   const port = await new Promise((resolve, reject) => {
     let buf = '';
     const timer = setTimeout(() => reject(new Error(`server did not start: ${buf}`)), 20000);

@@ -1,0 +1,179 @@
+// MLflow's own web UI (the build in the pinned `mlflow` package) in headless Chromium, against
+// `mlflow-cpp server --ui mlflow` and against the real `mlflow server`, both seeded with the same
+// data through the REST API. For each page: it renders its content on ours; no request fails on
+// ours that succeeds on the real server; the visible text is the same apart from ids and times
+// (mlflow_ui_known_differences.json lists the allowed differences with their reasons).
+// Run: tests/ui/run-mlflow-ui.sh (ctest -R ui_mlflow_differential).
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { startServer } from './lib/server.mjs';
+import { startRealMlflow, realVenv } from './lib/real_mlflow.mjs';
+import { seed } from './lib/seed.mjs';
+import { launch } from './lib/browser.mjs';
+
+const TIMEOUT = 30000;
+const KNOWN = JSON.parse(readFileSync(new URL('./mlflow_ui_known_differences.json', import.meta.url), 'utf8')).differences;
+// The UI finds its package through python3 on PATH: the venv's.
+const withVenvPython = { ...process.env, PATH: `${join(realVenv(), 'bin')}:${process.env.PATH}` };
+
+let ours, real, oursData, realData, browser;
+
+before(async () => {
+  [ours, real] = await Promise.all([
+    startServer({ args: ['--ui', 'mlflow'], env: withVenvPython }),
+    startRealMlflow(),
+  ]);
+  [oursData, realData] = await Promise.all([seed(ours.api, { historyLength: 60 }), seed(real.api, { historyLength: 60 })]);
+  browser = await launch();
+}, { timeout: 300000 });
+after(async () => {
+  await browser?.close();
+  await Promise.all([ours?.stop(), real?.stop()]);
+});
+
+// Ids and times differ between the two servers; everything else must not.
+function normalizeText(text) {
+  return text
+    .replace(/m-[0-9a-f]{32}/g, '<model-id>')
+    .replace(/[0-9a-f]{32}/g, '<id>')
+    .replace(/\b\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?\b/g, '<datetime>')
+    .replace(/\b\d{1,2}\/\d{1,2}\/\d{2,4},?\s*\d{1,2}:\d{2}(:\d{2})?\s*(AM|PM)?/gi, '<datetime>')
+    .replace(/\b\d{4}-\d{2}-\d{2}\b/g, '<date>')
+    .replace(/\b\d{1,2}:\d{2}(:\d{2})?\s*(AM|PM)?\b/gi, '<time>')
+    .replace(/\b(\d+|a|an) (second|minute|hour|day|week|month|year)s? ago\b/g, '<ago>')
+    .replace(/\b\d+(\.\d+)?\s?(ms|s|sec|min|h)\b/g, '<duration>')
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l.length > 0);
+}
+
+function normalizePath(u) {
+  return u.pathname.replace(/m-[0-9a-f]{32}/g, '<model-id>').replace(/[0-9a-f]{32}/g, '<id>');
+}
+
+const API = /^\/(ajax-api|api|graphql|get-artifact|model-versions\/get-artifact)/;
+
+async function visit(server, hash, ready) {
+  const page = await browser.context.newPage();
+  page.setDefaultTimeout(TIMEOUT);
+  const requests = [];
+  const pageErrors = [];
+  page.on('response', (r) => {
+    const u = new URL(r.url());
+    if (API.test(u.pathname)) requests.push({ key: `${r.request().method()} ${normalizePath(u)}`, status: r.status(), url: r.url() });
+  });
+  page.on('requestfailed', (r) => {
+    const u = new URL(r.url());
+    const f = r.failure()?.errorText ?? '';
+    if (API.test(u.pathname) && !f.includes('ERR_ABORTED')) requests.push({ key: `${r.request().method()} ${normalizePath(u)}`, status: 0, url: r.url() });
+  });
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+  await page.goto(`${server.url}/${hash}`);
+  for (const text of ready) await page.getByText(text, { exact: false }).first().waitFor({ state: 'visible' });
+  await page.waitForLoadState('networkidle', { timeout: TIMEOUT }).catch(() => {});
+  await page.waitForTimeout(500);
+  const text = await page.evaluate(() => document.body.innerText);
+  await page.close();
+  return { requests, text: normalizeText(text), pageErrors };
+}
+
+function known(page, field, value) {
+  return KNOWN.some((d) => (d.page === page || d.page === '*') && d[field] !== undefined && new RegExp(d[field]).test(value));
+}
+
+async function differential(name, hashFor, ready) {
+  const [o, r] = [await visit(ours, hashFor(oursData), ready(oursData)), await visit(real, hashFor(realData), ready(realData))];
+  // 1. No request fails on ours that succeeds on the real server (or that the real server never sent).
+  const realOk = new Set(r.requests.filter((q) => q.status > 0 && q.status < 400).map((q) => q.key));
+  const realFailed = new Set(r.requests.filter((q) => q.status === 0 || q.status >= 400).map((q) => q.key));
+  const failing = o.requests
+    .filter((q) => q.status === 0 || q.status >= 400)
+    .filter((q) => realOk.has(q.key) || !realFailed.has(q.key))
+    .filter((q) => !known(name, 'request', q.key))
+    .map((q) => `${q.status} ${q.url}`);
+  assert.deepEqual(failing, [], `${name}: requests failing on mlflow-cpp but not on mlflow`);
+  // 2. The same visible text, apart from ids and times.
+  const oText = o.text.filter((l) => !known(name, 'text', l));
+  const rText = r.text.filter((l) => !known(name, 'text', l));
+  const onlyOurs = oText.filter((l) => !rText.includes(l));
+  const onlyReal = rText.filter((l) => !oText.includes(l));
+  assert.deepEqual({ onlyOurs, onlyReal }, { onlyOurs: [], onlyReal: [] }, `${name}: visible text differs`);
+  assert.deepEqual(o.pageErrors.filter((e) => !r.pageErrors.includes(e)), [], `${name}: page errors on mlflow-cpp only`);
+}
+
+describe('--ui mlflow: serving', () => {
+  it('serves the package\'s index.html and static files with the headers mlflow server sends', async () => {
+    for (const srv of [ours, real]) {
+      const index = await fetch(`${srv.url}/`);
+      assert.equal(index.status, 200);
+      assert.equal(index.headers.get('cache-control'), 'no-cache');
+      assert.match(index.headers.get('content-type'), /^text\/html/);
+    }
+    const html = await (await fetch(`${ours.url}/`)).text();
+    assert.equal(html, await (await fetch(`${real.url}/`)).text(), 'the same index.html as mlflow server');
+    const js = /src="(static-files\/static\/js\/main\.[0-9a-f]+\.js)"/.exec(html);
+    assert.ok(js, 'index.html references its main script under static-files/');
+    const [o, r] = await Promise.all([fetch(`${ours.url}/${js[1]}`), fetch(`${real.url}/${js[1]}`)]);
+    assert.equal(o.status, 200);
+    assert.equal(o.headers.get('cache-control'), r.headers.get('cache-control'));
+    assert.equal(o.headers.get('cache-control'), 'public, max-age=2419200');
+    assert.ok(Math.abs(Date.parse(o.headers.get('expires')) - Date.parse(r.headers.get('expires'))) < 120000, 'Expires four weeks ahead');
+    assert.match(o.headers.get('content-type'), /javascript/);
+    assert.equal((await o.arrayBuffer()).byteLength, (await r.arrayBuffer()).byteLength);
+    assert.equal((await fetch(`${ours.url}/static-files/../../etc/passwd`)).status, 404);
+  });
+
+  it('refuses to start with a clear message when python3 finds no mlflow package', async () => {
+    await assert.rejects(startServer({ args: ['--ui', 'mlflow'], env: { ...process.env, PATH: '/usr/bin:/bin' } }),
+      /--ui mlflow: no `mlflow` Python package is installed/);
+  });
+
+  it('answers server-info, ui-telemetry and switched-off features as mlflow server does', async () => {
+    for (const path of ['ajax-api/3.0/mlflow/server-info', 'ajax-api/3.0/mlflow/ui-telemetry', 'ajax-api/3.0/mlflow/gateway/endpoints/list',
+      'ajax-api/3.0/mlflow/workspaces', 'ajax-api/2.0/mlflow/gateway-proxy', 'ajax-api/3.0/mlflow/mcp-servers', 'ajax-api/2.0/mlflow/webhooks']) {
+      const [o, r] = await Promise.all([fetch(`${ours.url}/${path}`), fetch(`${real.url}/${path}`)]);
+      assert.equal(o.status, r.status, path);
+      if (/json/.test(r.headers.get('content-type'))) {
+        const [oj, rj] = [await o.json(), await r.json()];
+        if (rj.error_code) assert.equal(oj.error_code, rj.error_code, path);
+        else assert.deepEqual(oj, rj, path);
+      }
+    }
+  });
+
+  it('answers the UI\'s GraphQL queries as mlflow server does', async () => {
+    const q = (srv, body) => fetch(`${srv.url}/graphql`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) }).then((x) => x.json());
+    const getRun = 'query GetRun($data: MlflowGetRunInput!) @component(name: "MLflow.ExperimentRunTracking") { mlflowGetRun(input: $data) { apiError { code message } run { info { runName status runUuid experimentId artifactUri endTime lifecycleStage startTime userId } experiment { experimentId name tags { key value } artifactLocation lifecycleStage } modelVersions { status version name source } data { metrics { key value step timestamp } params { key value } tags { key value } } inputs { datasetInputs { dataset { digest name profile schema source sourceType } tags { key value } } modelInputs { modelId } } outputs { modelOutputs { modelId step } } } } }';
+    const history = 'query GetMetricHistoryBulkInterval($data: MlflowGetMetricHistoryBulkIntervalInput!) { mlflowGetMetricHistoryBulkInterval(input: $data) { __typename metrics { timestamp step runId key value } apiError { code message } } }';
+    const norm = (x) => JSON.parse(JSON.stringify(x).replace(/[0-9a-f]{32}/g, '<id>'));
+    const sortTags = (x) => { x?.data?.mlflowGetRun?.run?.data?.tags?.sort((a, b) => a.key.localeCompare(b.key)); return x; };
+    for (const [o, r] of [
+      [{ query: getRun, operationName: 'GetRun', variables: { data: { runId: oursData.best.run_id } } }, { query: getRun, operationName: 'GetRun', variables: { data: { runId: realData.best.run_id } } }],
+      [{ query: getRun, variables: { data: { runId: 'nope' } } }, { query: getRun, variables: { data: { runId: 'nope' } } }],
+      [{ query: history, variables: { data: { runIds: [oursData.best.run_id], metricKey: 'loss', maxResults: 20 } } }, { query: history, variables: { data: { runIds: [realData.best.run_id], metricKey: 'loss', maxResults: 20 } } }],
+    ]) {
+      assert.deepEqual(norm(sortTags(await q(ours, o))), norm(sortTags(await q(real, r))));
+    }
+  });
+});
+
+const exp = (d) => d.exp;
+describe('MLflow\'s UI: the same pages on mlflow-cpp and on mlflow server', () => {
+  it('experiment list', () => differential('experiments', () => '#/experiments', () => ['fraud-detection', 'churn-forecast']));
+  it('runs table with a filter and a sort', () => differential('runs-table',
+    (d) => `#/experiments/${exp(d)}/runs?searchFilter=${encodeURIComponent('params.model = "xgboost"')}&orderByKey=${encodeURIComponent('metrics.`f1`')}&orderByAsc=false`,
+    () => ['trial-6']));
+  it('run page: overview', () => differential('run-overview', (d) => `#/experiments/${exp(d)}/runs/${d.best.run_id}`, () => ['learning_rate']));
+  it('run page: model metrics charts', () => differential('run-metrics', (d) => `#/experiments/${exp(d)}/runs/${d.best.run_id}/model-metrics`, () => ['loss']));
+  it('run page: artifacts, an image', () => differential('run-artifact-image', (d) => `#/experiments/${exp(d)}/runs/${d.best.run_id}/artifacts/plots/confusion_matrix.png`, () => ['confusion_matrix.png']));
+  it('run page: artifacts, a CSV preview', () => differential('run-artifact-csv', (d) => `#/experiments/${exp(d)}/runs/${d.best.run_id}/artifacts/data/sample.csv`, () => ['merchant_category']));
+  it('compare runs', () => differential('compare-runs',
+    (d) => `#/compare-runs?runs=${encodeURIComponent(JSON.stringify([d.children[0].run_id, d.children[5].run_id]))}&experiments=${encodeURIComponent(JSON.stringify([d.exp]))}`,
+    () => ['max_depth']));
+  it('registered model', () => differential('registered-model', () => '#/models/fraud-classifier', () => ['Version 3']));
+  it('model version', () => differential('model-version', () => '#/models/fraud-classifier/versions/2', () => ['champion']));
+  it('logged models', () => differential('logged-models', (d) => `#/experiments/${exp(d)}/models`, () => ['xgb-fraud']));
+  it('a logged model', () => differential('logged-model', (d) => `#/experiments/${exp(d)}/models/${d.loggedModel.model_id}`, () => ['xgb-fraud']));
+});
