@@ -26,6 +26,8 @@ HttpResponse WorkspacesOff(const HttpRequest& req) {
 }  // namespace
 
 void RegisterUiHandlers(Router& router, ApiContext& ctx) {
+  JsonRouteOptions v3;
+  v3.major = 3;
   const bool multipart = ctx.multipart_uploads_enabled;
   // MLflow's server-info (handlers.py build_server_info_payload): a SQL store, no workspaces, no
   // trace archival, multipart uploads where the artifact proxy offers them, no gateway.
@@ -38,20 +40,20 @@ void RegisterUiHandlers(Router& router, ApiContext& ctx) {
                 {"presigned_upload_run_id_supported", true},
                 {"presigned_upload_model_id_supported", true},
                 {"features_enabled", {{"gateway", false}}}};
-  }, {.major = 3});
+  }, v3);
 
   // UI telemetry: this server collects none, and says so as MLflow does when it is disabled.
   AddJsonApi(router, "GET", "/mlflow/ui-telemetry", [](const HttpRequest&) -> Result<json> {
     return json{{"disable_ui_events", json::array()}, {"disable_ui_telemetry", true}, {"ui_rollout_percentage", 0}};
-  }, {.major = 3});
+  }, v3);
   AddJsonApi(router, "POST", "/mlflow/ui-telemetry",
-             [](const HttpRequest&) -> Result<json> { return json{{"status", "success"}}; }, {.major = 3});
+             [](const HttpRequest&) -> Result<json> { return json{{"status", "success"}}; }, v3);
 
   // The AI gateway, switched off: every call under gateway/ is NOT_IMPLEMENTED (501).
   for (const char* method : {"GET", "POST", "PATCH", "DELETE"}) {
     AddJsonApi(router, method, "/mlflow/gateway/{path...}", [](const HttpRequest&) -> Result<json> {
       return Status(ErrorCode::kNotImplemented, kGatewayOff);
-    }, {.major = 3});
+    }, v3);
   }
   // The legacy deployments proxy lists no endpoints when none are configured.
   AddJsonApi(router, "GET", "/ajax-api/2.0/mlflow/gateway-proxy",
@@ -66,15 +68,13 @@ void RegisterUiHandlers(Router& router, ApiContext& ctx) {
   // Background jobs: none ever exist here.
   AddJsonApi(router, "GET", "/mlflow/jobs/{job_id}", [](const HttpRequest& req) -> Result<json> {
     return Status::NotFound("Job with ID " + req.path_params.at("job_id") + " not found");
-  }, {.major = 3});
+  }, v3);
 
   // Features with nothing configured: empty answers, as MLflow gives with none registered.
   AddJsonApi(router, "GET", "/mlflow/webhooks", [](const HttpRequest&) -> Result<json> { return json::object(); });
-  AddJsonApi(router, "GET", "/mlflow/scorers/list",
-             [](const HttpRequest&) -> Result<json> { return json::object(); }, {.major = 3});
   AddJsonApi(router, "GET", "/mlflow/mcp-servers", [](const HttpRequest&) -> Result<json> {
     return json{{"mcp_servers", json::array()}, {"next_page_token", nullptr}};
-  }, {.major = 3});
+  }, v3);
 }
 
 }  // namespace mlflow::server
