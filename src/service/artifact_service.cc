@@ -1,5 +1,6 @@
 #include "service/artifact_service.h"
 
+#include <cctype>
 #include <chrono>
 #include <utility>
 
@@ -21,6 +22,24 @@ std::string StripPrefix(const std::string& path, const std::string& prefix) {
     return path.substr(prefix.size() + 1);
   }
   return path;
+}
+
+// artifacts/presigned-download-url: the expiration MLflow assumes when none is given, and the
+// longest cloud stores sign (seven days).
+constexpr int64_t kPresignedDownloadDefaultSeconds = 300;
+constexpr int64_t kPresignedDownloadMaxSeconds = 604800;
+
+// A URI's scheme as Python's urlparse reads it: lower case, "" for a plain path.
+std::string UriScheme(std::string_view uri) {
+  size_t colon = uri.find(':');
+  if (colon == std::string_view::npos || colon == 0 || !std::isalpha(static_cast<unsigned char>(uri[0]))) return "";
+  std::string scheme;
+  for (char c : uri.substr(0, colon)) {
+    auto u = static_cast<unsigned char>(c);
+    if (!std::isalnum(u) && c != '+' && c != '-' && c != '.') return "";
+    scheme.push_back(static_cast<char>(std::tolower(u)));
+  }
+  return scheme;
 }
 
 }  // namespace
@@ -187,6 +206,25 @@ Result<ArtifactFile> ArtifactService::ModelVersionArtifact(const std::string& na
   MLFLOW_RETURN_IF_ERROR(art::ValidatePathIsSafe(path));
   MLFLOW_ASSIGN_OR_RETURN(std::string uri, registry_.GetModelVersionDownloadUri(name, version));
   return FileBelowRoot(uri, path);
+}
+
+Status ArtifactService::PresignedRunDownload(const std::string& run_id, const std::string& path,
+                                             std::optional<int64_t> expiration) {
+  MLFLOW_RETURN_IF_ERROR(art::ValidatePathIsSafe(path));
+  const int64_t seconds = expiration.value_or(kPresignedDownloadDefaultSeconds);
+  if (seconds < 1 || seconds > kPresignedDownloadMaxSeconds) {
+    return Status::InvalidParameter("expiration must be between 1 and " +
+                                    std::to_string(kPresignedDownloadMaxSeconds) + " seconds (got " +
+                                    std::to_string(seconds) + ").");
+  }
+  MLFLOW_ASSIGN_OR_RETURN(Run run, tracking_.GetRun(run_id));
+  std::string scheme = UriScheme(run.info.artifact_uri);
+  if (scheme == "http" || scheme == "https" || scheme == "mlflow-artifacts") {
+    return Status::InvalidParameter(
+        "Presigned download is not supported for runs with proxied artifact storage (artifact URI scheme: " + scheme +
+        "). This endpoint requires a run with a direct cloud storage artifact URI.");
+  }
+  return Status(ErrorCode::kNotImplemented, "Presigned download is not supported for the current artifact repository");
 }
 
 Result<ArtifactFile> ArtifactService::UiUploadTarget(const std::string& run_id, const std::string& path,

@@ -72,6 +72,12 @@ class ArtifactService {
   Result<ArtifactFile> TraceArtifact(const std::string& trace_artifact_root, const std::string& path);
   Result<ArtifactFile> ModelVersionArtifact(const std::string& name, const std::string& version,
                                             const std::string& path);
+  // A presigned download URL for a run's file (docs/reference/rest-api.md 3.7, presigned-download-url),
+  // after MLflow's checks in its order: the path, the expiration (1..604800 s, default 300), the
+  // run, a direct (not proxied) artifact root. No repository here signs download URLs (every one
+  // serves its bytes through this server), so a request that passes the checks gets MLflow's
+  // answer for a local store: NOT_IMPLEMENTED "Presigned download is not supported ...".
+  Status PresignedRunDownload(const std::string& run_id, const std::string& path, std::optional<int64_t> expiration);
   // The UI's small upload into a run: at most 10 MB (content_length as the client declared it).
   Result<ArtifactFile> UiUploadTarget(const std::string& run_id, const std::string& path,
                                       std::optional<uint64_t> content_length);

@@ -27,6 +27,7 @@ class Parser {
       if (Peek() == '{') {
         // Shorthand query: no name.
       } else {
+        defaults_ = json::object();
         std::string kind = Name();
         if (kind == "fragment") return Error("fragments are not supported by this server");
         if (kind != "query" && kind != "mutation") return Error("Unexpected Name '" + kind + "'");
@@ -44,7 +45,7 @@ class Parser {
         found = true;
       }
     }
-    if (operations == 0) return Error("Syntax Error: Unexpected <EOF>.");
+    if (operations == 0) return Status::InvalidParameter("Syntax Error: Unexpected <EOF>.");
     if (!found) return Status::InvalidParameter("Unknown operation named '" + std::string(name) + "'.");
     if (name.empty() && operations > 1) {
       return Status::InvalidParameter("Must provide operation name if query contains multiple operations.");
@@ -93,7 +94,8 @@ class Parser {
     return std::string(s_.substr(start, pos_ - start));
   }
 
-  // ( $name: Type = default @dir ... ): the values come from `variables`, so only skipped.
+  // ( $name: Type = default @dir ... ): the values come from `variables`; a default stands in for
+  // a variable the request leaves out.
   Status SkipVariableDefinitions() {
     MLFLOW_RETURN_IF_ERROR(Expect('('));
     for (int guard = 0; guard < 1000; ++guard) {
@@ -103,14 +105,14 @@ class Parser {
         return Status();
       }
       MLFLOW_RETURN_IF_ERROR(Expect('$'));
-      if (Name().empty()) return Error("Expected a variable name.");
+      std::string name = Name();
+      if (name.empty()) return Error("Expected a variable name.");
       MLFLOW_RETURN_IF_ERROR(Expect(':'));
       MLFLOW_RETURN_IF_ERROR(SkipType(0));
       Skip();
       if (Peek() == '=') {
         ++pos_;
-        MLFLOW_ASSIGN_OR_RETURN(json ignored, Value(0));
-        (void)ignored;
+        MLFLOW_ASSIGN_OR_RETURN(defaults_[name], Value(0));
       }
       MLFLOW_RETURN_IF_ERROR(SkipDirectives());
     }
@@ -173,8 +175,8 @@ class Parser {
       ++pos_;
       std::string name = Name();
       if (name.empty()) return Error("Expected a variable name.");
-      auto it = vars_.is_object() ? vars_.find(name) : vars_.end();
-      return it == vars_.end() ? json(nullptr) : *it;
+      if (vars_.is_object() && vars_.contains(name)) return vars_[name];
+      return defaults_.contains(name) ? defaults_[name] : json(nullptr);
     }
     if (c == '"') return String();
     if (c == '[') {
@@ -308,6 +310,7 @@ class Parser {
 
   std::string_view s_;
   const json& vars_;
+  json defaults_ = json::object();  // of the operation being parsed
   size_t pos_ = 0;
 };
 

@@ -25,7 +25,8 @@ struct GqlField {
 };
 
 // The root selection set of the operation named `operation_name` (or the only operation when the
-// name is empty), with `variables` substituted into arguments (a missing variable is null).
+// name is empty), with `variables` substituted into arguments (a missing variable takes its
+// definition's default, else null).
 // INVALID_PARAMETER_VALUE with GraphQL's kind of message on a syntax error.
 Result<std::vector<GqlField>> ParseGraphqlOperation(std::string_view query, std::string_view operation_name,
                                                     const nlohmann::json& variables);

@@ -256,6 +256,17 @@ Result<json> ListRunArtifacts(ApiContext& ctx, const HttpRequest& req) {
   return ListingJson(listing);
 }
 
+// POST /mlflow/artifacts/presigned-download-url: MLflow's checks, then its answer for a store
+// that signs no URLs (ArtifactService::PresignedRunDownload).
+Result<json> PresignedDownloadUrl(ApiContext& ctx, const HttpRequest& req) {
+  RequestFields f(req);
+  MLFLOW_ASSIGN_OR_RETURN(std::string run_id, f.RequiredString("run_id"));
+  MLFLOW_ASSIGN_OR_RETURN(std::string path, f.RequiredString("path"));
+  MLFLOW_ASSIGN_OR_RETURN(std::optional<int64_t> expiration, f.Int64("expiration"));
+  MLFLOW_RETURN_IF_ERROR(ctx.artifacts->PresignedRunDownload(run_id, path, expiration));
+  return Status::Internal("presigned download without a signing repository");
+}
+
 void GetRunArtifact(ApiContext& ctx, StreamContext& s) {
   const HttpRequest& req = s.request();
   auto path = QueryParam(req, "path");
@@ -353,6 +364,8 @@ void RegisterArtifactHandlers(Router& router, ApiContext& ctx) {
   if (ctx.artifacts_only) return;  // the rest reads runs, models and versions
   AddJsonApi(router, "GET", "/mlflow/artifacts/list",
              [c](const HttpRequest& req) { return ListRunArtifacts(*c, req); });
+  AddJsonApi(router, "POST", "/mlflow/artifacts/presigned-download-url",
+             [c](const HttpRequest& req) { return PresignedDownloadUrl(*c, req); });
   router.AddStream("GET", "/get-artifact", [c](StreamContext& s) { GetRunArtifact(*c, s); });
   router.AddStream("POST", "/ajax-api/2.0/mlflow/upload-artifact", [c](StreamContext& s) { UiUploadArtifact(*c, s); });
   AddJsonApi(router, "GET", "/mlflow/logged-models/{model_id}/artifacts/directories",

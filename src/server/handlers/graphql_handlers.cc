@@ -3,6 +3,7 @@
 #include <array>
 #include <cctype>
 #include <cmath>
+#include <initializer_list>
 #include <string_view>
 
 #include <nlohmann/json.hpp>
@@ -32,6 +33,53 @@ constexpr std::array<RootField, 6> kRootFields{{
     {"mlflowSearchModelVersions", "GET", "/ajax-api/2.0/mlflow/model-versions/search",
      "MlflowSearchModelVersionsResponse"},
 }};
+
+// The object types below the root fields (MLflow's schema, mlflow/server/graphql): a nested
+// object's __typename. The UI's proto models treat a null there as a broken answer.
+struct ChildType {
+  std::string_view parent;
+  std::string_view field;
+  std::string_view type;
+};
+constexpr std::array<ChildType, 30> kChildTypes{{
+    {"MlflowGetRunResponse", "run", "MlflowRunExtension"},
+    {"MlflowGetRunResponse", "apiError", "ApiError"},
+    {"MlflowSearchRunsResponse", "runs", "MlflowRunExtension"},
+    {"MlflowSearchRunsResponse", "apiError", "ApiError"},
+    {"MlflowGetExperimentResponse", "experiment", "MlflowExperiment"},
+    {"MlflowGetExperimentResponse", "apiError", "ApiError"},
+    {"MlflowGetMetricHistoryBulkIntervalResponse", "metrics", "MlflowMetricWithRunId"},
+    {"MlflowGetMetricHistoryBulkIntervalResponse", "apiError", "ApiError"},
+    {"MlflowListArtifactsResponse", "files", "MlflowFileInfo"},
+    {"MlflowListArtifactsResponse", "apiError", "ApiError"},
+    {"MlflowSearchModelVersionsResponse", "modelVersions", "MlflowModelVersion"},
+    {"MlflowSearchModelVersionsResponse", "apiError", "ApiError"},
+    {"ApiError", "errorDetails", "ErrorDetail"},
+    {"MlflowRunExtension", "info", "MlflowRunInfo"},
+    {"MlflowRunExtension", "data", "MlflowRunData"},
+    {"MlflowRunExtension", "inputs", "MlflowRunInputs"},
+    {"MlflowRunExtension", "outputs", "MlflowRunOutputs"},
+    {"MlflowRunExtension", "experiment", "MlflowExperiment"},
+    {"MlflowRunExtension", "modelVersions", "MlflowModelVersion"},
+    {"MlflowRunData", "metrics", "MlflowMetricExtension"},
+    {"MlflowRunData", "params", "MlflowParam"},
+    {"MlflowRunData", "tags", "MlflowRunTag"},
+    {"MlflowRunInputs", "datasetInputs", "MlflowDatasetInput"},
+    {"MlflowRunInputs", "modelInputs", "MlflowModelInput"},
+    {"MlflowDatasetInput", "tags", "MlflowInputTag"},
+    {"MlflowDatasetInput", "dataset", "MlflowDataset"},
+    {"MlflowRunOutputs", "modelOutputs", "MlflowModelOutput"},
+    {"MlflowExperiment", "tags", "MlflowExperimentTag"},
+    {"MlflowModelVersion", "tags", "MlflowModelVersionTag"},
+    {"MlflowModelVersion", "deploymentJobState", "MlflowModelVersionDeploymentJobState"},
+}};
+
+std::string_view ChildTypeOf(std::string_view parent, std::string_view field) {
+  for (const ChildType& c : kChildTypes) {
+    if (c.parent == parent && c.field == field) return c.type;
+  }
+  return "";
+}
 
 // Fields MLflow's schema types as LongString (int64 in the protos): an absent one reads "0".
 constexpr std::array<std::string_view, 9> kLongFields{"startTime", "endTime", "step", "timestamp",
@@ -109,13 +157,33 @@ std::string QueryString(const json& rest) {
   return q;
 }
 
-// Calls the REST route in-process. The JSON answer, or its error message.
-Result<json> CallRest(const Router& router, std::string_view method, std::string_view path, const json& rest_input) {
+// Items of a query string whose key is one of `keys`, as they are (still percent-encoded).
+std::string QueryItems(std::string_view query, std::initializer_list<std::string_view> keys) {
+  std::string out;
+  while (!query.empty()) {
+    size_t amp = query.find('&');
+    std::string_view item = query.substr(0, amp);
+    query = amp == std::string_view::npos ? std::string_view() : query.substr(amp + 1);
+    std::string_view key = item.substr(0, item.find('='));
+    for (std::string_view k : keys) {
+      if (key != k) continue;
+      if (!out.empty()) out.push_back('&');
+      out += item;
+    }
+  }
+  return out;
+}
+
+// Calls the REST route in-process. The JSON answer, or its error message. extra_query: items
+// appended to a GET's query string.
+Result<json> CallRest(const Router& router, std::string_view method, std::string_view path, const json& rest_input,
+                      const std::string& extra_query = "") {
   HttpRequest req;
   req.method = std::string(method);
   req.path = std::string(path);
   if (method == "GET") {
     req.query = QueryString(rest_input);
+    if (!extra_query.empty()) req.query += (req.query.empty() ? "" : "&") + extra_query;
   } else {
     req.body = rest_input.dump();
     req.headers["content-type"] = "application/json";
@@ -148,23 +216,23 @@ json Leaf(const json& v) {
 json Project(const json& src, const std::vector<GqlField>& sel, std::string_view type_name);
 
 // A field absent from the REST answer, as protobuf's defaults read through MLflow's schema.
-json Absent(const GqlField& f) {
+json Absent(const GqlField& f, std::string_view type_name) {
   if (f.name == "apiError") return nullptr;
   if (In(kListFields, f.name)) return json::array();
-  if (!f.selections.empty()) return Project(json::object(), f.selections, "");
+  if (!f.selections.empty()) return Project(json::object(), f.selections, type_name);
   if (In(kLongFields, f.name)) return "0";
   if (f.name == "value") return nullptr;
   return "";
 }
 
-json Value(const json& v, const GqlField& f) {
+json Value(const json& v, const GqlField& f, std::string_view type_name) {
   if (f.selections.empty()) return Leaf(v);
   if (v.is_array()) {
     json out = json::array();
-    for (const auto& item : v) out.push_back(Project(item, f.selections, ""));
+    for (const auto& item : v) out.push_back(Project(item, f.selections, type_name));
     return out;
   }
-  return Project(v, f.selections, "");
+  return Project(v, f.selections, type_name);
 }
 
 json Project(const json& src, const std::vector<GqlField>& sel, std::string_view type_name) {
@@ -177,7 +245,8 @@ json Project(const json& src, const std::vector<GqlField>& sel, std::string_view
     std::string key = SnakeCase(f.name);
     if (f.name == "runUuid") key = "run_uuid";
     auto it = src.is_object() ? src.find(key) : src.end();
-    out[f.alias] = it == src.end() || it->is_null() ? Absent(f) : Value(*it, f);
+    std::string_view child = ChildTypeOf(type_name, f.name);
+    out[f.alias] = it == src.end() || it->is_null() ? Absent(f, child) : Value(*it, f, child);
   }
   return out;
 }
@@ -250,7 +319,15 @@ HttpResponse HandleGraphql(const Router& router, const HttpRequest& req) {
       return Answer(nullptr, json::array({"Cannot query field '" + f.name + "' on type 'QueryType'."}));
     }
     json input = f.args.contains("input") ? ToRestInput(f.args["input"]) : json::object();
-    auto rest = CallRest(router, root->method, root->path, input);
+    std::string extra_query;
+    if (f.name == "mlflowGetMetricHistoryBulkInterval") {
+      // MLflow's resolver takes max_results, start_step and end_step from the /graphql request's own
+      // query string, not from the input (the input's values are ignored): the UI's charts get the
+      // default number of points per run.
+      for (const char* k : {"max_results", "start_step", "end_step"}) input.erase(k);
+      extra_query = QueryItems(req.query, {"max_results", "start_step", "end_step"});
+    }
+    auto rest = CallRest(router, root->method, root->path, input, extra_query);
     if (!rest.ok()) {
       data[f.alias] = nullptr;
       errors.push_back(rest.status().message());

@@ -70,6 +70,16 @@ void RegisterUiHandlers(Router& router, ApiContext& ctx) {
     return Status::NotFound("Job with ID " + req.path_params.at("job_id") + " not found");
   }, v3);
 
+  // The assistant, with nothing configured: MLflow's configuration answer with no providers and
+  // no projects. This server runs no assistant, so it lists no provider to choose from either
+  // (MLflow lists the coding CLIs it could drive); the UI then offers nothing to set up.
+  AddJsonApi(router, "GET", "/ajax-api/3.0/mlflow/assistant/config", [](const HttpRequest&) -> Result<json> {
+    return json{{"providers", json::object()}, {"projects", json::object()}, {"remote_access_allowed", false}};
+  });
+  AddJsonApi(router, "GET", "/ajax-api/3.0/mlflow/assistant/providers", [](const HttpRequest&) -> Result<json> {
+    return json{{"providers", json::array()}, {"resolved", nullptr}, {"gateway_vendor_options", json::object()}};
+  });
+
   // Features with nothing configured: empty answers, as MLflow gives with none registered.
   AddJsonApi(router, "GET", "/mlflow/webhooks", [](const HttpRequest&) -> Result<json> { return json::object(); });
   AddJsonApi(router, "GET", "/mlflow/mcp-servers", [](const HttpRequest&) -> Result<json> {

@@ -141,10 +141,11 @@ Result<std::vector<Run>> LoadRuns(Connection& c, const std::vector<std::string>&
         }
       }
     }
-    // Keys in order within each run (sorting a run's few entries beats sorting the whole page in SQL).
+    // Params and tags in key order within each run (sorting a run's few entries beats sorting the
+    // whole page in SQL). Latest metrics stay in row order, the order MLflow reads them in: its UI
+    // charts a run's first metric (compare runs), so the order is visible.
     auto by_key = [](const auto& a, const auto& b) { return a.key < b.key; };
     for (Run& r : loaded) {
-      std::sort(r.metrics.begin(), r.metrics.end(), by_key);
       std::sort(r.params.begin(), r.params.end(), by_key);
       std::sort(r.tags.begin(), r.tags.end(), by_key);
     }

@@ -225,7 +225,15 @@ void WriteMetrics(Connection& c, const std::string& run_id, int64_t experiment_i
     UpsertLatestMetricsMultiRow(c, run_id, rows);
     return;
   }
-  for (const auto& [key, l] : latest) UpsertLatestMetric(c, run_id, *l.m, l.sv);
+  // One row at a time (SQLite, which has one writer, or a single point): no lock order to keep, so
+  // new latest_metrics rows go in the order the batch first names their keys, as MLflow writes
+  // them. A run's metrics read back in row order, and MLflow's UI charts a run's first metric.
+  std::set<std::string_view> written;
+  for (const Metric& m : metrics) {
+    if (!written.insert(m.key).second) continue;
+    const Latest& l = latest.at(m.key);
+    UpsertLatestMetric(c, run_id, *l.m, l.sv);
+  }
 }
 
 void UpsertRunTag(Connection& c, const std::string& run_id, const KeyValue& tag) {

@@ -117,6 +117,28 @@ TEST_F(TrackingStoreTest, LatestMetricIsGreatestStepTimestampValue) {
   EXPECT_EQ(Count("SELECT COUNT(*) FROM metrics"), 5);
 }
 
+TEST_F(TrackingStoreTest, LatestMetricsReadBackInTheOrderTheirKeysWereFirstLogged) {
+  std::string run = NewRun();
+  auto batch = [](std::vector<std::string> keys) {
+    std::vector<Metric> out;
+    for (const auto& k : keys) {
+      Metric m;
+      m.key = k;
+      m.timestamp = 1;
+      m.value = 1.0;
+      out.push_back(m);
+    }
+    return out;
+  };
+  ASSERT_TRUE(store_->LogBatch(run, batch({"loss", "accuracy"}), {}, {}).ok());
+  ASSERT_TRUE(store_->LogBatch(run, batch({"f1", "auc", "loss", "f1"}), {}, {}).ok());
+  auto got = store_->GetRun(run);
+  ASSERT_TRUE(got.ok());
+  std::vector<std::string> keys;
+  for (const Metric& m : got->metrics) keys.push_back(m.key);
+  EXPECT_EQ(keys, (std::vector<std::string>{"loss", "accuracy", "f1", "auc"}));
+}
+
 TEST_F(TrackingStoreTest, ParamsAreImmutableAndBatchesAllOrNothing) {
   std::string run = NewRun();
   ASSERT_TRUE(store_->LogParam(run, {"a", "1"}).ok());
