@@ -28,6 +28,13 @@ before(async () => {
   ]);
   [oursData, realData] = await Promise.all([seed(ours.api, { historyLength: 60 }), seed(real.api, { historyLength: 60 })]);
   [oursData.traces, realData.traces] = await Promise.all([seedTraces(ours.url, oursData.exp), seedTraces(real.url, realData.exp)]);
+  // Compare runs lists the artifacts the runs share. MLflow's UI reads the second run's file list
+  // without checking it exists, so a run without artifacts breaks that section or not depending on
+  // which answer arrives first (on either server): both compared runs get a file.
+  await Promise.all([[ours, oursData], [real, realData]].map(async ([srv, d]) => {
+    const uri = (await srv.api.get('runs/get', { run_id: d.children[0].run_id })).run.info.artifact_uri;
+    await srv.api.upload(uri, 'metrics.json', JSON.stringify({ f1: 0.71 }));
+  }));
   browser = await launch();
 }, { timeout: 300000 });
 after(async () => {
@@ -46,6 +53,7 @@ function normalizeText(text) {
     .replace(/\b\d{4}-\d{2}-\d{2}\b/g, '<date>')
     .replace(/\b\d{1,2}:\d{2}(:\d{2})?\s*(AM|PM)?\b/gi, '<time>')
     .replace(/\b(\d+|a|an) (second|minute|hour|day|week|month|year)s? ago\b/g, '<ago>')
+    .replace(/^now$/gm, '<ago>')
     .replace(/\b\d+(\.\d+)?\s?(ms|s|sec|min|h)\b/g, '<duration>')
     .split('\n')
     .map((l) => l.trim())
@@ -59,7 +67,8 @@ function normalizePath(u) {
 const API = /^\/(ajax-api|api|graphql|get-artifact|model-versions\/get-artifact)/;
 
 // The UI polls some endpoints (runs every 30 s, traces), so the network never goes idle for
-// Playwright's networkidle: a page is settled once no API call has started or ended for QUIET ms.
+// Playwright's networkidle: a page is settled once no API call is in flight and none has started
+// or ended for QUIET ms (at most SETTLE_MAX).
 const QUIET = 1200;
 const SETTLE_MAX = 10000;
 
@@ -69,17 +78,30 @@ async function visit(server, hash, ready, name) {
   const requests = [];
   const pageErrors = [];
   let lastActivity = Date.now();
-  page.on('request', (r) => { if (API.test(new URL(r.url()).pathname)) lastActivity = Date.now(); });
+  let inFlight = 0;
+  const isApi = (r) => API.test(new URL(r.url()).pathname);
+  page.on('request', (r) => {
+    if (!isApi(r)) return;
+    inFlight++;
+    lastActivity = Date.now();
+  });
+  page.on('requestfinished', (r) => {
+    if (!isApi(r)) return;
+    inFlight--;
+    lastActivity = Date.now();
+  });
   page.on('response', (r) => {
     const u = new URL(r.url());
     if (!API.test(u.pathname)) return;
-    lastActivity = Date.now();
     requests.push({ key: `${r.request().method()} ${normalizePath(u)}`, status: r.status(), url: r.url() });
   });
   page.on('requestfailed', (r) => {
     const u = new URL(r.url());
+    if (!API.test(u.pathname)) return;
+    inFlight--;
+    lastActivity = Date.now();
     const f = r.failure()?.errorText ?? '';
-    if (API.test(u.pathname) && !f.includes('ERR_ABORTED')) requests.push({ key: `${r.request().method()} ${normalizePath(u)}`, status: 0, url: r.url() });
+    if (!f.includes('ERR_ABORTED')) requests.push({ key: `${r.request().method()} ${normalizePath(u)}`, status: 0, url: r.url() });
   });
   page.on('pageerror', (e) => pageErrors.push(e.message));
   try {
@@ -93,7 +115,7 @@ async function visit(server, hash, ready, name) {
       });
     }
     const settleEnd = Date.now() + SETTLE_MAX;
-    while (Date.now() < settleEnd && Date.now() - lastActivity < QUIET) await page.waitForTimeout(200);
+    while (Date.now() < settleEnd && (inFlight > 0 || Date.now() - lastActivity < QUIET)) await page.waitForTimeout(200);
     const panels = KNOWN.filter((d) => d.panel && (d.page === name || d.page === '*')).map((d) => d.panel);
     const text = await page.evaluate(([headings, keep]) => {
       // A known-different panel: the largest element around its heading that holds neither the
