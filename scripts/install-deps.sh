@@ -8,6 +8,7 @@ packages=(
   libboost1.81-all-dev nlohmann-json3-dev libyaml-cpp-dev libsqlite3-dev sqlite3
   libcurl4-openssl-dev libssl-dev zlib1g-dev libspdlog-dev libfmt-dev libcli11-dev
   libgtest-dev libgmock-dev libpq-dev libpqxx-dev postgresql nginx
+  libmariadb-dev mariadb-server
   libxgboost-dev
   python3 python3-venv python3-pip
   chromium fonts-dejavu-core

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "store/sql/migrations.h"
+#include "store/sql/mysql_connection.h"
 #include "store/sql/schema.h"
 #include "store/sql/sqlite_connection.h"
 #include "store/sql/store_uri.h"
@@ -48,6 +49,14 @@ std::unique_ptr<store::sql::Connection> Open(const std::string& uri, std::string
       }
       return std::make_unique<store::sql::SqliteConnection>(path);
     }
+    if (store::sql::IsMysqlUri(uri)) {
+      Result<store::sql::MysqlTarget> target = store::sql::ParseMysqlUri(uri);
+      if (!target.ok()) {
+        *error = target.status().message();
+        return nullptr;
+      }
+      return std::make_unique<store::sql::MysqlConnection>(*target);
+    }
 #ifdef MLFLOW_DB_COMMAND_HAS_POSTGRES
     if (store::sql::IsPostgresUri(uri)) return std::make_unique<store::sql::PostgresConnection>(store::sql::PostgresConninfoFromUri(uri));
 #endif
@@ -57,9 +66,9 @@ std::unique_ptr<store::sql::Connection> Open(const std::string& uri, std::string
   }
   *error = "unsupported database URI '" + store::sql::RedactUri(uri) + "': expected sqlite:///<path>" +
 #ifdef MLFLOW_DB_COMMAND_HAS_POSTGRES
-           " or postgresql://user:pass@host:port/db";
+           ", postgresql://user:pass@host:port/db or mysql://user:pass@host:port/db";
 #else
-           "";
+           " or mysql://user:pass@host:port/db";
 #endif
   return nullptr;
 }

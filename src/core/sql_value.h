@@ -10,6 +10,6 @@ namespace mlflow {
 using SqlValue = std::variant<std::monostate, int64_t, double, std::string>;
 
 // The SQL dialect a statement is generated for.
-enum class SqlDialect { kSqlite, kPostgres };
+enum class SqlDialect { kSqlite, kPostgres, kMysql };
 
 }  // namespace mlflow

@@ -6,6 +6,7 @@
 #include "projects/tracking.h"
 #include "service/tracking_service.h"
 #include "store/sql/postgres_connection.h"
+#include "store/sql/mysql_database.h"
 #include "store/sql/postgres_database.h"
 #include "store/sql/schema.h"
 #include "store/sql/sql_tracking_store.h"
@@ -108,6 +109,13 @@ Result<std::unique_ptr<ProjectTracking>> OpenStoreTracking(const std::string& st
       auto pg = std::make_shared<store::sql::PostgresDatabase>(opts);
       MLFLOW_RETURN_IF_ERROR(pg->Setup([&](store::sql::Connection& conn) { return EnsureSchema(conn, shown); }));
       db = pg;
+    } else if (store::sql::IsMysqlUri(store_uri)) {
+      store::sql::MysqlOptions opts;
+      MLFLOW_ASSIGN_OR_RETURN(opts.target, store::sql::ParseMysqlUri(store_uri));
+      opts.pool_size = 2;
+      auto my = std::make_shared<store::sql::MysqlDatabase>(opts);
+      MLFLOW_RETURN_IF_ERROR(my->Setup([&](store::sql::Connection& conn) { return EnsureSchema(conn, shown); }));
+      db = my;
     } else {
       MLFLOW_ASSIGN_OR_RETURN(std::string path, store::sql::SqlitePathFromUri(store_uri));
       auto parent = std::filesystem::path(path).parent_path();

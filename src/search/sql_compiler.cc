@@ -44,8 +44,42 @@ SqlValue ScalarValue(const Value& v, bool as_double) {
   return SqlValue{};
 }
 
+// MySQL compares text case-insensitively under its default collations; MLflow's store makes
+// string comparisons case-sensitive there with BINARY, the plain comparison first so an index still
+// narrows the rows (utils/search_utils.py's mysql_comparison_func). True when this clause was
+// written so.
+bool EmitMysqlBinaryCompare(Frag& f, const std::string& column, const Clause& c) {
+  const auto* text = std::get_if<std::string>(&c.value);
+  const auto* list = std::get_if<std::vector<std::string>>(&c.value);
+  switch (c.comparator) {
+    case Comparator::kEq:
+    case Comparator::kNe:
+    case Comparator::kLike: {
+      if (!text) return false;
+      const char* op = c.comparator == Comparator::kEq ? " = " : c.comparator == Comparator::kNe ? " != " : " LIKE ";
+      const char* join = c.comparator == Comparator::kNe ? " OR BINARY " : " AND BINARY ";
+      f.Add("(" + column + op).Bind(SqlValue{*text}).Add(join + column + op).Bind(SqlValue{*text}).Add(")");
+      return true;
+    }
+    case Comparator::kIn:
+    case Comparator::kNotIn: {
+      if (!list || list->empty()) return false;
+      f.Add("(BINARY " + column + (c.comparator == Comparator::kIn ? " IN (" : " NOT IN ("));
+      for (size_t i = 0; i < list->size(); ++i) {
+        if (i) f.Add(", ");
+        f.Bind(SqlValue{(*list)[i]});
+      }
+      f.Add("))");
+      return true;
+    }
+    default:
+      return false;
+  }
+}
+
 // Appends "<column> <op> ?" for one clause. `as_double` binds numbers as REAL (metrics).
 void EmitCompare(Frag& f, const std::string& column, const Clause& c, SqlDialect d, bool as_double = false) {
+  if (d == SqlDialect::kMysql && EmitMysqlBinaryCompare(f, column, c)) return;
   switch (c.comparator) {
     case Comparator::kEq: f.Add(column + " = ").Bind(ScalarValue(c.value, as_double)); return;
     case Comparator::kNe: f.Add(column + " != ").Bind(ScalarValue(c.value, as_double)); return;
@@ -550,11 +584,13 @@ Result<CompiledSearch> CompileModelVersionSearch(const ModelVersionSearchSpec& s
 
 namespace {
 
-std::string LoggedModelColumn(const std::string& key) {
+std::string LoggedModelColumn(const std::string& key, SqlDialect d) {
   if (key == "creation_time" || key == "creation_timestamp" || key == "creation_timestamp_ms") return "lm.creation_timestamp_ms";
   if (key == "last_updated_timestamp" || key == "last_updated_timestamp_ms") return "lm.last_updated_timestamp_ms";
   // Integer columns compared with text in the reference: compare their text form.
-  if (key == "status" || key == "experiment_id") return "CAST(lm." + key + " AS TEXT)";
+  if (key == "status" || key == "experiment_id") {
+    return "CAST(lm." + key + (d == SqlDialect::kMysql ? " AS CHAR)" : " AS TEXT)");  // MySQL casts to CHAR
+  }
   return "lm." + key;
 }
 
@@ -604,7 +640,7 @@ Result<CompiledSearch> CompileLoggedModelSearch(const LoggedModelSearchSpec& spe
     Frag f;
     switch (c.type) {
       case KeyType::kAttribute:
-        EmitCompare(f, LoggedModelColumn(c.key), c, d);
+        EmitCompare(f, LoggedModelColumn(c.key, d), c, d);
         break;
       case KeyType::kMetric:
         // Any metric row of the model with that key (not only the latest) may satisfy it.
@@ -648,7 +684,7 @@ Result<CompiledSearch> CompileLoggedModelSearch(const LoggedModelSearchSpec& spe
     if (!order_sql.sql.empty()) order_sql.Add(", ");
     size_t dot = ob.field_name.find('.');
     if (dot == std::string::npos) {
-      std::string col = LoggedModelColumn(ob.field_name);
+      std::string col = LoggedModelColumn(ob.field_name, d);
       if (col == "lm.creation_timestamp_ms") has_creation = true;
       if (col == "lm.model_id") has_model_id = true;
       order_sql.Add("CASE WHEN " + col + " IS NULL THEN 1 ELSE 0 END, " + col + dir);

@@ -28,6 +28,7 @@
 #include "service/tracking_service.h"
 #include "store/sql/database.h"
 #include "store/sql/postgres_connection.h"
+#include "store/sql/mysql_database.h"
 #include "store/sql/postgres_database.h"
 #include "store/sql/schema.h"
 #include "store/sql/sql_dataset_store.h"
@@ -63,6 +64,32 @@ Result<std::shared_ptr<store::sql::Database>> OpenPostgres(const ServerConfig& c
   std::shared_ptr<store::sql::PostgresDatabase> db;
   try {
     db = std::make_shared<store::sql::PostgresDatabase>(opts);
+  } catch (const store::sql::SqlError& e) {
+    return Status::InvalidParameter("cannot open backend store " + shown + ": " + e.what());
+  }
+  Status st = db->Setup([&](store::sql::Connection& conn) -> Status {
+    MLFLOW_ASSIGN_OR_RETURN(store::sql::SchemaInfo info, store::sql::InspectSchema(conn, shown));
+    if (info.status == store::sql::SchemaStatus::kEmpty) {
+      MLFLOW_RETURN_IF_ERROR(store::sql::CreateSchema(conn));
+      spdlog::info("created database {} at schema revision {}", shown, store::sql::kSchemaRevision);
+    } else if (info.status == store::sql::SchemaStatus::kNewer) {
+      spdlog::info("serving database {} at newer MLflow revision {}", shown, info.revision);
+    }
+    return Status();
+  });
+  if (!st.ok()) return st;
+  return std::shared_ptr<store::sql::Database>(db);
+}
+
+// Opens the MySQL pool and, under a named server lock, checks or creates MLflow's schema.
+Result<std::shared_ptr<store::sql::Database>> OpenMysql(const ServerConfig& config) {
+  const std::string shown = store::sql::RedactUri(config.backend_store_uri);
+  store::sql::MysqlOptions opts;
+  MLFLOW_ASSIGN_OR_RETURN(opts.target, store::sql::ParseMysqlUri(config.backend_store_uri));
+  opts.pool_size = config.db_pool_size;
+  std::shared_ptr<store::sql::MysqlDatabase> db;
+  try {
+    db = std::make_shared<store::sql::MysqlDatabase>(opts);
   } catch (const store::sql::SqlError& e) {
     return Status::InvalidParameter("cannot open backend store " + shown + ": " + e.what());
   }
@@ -135,6 +162,8 @@ Result<std::unique_ptr<App>> App::Create(const ServerConfig& config) {
   }
   if (store::sql::IsPostgresUri(config.backend_store_uri)) {
     MLFLOW_ASSIGN_OR_RETURN(s.db, OpenPostgres(s.config));
+  } else if (store::sql::IsMysqlUri(config.backend_store_uri)) {
+    MLFLOW_ASSIGN_OR_RETURN(s.db, OpenMysql(s.config));
   } else {
     MLFLOW_ASSIGN_OR_RETURN(std::string path, store::sql::SqlitePathFromUri(config.backend_store_uri));
     try {

@@ -25,7 +25,8 @@ def server_binary():
 
 
 def selected_backend():
-    """'sqlite' (default) or 'postgresql' (set by tests/pg/with_cluster.sh, which starts a cluster)."""
+    """'sqlite' (default), 'postgresql' (set by tests/pg/with_cluster.sh, which starts a cluster) or
+    'mysql' (set by tests/mysql/with_mariadb.sh, which starts a MariaDB server)."""
     return os.environ.get("MLFLOW_CPP_TEST_BACKEND", "sqlite")
 
 
@@ -52,6 +53,35 @@ def new_pg_database():
     return admin.rsplit("/", 1)[0] + "/" + name
 
 
+def _mysql_admin():
+    uri = os.environ.get("MLFLOW_TEST_MYSQL_URI")
+    sock = os.environ.get("MLFLOW_TEST_MYSQL_SOCKET")
+    if not uri or not sock:
+        raise RuntimeError("MLFLOW_CPP_TEST_BACKEND=mysql needs MLFLOW_TEST_MYSQL_URI: run under tests/mysql/with_mariadb.sh")
+    return uri, sock
+
+
+def _mysql(db, sql):
+    """Runs SQL on a database of the test MariaDB server through the `mariadb` client (root over
+    the server's private socket); returns the rows' text, fields separated by tabs."""
+    _, sock = _mysql_admin()
+    cmd = ["mariadb", "--no-defaults", "-S", sock, "-u", "root", "-N", "-B", "--raw"]
+    if db:
+        cmd.append(db)
+    out = subprocess.run(cmd + ["-e", sql], capture_output=True, text=True, timeout=60)
+    if out.returncode != 0:
+        raise RuntimeError(f"mariadb failed: {out.stderr}")
+    return out.stdout
+
+
+def new_mysql_database():
+    """Creates an empty database on the test MariaDB server; returns its mysql:// URI."""
+    admin, _ = _mysql_admin()
+    name = f"t_{uuid.uuid4().hex[:16]}"
+    _mysql(None, f"CREATE DATABASE {name}")
+    return admin.rstrip("/") + "/" + name
+
+
 def _sql_literal(v):
     if v is None:
         return "NULL"
@@ -68,8 +98,19 @@ def _parse_field(f):
 
 
 def db_query(db, sql, params=()):
-    """Runs one SELECT on a test database (SQLite path or PostgreSQL URI), bypassing the server.
-    `?` placeholders take params. Returns a list of tuples (ints parsed on PostgreSQL)."""
+    """Runs one SELECT on a test database (SQLite path, PostgreSQL or MySQL URI), bypassing the
+    server. `?` placeholders take params. Returns a list of tuples (ints parsed on PostgreSQL and
+    MySQL)."""
+    if str(db).startswith("mysql://"):
+        parts = sql.split("?")
+        if len(parts) != len(params) + 1:
+            raise ValueError("placeholder count does not match params")
+        text = parts[0] + "".join(_sql_literal(p) + rest for p, rest in zip(params, parts[1:]))
+        # The store's SQL spelling: "key" is an identifier (ANSI_QUOTES, as mlflow-cpp's sessions).
+        text = "SET SESSION sql_mode = 'ANSI_QUOTES,PIPES_AS_CONCAT'; " + text
+        out = _mysql(db.rsplit("/", 1)[1].split("?")[0], text)
+        return [tuple(None if f == "NULL" else _parse_field(f) for f in line.split("\t"))
+                for line in out.splitlines()]
     if str(db).startswith("postgresql://"):
         parts = sql.split("?")
         if len(parts) != len(params) + 1:
@@ -93,9 +134,12 @@ class MlflowCppServer:
         self.backend = selected_backend()
         if self.backend == "postgresql":
             self.db_path = db_path or new_pg_database()
+        elif self.backend == "mysql":
+            self.db_path = db_path or new_mysql_database()
         else:
             self.db_path = db_path or os.path.join(self.workdir, "mlflow.db")
-        self.backend_uri = self.db_path if self.db_path.startswith("postgresql://") else f"sqlite:///{self.db_path}"
+        self.backend_uri = (self.db_path if self.db_path.startswith(("postgresql://", "mysql://"))
+                            else f"sqlite:///{self.db_path}")
         self.artifacts = os.path.join(self.workdir, "mlartifacts")
         self.extra_args = list(extra_args)
         self.env = dict(os.environ, **(env or {}))

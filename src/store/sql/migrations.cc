@@ -891,12 +891,67 @@ const std::vector<MigrationStep>& MigrationSteps() {
   return kSteps;
 }
 
+namespace {
+
+// MySQL commits every DDL statement on its own, so the migration chain could not be undone
+// half-way as the promise above says: on MySQL only what needs no migration step is done here (a
+// database already at our revision; an empty one gets the full schema). An older MLflow database
+// is refused with the command that upgrades it, a newer one as elsewhere.
+Status UpgradeMysql(Connection& conn, UpgradeOutcome& out) {
+  try {
+    conn.ExecScript("DO GET_LOCK(CONCAT('mlflow_cpp_setup.', DATABASE()), 60)");  // as mysql_database.cc
+    struct Unlock {
+      Connection& c;
+      ~Unlock() {
+        try {
+          c.ExecScript("DO RELEASE_LOCK(CONCAT('mlflow_cpp_setup.', DATABASE()))");
+        } catch (const SqlError&) {
+        }
+      }
+    } unlock{conn};
+    if (conn.TableNames().empty()) {
+      MLFLOW_RETURN_IF_ERROR(CreateSchema(conn));
+      out.steps_applied = 0;
+      out.message = std::string("Created MLflow's schema at revision ") + kSchemaRevision + " in the empty database.";
+      return Status();
+    }
+    std::vector<std::string> revs;
+    if (conn.HasTable("alembic_version")) {
+      auto st = conn.Prepare("SELECT version_num FROM alembic_version");
+      while (st->Step()) revs.push_back(st->Text(0));
+    }
+    if (revs.size() != 1) {
+      return Status::InvalidState("alembic_version has " + std::to_string(revs.size()) +
+                                  " rows (expected one); refusing to guess the schema");
+    }
+    out.from_revision = revs[0];
+    if (out.from_revision == kSchemaRevision) {
+      out.message = std::string("Database is already at revision ") + kSchemaRevision + "; nothing to do.";
+      return Status();
+    }
+    const auto& newer = NewerRevisions();
+    if (std::find(newer.begin(), newer.end(), out.from_revision) != newer.end()) {
+      return Status::InvalidState("Database is at alembic revision " + out.from_revision +
+                                  ", which is newer than this mlflow-cpp (it serves " + kSchemaRevision +
+                                  "); it was written by a newer MLflow and cannot be downgraded here.");
+    }
+    return Status::InvalidState("Database is at alembic revision " + out.from_revision +
+                                "; on MySQL mlflow-cpp migrates no older schema (MySQL cannot undo DDL "
+                                "half-way): upgrade it with `mlflow db upgrade`, which mlflow-cpp then serves.");
+  } catch (const SqlError& e) {
+    return Status::InvalidState(std::string("upgrade failed: ") + e.what());
+  }
+}
+
+}  // namespace
+
 Status UpgradeSchema(Connection& conn, std::function<void(std::string_view revision)> progress,
                      UpgradeOutcome* outcome) {
   UpgradeOutcome local;
   UpgradeOutcome& out = outcome ? *outcome : local;
   out = UpgradeOutcome{};
   out.to_revision = kSchemaRevision;
+  if (conn.dialect() == Dialect::kMysql) return UpgradeMysql(conn, out);
   const bool sqlite = conn.dialect() == Dialect::kSqlite;
   const auto& steps = MigrationSteps();
 

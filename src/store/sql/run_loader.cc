@@ -96,8 +96,10 @@ Result<std::vector<Run>> LoadRuns(Connection& c, const std::vector<std::string>&
           "SELECT i.destination_id, i.input_uuid, d.name, d.digest, d.dataset_source_type, d.dataset_source, "
           "d.dataset_schema, d.dataset_profile FROM inputs i JOIN datasets d ON d.dataset_uuid = i.source_id "
           "WHERE i.source_type = 'DATASET' AND i.destination_type = 'RUN' AND i.destination_id IN " +
-          in + " ORDER BY i.destination_id" + (c.dialect() == Dialect::kSqlite ? ", i.rowid" : ", i.ctid"));
-      // (insertion order; on PostgreSQL the physical row order, which inputs rows keep: never updated)
+          in + " ORDER BY i.destination_id" +
+          (c.dialect() == Dialect::kSqlite ? ", i.rowid" : c.dialect() == Dialect::kPostgres ? ", i.ctid" : ""));
+      // (insertion order; on PostgreSQL the physical row order, which inputs rows keep: never updated;
+      // MySQL has no row address, so there the table's own order)
       BindInList(*st, 1, run_ids, chunk);
       struct PendingTags {
         Run* run;

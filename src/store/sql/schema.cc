@@ -19,7 +19,12 @@ const std::vector<std::string>& TableList() {
 }
 
 const schema::DdlDialect& DdlFor(Dialect dialect) {
-  return dialect == Dialect::kSqlite ? schema::SqliteDdl() : schema::PostgresDdl();
+  switch (dialect) {
+    case Dialect::kSqlite: return schema::SqliteDdl();
+    case Dialect::kPostgres: return schema::PostgresDdl();
+    case Dialect::kMysql: return schema::MysqlDdl();
+  }
+  return schema::SqliteDdl();
 }
 
 void RunStatements(Connection& conn) {
@@ -176,9 +181,10 @@ Result<SchemaInfo> InspectSchema(Connection& conn, std::string_view db_uri) {
         "SELECT upper(type) FROM pragma_table_info('experiment_tags') WHERE name = 'value'");
     info.experiment_tag_value_is_text = st->Step() && st->Text(0) == "TEXT";
   } else {
-    auto st = conn.Prepare(
-        "SELECT data_type FROM information_schema.columns WHERE table_schema = current_schema() "
-        "AND table_name = 'experiment_tags' AND column_name = 'value'");
+    // MySQL has no current_schema(): its DATABASE() is the schema.
+    auto st = conn.Prepare(std::string("SELECT data_type FROM information_schema.columns WHERE table_schema = ") +
+                           (conn.dialect() == Dialect::kMysql ? "DATABASE()" : "current_schema()") +
+                           " AND table_name = 'experiment_tags' AND column_name = 'value'");
     info.experiment_tag_value_is_text = st->Step() && st->Text(0) == "text";
   }
   return info;

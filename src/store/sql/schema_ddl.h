@@ -7,7 +7,7 @@
 // one SQLAlchemy emits, so SQLite stores the same CREATE TABLE text as in a database MLflow made.
 // A dialect decides only what differs between databases: identifier quoting, type names, default
 // literals, the names of constraints MLflow leaves unnamed, and which constraints exist there at
-// all. Adding a dialect (MySQL) means one more DdlDialect, nothing else.
+// all. Each database is one DdlDialect, nothing else.
 #include <span>
 #include <string>
 #include <string_view>
@@ -42,6 +42,8 @@ class DdlDialect {
 const DdlDialect& SqliteDdl();
 // PostgreSQL as MLflow's SQLAlchemy creates it (schema_ddl_postgres.cc).
 const DdlDialect& PostgresDdl();
+// MySQL / MariaDB as MLflow's SQLAlchemy creates it (schema_ddl_mysql.cc).
+const DdlDialect& MysqlDdl();
 
 // One statement per entry, in order: each table's CREATE TABLE followed by its CREATE INDEXes.
 std::vector<std::string> GenerateDdl(std::span<const Table> tables, const DdlDialect& dialect);

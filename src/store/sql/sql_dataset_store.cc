@@ -310,6 +310,7 @@ Result<DatasetUpsertResult> SqlDatasetStore::UpsertDatasetRecords(const std::str
     // two upserts from both reading the old schema (SQLite has one writer).
     std::string lock = "SELECT name, schema FROM evaluation_datasets WHERE dataset_id = ?";
     if (c.dialect() == Dialect::kPostgres) lock += " FOR NO KEY UPDATE";
+    if (c.dialect() == Dialect::kMysql) lock += " FOR UPDATE";
     auto ds = c.Prepare(lock);
     ds->Bind(1, dataset_id);
     if (!ds->Step()) return Status::NotFound("Evaluation dataset with id '" + dataset_id + "' not found");
@@ -433,6 +434,7 @@ Result<int64_t> SqlDatasetStore::DeleteDatasetRecords(const std::string& dataset
     if (record_ids.empty()) return Status();
     std::string lock = "SELECT profile FROM evaluation_datasets WHERE dataset_id = ?";
     if (c.dialect() == Dialect::kPostgres) lock += " FOR NO KEY UPDATE";
+    if (c.dialect() == Dialect::kMysql) lock += " FOR UPDATE";
     auto ds = c.Prepare(lock);
     ds->Bind(1, dataset_id);
     const bool exists = ds->Step();

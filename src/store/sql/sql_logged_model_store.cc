@@ -309,8 +309,10 @@ Status SqlLoggedModelStore::AddModelVersionTag(const std::string& model_id, cons
   return db_->Write([&](Connection& c) -> Status {
     // A read-modify-write of the tag: on PostgreSQL the model's row lock keeps two registrations
     // (on two replicas too) from both reading the old list (SQLite has one writer).
-    if (c.dialect() == sql::Dialect::kPostgres) {
-      auto lock = c.Prepare("SELECT 1 FROM logged_models WHERE model_id = ? FOR NO KEY UPDATE");
+    if (c.dialect() != sql::Dialect::kSqlite) {
+      auto lock = c.Prepare(c.dialect() == sql::Dialect::kPostgres
+                                ? "SELECT 1 FROM logged_models WHERE model_id = ? FOR NO KEY UPDATE"
+                                : "SELECT 1 FROM logged_models WHERE model_id = ? FOR UPDATE");
       lock->Bind(1, model_id);
       while (lock->Step()) {
       }

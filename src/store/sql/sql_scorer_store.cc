@@ -53,10 +53,12 @@ Result<ScorerVersion> SqlScorerStore::RegisterScorer(int64_t experiment_id, cons
       auto ins = c.Prepare("INSERT INTO scorers (experiment_id, scorer_name, scorer_id) VALUES (?, ?, ?)");
       ins->BindAll(experiment_id, name, *scorer_id);
       ins->Execute();
-    } else if (c.dialect() == Dialect::kPostgres) {
+    } else if (c.dialect() != Dialect::kSqlite) {
       // The next version number is read then written: the scorer's row lock orders concurrent
       // registrations (SQLite has one writer; a lost race is a key conflict either way).
-      auto lock = c.Prepare("SELECT 1 FROM scorers WHERE scorer_id = ? FOR NO KEY UPDATE");
+      auto lock = c.Prepare(c.dialect() == Dialect::kPostgres
+                                ? "SELECT 1 FROM scorers WHERE scorer_id = ? FOR NO KEY UPDATE"
+                                : "SELECT 1 FROM scorers WHERE scorer_id = ? FOR UPDATE");
       lock->Bind(1, *scorer_id);
       while (lock->Step()) {
       }

@@ -354,9 +354,10 @@ std::vector<TraceInfo> LoadTraceInfos(Connection& c, const Layout& layout, const
     if (rows.count(id)) found.push_back(id);
   for (const InListChunk& chunk : SplitInList(found.size())) {
     // Rows in the order they were written (as MLflow lists them: no ORDER BY, index order).
-    const std::string row_order = c.dialect() == Dialect::kPostgres ? "ctid" : "rowid";
+    // MySQL has no row address: there the primary key's order is the table order.
+    const std::string row_order = c.dialect() == Dialect::kPostgres ? ", ctid" : c.dialect() == Dialect::kSqlite ? ", rowid" : "";
     auto tags = c.Prepare("SELECT request_id, \"key\", value FROM trace_tags WHERE request_id IN " + chunk.placeholders +
-                          " ORDER BY request_id, " + row_order);
+                          " ORDER BY request_id" + row_order);
     BindInList(*tags, 1, found, chunk);
     while (tags->Step()) {
       TraceRow& r = rows.at(tags->Text(0));
@@ -414,7 +415,7 @@ Result<TraceInfo> LoadTraceInfo(Connection& c, const Layout& layout, const std::
 // The trace row for a read-modify-write: locked on PostgreSQL (SQLite has one writer).
 std::optional<TraceRow> LockTraceRow(Connection& c, const Layout& layout, const std::string& id) {
   std::string sql = "SELECT " + TraceRowColumns(layout) + " FROM trace_info WHERE request_id = ?";
-  if (c.dialect() == Dialect::kPostgres) sql += " FOR UPDATE";
+  if (c.dialect() != Dialect::kSqlite) sql += " FOR UPDATE";
   auto st = c.Prepare(sql);
   st->Bind(1, id);
   if (!st->Step()) return std::nullopt;

@@ -104,6 +104,21 @@ void InsertMetric(Connection& c, const std::string& run_id, const Metric& m, Sto
 
 // Keeps latest_metrics at the greatest (step, timestamp, value), value as stored (NaN = 0).
 void UpsertLatestMetric(Connection& c, const std::string& run_id, const Metric& m, StoredValue sv) {
+  if (c.dialect() == sql::Dialect::kMysql) {
+    // MySQL's upsert has no WHERE and assigns left to right (a later column would compare with the
+    // new step): insert when absent, then move the row forward only if the point is greater.
+    auto ins = c.Prepare(
+        "INSERT INTO latest_metrics (key, value, timestamp, step, is_nan, run_uuid) VALUES (?, ?, ?, ?, ?, ?) "
+        "ON CONFLICT DO NOTHING");
+    ins->BindAll(m.key, sv.value, m.timestamp, m.step, sv.is_nan, run_id);
+    ins->Execute();
+    auto up = c.Prepare(
+        "UPDATE latest_metrics SET value = ?, timestamp = ?, step = ?, is_nan = ? WHERE key = ? AND run_uuid = ? "
+        "AND (?, ?, ?) > (step, timestamp, value)");
+    up->BindAll(sv.value, m.timestamp, m.step, sv.is_nan, m.key, run_id, m.step, m.timestamp, sv.value);
+    up->Execute();
+    return;
+  }
   auto st = c.Prepare(
       "INSERT INTO latest_metrics (key, value, timestamp, step, is_nan, run_uuid) VALUES (?, ?, ?, ?, ?, ?) "
       "ON CONFLICT (key, run_uuid) DO UPDATE SET value = excluded.value, timestamp = excluded.timestamp, "
@@ -309,14 +324,27 @@ Result<std::string> SqlTrackingStore::CreateExperiment(const std::string& name, 
                                    "experiments.name)");
     }
     int64_t now = NowMillis();
-    auto ins = c.Prepare(
-        "INSERT INTO experiments (name, artifact_location, lifecycle_stage, creation_time, last_update_time) "
-        "VALUES (?, ?, 'active', ?, ?) RETURNING experiment_id");
     std::string location = ResolveArtifactLocation(artifact_location);
-    ins->BindAll(name, NullIfEmpty(location), now, now);
-    if (!ins->Step()) return Status::Internal("experiment insert returned no id");
-    int64_t id = ins->Int(0);
-    while (ins->Step()) {
+    int64_t id = 0;
+    if (c.dialect() == sql::Dialect::kMysql) {
+      // MySQL has no RETURNING: the AUTO_INCREMENT value this session generated.
+      auto ins = c.Prepare(
+          "INSERT INTO experiments (name, artifact_location, lifecycle_stage, creation_time, last_update_time) "
+          "VALUES (?, ?, 'active', ?, ?)");
+      ins->BindAll(name, NullIfEmpty(location), now, now);
+      ins->Execute();
+      auto last = c.Prepare("SELECT LAST_INSERT_ID()");
+      if (!last->Step()) return Status::Internal("experiment insert returned no id");
+      id = last->Int(0);
+    } else {
+      auto ins = c.Prepare(
+          "INSERT INTO experiments (name, artifact_location, lifecycle_stage, creation_time, last_update_time) "
+          "VALUES (?, ?, 'active', ?, ?) RETURNING experiment_id");
+      ins->BindAll(name, NullIfEmpty(location), now, now);
+      if (!ins->Step()) return Status::Internal("experiment insert returned no id");
+      id = ins->Int(0);
+      while (ins->Step()) {
+      }
     }
     if (location.empty()) {
       auto up = c.Prepare("UPDATE experiments SET artifact_location = ? WHERE experiment_id = ?");
@@ -839,7 +867,9 @@ Result<MetricHistoryPage> SqlTrackingStore::GetMetricHistory(const std::string& 
     auto st = c.Prepare(
         "SELECT value, timestamp, step, is_nan FROM metrics WHERE run_uuid = ? AND key = ? "
         "ORDER BY timestamp, step, value LIMIT ? OFFSET ?");
-    // PostgreSQL: LIMIT NULL is no limit (-1 is an error there).
+    // PostgreSQL: LIMIT NULL is no limit (-1 is an error there); MySQL takes neither, only a
+    // number, so there "no limit" is the largest one.
+    if (limit < 0 && c.dialect() == sql::Dialect::kMysql) limit = INT64_MAX;
     const bool no_limit_is_null = limit < 0 && c.dialect() == sql::Dialect::kPostgres;
     st->BindAll(run_id, key, no_limit_is_null ? SqlValue{} : SqlValue{limit}, offset);
     while (st->Step()) {
@@ -923,8 +953,10 @@ Status SqlTrackingStore::UpdateRunTag(const std::string& run_id, const std::stri
     // SQLite has one writer; on PostgreSQL the run's row lock makes concurrent updaters (replicas
     // too) wait for this transaction, then read what it wrote (READ COMMITTED). NO KEY UPDATE:
     // writers of the run's other rows (their foreign-key checks) do not wait for it.
-    if (c.dialect() == sql::Dialect::kPostgres) {
-      auto lock = c.Prepare("SELECT 1 FROM runs WHERE run_uuid = ? FOR NO KEY UPDATE");
+    if (c.dialect() != sql::Dialect::kSqlite) {
+      auto lock = c.Prepare(c.dialect() == sql::Dialect::kPostgres
+                                ? "SELECT 1 FROM runs WHERE run_uuid = ? FOR NO KEY UPDATE"
+                                : "SELECT 1 FROM runs WHERE run_uuid = ? FOR UPDATE");  // MySQL's only row lock
       lock->Bind(1, run_id);
       while (lock->Step()) {
       }

@@ -71,6 +71,36 @@ class Builder {
   // `column <op> value` (SearchUtils.get_sql_comparison_func for this dialect).
   Sql Compare(const std::string& column, TraceComparator op, const TraceValue& value) const {
     Sql s;
+    if (dialect_ == SqlDialect::kMysql) {
+      // MySQL compares text case-insensitively: MLflow's store adds BINARY to text comparisons
+      // there, the plain comparison first so an index still narrows the rows.
+      const auto* text = std::get_if<std::string>(&value);
+      switch (op) {
+        case TraceComparator::kEq:
+        case TraceComparator::kNe:
+        case TraceComparator::kLike:
+          if (text) {
+            const char* o = op == TraceComparator::kEq ? " = " : op == TraceComparator::kNe ? " != " : " LIKE ";
+            const char* join = op == TraceComparator::kNe ? " OR BINARY " : " AND BINARY ";
+            return s.Add("(" + column + o).Bind(*text).Add(join + column + o).Bind(*text).Add(")");
+          }
+          break;
+        case TraceComparator::kRLike:
+          return s.Add("(CAST(" + column + " AS BINARY) REGEXP BINARY ").Bind(Scalar(value)).Add(")");
+        case TraceComparator::kIn:
+        case TraceComparator::kNotIn: {
+          const auto& list = std::get<std::vector<std::string>>(value);
+          s.Add("(BINARY " + column + (op == TraceComparator::kIn ? " IN (" : " NOT IN ("));
+          for (size_t i = 0; i < list.size(); ++i) {
+            if (i) s.Add(", ");
+            s.Bind(list[i]);
+          }
+          return s.Add("))");
+        }
+        default:
+          break;
+      }
+    }
     switch (op) {
       case TraceComparator::kEq: return s.Add(column + " = ").Bind(Scalar(value));
       case TraceComparator::kNe: return s.Add(column + " != ").Bind(Scalar(value));
@@ -188,7 +218,10 @@ class Builder {
             std::string expr =
                 "(CASE WHEN lower(a.value) IN ('true', 'false', 'null', 'nan', 'infinity', '-infinity') THEN NULL "
                 "WHEN substr(a.value, 1, 1) IN ('\"', '[', '{') THEN NULL ELSE CAST(a.value AS " +
-                std::string(dialect_ == SqlDialect::kPostgres ? "DOUBLE PRECISION" : "REAL") + ") END)";
+                std::string(dialect_ == SqlDialect::kPostgres ? "DOUBLE PRECISION"
+                            : dialect_ == SqlDialect::kMysql  ? "DOUBLE"
+                                                               : "REAL") +
+                ") END)";
             conds.Append(Compare(expr, c.comparator, num));
           }
           break;

@@ -51,7 +51,7 @@ class ServerProc:
     """One server process. kind is 'real' (Python MLflow from the venv) or 'cpp' (our binary)."""
 
     def __init__(self, kind: str, label: str, *, venv: str | None = None, cpp_bin: str | None = None,
-                 workdir: str | None = None, db_path: str | None = None):
+                 workdir: str | None = None, db_path: str | None = None, backend_uri: str | None = None):
         self.kind = kind
         self.label = label
         self.venv = venv
@@ -59,6 +59,8 @@ class ServerProc:
         self.owns_workdir = workdir is None
         self.workdir = Path(workdir or tempfile.mkdtemp(prefix=f"interop-{label}-"))
         self.db_path = Path(db_path) if db_path else self.workdir / "mlflow.db"
+        # A database server's URI (mysql+pymysql://...) in place of the SQLite file.
+        self.backend_uri = backend_uri or f"sqlite:///{self.db_path}"
         self.artifacts = self.workdir / "artifacts"
         self.port = 0
         self.proc: subprocess.Popen | None = None
@@ -70,7 +72,7 @@ class ServerProc:
 
     def command(self) -> list[str]:
         common = ["--host", "127.0.0.1", "--port", str(self.port),
-                  "--backend-store-uri", f"sqlite:///{self.db_path}",
+                  "--backend-store-uri", self.backend_uri,
                   "--artifacts-destination", str(self.artifacts)]
         if self.kind == "real":
             return [str(Path(self.venv) / "bin" / "mlflow"), "server", *common, "--workers", "1"]
