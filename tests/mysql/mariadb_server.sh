@@ -44,7 +44,7 @@ case "$cmd" in
     # (innodb_flush_log_at_trx_commit=1, the default).
     opts=(--no-defaults --datadir="$dir/data" --socket="$dir/mysqld.sock" --pid-file="$dir/mysqld.pid"
           --log-error="$dir/server.log" --bind-address=127.0.0.1 --skip-name-resolve
-          --innodb-buffer-pool-size=64M --innodb-log-file-size=16M --max-connections=300
+          --innodb-buffer-pool-size=64M --innodb-log-file-size=16M --max-connections=300 --max-prepared-stmt-count=100000
           --character-set-server=utf8mb4 --collation-server=utf8mb4_general_ci)
     as_user mariadb-install-db --no-defaults --datadir="$dir/data" --auth-root-authentication-method=normal \
       --skip-test-db --skip-name-resolve >"$dir/install.log" 2>&1 || { cat "$dir/install.log" >&2; exit 1; }

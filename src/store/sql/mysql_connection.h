@@ -8,7 +8,8 @@
 // The session is set up so the store's SQL reads the same here as on SQLite and PostgreSQL:
 // sql_mode ANSI_QUOTES ("key" is an identifier), PIPES_AS_CONCAT, NO_AUTO_VALUE_ON_ZERO (MLflow's
 // experiment 0) and strict tables (a value too long for its VARCHAR is an error, as on PostgreSQL),
-// UTC, utf8mb4. Affected-row counts are rows matched, not rows changed (CLIENT_FOUND_ROWS, as
+// UTC, utf8mb4. The statement text is first put in MySQL's spelling (mysql_sql.h: the reserved
+// column `key` quoted, ON CONFLICT upserts as ON DUPLICATE KEY UPDATE). Affected-row counts are rows matched, not rows changed (CLIENT_FOUND_ROWS, as
 // SQLAlchemy asks), so an UPDATE that writes the same value still finds its row.
 //
 //   MysqlConnection c(ParseMysqlUri("mysql://user:pass@127.0.0.1:3306/db").value());
@@ -62,7 +63,9 @@ class MysqlConnection : public Connection {
   st_mysql* raw() { return conn_; }
 
  private:
-  static constexpr size_t kStatementCacheCapacity = 512;
+  // Distinct texts kept prepared per connection; the server caps prepared statements for all
+  // sessions together (max_prepared_stmt_count, 16382 by default), so fewer than on PostgreSQL.
+  static constexpr size_t kStatementCacheCapacity = 256;
   st_mysql* conn_ = nullptr;
   bool healthy_ = true;
   StatementCache cache_{kStatementCacheCapacity};

@@ -143,7 +143,9 @@ Status MysqlDatabase::Write(WriteFn fn) {
       Lease c(this, Acquire());
       try {
         c.in_transaction = true;
-        c->ExecScript("START TRANSACTION");
+        // READ COMMITTED, as on PostgreSQL: a read after a row lock sees what the lock's holder
+        // committed, and InnoDB takes no gap locks (fewer deadlocks between concurrent writers).
+        c->ExecScript("SET TRANSACTION ISOLATION LEVEL READ COMMITTED; START TRANSACTION");
         Status st;
         try {
           st = fn(*c);

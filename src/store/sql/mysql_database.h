@@ -4,7 +4,8 @@
 // every Write() is one transaction on a pooled connection and returns after its COMMIT; a request
 // that loses a race MLflow's own store would not fail on (a duplicate key from a concurrent
 // check-then-insert, a deadlock, a lock wait timeout, a connection lost before COMMIT) is rolled
-// back and run again, a bounded number of times. Reads run in one REPEATABLE READ snapshot
+// back and run again, a bounded number of times. Writes run at READ COMMITTED (as on PostgreSQL);
+// reads in one REPEATABLE READ snapshot
 // (START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY).
 //
 //   MysqlOptions o; o.target = ParseMysqlUri(uri).value(); o.pool_size = 10;

@@ -149,8 +149,9 @@ Result<SchemaInfo> InspectSchema(Connection& conn, std::string_view db_uri) {
   } else if (Contains(OlderRevisions(), info.revision)) {
     return Status::InvalidState(
         "Detected out-of-date database schema in " + uri + " (found version " + info.revision +
-        ", but expected " + kSchemaRevision + "). Take a backup of the database, then run "
-        "`mlflow-cpp db upgrade " + uri + "` to migrate it.");
+        ", but expected " + kSchemaRevision + "). Take a backup of the database, then run `" +
+        // MySQL cannot undo DDL half-way: there MLflow's own migrations do it (migrations.h).
+        (conn.dialect() == Dialect::kMysql ? "mlflow" : "mlflow-cpp") + " db upgrade " + uri + "` to migrate it.");
   } else {
     return Status::InvalidState(
         "Database " + uri + " is at alembic revision " + info.revision +
