@@ -46,8 +46,7 @@ SqlValue ScalarValue(const Value& v, bool as_double) {
 
 // MySQL compares text case-insensitively under its default collations; MLflow's store makes
 // string comparisons case-sensitive there with BINARY, the plain comparison first so an index still
-// narrows the rows (utils/search_utils.py's mysql_comparison_func). True when this clause was
-// written so.
+// narrows the rows (docs/reference/database.md §4). True when this clause was written so.
 bool EmitMysqlBinaryCompare(Frag& f, const std::string& column, const Clause& c) {
   const auto* text = std::get_if<std::string>(&c.value);
   const auto* list = std::get_if<std::vector<std::string>>(&c.value);
