@@ -106,8 +106,11 @@ def db_query(db, sql, params=()):
         if len(parts) != len(params) + 1:
             raise ValueError("placeholder count does not match params")
         text = parts[0] + "".join(_sql_literal(p) + rest for p, rest in zip(params, parts[1:]))
-        # The store's SQL spelling: "key" is an identifier (ANSI_QUOTES, as mlflow-cpp's sessions).
-        text = "SET SESSION sql_mode = 'ANSI_QUOTES,PIPES_AS_CONCAT'; " + text
+        # The store's SQL spelling, as mlflow-cpp's sessions read it: ANSI_QUOTES, and the column
+        # `key` (reserved in MySQL) quoted outside string literals.
+        pieces = text.split("'")
+        pieces[::2] = [re.sub(r'(?<![\w."])key(?![\w"])', '"key"', p) for p in pieces[::2]]
+        text = "SET SESSION sql_mode = 'ANSI_QUOTES,PIPES_AS_CONCAT'; " + "'".join(pieces)
         out = _mysql(db.rsplit("/", 1)[1].split("?")[0], text)
         return [tuple(None if f == "NULL" else _parse_field(f) for f in line.split("\t"))
                 for line in out.splitlines()]

@@ -53,6 +53,16 @@ def serve(role, label, uri, workroot, venv):
     return servers.make_server(role, venv, label=label, workdir=str(work), backend_uri=uri)
 
 
+def real_open(uri, workroot):
+    """Opens the database with the real MLflow's store in this process, which creates its schema or
+    migrates an older one with MLflow's own alembic scripts (on MySQL this takes longer than a
+    server's start-up allowance, so it is done here, unhurried)."""
+    from mlflow.store.tracking.sqlalchemy_store import SqlAlchemyStore
+
+    store = SqlAlchemyStore(uri, str(workroot / "real-artifacts"))
+    store.engine.dispose()
+
+
 def revision(db):
     return _mariadb("SELECT version_num FROM alembic_version", db).split()
 
@@ -60,6 +70,7 @@ def revision(db):
 @pytest.mark.area("db_roundtrip")
 def test_real_mysql_db_served_by_both(workroot, venv):
     db, uri = new_database()
+    real_open(uri, workroot)
     writer = serve("real", "real-writer", uri, workroot, venv)
     try:
         writer.start()
@@ -92,9 +103,10 @@ def test_candidate_mysql_db_read_by_real_then_back(workroot, venv):
     finally:
         ours.stop()
     assert revision(db) == ["bf29a5ff90ea"]
+    real_open(uri, workroot)  # MLflow migrates our schema to its head with its own alembic scripts
     real = serve("real", "real-reader", uri, workroot, venv)
     try:
-        real.start()  # MLflow migrates our schema to its head with its own alembic scripts
+        real.start()
         d_real = dump(real.url)
     finally:
         real.stop()
