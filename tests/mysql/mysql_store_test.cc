@@ -194,7 +194,8 @@ TEST_F(MysqlTest, WriteErrorRollsBackThatWriteOnly) {
 TEST_F(MysqlTest, TrackingStoreRoundTrip) {
   auto db = OpenDb();
   SqlTrackingStore ts(db, "/tmp/mlruns-mysql-test");
-  ASSERT_TRUE(ts.Initialize().ok());
+  Status init = ts.Initialize();
+  ASSERT_TRUE(init.ok()) << init.message();
   ASSERT_TRUE(ts.Initialize().ok());  // idempotent
   auto exp0 = ts.GetExperiment("0");
   ASSERT_TRUE(exp0.ok()) << exp0.status().message();

@@ -314,7 +314,8 @@ StatementLease MysqlConnection::Prepare(const std::string& sql) {
   return StatementLease(std::move(st));
 }
 
-void MysqlConnection::ExecScript(const std::string& sql) {
+void MysqlConnection::ExecScript(const std::string& script) {
+  const std::string sql = TranslateForMysql(script);
   if (mysql_real_query(conn_, sql.data(), sql.size()) != 0) {
     unsigned code = mysql_errno(conn_);
     if (IsLost(code)) healthy_ = false;

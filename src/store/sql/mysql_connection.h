@@ -8,7 +8,7 @@
 // The session is set up so the store's SQL reads the same here as on SQLite and PostgreSQL:
 // sql_mode ANSI_QUOTES ("key" is an identifier), PIPES_AS_CONCAT, NO_AUTO_VALUE_ON_ZERO (MLflow's
 // experiment 0) and strict tables (a value too long for its VARCHAR is an error, as on PostgreSQL),
-// UTC, utf8mb4. The statement text is first put in MySQL's spelling (mysql_sql.h: the reserved
+// UTC, utf8mb4. Statement and script text is first put in MySQL's spelling (mysql_sql.h: the reserved
 // column `key` quoted, ON CONFLICT upserts as ON DUPLICATE KEY UPDATE). Affected-row counts are rows matched, not rows changed (CLIENT_FOUND_ROWS, as
 // SQLAlchemy asks), so an UPDATE that writes the same value still finds its row.
 //
