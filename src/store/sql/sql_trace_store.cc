@@ -371,7 +371,7 @@ std::vector<TraceInfo> LoadTraceInfos(Connection& c, const Layout& layout, const
       r.info.tags.push_back({key, std::move(value)});
     }
     auto meta = c.Prepare("SELECT request_id, \"key\", value FROM trace_request_metadata WHERE request_id IN " +
-                          chunk.placeholders + " ORDER BY request_id, " + row_order);
+                          chunk.placeholders + " ORDER BY request_id" + row_order);
     BindInList(*meta, 1, found, chunk);
     while (meta->Step()) {
       TraceRow& r = rows.at(meta->Text(0));
@@ -386,7 +386,7 @@ std::vector<TraceInfo> LoadTraceInfos(Connection& c, const Layout& layout, const
     }
     // MLflow reads them through the (trace_id, created_timestamp) index: ties in write order.
     auto as = c.Prepare(std::string("SELECT ") + kAssessmentColumns + " FROM assessments WHERE trace_id IN " +
-                        chunk.placeholders + " ORDER BY trace_id, created_timestamp, " + row_order);
+                        chunk.placeholders + " ORDER BY trace_id, created_timestamp" + row_order);
     BindInList(*as, 1, found, chunk);
     while (as->Step()) {
       Assessment a = AssessmentFromRow(*as);
