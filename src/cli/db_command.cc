@@ -110,8 +110,9 @@ int RunUpgrade() {
     step_started = std::chrono::steady_clock::now();
   };
 
-  std::printf("Upgrading %s to alembic revision %s (one transaction; nothing changes on error)\n",
-              shown.c_str(), store::sql::kSchemaRevision);
+  std::printf("Upgrading %s to alembic revision %s (%s)\n", shown.c_str(), store::sql::kSchemaRevision,
+              store::sql::IsMysqlUri(uri) ? "MySQL: an empty database gets the schema; older ones are refused"
+                                          : "one transaction; nothing changes on error");
   std::fflush(stdout);
   store::sql::UpgradeOutcome outcome;
   Status st = store::sql::UpgradeSchema(*conn, progress, &outcome);
