@@ -240,7 +240,8 @@ void WriteMetrics(Connection& c, const std::string& run_id, int64_t experiment_i
     UpsertLatestMetricsMultiRow(c, run_id, rows);
     return;
   }
-  // One row at a time (SQLite, which has one writer, or a single point): no lock order to keep, so
+  // One row at a time (SQLite, which has one writer, MySQL, or a single point): no lock order is
+  // kept (on MySQL a deadlock between two writers of one run is rolled back and retried), so
   // new latest_metrics rows go in the order the batch first names their keys, as MLflow writes
   // them. A run's metrics read back in row order, and MLflow's UI charts a run's first metric.
   std::set<std::string_view> written;
