@@ -13,6 +13,8 @@
 #include <utility>
 #include <vector>
 
+#include "core/digest.h"  // Sha256Hex, HmacSha256, HexEncode
+
 namespace mlflow::artifacts {
 
 struct AwsCredentials {
@@ -29,9 +31,6 @@ struct SigV4Request {
   std::vector<std::pair<std::string, std::string>> headers;  // extra headers to sign (any case)
 };
 
-std::string Sha256Hex(std::string_view data);
-std::string HmacSha256(std::string_view key, std::string_view data);
-std::string HexEncode(std::string_view bytes);
 // AWS URI encoding: unreserved characters kept, everything else %XX (upper case).
 std::string AwsUriEncode(std::string_view s, bool encode_slash);
 // "20130524T000000Z"

@@ -96,34 +96,6 @@ Status TooLong(std::string_view what, size_t max) {
                                   " characters");
 }
 
-std::string PyRepr(std::string_view s) {
-  bool has_single = s.find('\'') != std::string_view::npos;
-  bool has_double = s.find('"') != std::string_view::npos;
-  char q = (has_single && !has_double) ? '"' : '\'';
-  std::string out(1, q);
-  for (unsigned char c : s) {
-    if (c == static_cast<unsigned char>(q) || c == '\\') {
-      out += '\\';
-      out += static_cast<char>(c);
-    } else if (c == '\n') {
-      out += "\\n";
-    } else if (c == '\r') {
-      out += "\\r";
-    } else if (c == '\t') {
-      out += "\\t";
-    } else if (c < 0x20 || c == 0x7f) {
-      static const char* hex = "0123456789abcdef";
-      out += "\\x";
-      out += hex[c >> 4];
-      out += hex[c & 15];
-    } else {
-      out += static_cast<char>(c);
-    }
-  }
-  out += q;
-  return out;
-}
-
 std::string JsonQuote(std::string_view s) {
   // Invalid UTF-8 (possible in query strings) is shown as U+FFFD rather than thrown on.
   return nlohmann::json(std::string(s)).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
@@ -142,7 +114,7 @@ Status BadPath(std::string_view name, std::string_view path, const std::string& 
   return Invalid(JsonQuote(name), path,
                  "Names may be treated as files in certain cases, and must not resolve to other names when treated "
                  "as such. This name would resolve to " +
-                     PyRepr(norm));
+                     PyStrRepr(norm));
 }
 
 }  // namespace

@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "core/limits.h"
+#include "core/py_text.h"  // PyStrRepr: how MLflow's messages quote values
 #include "core/status.h"
 
 namespace mlflow::validation {
@@ -31,8 +32,6 @@ Status ValidateKeyName(std::string_view key, std::string_view path);
 // ("Metric name", "Param key", "key").
 Status ValidateKey(std::string_view key, std::string_view path, std::string_view length_label);
 
-// Python repr-style quoting used by MLflow's messages: 'text'.
-std::string PyRepr(std::string_view s);
 // JSON rendering of a string value, for "Invalid value <json> ..." messages.
 std::string JsonQuote(std::string_view s);
 

@@ -23,12 +23,12 @@ void AppendValue(std::string& out, mlflow_dtype dtype, const void* values, size_
     case MLFLOW_DTYPE_BOOL: out += static_cast<const uint8_t*>(values)[i] ? "true" : "false"; break;
     case MLFLOW_DTYPE_INT32: out += std::to_string(static_cast<const int32_t*>(values)[i]); break;
     case MLFLOW_DTYPE_INT64: out += std::to_string(static_cast<const int64_t*>(values)[i]); break;
-    case MLFLOW_DTYPE_FLOAT32: AppendJsonFloat(out, static_cast<double>(static_cast<const float*>(values)[i])); break;
-    case MLFLOW_DTYPE_FLOAT64: AppendJsonFloat(out, static_cast<const double*>(values)[i]); break;
+    case MLFLOW_DTYPE_FLOAT32: AppendPyJsonFloat(out, static_cast<double>(static_cast<const float*>(values)[i])); break;
+    case MLFLOW_DTYPE_FLOAT64: AppendPyJsonFloat(out, static_cast<const double*>(values)[i]); break;
     case MLFLOW_DTYPE_STRING: {
       const char* s = static_cast<const char* const*>(values)[i];
       if (s) {
-        AppendJsonString(out, s);
+        AppendPyJsonString(out, s);
       } else {
         out += "null";
       }

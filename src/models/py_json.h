@@ -14,6 +14,9 @@
 //   PyJsonWriter w; w.Float(0.5); std::string s = w.Take();
 //
 // A parsed document is immutable; JsonRef is a cheap pointer into it, valid while the doc lives.
+// The scoring server's own reader rather than core/py_json.h's (nlohmann-based, for stored JSON):
+// an arena of nodes parses large inputs several times faster, and only this one reports
+// json.decoder's messages. Both write through core/py_text.h.
 #include <cstddef>
 #include <cstdint>
 #include <deque>
@@ -21,6 +24,8 @@
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "core/py_text.h"  // the writing primitives: PyFloatRepr, AppendPyJsonString, PyStrRepr, ...
 
 namespace mlflow::models {
 
@@ -119,18 +124,6 @@ class JsonDoc {
   uint32_t root_ = 0;
 };
 
-// Python's repr() of a float: "0.1", "1e-05", "1e+16", "-0.0", "nan", "inf".
-std::string PyFloatRepr(double v);
-void AppendPyFloatRepr(std::string& out, double v);
-// json.dumps of a float: repr, or NaN / Infinity / -Infinity.
-void AppendJsonFloat(std::string& out, double v);
-// json.dumps of a str (ensure_ascii=True), with the quotes.
-void AppendJsonString(std::string& out, std::string_view utf8);
-// Python's repr() of a bytes object: b'...'
-std::string PyBytesRepr(std::string_view bytes);
-// Python's repr() of a str: '...' (printable non-ASCII kept, as Python does).
-std::string PyStrRepr(std::string_view s);
-
 // Writes one JSON value in json.dumps' default format.
 class PyJsonWriter {
  public:
@@ -138,8 +131,8 @@ class PyJsonWriter {
   void Bool(bool b) { Sep(), out_ += b ? "true" : "false"; }
   void Int(int64_t v);
   void UInt(uint64_t v);
-  void Float(double v) { Sep(), AppendJsonFloat(out_, v); }
-  void String(std::string_view s) { Sep(), AppendJsonString(out_, s); }
+  void Float(double v) { Sep(), AppendPyJsonFloat(out_, v); }
+  void String(std::string_view s) { Sep(), AppendPyJsonString(out_, s); }
   void Raw(std::string_view json) { Sep(), out_.append(json); }
   void BeginArray() { Sep(), out_ += '[', first_ = true; }
   void EndArray() { out_ += ']', first_ = false; }
@@ -148,7 +141,7 @@ class PyJsonWriter {
   // The next value is this member's.
   void Key(std::string_view k) {
     Sep();
-    AppendJsonString(out_, k);
+    AppendPyJsonString(out_, k);
     out_ += ": ";
     first_ = true;
   }

@@ -1313,7 +1313,7 @@ std::optional<ScoringError> ParseCsvRequest(const std::string& body, const Schem
     for (size_t j = 0; j < ncols; ++j) {
       std::string v = j < rows[r].size() ? rows[r][j] : "";
       json += (r == 1 && j == 0) ? "" : ",";
-      AppendJsonString(json, v);
+      AppendPyJsonString(json, v);
     }
   }
   json += "]";

@@ -500,7 +500,7 @@ ScoringResponse PythonPredictor::Predict(const ScoringRequest& req, Deadline dea
     Job::Part part;
     part.label_json = c.label.is_int ? std::to_string(c.label.i) : [&] {
       std::string s;
-      AppendJsonString(s, c.label.s);
+      AppendPyJsonString(s, c.label.s);
       return s;
     }();
     switch (c.dtype) {

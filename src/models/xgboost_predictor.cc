@@ -41,7 +41,7 @@ std::optional<std::string> ValidateFeatures(const std::vector<std::string>& mode
   return msg;
 }
 
-void AppendFloat32(std::string& out, float v) { AppendJsonFloat(out, static_cast<double>(v)); }
+void AppendFloat32(std::string& out, float v) { AppendPyJsonFloat(out, static_cast<double>(v)); }
 
 // Requests up to this many rows are coalesced with concurrent ones.
 constexpr size_t kCoalesceRows = 64;

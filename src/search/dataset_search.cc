@@ -64,7 +64,7 @@ Result<Clause> DatasetClause(const internal::RawComparison& rc) {
     MLFLOW_ASSIGN_OR_RETURN(Number num, internal::ToNumber(v.text));
     if (!InSet(op, {">", ">=", "!=", "=", "<", "<="})) return Invalid("Invalid comparator for numeric attribute: " + op);
     if (!num.integer) {
-      return Invalid("Invalid value for numeric attribute '" + c.key + "': " + PyRepr(v.text));
+      return Invalid("Invalid value for numeric attribute '" + c.key + "': " + PyStrRepr(v.text));
     }
     c.value = std::move(num);
   } else if (internal::IsStringToken(v)) {

@@ -64,12 +64,12 @@ std::string RenderClause(const Clause& c) {
   if (const auto* n = std::get_if<Number>(&c.value)) {
     out += " " + n->text;
   } else if (const auto* s = std::get_if<std::string>(&c.value)) {
-    out += " " + PyRepr(*s);
+    out += " " + PyStrRepr(*s);
   } else if (const auto* l = std::get_if<std::vector<std::string>>(&c.value)) {
     out += " (";
     for (size_t i = 0; i < l->size(); ++i) {
       if (i) out += ", ";
-      out += PyRepr((*l)[i]);
+      out += PyStrRepr((*l)[i]);
     }
     out += ")";
   }

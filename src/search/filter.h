@@ -87,7 +87,4 @@ std::string_view KeyTypeText(KeyType t);
 std::string RenderClause(const Clause& c);
 std::string RenderFilter(const Filter& f);
 
-// Python repr() of a str, as MLflow's messages print values (one implementation, in core).
-using ::mlflow::validation::PyRepr;
-
 }  // namespace mlflow::search

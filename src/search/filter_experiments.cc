@@ -79,7 +79,7 @@ Result<Clause> ExperimentClause(const RawComparison& rc) {
     if (!InSet(op, kNumericOps))
       return Invalid("Invalid comparator '" + op + "' not one of '" + kStringAttrOpsRepr);
     if (!std::get<Number>(c.value).integer) {
-      return Invalid("Invalid value for numeric attribute '" + key + "': " + PyRepr(v.text));
+      return Invalid("Invalid value for numeric attribute '" + key + "': " + PyStrRepr(v.text));
     }
   } else {
     if (!InSet(op, kStringAttrOps))

@@ -18,7 +18,7 @@ Result<Filter> ParseLoggedModelFilter(std::string_view filter) {
   Filter out;
   internal::LexResult lex = internal::Lex(filter, /*dash_in_identifiers=*/true);
   if (lex.items.empty()) return out;  // whitespace only: the reference yields no comparisons
-  const std::string quoted = PyRepr(filter);
+  const std::string quoted = PyStrRepr(filter);
   if (lex.multiple_statements) {
     return Invalid("Invalid filter string: " + quoted + ". Expected a single SQL expression.");
   }
@@ -46,7 +46,7 @@ Result<Filter> ParseLoggedModelFilter(std::string_view filter) {
       else if (entity == "params") c.type = KeyType::kParam;
       else if (entity == "tags") c.type = KeyType::kTag;
       else
-        return Invalid("Invalid entity type: " + PyRepr(entity) +
+        return Invalid("Invalid entity type: " + PyStrRepr(entity) +
                        ". Expected one of ['attributes', 'metrics', 'params', 'tags'].");
       display = entity + "." + c.key;
     } else {
@@ -63,7 +63,7 @@ Result<Filter> ParseLoggedModelFilter(std::string_view filter) {
     const std::string op = ToUpper(rc.op);
     bool op_ok = numeric ? InSet(op, kNumericOps) : InSet(op, kStringAttrOps);
     if (!op_ok) {
-      return Invalid("Invalid comparison operator for " + display + ": " + PyRepr(rc.op) +
+      return Invalid("Invalid comparison operator for " + display + ": " + PyStrRepr(rc.op) +
                      ". Expected one of " + (numeric ? kLoggedNumericOpsRepr : kLoggedStringOpsRepr) + ".");
     }
     if (c.type == KeyType::kAttribute) {

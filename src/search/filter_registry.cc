@@ -68,7 +68,7 @@ Result<Clause> RegistryClause(const RawComparison& rc, bool versions) {
     // MLflow 3.17 takes version_number = '3' as the integer 3 and refuses anything else.
     if (auto* s = std::get_if<std::string>(&c.value)) {
       std::optional<int64_t> n = PyInt(*s);
-      if (!n) return Invalid("Invalid value for numeric attribute '" + key + "': " + PyRepr(*s));
+      if (!n) return Invalid("Invalid value for numeric attribute '" + key + "': " + PyStrRepr(*s));
       Number num;
       num.text = std::to_string(*n);
       num.value = static_cast<double>(*n);

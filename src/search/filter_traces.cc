@@ -7,7 +7,7 @@
 #include <optional>
 #include <set>
 
-#include "core/py_float.h"
+#include "core/py_text.h"
 #include "core/validation.h"
 #include "search/internal/filter_common.h"
 #include "search/internal/lexer.h"
@@ -20,6 +20,8 @@ using internal::ItemKind;
 
 // The helpers every entity's filter shares (search/internal/filter_common.h).
 using internal::Invalid;
+using internal::IsKeyword;
+using internal::IsOperand;
 using internal::StripQuotes;
 using internal::StripQuotesExpected;
 using internal::TrimBackticks;
@@ -62,21 +64,6 @@ struct RawComparison {
   Item right;  // kNone for IS NULL / IS NOT NULL
 };
 
-bool IsOperand(const Item& it) {
-  switch (it.kind) {
-    case ItemKind::kIdent:
-    case ItemKind::kString:
-    case ItemKind::kNumber:
-    case ItemKind::kParen:
-      return true;
-    case ItemKind::kKeyword:
-      return Upper(it.text) == "NULL";
-    default:
-      return false;
-  }
-}
-bool IsKeyword(const Item& it, const char* word) { return it.kind == ItemKind::kKeyword && Upper(it.text) == word; }
-
 // Bare words sqlparse lexes as type names, not identifiers: a comparison cannot start with them
 // (MLflow's trace grammar only special-cases `timestamp` followed by a numeric comparison).
 bool IsBuiltinWord(const Item& it) {
@@ -89,7 +76,7 @@ Result<std::vector<RawComparison>> Group(std::string_view filter) {
   internal::LexResult lex = internal::Lex(filter);
   if (lex.items.empty()) return Invalid("Invalid filter '" + std::string(filter) + "'. Could not be parsed.");
   if (lex.multiple_statements) {
-    return Invalid("Search filter contained multiple expression " + validation::PyRepr(filter) +
+    return Invalid("Search filter contained multiple expression " + PyStrRepr(filter) +
                    ". Provide AND-ed expression list.");
   }
   // sqlparse keeps a trailing '.' in the identifier it ends ("tags.a." has the key "a.").
@@ -170,159 +157,6 @@ Result<std::vector<RawComparison>> Group(std::string_view filter) {
     return Invalid("Invalid clause(s) in filter string: " + list);
   }
   return out;
-}
-
-// A Python number literal at text[i] (an optional sign, digits, fraction, exponent; '_' between
-// digits), advancing i; its repr, or nullopt when it is not one (a non-zero integer with a
-// leading zero is not).
-std::optional<std::string> ParseListNumber(std::string_view text, size_t& i) {
-  size_t p = i;
-  bool neg = false;
-  while (p < text.size() && (text[p] == '-' || text[p] == '+')) {
-    if (text[p] == '-') neg = !neg;
-    ++p;
-    while (p < text.size() && std::isspace(static_cast<unsigned char>(text[p]))) ++p;
-  }
-  std::string digits, literal;
-  auto take_digits = [&](std::string& into) {
-    size_t start = p;
-    while (p < text.size() && (std::isdigit(static_cast<unsigned char>(text[p])) ||
-                               (text[p] == '_' && p > start && p + 1 < text.size() &&
-                                std::isdigit(static_cast<unsigned char>(text[p + 1]))))) {
-      if (text[p] != '_') into += text[p];
-      ++p;
-    }
-    return p > start;
-  };
-  bool int_part = take_digits(digits);
-  literal = digits;
-  bool is_float = false;
-  if (p < text.size() && text[p] == '.') {
-    ++p;
-    std::string frac;
-    bool has_frac = take_digits(frac);
-    if (!int_part && !has_frac) return std::nullopt;
-    literal += "." + frac;
-    is_float = true;
-  } else if (!int_part) {
-    return std::nullopt;
-  }
-  if (p < text.size() && (text[p] == 'e' || text[p] == 'E')) {
-    size_t save = p;
-    std::string exp = "e";
-    ++p;
-    if (p < text.size() && (text[p] == '-' || text[p] == '+')) exp += text[p++];
-    std::string exp_digits;
-    if (!take_digits(exp_digits)) {
-      p = save;
-    } else {
-      literal += exp + exp_digits;
-      is_float = true;
-    }
-  }
-  if (p < text.size() && (std::isalnum(static_cast<unsigned char>(text[p])) || text[p] == '_' || text[p] == '.')) {
-    return std::nullopt;
-  }
-  std::string repr;
-  if (is_float) {
-    double v = std::strtod(literal.c_str(), nullptr);
-    repr = PyFloatRepr(neg ? -v : v);
-  } else {
-    size_t nz = digits.find_first_not_of('0');
-    if (nz == std::string::npos) {
-      repr = "0";
-    } else {
-      if (nz != 0) return std::nullopt;  // "007" is a syntax error in Python 3
-      repr = (neg ? "-" : "") + digits;
-    }
-  }
-  i = p;
-  return repr;
-}
-
-// A Python literal list of strings inside parentheses (MLflow: ast.literal_eval of the text).
-Result<std::vector<std::string>> ParseList(std::string_view paren) {
-  const std::string ill_formed =
-      "While parsing a list in the query, expected a non-empty list of string values, but got ill-formed list.";
-  if (paren.size() < 2 || paren.front() != '(' || paren.back() != ')') return Invalid(ill_formed);
-  std::vector<std::string> items;
-  size_t i = 1;
-  const size_t n = paren.size() - 1;
-  auto skip_ws = [&] {
-    while (i < n && std::isspace(static_cast<unsigned char>(paren[i]))) ++i;
-  };
-  skip_ws();
-  if (i == n) {
-    return Invalid("While parsing a list in the query, expected a non-empty list of string values, but got empty list");
-  }
-  // Each element as Python's repr prints it, for the message about numbers in the list.
-  std::vector<std::string> reprs;
-  bool has_number = false;
-  while (i < n) {
-    skip_ws();
-    if (i >= n) break;
-    char c = paren[i];
-    if (c != '\'' && c != '"') {
-      std::optional<std::string> number = ParseListNumber(paren.substr(0, n), i);
-      if (!number) return Invalid(ill_formed);
-      has_number = true;
-      reprs.push_back(*number);
-      skip_ws();
-      if (i < n) {
-        if (paren[i] != ',') return Invalid(ill_formed);
-        ++i;
-        skip_ws();
-      }
-      continue;
-    }
-    std::string value;
-    while (i < n && (paren[i] == '\'' || paren[i] == '"')) {
-      char q = paren[i++];
-      bool closed = false;
-      while (i < n) {
-        char d = paren[i];
-        if (d == '\\' && i + 1 < n) {
-          char e = paren[i + 1];
-          switch (e) {
-            case 'n': value += '\n'; break;
-            case 't': value += '\t'; break;
-            case 'r': value += '\r'; break;
-            case '\\': value += '\\'; break;
-            case '\'': value += '\''; break;
-            case '"': value += '"'; break;
-            default: value += '\\'; value += e; break;
-          }
-          i += 2;
-          continue;
-        }
-        if (d == '\n') return Invalid(ill_formed);
-        ++i;
-        if (d == q) {
-          closed = true;
-          break;
-        }
-        value += d;
-      }
-      if (!closed) return Invalid(ill_formed);
-      skip_ws();
-    }
-    reprs.push_back(validation::PyRepr(value));
-    items.push_back(std::move(value));
-    if (i < n) {
-      if (paren[i] != ',') return Invalid(ill_formed);
-      ++i;
-      skip_ws();
-    }
-  }
-  if (has_number) {
-    std::string tuple = "(";
-    for (size_t k = 0; k < reprs.size(); ++k) tuple += (k ? ", " : "") + reprs[k];
-    tuple += reprs.size() == 1 ? ",)" : ")";
-    return Invalid(
-        "While parsing a list in the query, expected string value, punctuation, or whitespace, but got "
-        "different type in list: " + tuple);
-  }
-  return items;
 }
 
 Result<TraceComparator> ComparatorOf(const std::string& up) {
@@ -410,7 +244,7 @@ Result<TraceValue> Value(const std::string& type, const std::string& key, const 
       return TraceValue(std::move(s));
     }
     if (tok.kind == ItemKind::kParen) {
-      MLFLOW_ASSIGN_OR_RETURN(auto list, ParseList(tok.text));
+      MLFLOW_ASSIGN_OR_RETURN(auto list, internal::ParseListLiteral(tok.text));
       return TraceValue(std::move(list));
     }
     return expected_string();
@@ -426,7 +260,7 @@ Result<TraceValue> Value(const std::string& type, const std::string& key, const 
             "Only attributes in {'name', 'status', 'request_id', 'run_id', 'client_request_id'} supports comparison "
             "with a list of quoted string values.");
       }
-      MLFLOW_ASSIGN_OR_RETURN(auto list, ParseList(tok.text));
+      MLFLOW_ASSIGN_OR_RETURN(auto list, internal::ParseListLiteral(tok.text));
       return TraceValue(std::move(list));
     }
     if (tok.kind == ItemKind::kNumber) {

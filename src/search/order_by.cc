@@ -174,7 +174,7 @@ Result<std::vector<OrderBy>> ParseOrderByList(SearchEntity entity, const std::ve
       std::string list = "[";
       for (size_t i = 0; i < clauses.size(); ++i) {
         if (i) list += ", ";
-        list += PyRepr(clauses[i]);
+        list += PyStrRepr(clauses[i]);
       }
       list += "]";
       return Invalid("`order_by` contains duplicate fields: " + list);

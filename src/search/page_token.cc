@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/py_text.h"
 #include "search/filter.h"
 
 namespace mlflow::search {
@@ -25,36 +26,6 @@ int DecodeChar(unsigned char c) {
   return -1;
 }
 
-// Python repr of bytes: b'...'.
-std::string BytesRepr(std::string_view b) {
-  bool has_single = b.find('\'') != std::string_view::npos;
-  bool has_double = b.find('"') != std::string_view::npos;
-  char q = (has_single && !has_double) ? '"' : '\'';
-  std::string out = "b";
-  out += q;
-  static const char* hex = "0123456789abcdef";
-  for (unsigned char c : b) {
-    if (c == static_cast<unsigned char>(q) || c == '\\') {
-      out += '\\';
-      out += static_cast<char>(c);
-    } else if (c == '\n') {
-      out += "\\n";
-    } else if (c == '\r') {
-      out += "\\r";
-    } else if (c == '\t') {
-      out += "\\t";
-    } else if (c < 0x20 || c >= 0x7f) {
-      out += "\\x";
-      out += hex[c >> 4];
-      out += hex[c & 15];
-    } else {
-      out += static_cast<char>(c);
-    }
-  }
-  out += q;
-  return out;
-}
-
 // Python repr of a parsed JSON value (dict -> {'k': v}, true -> True, null -> None).
 std::string PyValueRepr(const json& j) {
   switch (j.type()) {
@@ -64,7 +35,7 @@ std::string PyValueRepr(const json& j) {
       for (auto it = j.begin(); it != j.end(); ++it) {
         if (!first) out += ", ";
         first = false;
-        out += PyRepr(it.key()) + ": " + PyValueRepr(it.value());
+        out += PyStrRepr(it.key()) + ": " + PyValueRepr(it.value());
       }
       return out + "}";
     }
@@ -76,7 +47,7 @@ std::string PyValueRepr(const json& j) {
       }
       return out + "]";
     }
-    case json::value_t::string: return PyRepr(j.get<std::string>());
+    case json::value_t::string: return PyStrRepr(j.get<std::string>());
     case json::value_t::boolean: return j.get<bool>() ? "True" : "False";
     case json::value_t::null: return "None";
     default: return j.dump();
@@ -105,7 +76,7 @@ std::string PyList(const std::vector<std::string>& v) {
   std::string out = "[";
   for (size_t i = 0; i < v.size(); ++i) {
     if (i) out += ", ";
-    out += PyRepr(v[i]);
+    out += PyStrRepr(v[i]);
   }
   return out + "]";
 }
@@ -180,7 +151,7 @@ Result<int64_t> DecodeOffsetToken(std::string_view token) {
   std::optional<std::string> decoded = Base64Decode(token);
   if (!decoded) return Invalid("Invalid page token, could not base64-decode");
   std::optional<json> parsed = ParseJson(*decoded);
-  if (!parsed) return Invalid("Invalid page token, decoded value=" + BytesRepr(*decoded));
+  if (!parsed) return Invalid("Invalid page token, decoded value=" + PyBytesRepr(*decoded));
   const std::string parsed_msg = "Invalid page token, parsed value=" + PyValueRepr(*parsed);
   if (!parsed->is_object()) return Invalid(parsed_msg);
   auto it = parsed->find("offset");

@@ -136,7 +136,7 @@ Result<std::vector<int64_t>> ExperimentIds(const std::vector<std::string>& ids) 
   for (const std::string& id : ids) {
     bool ok = !id.empty() && id.size() <= 18;
     for (size_t i = 0; ok && i < id.size(); ++i) ok = std::isdigit(static_cast<unsigned char>(id[i])) || (i == 0 && id[i] == '-' && id.size() > 1);
-    if (!ok) return Invalid("Invalid experiment ID: " + PyRepr(id));
+    if (!ok) return Invalid("Invalid experiment ID: " + PyStrRepr(id));
     out.push_back(std::stoll(id));
   }
   return out;

@@ -3,7 +3,8 @@
 #include <algorithm>
 #include <cctype>
 
-#include "core/json_text.h"
+#include "core/digest.h"
+#include "core/py_json.h"
 #include "search/dataset_search.h"
 #include "search/page_token.h"
 
@@ -117,7 +118,7 @@ Result<store::DatasetRecordUpsert> PrepareRecord(const Json& rec) {
   }
   Json source = nullptr;
   if (auto it = rec.find("source"); it != rec.end()) source = *it;
-  r.input_hash = Sha256Hex(PyJsonDumps(r.inputs, /*sort_keys=*/true));
+  r.input_hash = Sha256Hex(PyJsonDumps(r.inputs, PyJsonStyle::SortedKeys()));
   return PrepareSource(source, std::move(r));
 }
 

@@ -246,7 +246,7 @@ Status TrackingService::LogBatch(LogBatchRequest r) {
   }
   if (!dups.empty()) {
     std::string list;
-    for (const auto& d : dups) list += (list.empty() ? "" : ", ") + v::PyRepr(d);
+    for (const auto& d : dups) list += (list.empty() ? "" : ", ") + PyStrRepr(d);
     return Status::InvalidParameter("Duplicate parameter keys have been submitted: [" + list +
                                     "]. Please ensure the request contains only one param value per param key.");
   }
@@ -265,7 +265,7 @@ Status TrackingService::LogModel(const std::string& run_id, const std::string& m
   }
   std::string missing;
   for (const char* k : {"artifact_path", "flavors", "run_id", "utc_time_created"}) {
-    if (!model.contains(k)) missing += (missing.empty() ? "" : ", ") + v::PyRepr(k);
+    if (!model.contains(k)) missing += (missing.empty() ? "" : ", ") + PyStrRepr(k);
   }
   if (!missing.empty()) return Status::InvalidParameter("Model json is missing mandatory fields: {" + missing + "}");
   // One store operation reads the history and writes it back with the run locked, so concurrent

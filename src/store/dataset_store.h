@@ -5,7 +5,7 @@
 // thread-safe and blocking; each is one transaction.
 //
 // JSON values of a record (inputs, outputs, expectations, tags, source) are stored as the text
-// Python's json.dumps writes (core/json_text.h), so a database written by either server reads
+// Python's json.dumps writes (core/py_json.h), so a database written by either server reads
 // the same in the other.
 #include <cstdint>
 #include <optional>

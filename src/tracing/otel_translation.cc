@@ -162,7 +162,7 @@ void TranslateOtelAttributes(Json& attrs, const Json& events) {
       for (const auto& [k, v] : c.span_kinds)
         if (k == kind.get<std::string>()) mapped = v;
       if (mapped) {
-        attrs["mlflow.spanType"] = PyJsonDumps(Json(mapped), false);
+        attrs["mlflow.spanType"] = PyJsonDumps(Json(mapped), PyJsonStyle::Unicode());
         break;
       }
     }
@@ -201,7 +201,7 @@ void TranslateOtelAttributes(Json& attrs, const Json& events) {
           break;
         }
       }
-      attrs["mlflow.chat.tokenUsage"] = PyJsonDumps(usage, false);
+      attrs["mlflow.chat.tokenUsage"] = PyJsonDumps(usage, PyJsonStyle::Unicode());
       break;
     }
   }
@@ -236,13 +236,13 @@ void TranslateOtelAttributes(Json& attrs, const Json& events) {
       if (m->is_string()) model = *m;
       break;  // a non-string model stops the search, as in MLflow
     }
-    if (model) attrs["mlflow.llm.model"] = PyJsonDumps(*model, false);
+    if (model) attrs["mlflow.llm.model"] = PyJsonDumps(*model, PyJsonStyle::Unicode());
   }
   if (!attrs.contains("mlflow.llm.provider")) {
     for (const Convention& c : conventions) {
       if (!c.provider) continue;
       if (auto v = Checked(attrs, c.provider)) {
-        attrs["mlflow.llm.provider"] = PyJsonDumps(Decoded(*v), false);
+        attrs["mlflow.llm.provider"] = PyJsonDumps(Decoded(*v), PyJsonStyle::Unicode());
         break;
       }
     }

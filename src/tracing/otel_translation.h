@@ -8,7 +8,7 @@
 // Not done here (MLflow does them): the other OTel client conventions (Claude Code, Gemini CLI,
 // Spring AI, Google ADK, Vercel AI, VoltAgent, LiveKit, Laminar, Langfuse), chat message-format
 // detection, and the cost MLflow prices from its model price table.
-#include "tracing/py_json.h"
+#include "tracing/json.h"
 
 namespace mlflow::tracing {
 

@@ -4,6 +4,8 @@
 #include <cstring>
 #include <limits>
 
+#include "core/py_text.h"
+
 namespace mlflow::tracing {
 namespace {
 
@@ -782,35 +784,6 @@ std::string EncodeAnyValue(const Json& v) {
 }
 
 }  // namespace
-
-std::string PyBytesRepr(std::string_view bytes) {
-  bool has_single = bytes.find('\'') != std::string_view::npos;
-  bool has_double = bytes.find('"') != std::string_view::npos;
-  char quote = (has_single && !has_double) ? '"' : '\'';
-  static const char* kHex = "0123456789abcdef";
-  std::string out = "b";
-  out += quote;
-  for (unsigned char c : bytes) {
-    if (c == static_cast<unsigned char>(quote) || c == '\\') {
-      out += '\\';
-      out += static_cast<char>(c);
-    } else if (c == '\t') {
-      out += "\\t";
-    } else if (c == '\n') {
-      out += "\\n";
-    } else if (c == '\r') {
-      out += "\\r";
-    } else if (c < 0x20 || c >= 0x7F) {
-      out += "\\x";
-      out += kHex[c >> 4];
-      out += kHex[c & 0xF];
-    } else {
-      out += static_cast<char>(c);
-    }
-  }
-  out += quote;
-  return out;
-}
 
 Result<OtlpRequest> DecodeOtlpProtobuf(std::string_view bytes) {
   OtlpRequest req;

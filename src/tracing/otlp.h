@@ -18,7 +18,7 @@
 #include <vector>
 
 #include "core/status.h"
-#include "tracing/py_json.h"
+#include "tracing/json.h"
 
 namespace mlflow::tracing {
 
@@ -80,8 +80,5 @@ Result<OtlpRequest> DecodeOtlpJson(std::string_view text);
 // The binary protobuf of a request (tests, the benchmark's OTLP clients). Attribute values are
 // written by their JSON type: string, bool, integer, double, array, object, null (unset).
 std::string EncodeOtlpProtobuf(const OtlpRequest& request);
-
-// Python's repr() of a bytes object: b'abc', b'\x00\n', b"it's".
-std::string PyBytesRepr(std::string_view bytes);
 
 }  // namespace mlflow::tracing

@@ -65,7 +65,7 @@ std::string StoredAttributeText(const Json& decoded) {
       if (inner->is_string() || inner->is_object() || inner->is_array()) return s;
     }
   }
-  return PyJsonDumps(decoded, /*ensure_ascii=*/false);
+  return PyJsonDumps(decoded, PyJsonStyle::Unicode());
 }
 
 // OTel's resource attribute cleaning: empty keys are dropped, recursively.
@@ -162,9 +162,9 @@ Result<std::vector<ConvertedSpan>> ConvertOtlpRequest(const OtlpRequest& request
 
       // Attributes: each value JSON-dumped, the trace id replaced by the server's own.
       Json raw = Json::object();
-      for (const auto& kv : s.attributes) raw[kv.key] = PyJsonDumps(kv.value, /*ensure_ascii=*/false);
-      raw["mlflow.traceRequestId"] = PyJsonDumps(Json(rec.trace_id), false);
-      if (c.root && service_name) raw["service.name"] = PyJsonDumps(Json(*service_name), false);
+      for (const auto& kv : s.attributes) raw[kv.key] = PyJsonDumps(kv.value, PyJsonStyle::Unicode());
+      raw["mlflow.traceRequestId"] = PyJsonDumps(Json(rec.trace_id), PyJsonStyle::Unicode());
+      if (c.root && service_name) raw["service.name"] = PyJsonDumps(Json(*service_name), PyJsonStyle::Unicode());
       if (auto type = raw.find("mlflow.spanType"); type != raw.end()) {
         Json loaded = LoadAttribute(type->get<std::string>());
         if (loaded.is_string()) {
@@ -233,7 +233,7 @@ Result<std::vector<ConvertedSpan>> ConvertOtlpRequest(const OtlpRequest& request
         links.push_back(std::move(lj));
       }
       content["links"] = std::move(links);
-      rec.content = PyJsonDumps(content, /*ensure_ascii=*/false);
+      rec.content = PyJsonDumps(content, PyJsonStyle::Unicode());
 
       // Span-level cost and model columns (MLflow 3.17's analytics columns).
       if (const std::string* cost_text = AttrText(c.attributes, "mlflow.llm.cost")) {
@@ -345,7 +345,7 @@ Result<std::vector<TraceSpanBatch>> GroupSpansByTrace(std::vector<ConvertedSpan>
     for (const auto& kv : request.resource_spans[*resource_of[i]].resource_attributes) {
       if (kv.key.empty() || kv.key.rfind("telemetry.sdk.", 0) == 0 || kv.key.rfind("mlflow.", 0) == 0) continue;
       Json v = CleanResourceValue(kv.value);
-      std::string value = v.is_string() ? v.get<std::string>() : PyJsonDumps(v, /*ensure_ascii=*/true);
+      std::string value = v.is_string() ? v.get<std::string>() : PyJsonDumps(v);
       if (std::optional<KeyValue> tag = ValidTraceTag(kv.key, value)) SetTag(b.resource_tags, std::move(*tag));
     }
   }
@@ -374,7 +374,7 @@ void AppendKeyValues(std::string& out, const Json& obj) {
     if (!first) out += ',';
     first = false;
     out += "{\"key\":";
-    AppendPyJsonString(out, it.key(), true);
+    AppendPyJsonString(out, it.key());
     out += ",\"value\":";
     AppendAnyValue(out, it.value());
     out += '}';
@@ -389,7 +389,7 @@ void AppendAnyValue(std::string& out, const Json& v) {
     case Json::value_t::boolean: out += v.get<bool>() ? "{\"bool_value\":true}" : "{\"bool_value\":false}"; break;
     case Json::value_t::string:
       out += "{\"string_value\":";
-      AppendPyJsonString(out, v.get_ref<const std::string&>(), true);
+      AppendPyJsonString(out, v.get_ref<const std::string&>());
       out += '}';
       break;
     case Json::value_t::number_integer: out += "{\"int_value\":" + std::to_string(v.get<int64_t>()) + "}"; break;
@@ -528,17 +528,17 @@ Status AppendSpanProtoJson(std::string& out, std::string_view stored) {
   out += '{';
   bool first = true;
   AppendKey(out, first, "trace_id");
-  AppendPyJsonString(out, search::Base64Encode(*trace_id), true);
+  AppendPyJsonString(out, search::Base64Encode(*trace_id));
   AppendKey(out, first, "span_id");
-  AppendPyJsonString(out, search::Base64Encode(*span_id), true);
+  AppendPyJsonString(out, search::Base64Encode(*span_id));
   if (parent_id) {
     AppendKey(out, first, "parent_span_id");
-    AppendPyJsonString(out, search::Base64Encode(*parent_id), true);
+    AppendPyJsonString(out, search::Base64Encode(*parent_id));
   }
   const Json& name = get("name");
   if (name.is_string() && !name.get<std::string>().empty()) {
     AppendKey(out, first, "name");
-    AppendPyJsonString(out, name.get<std::string>(), true);
+    AppendPyJsonString(out, name.get<std::string>());
   }
   std::optional<uint64_t> start = StoredInt(get(v2 ? "start_time" : "start_time_unix_nano"));
   std::optional<uint64_t> end = StoredInt(get(v2 ? "end_time" : "end_time_unix_nano"));
@@ -575,7 +575,7 @@ Status AppendSpanProtoJson(std::string& out, std::string_view stored) {
       auto en = e.find("name");
       if (en != e.end() && en->is_string() && !en->get<std::string>().empty()) {
         AppendKey(out, f, "name");
-        AppendPyJsonString(out, en->get<std::string>(), true);
+        AppendPyJsonString(out, en->get<std::string>());
       }
       auto ea = e.find("attributes");
       if (ea != e.end() && ea->is_object() && !ea->empty()) {
@@ -600,9 +600,9 @@ Status AppendSpanProtoJson(std::string& out, std::string_view stored) {
       lout += '{';
       bool f = true;
       AppendKey(lout, f, "trace_id");
-      AppendPyJsonString(lout, search::Base64Encode(*lt), true);
+      AppendPyJsonString(lout, search::Base64Encode(*lt));
       AppendKey(lout, f, "span_id");
-      AppendPyJsonString(lout, search::Base64Encode(*ls), true);
+      AppendPyJsonString(lout, search::Base64Encode(*ls));
       auto la = l.find("attributes");
       if (la != l.end() && la->is_object() && !la->empty()) {
         AppendKey(lout, f, "attributes");
@@ -635,7 +635,7 @@ Status AppendSpanProtoJson(std::string& out, std::string_view stored) {
   bool sf = true;
   if (!message.empty()) {
     AppendKey(out, sf, "message");
-    AppendPyJsonString(out, message, true);
+    AppendPyJsonString(out, message);
   }
   if (code != "STATUS_CODE_UNSET") {
     AppendKey(out, sf, "code");

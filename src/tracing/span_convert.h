@@ -19,7 +19,7 @@
 #include "core/status.h"
 #include "core/trace_entities.h"
 #include "tracing/otlp.h"
-#include "tracing/py_json.h"
+#include "tracing/json.h"
 #include "tracing/trace_rules.h"
 
 namespace mlflow::tracing {

@@ -12,7 +12,7 @@
 #include "core/entities.h"
 #include "core/limits.h"
 #include "core/status.h"
-#include "tracing/py_json.h"
+#include "tracing/json.h"
 
 namespace mlflow::tracing {
 

@@ -3,6 +3,9 @@
 #include <cctype>
 #include <cerrno>
 #include <cstdlib>
+#include <optional>
+
+#include "core/py_text.h"
 
 namespace mlflow::search::internal {
 namespace {
@@ -19,6 +22,10 @@ bool PyIsLower(std::string_view s) {
   }
   return cased;
 }
+
+}  // namespace
+
+Status Invalid(std::string m) { return Status::InvalidParameter(std::move(m)); }
 
 bool IsOperand(const Item& it) {
   switch (it.kind) {
@@ -37,10 +44,6 @@ bool IsOperand(const Item& it) {
 bool IsKeyword(const Item& it, const char* word) {
   return it.kind == ItemKind::kKeyword && ToUpper(it.text) == word;
 }
-
-}  // namespace
-
-Status Invalid(std::string m) { return Status::InvalidParameter(std::move(m)); }
 
 std::string ToUpper(std::string_view s) {
   std::string out(s);
@@ -128,6 +131,79 @@ bool InSet(const std::string& v, std::initializer_list<const char*> set) {
 
 // ---- list literal inside parentheses (MLflow: ast.literal_eval of the parenthesis text) ----
 
+namespace {
+
+// A Python number literal at text[i] (an optional sign, digits, fraction, exponent; '_' between
+// digits), advancing i; its repr, or nullopt when it is not one (a non-zero integer with a
+// leading zero is not).
+std::optional<std::string> ParseListNumber(std::string_view text, size_t& i) {
+  size_t p = i;
+  bool neg = false;
+  while (p < text.size() && (text[p] == '-' || text[p] == '+')) {
+    if (text[p] == '-') neg = !neg;
+    ++p;
+    while (p < text.size() && std::isspace(static_cast<unsigned char>(text[p]))) ++p;
+  }
+  std::string digits, literal;
+  auto take_digits = [&](std::string& into) {
+    size_t start = p;
+    while (p < text.size() && (std::isdigit(static_cast<unsigned char>(text[p])) ||
+                               (text[p] == '_' && p > start && p + 1 < text.size() &&
+                                std::isdigit(static_cast<unsigned char>(text[p + 1]))))) {
+      if (text[p] != '_') into += text[p];
+      ++p;
+    }
+    return p > start;
+  };
+  bool int_part = take_digits(digits);
+  literal = digits;
+  bool is_float = false;
+  if (p < text.size() && text[p] == '.') {
+    ++p;
+    std::string frac;
+    bool has_frac = take_digits(frac);
+    if (!int_part && !has_frac) return std::nullopt;
+    literal += "." + frac;
+    is_float = true;
+  } else if (!int_part) {
+    return std::nullopt;
+  }
+  if (p < text.size() && (text[p] == 'e' || text[p] == 'E')) {
+    size_t save = p;
+    std::string exp = "e";
+    ++p;
+    if (p < text.size() && (text[p] == '-' || text[p] == '+')) exp += text[p++];
+    std::string exp_digits;
+    if (!take_digits(exp_digits)) {
+      p = save;
+    } else {
+      literal += exp + exp_digits;
+      is_float = true;
+    }
+  }
+  if (p < text.size() && (std::isalnum(static_cast<unsigned char>(text[p])) || text[p] == '_' || text[p] == '.')) {
+    return std::nullopt;
+  }
+  std::string repr;
+  if (is_float) {
+    double v = std::strtod(literal.c_str(), nullptr);
+    repr = PyFloatRepr(neg ? -v : v);
+  } else {
+    size_t nz = digits.find_first_not_of('0');
+    if (nz == std::string::npos) {
+      repr = "0";
+    } else {
+      if (nz != 0) return std::nullopt;  // "007" is a syntax error in Python 3
+      repr = (neg ? "-" : "") + digits;
+    }
+  }
+  i = p;
+  return repr;
+}
+
+}  // namespace
+
+
 Result<std::vector<std::string>> ParseListLiteral(std::string_view paren) {
   const std::string ill_formed =
       "While parsing a list in the query, expected a non-empty list of string values, but got "
@@ -136,7 +212,6 @@ Result<std::vector<std::string>> ParseListLiteral(std::string_view paren) {
   std::vector<std::string> items;
   std::vector<std::string> reprs;
   bool non_string = false;
-  bool saw_comma_or_multi = false;
   size_t i = 1;
   size_t n = paren.size();
   if (n < 2 || paren.front() != '(' || paren.back() != ')') return Invalid(ill_formed);
@@ -188,28 +263,18 @@ Result<std::vector<std::string>> ParseListLiteral(std::string_view paren) {
         if (!closed) return Invalid(ill_formed);
         skip_ws();
       }
-      reprs.push_back(PyRepr(value));
+      reprs.push_back(PyStrRepr(value));
       items.push_back(std::move(value));
-    } else if (std::isdigit(static_cast<unsigned char>(c)) || c == '-' || c == '.') {
-      size_t start = i;
-      ++i;
-      while (i < n && (std::isalnum(static_cast<unsigned char>(paren[i])) || paren[i] == '.' ||
-                       paren[i] == '_'))
-        ++i;
-      std::string num(paren.substr(start, i - start));
-      char* end = nullptr;
-      std::strtod(num.c_str(), &end);
-      if (end == num.c_str() || *end != '\0') return Invalid(ill_formed);
-      non_string = true;
-      reprs.push_back(num);
-      items.push_back(num);
-      skip_ws();
     } else {
-      return Invalid(ill_formed);
+      // A number element: only its repr matters, for the "different type" message.
+      std::optional<std::string> number = ParseListNumber(paren.substr(0, n), i);
+      if (!number) return Invalid(ill_formed);
+      non_string = true;
+      reprs.push_back(*number);
+      skip_ws();
     }
     if (i < n) {
       if (paren[i] != ',') return Invalid(ill_formed);
-      saw_comma_or_multi = true;
       ++i;
       skip_ws();
     }
@@ -220,9 +285,8 @@ Result<std::vector<std::string>> ParseListLiteral(std::string_view paren) {
       if (k) tuple += ", ";
       tuple += reprs[k];
     }
-    if (reprs.size() == 1 && saw_comma_or_multi) tuple += ",";
+    if (reprs.size() == 1) tuple += ",";  // MLflow prints the tuple it made: (1,)
     tuple += ")";
-    if (reprs.size() == 1 && !saw_comma_or_multi) tuple = reprs[0];
     return Invalid(
         "While parsing a list in the query, expected string value, punctuation, or whitespace, but "
         "got different type in list: " + tuple);
@@ -294,7 +358,7 @@ Result<std::vector<RawComparison>> Front(std::string_view filter, bool quote_inv
     return Invalid("Invalid filter '" + std::string(filter) + "'. Could not be parsed.");
   }
   if (lex.multiple_statements) {
-    return Invalid("Search filter contained multiple expression " + PyRepr(filter) +
+    return Invalid("Search filter contained multiple expression " + PyStrRepr(filter) +
                    ". Provide AND-ed expression list.");
   }
   Grouped g = Group(lex.items);

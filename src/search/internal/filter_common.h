@@ -25,6 +25,11 @@ Status Invalid(std::string m);
 
 std::string ToUpper(std::string_view s);
 
+// An item that can stand on either side of a comparison: identifier, string, number, (list), NULL.
+bool IsOperand(const Item& it);
+// A keyword item spelled `word` (upper case) in any case.
+bool IsKeyword(const Item& it, const char* word);
+
 // MLflow's _trim_backticks.
 std::string TrimBackticks(std::string_view v);
 // MLflow's _strip_quotes(value, expect_quoted_value=false).
@@ -77,7 +82,8 @@ Status CheckLeftIsIdentifier(const RawComparison& rc);
 bool IsStringToken(const Item& it);
 
 // A Python literal list of strings, "('a', 'b')" (MLflow: ast.literal_eval of the parenthesis
-// text), with MLflow's messages for empty, ill-formed and non-string lists.
+// text), with MLflow's messages for empty, ill-formed and non-string lists (numbers shown as
+// Python's repr). Every entity's grammar uses it, traces' included.
 Result<std::vector<std::string>> ParseListLiteral(std::string_view paren);
 // Only the entries Python's str.islower() accepts (MLflow's run-id list rule).
 std::vector<std::string> DropNonLower(std::vector<std::string> in);

@@ -8,6 +8,7 @@
 
 #include "artifacts/artifact_repository.h"
 #include "artifacts/mime_types.h"
+#include "core/uri.h"
 #include "server/handlers/json_render.h"
 #include "server/handlers/request_fields.h"
 #include "server/handlers/routes.h"
@@ -133,23 +134,6 @@ json ListingJson(const service::ArtifactListing& listing) {
   return out;
 }
 
-// First query-string parameter `name` (form-decoded), whatever the method; nullopt when absent.
-std::optional<std::string> QueryParam(const HttpRequest& req, const std::string& name) {
-  std::string_view q = req.query;
-  while (!q.empty()) {
-    size_t amp = q.find('&');
-    std::string_view item = q.substr(0, amp);
-    q = amp == std::string_view::npos ? std::string_view() : q.substr(amp + 1);
-    size_t eq = item.find('=');
-    std::string key, value;
-    if (!PercentDecode(item.substr(0, eq), &key, true)) continue;
-    if (key != name) continue;
-    if (eq != std::string_view::npos && !PercentDecode(item.substr(eq + 1), &value, true)) return std::nullopt;
-    return value;
-  }
-  return std::nullopt;
-}
-
 // ---- the proxy (endpoints 60-66) ----
 
 void DownloadArtifact(ApiContext& ctx, StreamContext& s) {
@@ -270,9 +254,9 @@ Result<json> PresignedDownloadUrl(ApiContext& ctx, const HttpRequest& req) {
 
 void GetRunArtifact(ApiContext& ctx, StreamContext& s) {
   const HttpRequest& req = s.request();
-  auto path = QueryParam(req, "path");
-  auto run_id = QueryParam(req, "run_uuid");
-  if (!run_id || run_id->empty()) run_id = QueryParam(req, "run_id");
+  auto path = QueryValue(req.query, "path");
+  auto run_id = QueryValue(req.query, "run_uuid");
+  if (!run_id || run_id->empty()) run_id = QueryValue(req.query, "run_id");
   if (!path || path->empty()) {
     s.Respond(TextResponse(400, "Bad Request: missing 'path'"));
     return;
@@ -287,7 +271,7 @@ void GetRunArtifact(ApiContext& ctx, StreamContext& s) {
 // GET /ajax-api/2.0/mlflow/logged-models/{model_id}/artifacts/files?artifact_file_path=
 void GetLoggedModelArtifact(ApiContext& ctx, StreamContext& s) {
   const HttpRequest& req = s.request();
-  auto path = QueryParam(req, "artifact_file_path");
+  auto path = QueryValue(req.query, "artifact_file_path");
   if (!path || path->empty()) {
     s.Respond(ErrorResponse(Status::BadRequest("Request must include the \"artifact_file_path\" query parameter.")));
     return;
@@ -298,13 +282,13 @@ void GetLoggedModelArtifact(ApiContext& ctx, StreamContext& s) {
 // GET /model-versions/get-artifact?name=&version=&path=
 void GetModelVersionArtifact(ApiContext& ctx, StreamContext& s) {
   const HttpRequest& req = s.request();
-  auto path = QueryParam(req, "path");
+  auto path = QueryValue(req.query, "path");
   if (!path) {
     s.Respond(TextResponse(400, "Bad Request: missing 'path'"));
     return;
   }
-  SendFile(s, ctx.artifacts->ModelVersionArtifact(QueryParam(req, "name").value_or(""),
-                                                  QueryParam(req, "version").value_or(""), *path));
+  SendFile(s, ctx.artifacts->ModelVersionArtifact(QueryValue(req.query, "name").value_or(""),
+                                                  QueryValue(req.query, "version").value_or(""), *path));
 }
 
 Result<json> ListLoggedModelArtifacts(ApiContext& ctx, const HttpRequest& req) {
@@ -318,8 +302,8 @@ Result<json> ListLoggedModelArtifacts(ApiContext& ctx, const HttpRequest& req) {
 // POST /ajax-api/2.0/mlflow/upload-artifact?run_uuid=&path= (the UI's small uploads).
 void UiUploadArtifact(ApiContext& ctx, StreamContext& s) {
   const HttpRequest& req = s.request();
-  auto run_id = QueryParam(req, "run_uuid");
-  auto path = QueryParam(req, "path");
+  auto run_id = QueryValue(req.query, "run_uuid");
+  auto path = QueryValue(req.query, "path");
   if (!run_id || run_id->empty()) {
     s.Respond(ErrorResponse(Status::InvalidParameter("Request must specify run_uuid.")));
     return;

@@ -2,7 +2,7 @@
 // DatasetService / ScorerService, render as MLflow 3.17.2's protos print.
 #include "server/handlers/dataset_handlers.h"
 
-#include "core/json_text.h"
+#include "core/py_json.h"
 #include "server/handlers/request_fields.h"
 #include "server/handlers/routes.h"
 

@@ -85,21 +85,7 @@ std::optional<int64_t> JsonToInt64(const nlohmann::json& v) {
 RequestFields::RequestFields(const HttpRequest& req) {
   if (req.method == "GET" && !req.query.empty()) {
     from_query_ = true;
-    std::string_view q = req.query;
-    size_t i = 0;
-    while (i <= q.size()) {
-      size_t j = q.find('&', i);
-      if (j == std::string_view::npos) j = q.size();
-      std::string_view pair = q.substr(i, j - i);
-      if (!pair.empty()) {
-        size_t eq = pair.find('=');
-        std::string key, value;
-        PercentDecode(pair.substr(0, eq), &key, true);
-        if (eq != std::string_view::npos) PercentDecode(pair.substr(eq + 1), &value, true);
-        query_[key].push_back(std::move(value));
-      }
-      i = j + 1;
-    }
+    for (auto& [key, value] : ParseQuery(req.query)) query_[key].push_back(std::move(value));
     return;
   }
   body_ = nlohmann::json::parse(req.body, nullptr, /*allow_exceptions=*/false);

@@ -9,7 +9,7 @@
 #include "server/handlers/request_fields.h"
 #include "server/handlers/routes.h"
 #include "server/handlers/trace_json.h"
-#include "tracing/py_json.h"
+#include "tracing/json.h"
 
 namespace mlflow::server {
 namespace {
@@ -174,7 +174,7 @@ std::string PageResponse(const store::TracePage& page, bool v2) {
   if (!page.next_page_token.empty()) {
     if (!page.traces.empty()) out += ',';
     out += "\"next_page_token\":";
-    tracing::AppendPyJsonString(out, page.next_page_token, true);
+    AppendPyJsonString(out, page.next_page_token);
   }
   out += '}';
   return out;
@@ -338,34 +338,14 @@ Result<std::string> GetTraceInfoV2(ApiContext& ctx, const HttpRequest& req) {
 
 // ---- the UI's trace data download ----
 
-std::optional<std::string> QueryParam(const HttpRequest& req, const std::string& name) {
-  std::string_view q = req.query;
-  size_t i = 0;
-  while (i <= q.size()) {
-    size_t j = q.find('&', i);
-    if (j == std::string_view::npos) j = q.size();
-    std::string_view pair = q.substr(i, j - i);
-    size_t eq = pair.find('=');
-    std::string key;
-    PercentDecode(pair.substr(0, eq), &key, true);
-    if (key == name) {
-      std::string value;
-      if (eq != std::string_view::npos) PercentDecode(pair.substr(eq + 1), &value, true);
-      return value;
-    }
-    i = j + 1;
-  }
-  return std::nullopt;
-}
-
 void GetTraceArtifact(ApiContext& ctx, StreamContext& s) {
   const HttpRequest& req = s.request();
-  std::optional<std::string> request_id = QueryParam(req, "request_id");
+  std::optional<std::string> request_id = QueryValue(req.query, "request_id");
   if (!request_id || request_id->empty()) {
     s.Respond(ErrorResponse(Status::BadRequest("Request must include the \"request_id\" query parameter.")));
     return;
   }
-  if (std::optional<std::string> path = QueryParam(req, "path"); path && !path->empty()) {
+  if (std::optional<std::string> path = QueryValue(req.query, "path"); path && !path->empty()) {
     // A trace attachment, stored under attachments/ of the trace's artifact root.
     Result<TraceInfo> info = ctx.tracing->GetTraceInfo(*request_id);
     if (!info.ok()) {

@@ -9,7 +9,7 @@
 #include "core/limits.h"
 #include "core/validation.h"
 #include "server/handlers/request_fields.h"
-#include "tracing/py_json.h"
+#include "tracing/json.h"
 #include "tracing/span_convert.h"
 #include "tracing/trace_rules.h"
 
@@ -17,7 +17,6 @@ namespace mlflow::server {
 namespace {
 
 using nlohmann::json;
-using tracing::AppendPyJsonString;
 using tracing::Json;
 
 // Days since 1970-01-01 of a civil date (proleptic Gregorian).
@@ -88,7 +87,7 @@ void Key(std::string& out, bool& first, const char* key) {
 
 void StringField(std::string& out, bool& first, const char* key, std::string_view value) {
   Key(out, first, key);
-  AppendPyJsonString(out, value, true);
+  AppendPyJsonString(out, value);
 }
 
 void MapField(std::string& out, bool& first, const char* key, const std::vector<KeyValue>& kvs, size_t key_max,
@@ -100,9 +99,9 @@ void MapField(std::string& out, bool& first, const char* key, const std::vector<
   for (const auto& kv : kvs) {
     if (!f) out += ',';
     f = false;
-    AppendPyJsonString(out, validation::TruncateChars(kv.key, key_max), true);
+    AppendPyJsonString(out, validation::TruncateChars(kv.key, key_max));
     out += ':';
-    AppendPyJsonString(out, validation::TruncateChars(kv.value, value_max), true);
+    AppendPyJsonString(out, validation::TruncateChars(kv.value, value_max));
   }
   out += '}';
 }
@@ -148,7 +147,7 @@ Result<std::string> EnumName(const json& v, const char* const* names, size_t n, 
 // The value of an assessment as MLflow stores it: json.dumps of the decoded Value.
 std::string StoredValue(const json* v) {
   if (!v) return "null";
-  return tracing::PyJsonDumps(Floatify(ToOrdered(*v)));
+  return PyJsonDumps(Floatify(ToOrdered(*v)));
 }
 
 Result<std::optional<std::string>> ErrorJson(const json* err) {
@@ -167,11 +166,11 @@ Result<std::optional<std::string>> ErrorJson(const json* err) {
   e["error_code"] = code ? code->get<std::string>() : "";
   MLFLOW_ASSIGN_OR_RETURN(e["error_message"], str_or_null("error_message"));
   MLFLOW_ASSIGN_OR_RETURN(e["stack_trace"], str_or_null("stack_trace"));
-  return std::optional<std::string>(tracing::PyJsonDumps(e));
+  return std::optional<std::string>(PyJsonDumps(e));
 }
 
 void AppendErrorJson(std::string& out, const std::string& error_json) {
-  std::optional<Json> e = tracing::PyJsonLoads(error_json);
+  std::optional<Json> e = PyJsonLoads(error_json);
   out += '{';
   bool f = true;
   std::string code;
@@ -343,15 +342,15 @@ void AppendAssessmentJson(std::string& out, const Assessment& a) {
   if (a.source_id) StringField(out, sf, "source_id", *a.source_id);
   out += '}';
   Key(out, f, "create_time");
-  AppendPyJsonString(out, TimestampJson(a.created_timestamp), true);
+  AppendPyJsonString(out, TimestampJson(a.created_timestamp));
   Key(out, f, "last_update_time");
-  AppendPyJsonString(out, TimestampJson(a.last_updated_timestamp), true);
-  std::optional<Json> value = tracing::PyJsonLoads(a.value_json);
+  AppendPyJsonString(out, TimestampJson(a.last_updated_timestamp));
+  std::optional<Json> value = PyJsonLoads(a.value_json);
   Json v = value ? *value : Json(nullptr);
   if (a.assessment_type == "feedback") {
     Key(out, f, "feedback");
     out += "{\"value\":";
-    tracing::AppendPyJson(out, Floatify(v), true, true);
+    AppendPyJson(out, Floatify(v), PyJsonStyle::Compact());
     if (a.error_json) {
       out += ",\"error\":";
       AppendErrorJson(out, *a.error_json);
@@ -362,11 +361,11 @@ void AppendAssessmentJson(std::string& out, const Assessment& a) {
     const bool scalar = v.is_null() || v.is_number() || v.is_boolean() || v.is_string();
     if (scalar) {
       out += "{\"value\":";
-      tracing::AppendPyJson(out, Floatify(v), true, true);
+      AppendPyJson(out, Floatify(v), PyJsonStyle::Compact());
       out += '}';
     } else {
       out += "{\"serialized_value\":{\"serialization_format\":\"JSON_FORMAT\",\"value\":";
-      AppendPyJsonString(out, tracing::PyJsonDumps(v), true);
+      AppendPyJsonString(out, PyJsonDumps(v));
       out += "}}";
     }
   } else if (a.assessment_type == "issue") {
@@ -380,7 +379,7 @@ void AppendAssessmentJson(std::string& out, const Assessment& a) {
   }
   if (a.rationale) StringField(out, f, "rationale", *a.rationale);
   if (a.metadata_json) {
-    std::optional<Json> m = tracing::PyJsonLoads(*a.metadata_json);
+    std::optional<Json> m = PyJsonLoads(*a.metadata_json);
     if (m && m->is_object() && !m->empty()) {
       Key(out, f, "metadata");
       out += '{';
@@ -388,9 +387,9 @@ void AppendAssessmentJson(std::string& out, const Assessment& a) {
       for (auto it = m->begin(); it != m->end(); ++it) {
         if (!mf) out += ',';
         mf = false;
-        AppendPyJsonString(out, it.key(), true);
+        AppendPyJsonString(out, it.key());
         out += ':';
-        AppendPyJsonString(out, it->is_string() ? it->get<std::string>() : tracing::PyJsonDumps(*it), true);
+        AppendPyJsonString(out, it->is_string() ? it->get<std::string>() : PyJsonDumps(*it));
       }
       out += '}';
     }
@@ -408,13 +407,13 @@ void AppendTraceInfoV3Json(std::string& out, const TraceInfo& info) {
   if (info.client_request_id) StringField(out, f, "client_request_id", *info.client_request_id);
   Key(out, f, "trace_location");
   out += "{\"type\":\"MLFLOW_EXPERIMENT\",\"mlflow_experiment\":{\"experiment_id\":";
-  AppendPyJsonString(out, info.experiment_id, true);
+  AppendPyJsonString(out, info.experiment_id);
   out += "}}";
   Key(out, f, "request_time");
-  AppendPyJsonString(out, TimestampJson(info.request_time_ms), true);
+  AppendPyJsonString(out, TimestampJson(info.request_time_ms));
   if (info.execution_duration_ms) {
     Key(out, f, "execution_duration");
-    AppendPyJsonString(out, DurationJson(*info.execution_duration_ms), true);
+    AppendPyJsonString(out, DurationJson(*info.execution_duration_ms));
   }
   StringField(out, f, "state", info.state);
   MapField(out, f, "trace_metadata", info.trace_metadata, limits::kMaxTraceMetadataChars,
@@ -451,9 +450,9 @@ void AppendTraceInfoV2Json(std::string& out, const TraceInfo& info) {
     for (size_t i = 0; i < kvs.size(); ++i) {
       if (i) out += ',';
       out += "{\"key\":";
-      AppendPyJsonString(out, validation::TruncateChars(kvs[i].key, key_max), true);
+      AppendPyJsonString(out, validation::TruncateChars(kvs[i].key, key_max));
       out += ",\"value\":";
-      AppendPyJsonString(out, validation::TruncateChars(kvs[i].value, value_max), true);
+      AppendPyJsonString(out, validation::TruncateChars(kvs[i].value, value_max));
       out += '}';
     }
     out += ']';
@@ -576,7 +575,7 @@ Result<Assessment> ParseAssessment(const json& j) {
         m[kv.key] = kv.value;
         if (kv.key == "mlflow.assessment.sourceRunId") a.run_id = kv.value;
       }
-      a.metadata_json = tracing::PyJsonDumps(m);
+      a.metadata_json = PyJsonDumps(m);
     }
   }
   const json* feedback = Get(j, "feedback");
@@ -607,9 +606,9 @@ Result<Assessment> ParseAssessment(const json& j) {
         return Status::InvalidParameter("Unknown serialization format: " + format + ". Only JSON_FORMAT is supported.");
       }
       const json* val = Get(*sv, "value");
-      std::optional<Json> parsed = val && val->is_string() ? tracing::PyJsonLoads(val->get<std::string>()) : std::nullopt;
+      std::optional<Json> parsed = val && val->is_string() ? PyJsonLoads(val->get<std::string>()) : std::nullopt;
       if (!parsed) return Status::InvalidParameter("The serialized expectation value is not valid JSON.");
-      a.value_json = tracing::PyJsonDumps(*parsed);
+      a.value_json = PyJsonDumps(*parsed);
     } else {
       a.value_json = StoredValue(Get(*expectation, "value"));
     }
@@ -620,7 +619,7 @@ Result<Assessment> ParseAssessment(const json& j) {
     Json v = Json::object();
     const json* in = Get(*issue, "issue_name");
     v["issue_name"] = in && in->is_string() ? in->get<std::string>() : "";
-    a.value_json = tracing::PyJsonDumps(v);
+    a.value_json = PyJsonDumps(v);
   }
   return a;
 }

@@ -7,7 +7,8 @@
 #include <set>
 
 #include "core/ids.h"
-#include "core/json_text.h"
+#include "core/digest.h"
+#include "core/py_json.h"
 #include "core/python_numbers.h"
 
 namespace mlflow::store::sql {

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/ids.h"
+#include "core/py_json.h"
 #include "core/python_numbers.h"
 #include "search/sql_compiler.h"
 #include "store/sql/sql_tracking_store.h"
@@ -110,25 +111,6 @@ void InsertParams(Connection& c, const std::string& model_id, int64_t experiment
     ins->Bind(4, p.value);
     ins->Execute();  // an existing key is a constraint error: BAD_REQUEST, as in MLflow
   }
-}
-
-// Python's json.dumps layout (", " and ": " separators) for the mlflow.modelVersions list.
-std::string PyJsonDumps(const json& j) {
-  if (j.is_array()) {
-    std::string s = "[";
-    for (size_t i = 0; i < j.size(); ++i) s += (i ? ", " : "") + PyJsonDumps(j[i]);
-    return s + "]";
-  }
-  if (j.is_object()) {
-    std::string s = "{";
-    bool first = true;
-    for (auto it = j.begin(); it != j.end(); ++it) {
-      s += (first ? "" : ", ") + json(it.key()).dump(-1, ' ', true) + ": " + PyJsonDumps(it.value());
-      first = false;
-    }
-    return s + "}";
-  }
-  return j.dump(-1, ' ', true);
 }
 
 }  // namespace
@@ -289,8 +271,8 @@ Status SqlLoggedModelStore::DeleteLoggedModelTag(const std::string& model_id, co
     del->Bind(1, model_id);
     del->Bind(2, key);
     if (del->Execute() == 0) {
-      return Status::NotFound("No tag with key " + search::PyRepr(key) + " found for model with ID " +
-                              search::PyRepr(model_id) + ".");
+      return Status::NotFound("No tag with key " + PyStrRepr(key) + " found for model with ID " +
+                              PyStrRepr(model_id) + ".");
     }
     return Status();
   });
@@ -327,7 +309,7 @@ Status SqlLoggedModelStore::AddModelVersionTag(const std::string& model_id, cons
       if (existing.is_array()) list = std::move(existing);
     }
     if (std::find(list.begin(), list.end(), entry) == list.end()) list.push_back(entry);
-    UpsertTag(c, model_id, std::stoll(m.experiment_id), {kModelVersionsTag, PyJsonDumps(list)});
+    UpsertTag(c, model_id, std::stoll(m.experiment_id), {kModelVersionsTag, PyJsonDumps(PyJson(list))});
     return Status();
   });
 }

@@ -396,7 +396,7 @@ Result<RegisteredModel> SqlRegistryStore::CreateRegisteredModel(const std::strin
       std::string old_entity = old_prompt ? "Prompt" : "Registered Model";
       std::string new_entity = new_prompt ? "Prompt" : "Registered Model";
       if (old_prompt != new_prompt) {
-        return Status::AlreadyExists("Tried to create a " + Lower(new_entity) + " with name " + v::PyRepr(name) +
+        return Status::AlreadyExists("Tried to create a " + Lower(new_entity) + " with name " + PyStrRepr(name) +
                                      ", but the name is already taken by a " + Lower(old_entity) +
                                      ". MLflow does not allow creating a model and a prompt with the same name.");
       }

@@ -13,7 +13,7 @@
 #include "store/sql/in_list.h"
 #include "store/sql/sql_tracking_store.h"
 #include "store/sql/trace_search_sql.h"
-#include "tracing/py_json.h"
+#include "tracing/json.h"
 #include "tracing/trace_rules.h"
 
 namespace mlflow::store::sql {
@@ -148,7 +148,7 @@ void AnalyticsFromRow(Analytics& an, const std::string& key, const std::string& 
     return;
   }
   auto object = [](const std::string& text) {
-    std::optional<Json> v = tracing::PyJsonLoads(text);
+    std::optional<Json> v = PyJsonLoads(text);
     return v && v->is_object() ? *v : Json::object();
   };
   if (key == kMetaSession) {
@@ -289,7 +289,7 @@ void WriteAssessment(Connection& c, const Layout& layout, const Assessment& a, i
   if (layout.analytics) {
     st->Bind(17, experiment_id);
     st->Bind(18, trace_timestamp_ms);
-    std::optional<Json> value = tracing::PyJsonLoads(a.value_json);
+    std::optional<Json> value = PyJsonLoads(a.value_json);
     auto [agg, numeric] = value ? tracing::AssessmentAggregate(*value) : std::make_pair(std::optional<double>(), false);
     BindOpt(*st, 19, agg);
     st->Bind(20, int64_t{numeric ? 1 : 0});
@@ -471,7 +471,7 @@ bool SpansInStore(const TraceInfo& info) {
 int64_t ExpectedSpans(const TraceInfo& info) {
   const std::string* stats = FindKv(info.trace_metadata, kMetaSizeStats);
   if (!stats) return 0;
-  std::optional<Json> j = tracing::PyJsonLoads(*stats);
+  std::optional<Json> j = PyJsonLoads(*stats);
   if (!j || !j->is_object()) return 0;
   auto it = j->find("num_spans");
   if (it == j->end() || !it->is_number()) return 0;
@@ -1086,12 +1086,12 @@ Result<Assessment> SqlTraceStore::UpdateAssessment(const std::string& trace_id, 
     // Metadata: merged, the update's keys winning.
     Json meta = Json::object();
     if (a.metadata_json) {
-      if (std::optional<Json> m = tracing::PyJsonLoads(*a.metadata_json); m && m->is_object()) meta = *m;
+      if (std::optional<Json> m = PyJsonLoads(*a.metadata_json); m && m->is_object()) meta = *m;
     }
     if (u.metadata) {
       for (const auto& [k, v] : *u.metadata) meta[k] = v;
     }
-    a.metadata_json = meta.empty() ? std::nullopt : std::optional<std::string>(tracing::PyJsonDumps(meta));
+    a.metadata_json = meta.empty() ? std::nullopt : std::optional<std::string>(PyJsonDumps(meta));
     if (u.name) a.name = *u.name;
     a.last_updated_timestamp = NowMillis();
     if (is_expectation) {
@@ -1119,7 +1119,7 @@ Result<Assessment> SqlTraceStore::UpdateAssessment(const std::string& trace_id, 
     BindOpt(*up, i++, a.rationale);
     BindOpt(*up, i++, a.metadata_json);
     if (layout.analytics) {
-      std::optional<Json> value = tracing::PyJsonLoads(a.value_json);
+      std::optional<Json> value = PyJsonLoads(a.value_json);
       auto [agg, numeric] = value ? tracing::AssessmentAggregate(*value) : std::make_pair(std::optional<double>(), false);
       BindOpt(*up, i++, agg);
       up->Bind(i++, int64_t{numeric ? 1 : 0});

@@ -642,8 +642,8 @@ Status SqlTrackingStore::LogBatch(const std::string& run_id, const std::vector<M
           std::string old = get->Text(0);
           if (old != p.value) {
             if (!conflicts.empty()) conflicts += ", ";
-            conflicts += "{'key': " + validation::PyRepr(p.key) + ", 'old_value': " + validation::PyRepr(old) +
-                         ", 'new_value': " + validation::PyRepr(p.value) + "}";
+            conflicts += "{'key': " + PyStrRepr(p.key) + ", 'old_value': " + PyStrRepr(old) +
+                         ", 'new_value': " + PyStrRepr(p.value) + "}";
           }
         } else {
           fresh.push_back(&p);

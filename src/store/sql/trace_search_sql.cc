@@ -5,7 +5,7 @@
 #include <optional>
 
 #include "search/page_token.h"
-#include "tracing/py_json.h"
+#include "tracing/json.h"
 #include "tracing/trace_rules.h"
 
 namespace mlflow::store::sql {
@@ -229,7 +229,7 @@ class Builder {
         case TraceComparator::kEq:
         case TraceComparator::kNe: {
           std::string v = ValueText(c.value);
-          std::string dumped = tracing::PyJsonDumps(Json(v));
+          std::string dumped = PyJsonDumps(Json(v));
           Sql eq;
           eq.Add("(a.value = ").Bind(v).Add(" OR a.value = ").Bind(dumped).Add(")");
           if (c.comparator == TraceComparator::kNe) conds.Add("NOT ");
@@ -264,7 +264,7 @@ class Builder {
     if (c.comparator == TraceComparator::kIsNotNull) return exists;
     // Only the exact JSON MLflow renders from the columns can match.
     std::string v = ValueText(c.value);
-    std::optional<Json> parsed = tracing::PyJsonLoads(v);
+    std::optional<Json> parsed = PyJsonLoads(v);
     Json normalized = Json::object();
     bool subset = parsed && parsed->is_object();
     if (subset) {
@@ -283,7 +283,7 @@ class Builder {
       }
     }
     Sql match;
-    if (!normalized.empty() && v == tracing::PyJsonDumps(normalized)) {
+    if (!normalized.empty() && v == PyJsonDumps(normalized)) {
       match.Add("(");
       bool first = true;
       for (const auto& col : cols) {

@@ -88,9 +88,9 @@ TEST(TruncateChars, CutsOnCharacterBoundaries) {
 }
 
 TEST(PyRepr, QuotesLikePython) {
-  EXPECT_EQ(PyRepr("k"), "'k'");
-  EXPECT_EQ(PyRepr("it's"), "\"it's\"");
-  EXPECT_EQ(PyRepr("a'b\"c"), "'a\\'b\"c'");
+  EXPECT_EQ(PyStrRepr("k"), "'k'");
+  EXPECT_EQ(PyStrRepr("it's"), "\"it's\"");
+  EXPECT_EQ(PyStrRepr("a'b\"c"), "'a\\'b\"c'");
 }
 
 TEST(ValidateRunIdFormat, FollowsMlflowPattern) {

@@ -16,6 +16,7 @@
 #include "models/py_yaml.h"
 #include "models/scoring_input.h"
 
+using namespace mlflow;
 using namespace mlflow::models;
 
 namespace {

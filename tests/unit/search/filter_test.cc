@@ -95,10 +95,10 @@ TEST(Filter, IsNullOnParams) {
 }
 
 TEST(Filter, PyRepr) {
-  EXPECT_EQ(PyRepr("abc"), "'abc'");
-  EXPECT_EQ(PyRepr("it's"), "\"it's\"");
-  EXPECT_EQ(PyRepr("a'\"b"), "'a\\'\"b'");
-  EXPECT_EQ(PyRepr("x\ny"), "'x\\ny'");
+  EXPECT_EQ(PyStrRepr("abc"), "'abc'");
+  EXPECT_EQ(PyStrRepr("it's"), "\"it's\"");
+  EXPECT_EQ(PyStrRepr("a'\"b"), "'a\\'\"b'");
+  EXPECT_EQ(PyStrRepr("x\ny"), "'x\\ny'");
 }
 
 TEST(OrderBy, DuplicateFieldsRejected) {

@@ -10,7 +10,8 @@
 #include <vector>
 
 #include "search/filter_traces.h"
-#include "tracing/py_json.h"
+#include "core/py_text.h"
+#include "tracing/json.h"
 
 namespace mlflow::search {
 namespace {
@@ -201,13 +202,13 @@ std::string TypeName(TraceKeyType t) {
   return "?";
 }
 
-std::string JsonString(const std::string& s) { return tracing::PyJsonDumps(nlohmann::json(s)); }
+std::string JsonString(const std::string& s) { return PyJsonDumps(nlohmann::json(s)); }
 
 std::string RenderValue(const TraceValue& v) {
   if (std::holds_alternative<std::monostate>(v)) return "null";
   if (const auto* s = std::get_if<std::string>(&v)) return JsonString(*s);
   if (const auto* n = std::get_if<TraceNumber>(&v)) {
-    return n->is_integer ? std::to_string(n->integer) : tracing::PyFloatRepr(n->value);
+    return n->is_integer ? std::to_string(n->integer) : PyFloatRepr(n->value);
   }
   std::string out = "[";
   for (const auto& item : std::get<std::vector<std::string>>(v)) {

@@ -5,7 +5,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "core/json_text.h"
+#include "core/digest.h"
+#include "core/py_json.h"
 #include "service/dataset_service.h"
 #include "service/scorer_service.h"
 #include "service_fixture.h"
@@ -48,7 +49,7 @@ class DatasetServiceTest : public ServiceTest {
 TEST(JsonText, DumpsAsPython) {
   Json v = Json::parse(R"({"b": [1, 2.5, true, null], "a": "é\n"})");
   EXPECT_EQ(PyJsonDumps(v), R"({"b": [1, 2.5, true, null], "a": "\u00e9\n"})");
-  EXPECT_EQ(PyJsonDumps(v, true), R"({"a": "\u00e9\n", "b": [1, 2.5, true, null]})");
+  EXPECT_EQ(PyJsonDumps(v, PyJsonStyle::SortedKeys()), R"({"a": "\u00e9\n", "b": [1, 2.5, true, null]})");
   EXPECT_EQ(Sha256Hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 }
 

@@ -139,11 +139,5 @@ TEST(Otlp, RefusesMalformedJson) {
   EXPECT_TRUE(empty->resource_spans.empty());
 }
 
-TEST(Otlp, BytesRepr) {
-  EXPECT_EQ(PyBytesRepr("abc"), "b'abc'");
-  EXPECT_EQ(PyBytesRepr("it's"), "b\"it's\"");
-  EXPECT_EQ(PyBytesRepr(std::string("\x00\n\xff\\", 4)), "b'\\x00\\n\\xff\\\\'");
-}
-
 }  // namespace
 }  // namespace mlflow::tracing

@@ -1,13 +1,21 @@
-#include "tracing/py_json.h"
+#include "core/py_json.h"
 
+#include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <cmath>
 #include <cstdint>
 #include <cstdlib>
 #include <limits>
+#include <utility>
+#include <vector>
 
-namespace mlflow::tracing {
+#include "core/py_text.h"
+
+namespace mlflow {
 namespace {
+
+using Json = PyJson;
 
 // Deep nesting is refused rather than recursed into (Python raises RecursionError near 1000).
 constexpr int kMaxDepth = 512;
@@ -281,126 +289,46 @@ class Parser {
   size_t p_ = 0;
 };
 
-// Decodes one UTF-8 sequence at s[i]; returns the code point and advances i. Invalid bytes are
-// taken one at a time as U+FFFD.
-uint32_t NextCodePoint(std::string_view s, size_t& i) {
-  unsigned char c = static_cast<unsigned char>(s[i]);
-  if (c < 0x80) {
-    ++i;
-    return c;
-  }
-  int len = (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
-  if (len == 0 || i + static_cast<size_t>(len) > s.size()) {
-    ++i;
-    return 0xFFFD;
-  }
-  uint32_t cp = c & (len == 2 ? 0x1F : len == 3 ? 0x0F : 0x07);
-  for (int k = 1; k < len; ++k) {
-    unsigned char d = static_cast<unsigned char>(s[i + static_cast<size_t>(k)]);
-    if ((d & 0xC0) != 0x80) {
-      ++i;
-      return 0xFFFD;
-    }
-    cp = (cp << 6) | (d & 0x3F);
-  }
-  i += static_cast<size_t>(len);
-  return cp;
-}
-
-void AppendHex4(std::string& out, uint32_t v) {
-  static const char* kHex = "0123456789abcdef";
-  out += "\\u";
-  out += kHex[(v >> 12) & 0xF];
-  out += kHex[(v >> 8) & 0xF];
-  out += kHex[(v >> 4) & 0xF];
-  out += kHex[v & 0xF];
-}
-
 }  // namespace
 
-std::optional<Json> PyJsonLoads(std::string_view text) { return Parser(text).Document(); }
+std::optional<PyJson> PyJsonLoads(std::string_view text) { return Parser(text).Document(); }
 
-void AppendPyJsonString(std::string& out, std::string_view s, bool ensure_ascii) {
-  out += '"';
-  size_t i = 0;
-  while (i < s.size()) {
-    unsigned char c = static_cast<unsigned char>(s[i]);
-    if (c < 0x80) {
-      ++i;
-      switch (c) {
-        case '"': out += "\\\""; break;
-        case '\\': out += "\\\\"; break;
-        case '\n': out += "\\n"; break;
-        case '\r': out += "\\r"; break;
-        case '\t': out += "\\t"; break;
-        case '\b': out += "\\b"; break;
-        case '\f': out += "\\f"; break;
-        default:
-          if (c < 0x20) {
-            AppendHex4(out, c);
-          } else {
-            out += static_cast<char>(c);
-          }
-      }
-      continue;
-    }
-    size_t start = i;
-    uint32_t cp = NextCodePoint(s, i);
-    if (!ensure_ascii) {
-      if (cp == 0xFFFD && !(i - start == 3 && static_cast<unsigned char>(s[start]) == 0xEF)) {
-        AppendUtf8(out, cp);  // invalid input byte: the replacement character, never raw junk
-      } else {
-        out.append(s.substr(start, i - start));
-      }
-      continue;
-    }
-    if (cp >= 0x10000) {
-      uint32_t v = cp - 0x10000;
-      AppendHex4(out, 0xD800 + (v >> 10));
-      AppendHex4(out, 0xDC00 + (v & 0x3FF));
-    } else {
-      AppendHex4(out, cp);
-    }
-  }
-  out += '"';
-}
-
-void AppendPyJson(std::string& out, const Json& v, bool ensure_ascii, bool compact) {
-  const char* item_sep = compact ? "," : ", ";
-  const char* key_sep = compact ? ":" : ": ";
+void AppendPyJson(std::string& out, const PyJson& v, PyJsonStyle style) {
+  const char* item_sep = style.compact ? "," : ", ";
+  const char* key_sep = style.compact ? ":" : ": ";
   switch (v.type()) {
     case Json::value_t::null: out += "null"; break;
     case Json::value_t::boolean: out += v.get<bool>() ? "true" : "false"; break;
     case Json::value_t::number_integer: out += std::to_string(v.get<int64_t>()); break;
     case Json::value_t::number_unsigned: out += std::to_string(v.get<uint64_t>()); break;
-    case Json::value_t::number_float: {
-      double d = v.get<double>();
-      if (std::isnan(d)) out += "NaN";
-      else if (std::isinf(d)) out += d > 0 ? "Infinity" : "-Infinity";
-      else out += PyFloatRepr(d);
-      break;
-    }
-    case Json::value_t::string: AppendPyJsonString(out, v.get_ref<const std::string&>(), ensure_ascii); break;
+    case Json::value_t::number_float: AppendPyJsonFloat(out, v.get<double>()); break;
+    case Json::value_t::string: AppendPyJsonString(out, v.get_ref<const std::string&>(), style.ensure_ascii); break;
     case Json::value_t::array: {
       out += '[';
       bool first = true;
       for (const auto& e : v) {
         if (!first) out += item_sep;
         first = false;
-        AppendPyJson(out, e, ensure_ascii, compact);
+        AppendPyJson(out, e, style);
       }
       out += ']';
       break;
     }
     case Json::value_t::object: {
+      std::vector<std::pair<const std::string*, const Json*>> members;
+      members.reserve(v.size());
+      for (auto it = v.begin(); it != v.end(); ++it) members.emplace_back(&it.key(), &it.value());
+      if (style.sort_keys) {
+        std::stable_sort(members.begin(), members.end(), [](const auto& a, const auto& b) { return *a.first < *b.first; });
+      }
       out += '{';
       bool first = true;
-      for (auto it = v.begin(); it != v.end(); ++it) {
+      for (const auto& [key, value] : members) {
         if (!first) out += item_sep;
         first = false;
-        AppendPyJsonString(out, it.key(), ensure_ascii);
+        AppendPyJsonString(out, *key, style.ensure_ascii);
         out += key_sep;
-        AppendPyJson(out, it.value(), ensure_ascii, compact);
+        AppendPyJson(out, *value, style);
       }
       out += '}';
       break;
@@ -409,13 +337,13 @@ void AppendPyJson(std::string& out, const Json& v, bool ensure_ascii, bool compa
   }
 }
 
-std::string PyJsonDumps(const Json& v, bool ensure_ascii, bool compact) {
+std::string PyJsonDumps(const PyJson& v, PyJsonStyle style) {
   std::string out;
-  AppendPyJson(out, v, ensure_ascii, compact);
+  AppendPyJson(out, v, style);
   return out;
 }
 
-bool PyTruthy(const Json& v) {
+bool PyTruthy(const PyJson& v) {
   switch (v.type()) {
     case Json::value_t::null: return false;
     case Json::value_t::boolean: return v.get<bool>();
@@ -429,4 +357,4 @@ bool PyTruthy(const Json& v) {
   }
 }
 
-}  // namespace mlflow::tracing
+}  // namespace mlflow
