@@ -2,28 +2,9 @@
 
 #include <cstdlib>
 
+#include "core/unicode.h"
+
 namespace mlflow::artifacts {
-namespace {
-
-void AppendUtf8(unsigned long cp, std::string* out) {
-  if (cp < 0x80) {
-    out->push_back(static_cast<char>(cp));
-  } else if (cp < 0x800) {
-    out->push_back(static_cast<char>(0xC0 | (cp >> 6)));
-    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else if (cp < 0x10000) {
-    out->push_back(static_cast<char>(0xE0 | (cp >> 12)));
-    out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else if (cp < 0x110000) {
-    out->push_back(static_cast<char>(0xF0 | (cp >> 18)));
-    out->push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  }
-}
-
-}  // namespace
 
 bool XmlNextElement(const std::string& xml, const std::string& tag, size_t* pos, std::string* out) {
   const std::string open = "<" + tag;
@@ -85,7 +66,7 @@ std::string XmlUnescape(const std::string& s) {
           const char* digits = ent.c_str() + (hex ? 2 : 1);
           unsigned long cp = std::strtoul(digits, &end, hex ? 16 : 10);
           if (end && *end == '\0' && end != digits) {
-            AppendUtf8(cp, &out);
+            if (cp < 0x110000) AppendUtf8(out, static_cast<char32_t>(cp));
           } else {
             done = false;
           }

@@ -7,6 +7,7 @@
 //   bool all_word = true;
 //   while (NextCodePoint(key, i, cp)) all_word = all_word && IsPythonWordChar(cp);
 #include <cstddef>
+#include <string>
 #include <string_view>
 
 namespace mlflow {
@@ -14,6 +15,10 @@ namespace mlflow {
 // Decodes the code point starting at s[i] and advances i past it. Returns false at the end of s.
 // A malformed sequence decodes as U+FFFD (one byte consumed), as Python's "replace" decoding does.
 bool NextCodePoint(std::string_view s, size_t& i, char32_t& cp);
+
+// Appends cp in UTF-8. Surrogates are encoded like other code points (three bytes), as a parsed
+// lone "\ud800" is kept so that it can be written back the way Python writes it.
+void AppendUtf8(std::string& out, char32_t cp);
 
 // Python's `re` `\w` for str patterns (Python 3.11, Unicode 14.0.0): '_' and every code point for
 // which str.isalnum() is true (letters, digits and numerics of every script; not marks, symbols,
