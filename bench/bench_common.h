@@ -28,6 +28,9 @@ class ServerProcess {
   double launch_to_healthy() const { return launch_to_healthy_; }
   // Resident set size of the server process, in MB.
   double RssMb() const;
+  // CPU seconds (user + system) the server has used so far. Differences of it measure work done
+  // independently of what else runs on the machine, where wall-clock latency does not.
+  double CpuSeconds() const;
   void Stop();
 
  private:
