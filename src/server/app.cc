@@ -234,6 +234,15 @@ Result<std::unique_ptr<App>> App::Create(const ServerConfig& config) {
   http.port = s.config.port;
   http.io_threads = s.config.io_threads;
   http.worker_threads = std::max(16, s.config.workers * 8);
+  http.body_limit = s.config.max_request_body_bytes;
+  http.header_timeout_seconds = s.config.header_timeout_seconds;
+  http.max_connections = s.config.max_connections;
+  SecurityOptions security;
+  security.allowed_hosts = SecurityPolicy::SplitList(s.config.allowed_hosts);
+  security.cors_allowed_origins = SecurityPolicy::SplitList(s.config.cors_allowed_origins);
+  security.x_frame_options = s.config.x_frame_options;
+  security.disabled = s.config.disable_security_middleware;
+  http.security = std::make_shared<SecurityPolicy>(std::move(security), s.config.host);
   s.http = std::make_unique<HttpServer>(http, s.router);
   return app;
 }

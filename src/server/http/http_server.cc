@@ -41,9 +41,20 @@ std::string HtmlError(int status) {
          reason + "</h1>\n";
 }
 
-void AddCommonHeaders(std::string& out) {
-  out += "X-Content-Type-Options: nosniff\r\nX-Frame-Options: SAMEORIGIN\r\n";
+// Security headers (and CORS headers) for the answer to req: the policy's, or the fixed pair.
+std::vector<std::pair<std::string, std::string>> SecurityHeaders(const SecurityPolicy* policy, const HttpRequest& req) {
+  std::vector<std::pair<std::string, std::string>> headers;
+  if (policy) {
+    policy->AddResponseHeaders(req, &headers);
+  } else {
+    headers = {{"X-Content-Type-Options", "nosniff"}, {"X-Frame-Options", "SAMEORIGIN"}};
+  }
+  return headers;
 }
+
+constexpr std::string_view kTooManyConnections =
+    "HTTP/1.1 503 Service Unavailable\r\nServer: mlflow-cpp\r\nContent-Type: text/plain; charset=utf-8\r\n"
+    "Retry-After: 1\r\nConnection: close\r\nContent-Length: 20\r\n\r\nToo many connections";
 
 }  // namespace
 
@@ -117,6 +128,8 @@ class HttpServer::Impl {
   asio::thread_pool& workers() { return workers_; }
   std::atomic<int>& in_flight() { return in_flight_; }
   std::atomic<int>& streams() { return streams_; }
+  std::atomic<int>& connections() { return connections_; }
+  const SecurityPolicy* security() const { return options_.security.get(); }
   bool stopping() {
     std::lock_guard lock(stop_mu_);
     return stopping_;
@@ -133,6 +146,7 @@ class HttpServer::Impl {
   asio::signal_set signals_;
   std::atomic<int> in_flight_{0};
   std::atomic<int> streams_{0};  // streaming exchanges, each on its own thread
+  std::atomic<int> connections_{0};  // open sessions
   std::mutex stop_mu_;
   std::condition_variable stop_cv_;
   bool stopping_ = false;
@@ -163,8 +177,8 @@ class Session;
 class SocketStreamContext : public StreamContext {
  public:
   SocketStreamContext(tcp::socket& socket, beast::flat_buffer& buffer,
-                      http::request_parser<http::buffer_body>& parser, HttpRequest req)
-      : socket_(socket), buffer_(buffer), parser_(parser), req_(std::move(req)) {}
+                      http::request_parser<http::buffer_body>& parser, HttpRequest req, const SecurityPolicy* policy)
+      : socket_(socket), buffer_(buffer), parser_(parser), req_(std::move(req)), policy_(policy) {}
 
   const HttpRequest& request() const override { return req_; }
   std::optional<uint64_t> request_content_length() const override {
@@ -238,7 +252,7 @@ class SocketStreamContext : public StreamContext {
       head += "Content-Length: " + std::to_string(*content_length) + "\r\n";
     }
     if (!KeepAlive()) head += "Connection: close\r\n";
-    AddCommonHeaders(head);
+    for (const auto& [k, v] : SecurityHeaders(policy_, req_)) head += k + ": " + v + "\r\n";
     for (const auto& [k, v] : headers) head += k + ": " + v + "\r\n";
     head += "\r\n";
     return Write(head.data(), head.size());
@@ -287,6 +301,7 @@ class SocketStreamContext : public StreamContext {
   beast::flat_buffer& buffer_;
   http::request_parser<http::buffer_body>& parser_;
   HttpRequest req_;
+  const SecurityPolicy* policy_;
   bool started_ = false;
   bool chunked_ = false;
   bool failed_ = false;
@@ -298,7 +313,10 @@ class SocketStreamContext : public StreamContext {
 
 class Session : public std::enable_shared_from_this<Session> {
  public:
-  Session(tcp::socket socket, HttpServer::Impl& server) : stream_(std::move(socket)), server_(server) {}
+  Session(tcp::socket socket, HttpServer::Impl& server) : stream_(std::move(socket)), server_(server) {
+    server_.connections()++;
+  }
+  ~Session() { server_.connections()--; }
 
   void Start() {
     beast::error_code ec;
@@ -307,13 +325,25 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
  private:
+  // Waits (up to the idle timeout) for a request's first bytes, then reads its header under the
+  // shorter header timeout: a client dribbling a header cannot hold the connection for long.
   void DoRead() {
+    if (buffer_.size() > 0) return ReadHeader();
+    stream_.expires_after(std::chrono::seconds(server_.options().idle_timeout_seconds));
+    stream_.async_read_some(buffer_.prepare(4096), [self = shared_from_this()](beast::error_code ec, size_t n) {
+      if (ec) return self->Close();
+      self->buffer_.commit(n);
+      self->ReadHeader();
+    });
+  }
+
+  void ReadHeader() {
     header_parser_.emplace();
     header_parser_->header_limit(64 * 1024);
     // Streaming routes take bodies of any size: the buffered-body limit is applied in OnHeader once
     // the route is known (a limit here would reject a multi-GB artifact upload before routing).
     header_parser_->body_limit(kStreamBodyLimit);
-    stream_.expires_after(std::chrono::seconds(server_.options().idle_timeout_seconds));
+    stream_.expires_after(std::chrono::seconds(server_.options().header_timeout_seconds));
     http::async_read_header(stream_, buffer_, *header_parser_,
                             [self = shared_from_this()](beast::error_code ec, size_t) { self->OnHeader(ec); });
   }
@@ -333,6 +363,13 @@ class Session : public std::enable_shared_from_this<Session> {
     const auto& h = header_parser_->get();
     keep_alive_ = h.keep_alive();
     if (!FillRequest(h.base(), &req_)) return Reply(Plain(400, "Bad Request: malformed path"));
+    if (const SecurityPolicy* policy = server_.security()) {
+      if (std::optional<HttpResponse> refusal = policy->Admit(req_)) {
+        // Refused before routing: its body is never read, so the connection cannot be reused.
+        if (header_parser_->chunked() || header_parser_->content_length().value_or(0) > 0) keep_alive_ = false;
+        return Reply(std::move(*refusal));
+      }
+    }
     auto match = server_.router().Find(req_.method, req_.path);
     req_.path_params = std::move(match.path_params);
     if (match.kind == Router::Match::Kind::kStream) return StartStream(match.stream);
@@ -356,7 +393,7 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void ReadBody() {
-    stream_.expires_after(std::chrono::seconds(120));
+    stream_.expires_after(std::chrono::seconds(server_.options().body_timeout_seconds));
     http::async_read(stream_, buffer_, *body_parser_,
                      [self = shared_from_this()](beast::error_code ec, size_t) { self->OnBody(ec); });
   }
@@ -414,8 +451,7 @@ class Session : public std::enable_shared_from_this<Session> {
     res->result(static_cast<unsigned>(r.status));
     res->set(http::field::server, "mlflow-cpp");
     if (!r.content_type.empty()) res->set(http::field::content_type, r.content_type);
-    res->set("X-Content-Type-Options", "nosniff");
-    res->set("X-Frame-Options", "SAMEORIGIN");
+    for (auto& [k, v] : SecurityHeaders(server_.security(), req_)) res->insert(k, v);
     for (auto& [k, v] : r.headers) res->set(k, v);
     bool keep = keep_alive_ && !server_.stopping();
     res->keep_alive(keep);
@@ -475,7 +511,7 @@ class Session : public std::enable_shared_from_this<Session> {
     parser.body_limit(boost::none);
     bool reusable = false;
     {
-      SocketStreamContext ctx(socket, buffer_, parser, req_);
+      SocketStreamContext ctx(socket, buffer_, parser, req_, server_.security());
       try {
         (*handler)(ctx);
       } catch (const std::exception& e) {
@@ -524,7 +560,18 @@ class Session : public std::enable_shared_from_this<Session> {
 void HttpServer::Impl::DoAccept() {
   acceptor_.async_accept(asio::make_strand(ioc_), [this](beast::error_code ec, tcp::socket socket) {
     if (!acceptor_.is_open()) return;
-    if (!ec) std::make_shared<Session>(std::move(socket), *this)->Start();
+    if (!ec && connections_.load() >= options_.max_connections) {
+      // Over the bound: a short 503 and close, so a flood of idle connections cannot starve others.
+      auto sock = std::make_shared<tcp::socket>(std::move(socket));
+      asio::async_write(*sock, asio::buffer(kTooManyConnections.data(), kTooManyConnections.size()),
+                        [sock](beast::error_code, size_t) {
+                          beast::error_code ignored;
+                          sock->shutdown(tcp::socket::shutdown_both, ignored);
+                          sock->close(ignored);
+                        });
+    } else if (!ec) {
+      std::make_shared<Session>(std::move(socket), *this)->Start();
+    }
     DoAccept();
   });
 }
