@@ -81,6 +81,10 @@ int main(int argc, char** argv) {
                      "Open connections past this are answered 503 and closed")
       ->check(CLI::Range(1, 1000000))
       ->capture_default_str();
+  server->add_option("--ssl-certfile", config.ssl_certfile, "PEM certificate (chain) file: serve https")
+      ->check(CLI::ExistingFile);
+  server->add_option("--ssl-keyfile", config.ssl_keyfile, "PEM private key file for --ssl-certfile")
+      ->check(CLI::ExistingFile);
   (void)no_serve_artifacts;
 
   CLI::App* artifacts = mlflow::cli::AddArtifactsCommand(cli);
@@ -124,7 +128,8 @@ int main(int argc, char** argv) {
     return 1;
   }
   // The first line names the port: tests started with --port 0 read it.
-  std::fprintf(stderr, "mlflow-cpp listening on http://%s:%u\n", config.host.c_str(), static_cast<unsigned>(*bound));
+  std::fprintf(stderr, "mlflow-cpp listening on %s://%s:%u\n", config.ssl_certfile.empty() ? "http" : "https",
+               config.host.c_str(), static_cast<unsigned>(*bound));
   std::fflush(stderr);
   (*app)->Run();
   return 0;

@@ -237,6 +237,8 @@ Result<std::unique_ptr<App>> App::Create(const ServerConfig& config) {
   http.body_limit = s.config.max_request_body_bytes;
   http.header_timeout_seconds = s.config.header_timeout_seconds;
   http.max_connections = s.config.max_connections;
+  http.ssl_certfile = s.config.ssl_certfile;
+  http.ssl_keyfile = s.config.ssl_keyfile;
   SecurityOptions security;
   security.allowed_hosts = SecurityPolicy::SplitList(s.config.allowed_hosts);
   security.cors_allowed_origins = SecurityPolicy::SplitList(s.config.cors_allowed_origins);

@@ -36,6 +36,8 @@ struct ServerConfig {
   uint64_t max_request_body_bytes = 64ull << 20;  // buffered (non-artifact) request bodies
   int header_timeout_seconds = 30;
   int max_connections = 4096;
+  std::string ssl_certfile;  // both set: https
+  std::string ssl_keyfile;
 };
 
 // The MLflow version this server speaks (GET /version).

@@ -10,6 +10,7 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
 #include <chrono>
 #include <condition_variable>
 #include <mutex>
@@ -69,6 +70,7 @@ class HttpServer::Impl {
         signals_(ioc_) {}
 
   Result<uint16_t> Listen() {
+    if (!options_.ssl_certfile.empty() || !options_.ssl_keyfile.empty()) MLFLOW_RETURN_IF_ERROR(LoadTls());
     beast::error_code ec;
     auto address = asio::ip::make_address(options_.host == "localhost" ? "127.0.0.1" : options_.host, ec);
     if (ec) return Status::InvalidParameter("invalid --host '" + options_.host + "': " + ec.message());
@@ -138,6 +140,24 @@ class HttpServer::Impl {
  private:
   void DoAccept();
 
+  // --ssl-certfile / --ssl-keyfile: PEM certificate chain and private key, TLS 1.2 or newer.
+  Status LoadTls() {
+    if (options_.ssl_certfile.empty() || options_.ssl_keyfile.empty()) {
+      return Status::InvalidParameter("--ssl-certfile and --ssl-keyfile must be given together");
+    }
+    auto ctx = std::make_unique<asio::ssl::context>(asio::ssl::context::tls_server);
+    ctx->set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
+                     asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 | asio::ssl::context::no_tlsv1_1 |
+                     asio::ssl::context::single_dh_use);
+    beast::error_code ec;
+    ctx->use_certificate_chain_file(options_.ssl_certfile, ec);
+    if (ec) return Status::InvalidParameter("cannot load --ssl-certfile " + options_.ssl_certfile + ": " + ec.message());
+    ctx->use_private_key_file(options_.ssl_keyfile, asio::ssl::context::pem, ec);
+    if (ec) return Status::InvalidParameter("cannot load --ssl-keyfile " + options_.ssl_keyfile + ": " + ec.message());
+    ssl_ = std::move(ctx);
+    return Status();
+  }
+
   HttpServerOptions options_;
   const Router& router_;
   asio::io_context ioc_;
@@ -147,6 +167,7 @@ class HttpServer::Impl {
   std::atomic<int> in_flight_{0};
   std::atomic<int> streams_{0};  // streaming exchanges, each on its own thread
   std::atomic<int> connections_{0};  // open sessions
+  std::unique_ptr<asio::ssl::context> ssl_;  // set when serving https
   std::mutex stop_mu_;
   std::condition_variable stop_cv_;
   bool stopping_ = false;
@@ -171,12 +192,12 @@ bool FillRequest(const http::request_header<Fields>& h, HttpRequest* req) {
   return PercentDecode(raw_path, &req->path);
 }
 
-class Session;
-
-// Blocking socket I/O for a streaming route, on its own thread.
+// Blocking socket I/O for a streaming route, on its own thread. SyncStream: the TCP socket, or the
+// TLS stream over it.
+template <class SyncStream>
 class SocketStreamContext : public StreamContext {
  public:
-  SocketStreamContext(tcp::socket& socket, beast::flat_buffer& buffer,
+  SocketStreamContext(SyncStream& socket, beast::flat_buffer& buffer,
                       http::request_parser<http::buffer_body>& parser, HttpRequest req, const SecurityPolicy* policy)
       : socket_(socket), buffer_(buffer), parser_(parser), req_(std::move(req)), policy_(policy) {}
 
@@ -297,7 +318,7 @@ class SocketStreamContext : public StreamContext {
     return !failed_;
   }
 
-  tcp::socket& socket_;
+  SyncStream& socket_;
   beast::flat_buffer& buffer_;
   http::request_parser<http::buffer_body>& parser_;
   HttpRequest req_;
@@ -311,17 +332,32 @@ class SocketStreamContext : public StreamContext {
   uint64_t body_written_ = 0;
 };
 
-class Session : public std::enable_shared_from_this<Session> {
+// One connection: plain TCP, or TLS over it (kTls, --ssl-certfile).
+template <bool kTls>
+class Session : public std::enable_shared_from_this<Session<kTls>> {
+  using Stream = std::conditional_t<kTls, beast::ssl_stream<beast::tcp_stream>, beast::tcp_stream>;
+
  public:
-  Session(tcp::socket socket, HttpServer::Impl& server) : stream_(std::move(socket)), server_(server) {
+  template <class... SslContext>
+  Session(tcp::socket socket, HttpServer::Impl& server, SslContext&... ssl)
+      : stream_(std::move(socket), ssl...), server_(server) {
     server_.connections()++;
   }
   ~Session() { server_.connections()--; }
 
   void Start() {
     beast::error_code ec;
-    stream_.socket().set_option(tcp::no_delay(true), ec);  // Nagle adds ~40 ms to small replies
-    asio::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->DoRead(); });
+    tcp().socket().set_option(tcp::no_delay(true), ec);  // Nagle adds ~40 ms to small replies
+    if constexpr (kTls) {
+      // The handshake is bounded like a header: a client that never completes it is dropped.
+      tcp().expires_after(std::chrono::seconds(server_.options().header_timeout_seconds));
+      stream_.async_handshake(asio::ssl::stream_base::server, [self = this->shared_from_this()](beast::error_code ec) {
+        if (ec) return self->Close();
+        self->DoRead();
+      });
+    } else {
+      asio::dispatch(stream_.get_executor(), [self = this->shared_from_this()] { self->DoRead(); });
+    }
   }
 
  private:
@@ -329,8 +365,8 @@ class Session : public std::enable_shared_from_this<Session> {
   // shorter header timeout: a client dribbling a header cannot hold the connection for long.
   void DoRead() {
     if (buffer_.size() > 0) return ReadHeader();
-    stream_.expires_after(std::chrono::seconds(server_.options().idle_timeout_seconds));
-    stream_.async_read_some(buffer_.prepare(4096), [self = shared_from_this()](beast::error_code ec, size_t n) {
+    tcp().expires_after(std::chrono::seconds(server_.options().idle_timeout_seconds));
+    stream_.async_read_some(buffer_.prepare(4096), [self = this->shared_from_this()](beast::error_code ec, size_t n) {
       if (ec) return self->Close();
       self->buffer_.commit(n);
       self->ReadHeader();
@@ -343,9 +379,9 @@ class Session : public std::enable_shared_from_this<Session> {
     // Streaming routes take bodies of any size: the buffered-body limit is applied in OnHeader once
     // the route is known (a limit here would reject a multi-GB artifact upload before routing).
     header_parser_->body_limit(kStreamBodyLimit);
-    stream_.expires_after(std::chrono::seconds(server_.options().header_timeout_seconds));
+    tcp().expires_after(std::chrono::seconds(server_.options().header_timeout_seconds));
     http::async_read_header(stream_, buffer_, *header_parser_,
-                            [self = shared_from_this()](beast::error_code ec, size_t) { self->OnHeader(ec); });
+                            [self = this->shared_from_this()](beast::error_code ec, size_t) { self->OnHeader(ec); });
   }
 
   void OnHeader(beast::error_code ec) {
@@ -383,7 +419,7 @@ class Session : public std::enable_shared_from_this<Session> {
     body_parser_->body_limit(server_.options().body_limit);
     if (beast::iequals(req_.Header("expect"), "100-continue")) {
       auto cont = std::make_shared<http::response<http::empty_body>>(http::status::continue_, 11);
-      http::async_write(stream_, *cont, [self = shared_from_this(), cont](beast::error_code ec, size_t) {
+      http::async_write(stream_, *cont, [self = this->shared_from_this(), cont](beast::error_code ec, size_t) {
         if (ec) return self->Close();
         self->ReadBody();
       });
@@ -393,9 +429,9 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void ReadBody() {
-    stream_.expires_after(std::chrono::seconds(server_.options().body_timeout_seconds));
+    tcp().expires_after(std::chrono::seconds(server_.options().body_timeout_seconds));
     http::async_read(stream_, buffer_, *body_parser_,
-                     [self = shared_from_this()](beast::error_code ec, size_t) { self->OnBody(ec); });
+                     [self = this->shared_from_this()](beast::error_code ec, size_t) { self->OnBody(ec); });
   }
 
   void OnBody(beast::error_code ec) {
@@ -412,7 +448,7 @@ class Session : public std::enable_shared_from_this<Session> {
       return Reply(std::move(r));
     }
     if (server_.options().inline_handlers) return Reply(Call());
-    asio::post(server_.workers(), [self = shared_from_this()] {
+    asio::post(server_.workers(), [self = this->shared_from_this()] {
       HttpResponse res = self->Call();
       asio::post(self->stream_.get_executor(), [self, res = std::move(res)]() mutable { self->Reply(std::move(res)); });
     });
@@ -461,8 +497,8 @@ class Session : public std::enable_shared_from_this<Session> {
       res->body() = std::move(r.body);
       res->prepare_payload();
     }
-    stream_.expires_after(std::chrono::seconds(120));
-    http::async_write(stream_, *res, [self = shared_from_this(), res, keep](beast::error_code ec, size_t) {
+    tcp().expires_after(std::chrono::seconds(120));
+    http::async_write(stream_, *res, [self = this->shared_from_this(), res, keep](beast::error_code ec, size_t) {
       self->Done();
       if (ec || !keep) return self->Close();
       self->DoRead();
@@ -479,8 +515,8 @@ class Session : public std::enable_shared_from_this<Session> {
   void Close() {
     Done();
     beast::error_code ec;
-    stream_.socket().shutdown(tcp::socket::shutdown_both, ec);
-    stream_.socket().close(ec);
+    tcp().socket().shutdown(tcp::socket::shutdown_both, ec);
+    tcp().socket().close(ec);
   }
 
   // Hands the socket to a dedicated thread that runs the streaming handler with blocking I/O.
@@ -494,15 +530,15 @@ class Session : public std::enable_shared_from_this<Session> {
                                 R"(artifact transfers; retry later"})",
                                 {{"Retry-After", "1"}}});
     }
-    stream_.expires_never();
-    std::thread([self = shared_from_this(), handler] {
+    tcp().expires_never();
+    std::thread([self = this->shared_from_this(), handler] {
       self->RunStream(handler);
       self->server_.streams()--;
     }).detach();
   }
 
   void RunStream(const StreamHandler* handler) {
-    auto& socket = stream_.socket();
+    auto& socket = tcp().socket();
     // Per-chunk deadlines: each blocking read or write must progress within the timeout.
     timeval tv{kStreamChunkTimeoutSeconds, 0};
     setsockopt(socket.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
@@ -511,7 +547,8 @@ class Session : public std::enable_shared_from_this<Session> {
     parser.body_limit(boost::none);
     bool reusable = false;
     {
-      SocketStreamContext ctx(socket, buffer_, parser, req_, server_.security());
+      SocketStreamContext<std::conditional_t<kTls, Stream, tcp::socket>> ctx(SyncStream(), buffer_, parser, req_,
+                                                                             server_.security());
       try {
         (*handler)(ctx);
       } catch (const std::exception& e) {
@@ -533,7 +570,7 @@ class Session : public std::enable_shared_from_this<Session> {
     timeval zero{0, 0};
     setsockopt(socket.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &zero, sizeof(zero));
     setsockopt(socket.native_handle(), SOL_SOCKET, SO_SNDTIMEO, &zero, sizeof(zero));
-    asio::post(stream_.get_executor(), [self = shared_from_this(), reusable] {
+    asio::post(stream_.get_executor(), [self = this->shared_from_this(), reusable] {
       self->Done();
       if (reusable) {
         self->DoRead();
@@ -543,7 +580,17 @@ class Session : public std::enable_shared_from_this<Session> {
     });
   }
 
-  beast::tcp_stream stream_;
+  beast::tcp_stream& tcp() { return beast::get_lowest_layer(stream_); }
+  // What a streaming handler reads and writes with blocking calls.
+  auto& SyncStream() {
+    if constexpr (kTls) {
+      return stream_;
+    } else {
+      return stream_.socket();
+    }
+  }
+
+  Stream stream_;
   HttpServer::Impl& server_;
   beast::flat_buffer buffer_;  // grows to the header limit; a cap below it would refuse big headers
   std::optional<http::request_parser<http::empty_body>> header_parser_;
@@ -560,7 +607,10 @@ class Session : public std::enable_shared_from_this<Session> {
 void HttpServer::Impl::DoAccept() {
   acceptor_.async_accept(asio::make_strand(ioc_), [this](beast::error_code ec, tcp::socket socket) {
     if (!acceptor_.is_open()) return;
-    if (!ec && connections_.load() >= options_.max_connections) {
+    if (!ec && connections_.load() >= options_.max_connections && ssl_) {
+      beast::error_code ignored;
+      socket.close(ignored);  // no TLS session to answer in: just refuse
+    } else if (!ec && connections_.load() >= options_.max_connections) {
       // Over the bound: a short 503 and close, so a flood of idle connections cannot starve others.
       auto sock = std::make_shared<tcp::socket>(std::move(socket));
       asio::async_write(*sock, asio::buffer(kTooManyConnections.data(), kTooManyConnections.size()),
@@ -569,8 +619,10 @@ void HttpServer::Impl::DoAccept() {
                           sock->shutdown(tcp::socket::shutdown_both, ignored);
                           sock->close(ignored);
                         });
+    } else if (!ec && ssl_) {
+      std::make_shared<Session<true>>(std::move(socket), *this, *ssl_)->Start();
     } else if (!ec) {
-      std::make_shared<Session>(std::move(socket), *this)->Start();
+      std::make_shared<Session<false>>(std::move(socket), *this)->Start();
     }
     DoAccept();
   });

@@ -36,6 +36,9 @@ struct HttpServerOptions {
   // Host/CORS checks and security headers (MLflow's middleware); null: only the fixed
   // X-Content-Type-Options and X-Frame-Options headers (the scoring server).
   std::shared_ptr<const SecurityPolicy> security;
+  // PEM files: when both are set the server speaks https only (OpenSSL through Asio).
+  std::string ssl_certfile;
+  std::string ssl_keyfile;
   // On shutdown, in-flight requests get this long to finish.
   int shutdown_grace_seconds = 20;
   // Run (non-streaming) handlers on the IO threads instead of the worker pool: for handlers that
