@@ -81,6 +81,13 @@ int main(int argc, char** argv) {
                      "Open connections past this are answered 503 and closed")
       ->check(CLI::Range(1, 1000000))
       ->capture_default_str();
+  server->add_option("--expose-prometheus", config.expose_prometheus,
+                     "Serve Prometheus metrics on /metrics (the folder is created, as MLflow does)")
+      ->envname("MLFLOW_EXPOSE_PROMETHEUS");
+  server->add_option("--access-log-format", config.access_log_format,
+                     "One line per request on stderr: none, text or json")
+      ->check(CLI::IsMember({"none", "text", "json"}))
+      ->capture_default_str();
   server->add_option("--ssl-certfile", config.ssl_certfile, "PEM certificate (chain) file: serve https")
       ->check(CLI::ExistingFile);
   server->add_option("--ssl-keyfile", config.ssl_keyfile, "PEM private key file for --ssl-certfile")

@@ -36,6 +36,8 @@ struct ServerConfig {
   uint64_t max_request_body_bytes = 64ull << 20;  // buffered (non-artifact) request bodies
   int header_timeout_seconds = 30;
   int max_connections = 4096;
+  std::string expose_prometheus;  // MLflow's flag: a folder; set: GET /metrics is served
+  std::string access_log_format = "none";  // none, text or json: one line per request on stderr
   std::string ssl_certfile;  // both set: https
   std::string ssl_keyfile;
 };

@@ -13,6 +13,8 @@
 #include <boost/beast/ssl.hpp>
 #include <chrono>
 #include <condition_variable>
+#include <cstdio>
+#include <ctime>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -51,6 +53,52 @@ std::vector<std::pair<std::string, std::string>> SecurityHeaders(const SecurityP
     headers = {{"X-Content-Type-Options", "nosniff"}, {"X-Frame-Options", "SAMEORIGIN"}};
   }
   return headers;
+}
+
+// Not counted in metrics (MLflow's exporter leaves out the first two as well).
+bool Unmetered(const std::string& path) { return path == "/health" || path == "/version" || path == "/metrics"; }
+
+std::string JsonEscape(std::string_view s) {
+  std::string out;
+  for (char c : s) {
+    unsigned char u = static_cast<unsigned char>(c);
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += c;
+    } else if (u < 0x20) {
+      char buf[8];
+      std::snprintf(buf, sizeof(buf), "\\u%04x", u);
+      out += buf;
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+// One access-log line on stderr (a single write, so lines from threads never interleave).
+void WriteAccessLog(HttpServerOptions::AccessLog format, const std::string& remote, const HttpRequest& req,
+                    int status, uint64_t bytes, double seconds) {
+  char when[40];
+  auto now = std::chrono::system_clock::now();
+  std::time_t t = std::chrono::system_clock::to_time_t(now);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  int ms = static_cast<int>(std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000);
+  std::snprintf(when, sizeof(when), "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+                tm.tm_hour, tm.tm_min, tm.tm_sec, ms);
+  char dur[32];
+  std::snprintf(dur, sizeof(dur), "%.3f", seconds * 1000.0);
+  std::string line;
+  if (format == HttpServerOptions::AccessLog::kJson) {
+    line = std::string("{\"time\": \"") + when + "\", \"remote\": \"" + JsonEscape(remote) + "\", \"method\": \"" +
+           JsonEscape(req.method) + "\", \"path\": \"" + JsonEscape(req.path) + "\", \"status\": " +
+           std::to_string(status) + ", \"bytes\": " + std::to_string(bytes) + ", \"duration_ms\": " + dur + "}\n";
+  } else {
+    line = std::string(when) + " " + remote + " \"" + req.method + " " + req.path + "\" " + std::to_string(status) + " " +
+           std::to_string(bytes) + " " + dur + "ms\n";
+  }
+  std::fwrite(line.data(), 1, line.size(), stderr);
 }
 
 constexpr std::string_view kTooManyConnections =
@@ -132,6 +180,7 @@ class HttpServer::Impl {
   std::atomic<int>& streams() { return streams_; }
   std::atomic<int>& connections() { return connections_; }
   const SecurityPolicy* security() const { return options_.security.get(); }
+  HttpMetrics* metrics() const { return options_.metrics.get(); }
   bool stopping() {
     std::lock_guard lock(stop_mu_);
     return stopping_;
@@ -237,6 +286,7 @@ class SocketStreamContext : public StreamContext {
         if (ec) return Fail();
       }
       *direct_remaining_ -= got;
+      bytes_read_ += got;
       return static_cast<int64_t>(got);
     }
     while (!parser_.is_done()) {
@@ -247,6 +297,7 @@ class SocketStreamContext : public StreamContext {
       if (ec == http::error::need_buffer) ec = {};
       if (ec) return Fail();
       size_t got = size - parser_.get().body().size;
+      bytes_read_ += got;
       if (got > 0) return static_cast<int64_t>(got);
     }
     return 0;
@@ -262,6 +313,7 @@ class SocketStreamContext : public StreamContext {
                      const std::vector<std::pair<std::string, std::string>>& headers) override {
     if (started_) return false;
     started_ = true;
+    status_ = status;
     chunked_ = !content_length.has_value();
     declared_length_ = content_length.value_or(0);
     std::string head = "HTTP/1.1 " + std::to_string(status) + " " + ReasonPhrase(status) + "\r\n";
@@ -281,6 +333,7 @@ class SocketStreamContext : public StreamContext {
 
   bool WriteBody(const char* data, size_t size) override {
     if (size == 0) return !failed_;
+    bytes_written_ += size;
     if (!chunked_) {
       body_written_ += size;
       return Write(data, size);
@@ -301,6 +354,9 @@ class SocketStreamContext : public StreamContext {
     return !failed_ && started_ && BodyDone() && KeepAlive() && (chunked_ || body_written_ == declared_length_);
   }
   bool started() const { return started_; }
+  int status() const { return status_; }
+  uint64_t bytes_read() const { return bytes_read_; }
+  uint64_t bytes_written() const { return bytes_written_; }
   bool BodyComplete() const { return BodyDone(); }
 
  private:
@@ -323,6 +379,9 @@ class SocketStreamContext : public StreamContext {
   http::request_parser<http::buffer_body>& parser_;
   HttpRequest req_;
   const SecurityPolicy* policy_;
+  int status_ = 0;
+  uint64_t bytes_read_ = 0;
+  uint64_t bytes_written_ = 0;
   bool started_ = false;
   bool chunked_ = false;
   bool failed_ = false;
@@ -348,6 +407,10 @@ class Session : public std::enable_shared_from_this<Session<kTls>> {
   void Start() {
     beast::error_code ec;
     tcp().socket().set_option(tcp::no_delay(true), ec);  // Nagle adds ~40 ms to small replies
+    if (server_.options().access_log != HttpServerOptions::AccessLog::kOff) {
+      auto remote = tcp().socket().remote_endpoint(ec);
+      if (!ec) remote_ = remote.address().to_string();
+    }
     if constexpr (kTls) {
       // The handshake is bounded like a header: a client that never completes it is dropped.
       tcp().expires_after(std::chrono::seconds(server_.options().header_timeout_seconds));
@@ -389,12 +452,18 @@ class Session : public std::enable_shared_from_this<Session<kTls>> {
       req_ = HttpRequest();
       server_.in_flight()++;
       counted_ = true;
+      started_at_ = std::chrono::steady_clock::now();
+      endpoint_.clear();
       keep_alive_ = false;
       return Reply(Plain(431, "Request Header Fields Too Large"));
     }
     if (ec) return Close();
     server_.in_flight()++;
     counted_ = true;
+    started_at_ = std::chrono::steady_clock::now();
+    endpoint_.clear();
+    status_ = 0;
+    bytes_out_ = 0;
     req_ = HttpRequest();
     const auto& h = header_parser_->get();
     keep_alive_ = h.keep_alive();
@@ -408,6 +477,7 @@ class Session : public std::enable_shared_from_this<Session<kTls>> {
     }
     auto match = server_.router().Find(req_.method, req_.path);
     req_.path_params = std::move(match.path_params);
+    if (match.pattern) endpoint_ = *match.pattern;
     if (match.kind == Router::Match::Kind::kStream) return StartStream(match.stream);
     handler_ = match.kind == Router::Match::Kind::kHandler ? match.handler : nullptr;
     match_kind_ = match.kind;
@@ -482,6 +552,8 @@ class Session : public std::enable_shared_from_this<Session<kTls>> {
   }
 
   void Reply(HttpResponse r) {
+    status_ = r.status;
+    bytes_out_ = req_.method == "HEAD" ? 0 : r.body.size();
     auto res = std::make_shared<http::response<http::string_body>>();
     res->version(11);
     res->result(static_cast<unsigned>(r.status));
@@ -509,6 +581,18 @@ class Session : public std::enable_shared_from_this<Session<kTls>> {
     if (counted_) {
       counted_ = false;
       server_.in_flight()--;
+      if (status_ != 0) Observe();
+    }
+  }
+
+  // Metrics and the access log for the exchange that just ended.
+  void Observe() {
+    double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started_at_).count();
+    if (HttpMetrics* m = server_.metrics(); m && !Unmetered(req_.path)) {
+      m->Record(req_.method, endpoint_, status_, seconds);
+    }
+    if (server_.options().access_log != HttpServerOptions::AccessLog::kOff) {
+      WriteAccessLog(server_.options().access_log, remote_, req_, status_, bytes_out_, seconds);
     }
   }
 
@@ -566,6 +650,12 @@ class Session : public std::enable_shared_from_this<Session<kTls>> {
         }
       }
       reusable = ctx.Reusable() && !server_.stopping();
+      status_ = ctx.status();
+      bytes_out_ = ctx.bytes_written();
+      if (HttpMetrics* m = server_.metrics()) {
+        m->AddArtifactBytes(true, ctx.bytes_read());
+        m->AddArtifactBytes(false, ctx.bytes_written());
+      }
     }
     timeval zero{0, 0};
     setsockopt(socket.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &zero, sizeof(zero));
@@ -592,6 +682,11 @@ class Session : public std::enable_shared_from_this<Session<kTls>> {
 
   Stream stream_;
   HttpServer::Impl& server_;
+  std::string remote_;  // peer address, for the access log
+  std::chrono::steady_clock::time_point started_at_;
+  std::string endpoint_;  // matched route pattern
+  int status_ = 0;        // of the answer sent (0: none)
+  uint64_t bytes_out_ = 0;
   beast::flat_buffer buffer_;  // grows to the header limit; a cap below it would refuse big headers
   std::optional<http::request_parser<http::empty_body>> header_parser_;
   std::optional<http::request_parser<http::string_body>> body_parser_;
@@ -634,5 +729,6 @@ HttpServer::~HttpServer() = default;
 Result<uint16_t> HttpServer::Listen() { return impl_->Listen(); }
 void HttpServer::Run(bool handle_signals) { impl_->Run(handle_signals); }
 void HttpServer::Stop() { impl_->Stop(); }
+int HttpServer::InFlight() const { return impl_->in_flight().load(); }
 
 }  // namespace mlflow::server

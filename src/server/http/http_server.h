@@ -12,6 +12,7 @@
 #include <string>
 
 #include "core/status.h"
+#include "server/http/metrics.h"
 #include "server/http/router.h"
 #include "server/http/security_policy.h"
 
@@ -36,6 +37,10 @@ struct HttpServerOptions {
   // Host/CORS checks and security headers (MLflow's middleware); null: only the fixed
   // X-Content-Type-Options and X-Frame-Options headers (the scoring server).
   std::shared_ptr<const SecurityPolicy> security;
+  // Request metrics for /metrics (--expose-prometheus); null: none kept.
+  std::shared_ptr<HttpMetrics> metrics;
+  // One line per request on stderr: off, text, or JSON (--access-log-format).
+  enum class AccessLog { kOff, kText, kJson } access_log = AccessLog::kOff;
   // PEM files: when both are set the server speaks https only (OpenSSL through Asio).
   std::string ssl_certfile;
   std::string ssl_keyfile;
@@ -58,6 +63,8 @@ class HttpServer {
   void Run(bool handle_signals = true);
   // Begins a graceful shutdown; safe from any thread.
   void Stop();
+  // Requests being served now (for /metrics).
+  int InFlight() const;
 
   class Impl;  // opaque; public so the .cc's session type can name it
 
