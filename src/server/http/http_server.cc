@@ -11,6 +11,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
+#include <array>
 #include <chrono>
 #include <condition_variable>
 #include <cstdio>
@@ -572,7 +573,8 @@ class Session : public std::enable_shared_from_this<Session<kTls>> {
     tcp().expires_after(std::chrono::seconds(120));
     http::async_write(stream_, *res, [self = this->shared_from_this(), res, keep](beast::error_code ec, size_t) {
       self->Done();
-      if (ec || !keep) return self->Close();
+      if (ec) return self->Close();
+      if (!keep) return self->LingerClose();
       self->DoRead();
     });
   }
@@ -594,6 +596,29 @@ class Session : public std::enable_shared_from_this<Session<kTls>> {
     if (server_.options().access_log != HttpServerOptions::AccessLog::kOff) {
       WriteAccessLog(server_.options().access_log, remote_, req_, status_, bytes_out_, seconds);
     }
+  }
+
+  // Closes after an answer that left request bytes unread (a 413, a refusal): closing with unread
+  // bytes would reset the connection and could destroy the answer before the client reads it. So
+  // the sending side is shut first and what the client still sends is discarded, boundedly (4 MiB,
+  // 2 seconds), until it closes too.
+  void LingerClose() {
+    Done();
+    beast::error_code ec;
+    tcp().socket().shutdown(tcp::socket::shutdown_send, ec);
+    if (ec) return Close();
+    tcp().expires_after(std::chrono::seconds(2));
+    Drain(0);
+  }
+
+  void Drain(size_t drained) {
+    if (drained > (4u << 20)) return Close();
+    auto sink = std::make_shared<std::array<char, 16384>>();
+    tcp().async_read_some(asio::buffer(*sink), [self = this->shared_from_this(), sink, drained](beast::error_code ec,
+                                                                                                size_t n) {
+      if (ec) return self->Close();
+      self->Drain(drained + n);
+    });
   }
 
   void Close() {
