@@ -5,6 +5,16 @@
 namespace mlflow::server {
 namespace {
 
+SecurityOptions Opts(std::vector<std::string> hosts, std::vector<std::string> origins = {},
+                     std::string frame = "SAMEORIGIN", bool disabled = false) {
+  SecurityOptions o;
+  o.allowed_hosts = std::move(hosts);
+  o.cors_allowed_origins = std::move(origins);
+  o.x_frame_options = std::move(frame);
+  o.disabled = disabled;
+  return o;
+}
+
 HttpRequest Req(std::string method, std::string path, HeaderMap headers) {
   HttpRequest r;
   r.method = std::move(method);
@@ -49,17 +59,17 @@ TEST(SecurityPolicy, BoundHostAndExplicitListsAndWildcard) {
   EXPECT_TRUE(bound.HostAllowed("203.0.113.9"));
   SecurityPolicy any_addr({}, "0.0.0.0");
   EXPECT_FALSE(any_addr.HostAllowed("203.0.113.9"));
-  SecurityPolicy listed({.allowed_hosts = {"mlflow.example.com", "app-*.internal"}}, "127.0.0.1");
+  SecurityPolicy listed(Opts({"mlflow.example.com", "app-*.internal"}), "127.0.0.1");
   EXPECT_TRUE(listed.HostAllowed("mlflow.example.com"));
   EXPECT_TRUE(listed.HostAllowed("app-7.internal"));
   EXPECT_FALSE(listed.HostAllowed("localhost"));  // an explicit list replaces the defaults
-  SecurityPolicy all({.allowed_hosts = {"*"}}, "127.0.0.1");
+  SecurityPolicy all(Opts({"*"}), "127.0.0.1");
   EXPECT_TRUE(all.HostAllowed("evil.example.com"));
   EXPECT_EQ(SecurityPolicy::SplitList(" a.com, ,b.com:80 "), (std::vector<std::string>{"a.com", "b.com:80"}));
 }
 
 TEST(SecurityPolicy, CrossOriginStateChangesAreBlocked) {
-  SecurityPolicy p({.cors_allowed_origins = {"https://ui.example.com"}}, "127.0.0.1");
+  SecurityPolicy p(Opts({}, {"https://ui.example.com"}), "127.0.0.1");
   HeaderMap evil = {{"host", "localhost:5000"}, {"origin", "https://evil.example.com"}};
   auto blocked = p.Admit(Req("POST", "/api/2.0/mlflow/experiments/create", evil));
   ASSERT_TRUE(blocked.has_value());
@@ -104,15 +114,15 @@ TEST(SecurityPolicy, PreflightAndCorsHeaders) {
 }
 
 TEST(SecurityPolicy, FrameOptionsAndDisabled) {
-  SecurityPolicy deny({.x_frame_options = "deny"}, "127.0.0.1");
+  SecurityPolicy deny(Opts({}, {}, "deny"), "127.0.0.1");
   std::vector<std::pair<std::string, std::string>> h;
   deny.AddResponseHeaders(Req("GET", "/", {}), &h);
   EXPECT_EQ(HeaderValue(h, "X-Frame-Options"), "DENY");
-  SecurityPolicy none({.x_frame_options = "NONE"}, "127.0.0.1");
+  SecurityPolicy none(Opts({}, {}, "NONE"), "127.0.0.1");
   h.clear();
   none.AddResponseHeaders(Req("GET", "/", {}), &h);
   EXPECT_EQ(HeaderValue(h, "X-Frame-Options"), "");
-  SecurityPolicy off({.disabled = true}, "127.0.0.1");
+  SecurityPolicy off(Opts({}, {}, "SAMEORIGIN", true), "127.0.0.1");
   EXPECT_FALSE(off.Admit(Req("POST", "/api/2.0/mlflow/runs/create",
                              {{"host", "evil.example.com"}, {"origin", "http://evil.example.com"}}))
                    .has_value());
