@@ -732,12 +732,20 @@ void HttpServer::Impl::DoAccept() {
       socket.close(ignored);  // no TLS session to answer in: just refuse
     } else if (!ec && connections_.load() >= options_.max_connections) {
       // Over the bound: a short 503 and close, so a flood of idle connections cannot starve others.
-      auto sock = std::make_shared<tcp::socket>(std::move(socket));
-      asio::async_write(*sock, asio::buffer(kTooManyConnections.data(), kTooManyConnections.size()),
-                        [sock](beast::error_code, size_t) {
+      // The request the client sent meanwhile is read (one read, 2 s at most) before closing, so the
+      // close does not reset the connection under the answer.
+      auto stream = std::make_shared<beast::tcp_stream>(std::move(socket));
+      stream->expires_after(std::chrono::seconds(2));
+      asio::async_write(*stream, asio::buffer(kTooManyConnections.data(), kTooManyConnections.size()),
+                        [stream](beast::error_code ec, size_t) {
                           beast::error_code ignored;
-                          sock->shutdown(tcp::socket::shutdown_both, ignored);
-                          sock->close(ignored);
+                          if (ec) return stream->socket().close(ignored);
+                          stream->socket().shutdown(tcp::socket::shutdown_send, ignored);
+                          auto sink = std::make_shared<std::array<char, 4096>>();
+                          stream->async_read_some(asio::buffer(*sink), [stream, sink](beast::error_code, size_t) {
+                            beast::error_code ignored2;
+                            stream->socket().close(ignored2);
+                          });
                         });
     } else if (!ec && ssl_) {
       std::make_shared<Session<true>>(std::move(socket), *this, *ssl_)->Start();
