@@ -739,7 +739,10 @@ void HttpServer::Impl::DoAccept() {
       asio::async_write(*stream, asio::buffer(kTooManyConnections.data(), kTooManyConnections.size()),
                         [stream](beast::error_code ec, size_t) {
                           beast::error_code ignored;
-                          if (ec) return stream->socket().close(ignored);
+                          if (ec) {
+                            stream->socket().close(ignored);
+                            return;
+                          }
                           stream->socket().shutdown(tcp::socket::shutdown_send, ignored);
                           auto sink = std::make_shared<std::array<char, 4096>>();
                           stream->async_read_some(asio::buffer(*sink), [stream, sink](beast::error_code, size_t) {
