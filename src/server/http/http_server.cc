@@ -80,7 +80,7 @@ std::string JsonEscape(std::string_view s) {
 // One access-log line on stderr (a single write, so lines from threads never interleave).
 void WriteAccessLog(HttpServerOptions::AccessLog format, const std::string& remote, const HttpRequest& req,
                     int status, uint64_t bytes, double seconds) {
-  char when[40];
+  char when[96];
   auto now = std::chrono::system_clock::now();
   std::time_t t = std::chrono::system_clock::to_time_t(now);
   std::tm tm{};
