@@ -88,7 +88,7 @@ void WriteAccessLog(HttpServerOptions::AccessLog format, const std::string& remo
   int ms = static_cast<int>(std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000);
   std::snprintf(when, sizeof(when), "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
                 tm.tm_hour, tm.tm_min, tm.tm_sec, ms);
-  char dur[32];
+  char dur[400];  // any double in %.3f fits
   std::snprintf(dur, sizeof(dur), "%.3f", seconds * 1000.0);
   std::string line;
   if (format == HttpServerOptions::AccessLog::kJson) {
