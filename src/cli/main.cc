@@ -56,6 +56,42 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"builtin", "mlflow"}))
       ->capture_default_str();
   server->add_option("--log-level", log_level, "trace|debug|info|warn|error")->capture_default_str();
+  // MLflow's security middleware flags (and its environment variables).
+  server->add_option("--allowed-hosts", config.allowed_hosts,
+                     "Comma-separated Host header patterns to accept (default: localhost, private IPs and --host)")
+      ->envname("MLFLOW_SERVER_ALLOWED_HOSTS");
+  server->add_option("--cors-allowed-origins", config.cors_allowed_origins,
+                     "Comma-separated origins allowed to make cross-origin requests (default: localhost only)")
+      ->envname("MLFLOW_SERVER_CORS_ALLOWED_ORIGINS");
+  server->add_option("--x-frame-options", config.x_frame_options, "X-Frame-Options header (SAMEORIGIN, DENY or NONE)")
+      ->envname("MLFLOW_SERVER_X_FRAME_OPTIONS")
+      ->capture_default_str();
+  server->add_flag("--disable-security-middleware", config.disable_security_middleware,
+                   "No host, CORS or security-header checks (testing only)");
+  uint64_t max_body_mb = config.max_request_body_bytes >> 20;
+  server->add_option("--max-request-body-mb", max_body_mb,
+                     "Largest JSON request body in MiB; larger ones get 413 (artifact uploads excepted)")
+      ->check(CLI::Range(1, 4096))
+      ->capture_default_str();
+  server->add_option("--header-timeout", config.header_timeout_seconds,
+                     "Seconds a client has to send a request's header once it started")
+      ->check(CLI::Range(1, 3600))
+      ->capture_default_str();
+  server->add_option("--max-connections", config.max_connections,
+                     "Open connections past this are answered 503 and closed")
+      ->check(CLI::Range(1, 1000000))
+      ->capture_default_str();
+  server->add_option("--expose-prometheus", config.expose_prometheus,
+                     "Serve Prometheus metrics on /metrics (the folder is created, as MLflow does)")
+      ->envname("MLFLOW_EXPOSE_PROMETHEUS");
+  server->add_option("--access-log-format", config.access_log_format,
+                     "One line per request on stderr: none, text or json")
+      ->check(CLI::IsMember({"none", "text", "json"}))
+      ->capture_default_str();
+  server->add_option("--ssl-certfile", config.ssl_certfile, "PEM certificate (chain) file: serve https")
+      ->check(CLI::ExistingFile);
+  server->add_option("--ssl-keyfile", config.ssl_keyfile, "PEM private key file for --ssl-certfile")
+      ->check(CLI::ExistingFile);
   (void)no_serve_artifacts;
 
   CLI::App* artifacts = mlflow::cli::AddArtifactsCommand(cli);
@@ -82,6 +118,12 @@ int main(int argc, char** argv) {
     return 2;
   }
   config.port = static_cast<uint16_t>(port);
+  config.max_request_body_bytes = max_body_mb << 20;
+  if (config.disable_security_middleware) {
+    spdlog::warn("security middleware disabled: no Host, CORS or security-header checks");
+  } else if (config.allowed_hosts == "*") {
+    spdlog::warn("accepting all Host headers: this leaves the server open to DNS rebinding attacks");
+  }
   auto app = mlflow::server::App::Create(config);
   if (!app.ok()) {
     std::fprintf(stderr, "error: %s\n", app.status().message().c_str());
@@ -93,7 +135,8 @@ int main(int argc, char** argv) {
     return 1;
   }
   // The first line names the port: tests started with --port 0 read it.
-  std::fprintf(stderr, "mlflow-cpp listening on http://%s:%u\n", config.host.c_str(), static_cast<unsigned>(*bound));
+  std::fprintf(stderr, "mlflow-cpp listening on %s://%s:%u\n", config.ssl_certfile.empty() ? "http" : "https",
+               config.host.c_str(), static_cast<unsigned>(*bound));
   std::fflush(stderr);
   (*app)->Run();
   return 0;

@@ -224,6 +224,32 @@ Result<std::unique_ptr<App>> App::Create(const ServerConfig& config) {
     store::sql::Database::Stats st = db->stats();
     return JsonResponse({{"write_requests", st.writes}, {"write_transactions", st.commits}});
   });
+  // Prometheus metrics (MLflow's --expose-prometheus; the folder is where MLflow's exporter keeps
+  // its multiprocess files: we keep ours in memory, and create it as MLflow does).
+  std::shared_ptr<HttpMetrics> metrics;
+  if (!s.config.expose_prometheus.empty()) {
+    std::error_code ec;
+    std::filesystem::create_directories(s.config.expose_prometheus, ec);
+    if (ec) {
+      return Status::InvalidParameter("cannot create --expose-prometheus folder " + s.config.expose_prometheus + ": " +
+                                      ec.message());
+    }
+    metrics = std::make_shared<HttpMetrics>(CompatibleMlflowVersion());
+    s.router.Add("GET", "/metrics", [metrics, db = s.db, state = &s](const HttpRequest&) {
+      HttpResponse r;
+      r.content_type = "text/plain; version=0.0.4; charset=utf-8";
+      r.body = metrics->Render(state->http ? state->http->InFlight() : 0);
+      // Group commit (SQLite): requests per transaction is their ratio.
+      store::sql::Database::Stats st = db->stats();
+      r.body += "# HELP mlflow_cpp_db_write_requests_total Database write operations.\n"
+                "# TYPE mlflow_cpp_db_write_requests_total counter\n"
+                "mlflow_cpp_db_write_requests_total " + std::to_string(st.writes) + "\n"
+                "# HELP mlflow_cpp_db_write_transactions_total Transactions that committed them (group commit).\n"
+                "# TYPE mlflow_cpp_db_write_transactions_total counter\n"
+                "mlflow_cpp_db_write_transactions_total " + std::to_string(st.commits) + "\n";
+      return r;
+    });
+  }
   // The web UI: GET / and /static-files/..., embedded in the binary unless --static-dir names a build;
   // --ui mlflow serves the build shipped in the `mlflow` Python package, with MLflow's cache headers.
   std::shared_ptr<const StaticSite> site = StaticSite::Embedded();
@@ -263,6 +289,23 @@ Result<std::unique_ptr<App>> App::Create(const ServerConfig& config) {
   http.port = s.config.port;
   http.io_threads = s.config.io_threads;
   http.worker_threads = std::max(16, s.config.workers * 8);
+  http.body_limit = s.config.max_request_body_bytes;
+  http.header_timeout_seconds = s.config.header_timeout_seconds;
+  http.max_connections = s.config.max_connections;
+  http.ssl_certfile = s.config.ssl_certfile;
+  http.metrics = metrics;
+  if (s.config.access_log_format == "json") {
+    http.access_log = HttpServerOptions::AccessLog::kJson;
+  } else if (s.config.access_log_format == "text") {
+    http.access_log = HttpServerOptions::AccessLog::kText;
+  }
+  http.ssl_keyfile = s.config.ssl_keyfile;
+  SecurityOptions security;
+  security.allowed_hosts = SecurityPolicy::SplitList(s.config.allowed_hosts);
+  security.cors_allowed_origins = SecurityPolicy::SplitList(s.config.cors_allowed_origins);
+  security.x_frame_options = s.config.x_frame_options;
+  security.disabled = s.config.disable_security_middleware;
+  http.security = std::make_shared<SecurityPolicy>(std::move(security), s.config.host);
   s.http = std::make_unique<HttpServer>(http, s.router);
   return app;
 }

@@ -28,6 +28,18 @@ struct ServerConfig {
   // "builtin" (ours, ui/) or "mlflow": the UI build of the installed `mlflow` Python package (or
   // static_dir), served with the paths and cache headers `mlflow server` uses.
   std::string ui = "builtin";
+  // Hardening (README "Security"): MLflow's security middleware flags, and our own bounds.
+  std::string allowed_hosts;         // comma list of Host patterns; empty: MLflow's defaults + --host
+  std::string cors_allowed_origins;  // comma list of origins besides localhost; "*" for all
+  std::string x_frame_options = "SAMEORIGIN";
+  bool disable_security_middleware = false;
+  uint64_t max_request_body_bytes = 64ull << 20;  // buffered (non-artifact) request bodies
+  int header_timeout_seconds = 30;
+  int max_connections = 4096;
+  std::string expose_prometheus;  // MLflow's flag: a folder; set: GET /metrics is served
+  std::string access_log_format = "none";  // none, text or json: one line per request on stderr
+  std::string ssl_certfile;  // both set: https
+  std::string ssl_keyfile;
 };
 
 // The MLflow version this server speaks (GET /version).

@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "server/handlers/json_render.h"
+#include "server/handlers/request_fields.h"
 
 namespace mlflow::server {
 namespace {
@@ -30,6 +31,25 @@ Status CheckContentType(const HttpRequest& req) {
   return Status();
 }
 
+Status CheckJsonBody(const HttpRequest& req) {
+  if (req.method == "GET") return Status();
+  size_t first = req.body.find_first_not_of(" \t\r\n");
+  // Objects (every real request) and lists are left to RequestFields: no second parse on the hot path.
+  if (first == std::string::npos || req.body[first] == '{' || req.body[first] == '[') return Status();
+  nlohmann::json v = nlohmann::json::parse(req.body, nullptr, /*allow_exceptions=*/false);
+  if (v.is_string()) {
+    nlohmann::json inner = nlohmann::json::parse(v.get<std::string>(), nullptr, false);
+    if (inner.is_discarded() || inner.is_number() || inner.is_boolean()) {
+      return Status::InvalidParameter("Bad Request. The request body is a JSON string that is not a JSON document.");
+    }
+    return Status();
+  }
+  if (v.is_number() || v.is_boolean()) {
+    return Status::InvalidParameter("Bad Request. The request body must be a JSON object, got " + PyTypeName(v) + ".");
+  }
+  return Status();
+}
+
 void Mount(Router& router, const std::string& method, const std::string& path, Handler handler, int major) {
   if (path.rfind("/ajax-api/", 0) == 0) {
     router.Add(method, path, std::move(handler));
@@ -46,6 +66,7 @@ void AddJsonApi(Router& router, const std::string& method, const std::string& pa
             if (std::optional<HttpResponse> early = gate(req)) return std::move(*early);
           }
           if (Status st = CheckContentType(req); !st.ok()) return ErrorResponse(st);
+          if (Status st = CheckJsonBody(req); !st.ok()) return ErrorResponse(st);
           Result<nlohmann::json> r = fn(req);
           if (!r.ok()) return ErrorResponse(r.status());
           return JsonResponse(*r);
@@ -61,6 +82,7 @@ void AddRawJsonApi(Router& router, const std::string& method, const std::string&
             if (std::optional<HttpResponse> early = gate(req)) return std::move(*early);
           }
           if (Status st = CheckContentType(req); !st.ok()) return ErrorResponse(st);
+          if (Status st = CheckJsonBody(req); !st.ok()) return ErrorResponse(st);
           Result<std::string> r = fn(req);
           if (!r.ok()) return ErrorResponse(r.status());
           HttpResponse res;

@@ -44,6 +44,11 @@ void Mount(Router& router, const std::string& method, const std::string& path, H
 // such as "; charset=utf-8" allowed). INVALID_PARAMETER_VALUE "Bad Request. Content-Type ...".
 Status CheckContentType(const HttpRequest& req);
 
+// MLflow's decoder reads a body that is not JSON text, null, or a list as an empty request (the
+// handler then names the missing field), but fails on a JSON number or boolean, or on a JSON
+// string whose content is not JSON: INVALID_PARAMETER_VALUE here, before the handler runs.
+Status CheckJsonBody(const HttpRequest& req);
+
 // OPTIONS on a known path answers with an Allow header listing its methods: 204 under /api/ and
 // /ajax-api/, 200 with an empty body elsewhere, as MLflow does. Register once, after the routes
 // or before: the methods are looked up per request.

@@ -10,8 +10,12 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
+#include <array>
 #include <chrono>
 #include <condition_variable>
+#include <cstdio>
+#include <ctime>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -41,9 +45,66 @@ std::string HtmlError(int status) {
          reason + "</h1>\n";
 }
 
-void AddCommonHeaders(std::string& out) {
-  out += "X-Content-Type-Options: nosniff\r\nX-Frame-Options: SAMEORIGIN\r\n";
+// Security headers (and CORS headers) for the answer to req: the policy's, or the fixed pair.
+std::vector<std::pair<std::string, std::string>> SecurityHeaders(const SecurityPolicy* policy, const HttpRequest& req) {
+  std::vector<std::pair<std::string, std::string>> headers;
+  if (policy) {
+    policy->AddResponseHeaders(req, &headers);
+  } else {
+    headers = {{"X-Content-Type-Options", "nosniff"}, {"X-Frame-Options", "SAMEORIGIN"}};
+  }
+  return headers;
 }
+
+// Not counted in metrics (MLflow's exporter leaves out the first two as well).
+bool Unmetered(const std::string& path) { return path == "/health" || path == "/version" || path == "/metrics"; }
+
+std::string JsonEscape(std::string_view s) {
+  std::string out;
+  for (char c : s) {
+    unsigned char u = static_cast<unsigned char>(c);
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += c;
+    } else if (u < 0x20) {
+      char buf[8];
+      std::snprintf(buf, sizeof(buf), "\\u%04x", u);
+      out += buf;
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+// One access-log line on stderr (a single write, so lines from threads never interleave).
+void WriteAccessLog(HttpServerOptions::AccessLog format, const std::string& remote, const HttpRequest& req,
+                    int status, uint64_t bytes, double seconds) {
+  char when[96];
+  auto now = std::chrono::system_clock::now();
+  std::time_t t = std::chrono::system_clock::to_time_t(now);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  int ms = static_cast<int>(std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000);
+  std::snprintf(when, sizeof(when), "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+                tm.tm_hour, tm.tm_min, tm.tm_sec, ms);
+  char dur[400];  // any double in %.3f fits
+  std::snprintf(dur, sizeof(dur), "%.3f", seconds * 1000.0);
+  std::string line;
+  if (format == HttpServerOptions::AccessLog::kJson) {
+    line = std::string("{\"time\": \"") + when + "\", \"remote\": \"" + JsonEscape(remote) + "\", \"method\": \"" +
+           JsonEscape(req.method) + "\", \"path\": \"" + JsonEscape(req.path) + "\", \"status\": " +
+           std::to_string(status) + ", \"bytes\": " + std::to_string(bytes) + ", \"duration_ms\": " + dur + "}\n";
+  } else {
+    line = std::string(when) + " " + remote + " \"" + req.method + " " + req.path + "\" " + std::to_string(status) + " " +
+           std::to_string(bytes) + " " + dur + "ms\n";
+  }
+  std::fwrite(line.data(), 1, line.size(), stderr);
+}
+
+constexpr std::string_view kTooManyConnections =
+    "HTTP/1.1 503 Service Unavailable\r\nServer: mlflow-cpp\r\nContent-Type: text/plain; charset=utf-8\r\n"
+    "Retry-After: 1\r\nConnection: close\r\nContent-Length: 20\r\n\r\nToo many connections";
 
 }  // namespace
 
@@ -58,6 +119,7 @@ class HttpServer::Impl {
         signals_(ioc_) {}
 
   Result<uint16_t> Listen() {
+    if (!options_.ssl_certfile.empty() || !options_.ssl_keyfile.empty()) MLFLOW_RETURN_IF_ERROR(LoadTls());
     beast::error_code ec;
     auto address = asio::ip::make_address(options_.host == "localhost" ? "127.0.0.1" : options_.host, ec);
     if (ec) return Status::InvalidParameter("invalid --host '" + options_.host + "': " + ec.message());
@@ -117,6 +179,9 @@ class HttpServer::Impl {
   asio::thread_pool& workers() { return workers_; }
   std::atomic<int>& in_flight() { return in_flight_; }
   std::atomic<int>& streams() { return streams_; }
+  std::atomic<int>& connections() { return connections_; }
+  const SecurityPolicy* security() const { return options_.security.get(); }
+  HttpMetrics* metrics() const { return options_.metrics.get(); }
   bool stopping() {
     std::lock_guard lock(stop_mu_);
     return stopping_;
@@ -124,6 +189,24 @@ class HttpServer::Impl {
 
  private:
   void DoAccept();
+
+  // --ssl-certfile / --ssl-keyfile: PEM certificate chain and private key, TLS 1.2 or newer.
+  Status LoadTls() {
+    if (options_.ssl_certfile.empty() || options_.ssl_keyfile.empty()) {
+      return Status::InvalidParameter("--ssl-certfile and --ssl-keyfile must be given together");
+    }
+    auto ctx = std::make_unique<asio::ssl::context>(asio::ssl::context::tls_server);
+    ctx->set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
+                     asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 | asio::ssl::context::no_tlsv1_1 |
+                     asio::ssl::context::single_dh_use);
+    beast::error_code ec;
+    ctx->use_certificate_chain_file(options_.ssl_certfile, ec);
+    if (ec) return Status::InvalidParameter("cannot load --ssl-certfile " + options_.ssl_certfile + ": " + ec.message());
+    ctx->use_private_key_file(options_.ssl_keyfile, asio::ssl::context::pem, ec);
+    if (ec) return Status::InvalidParameter("cannot load --ssl-keyfile " + options_.ssl_keyfile + ": " + ec.message());
+    ssl_ = std::move(ctx);
+    return Status();
+  }
 
   HttpServerOptions options_;
   const Router& router_;
@@ -133,6 +216,8 @@ class HttpServer::Impl {
   asio::signal_set signals_;
   std::atomic<int> in_flight_{0};
   std::atomic<int> streams_{0};  // streaming exchanges, each on its own thread
+  std::atomic<int> connections_{0};  // open sessions
+  std::unique_ptr<asio::ssl::context> ssl_;  // set when serving https
   std::mutex stop_mu_;
   std::condition_variable stop_cv_;
   bool stopping_ = false;
@@ -157,14 +242,14 @@ bool FillRequest(const http::request_header<Fields>& h, HttpRequest* req) {
   return PercentDecode(raw_path, &req->path);
 }
 
-class Session;
-
-// Blocking socket I/O for a streaming route, on its own thread.
+// Blocking socket I/O for a streaming route, on its own thread. SyncStream: the TCP socket, or the
+// TLS stream over it.
+template <class SyncStream>
 class SocketStreamContext : public StreamContext {
  public:
-  SocketStreamContext(tcp::socket& socket, beast::flat_buffer& buffer,
-                      http::request_parser<http::buffer_body>& parser, HttpRequest req)
-      : socket_(socket), buffer_(buffer), parser_(parser), req_(std::move(req)) {}
+  SocketStreamContext(SyncStream& socket, beast::flat_buffer& buffer,
+                      http::request_parser<http::buffer_body>& parser, HttpRequest req, const SecurityPolicy* policy)
+      : socket_(socket), buffer_(buffer), parser_(parser), req_(std::move(req)), policy_(policy) {}
 
   const HttpRequest& request() const override { return req_; }
   std::optional<uint64_t> request_content_length() const override {
@@ -202,6 +287,7 @@ class SocketStreamContext : public StreamContext {
         if (ec) return Fail();
       }
       *direct_remaining_ -= got;
+      bytes_read_ += got;
       return static_cast<int64_t>(got);
     }
     while (!parser_.is_done()) {
@@ -212,6 +298,7 @@ class SocketStreamContext : public StreamContext {
       if (ec == http::error::need_buffer) ec = {};
       if (ec) return Fail();
       size_t got = size - parser_.get().body().size;
+      bytes_read_ += got;
       if (got > 0) return static_cast<int64_t>(got);
     }
     return 0;
@@ -227,6 +314,7 @@ class SocketStreamContext : public StreamContext {
                      const std::vector<std::pair<std::string, std::string>>& headers) override {
     if (started_) return false;
     started_ = true;
+    status_ = status;
     chunked_ = !content_length.has_value();
     declared_length_ = content_length.value_or(0);
     std::string head = "HTTP/1.1 " + std::to_string(status) + " " + ReasonPhrase(status) + "\r\n";
@@ -238,7 +326,7 @@ class SocketStreamContext : public StreamContext {
       head += "Content-Length: " + std::to_string(*content_length) + "\r\n";
     }
     if (!KeepAlive()) head += "Connection: close\r\n";
-    AddCommonHeaders(head);
+    for (const auto& [k, v] : SecurityHeaders(policy_, req_)) head += k + ": " + v + "\r\n";
     for (const auto& [k, v] : headers) head += k + ": " + v + "\r\n";
     head += "\r\n";
     return Write(head.data(), head.size());
@@ -246,6 +334,7 @@ class SocketStreamContext : public StreamContext {
 
   bool WriteBody(const char* data, size_t size) override {
     if (size == 0) return !failed_;
+    bytes_written_ += size;
     if (!chunked_) {
       body_written_ += size;
       return Write(data, size);
@@ -266,6 +355,9 @@ class SocketStreamContext : public StreamContext {
     return !failed_ && started_ && BodyDone() && KeepAlive() && (chunked_ || body_written_ == declared_length_);
   }
   bool started() const { return started_; }
+  int status() const { return status_; }
+  uint64_t bytes_read() const { return bytes_read_; }
+  uint64_t bytes_written() const { return bytes_written_; }
   bool BodyComplete() const { return BodyDone(); }
 
  private:
@@ -283,10 +375,14 @@ class SocketStreamContext : public StreamContext {
     return !failed_;
   }
 
-  tcp::socket& socket_;
+  SyncStream& socket_;
   beast::flat_buffer& buffer_;
   http::request_parser<http::buffer_body>& parser_;
   HttpRequest req_;
+  const SecurityPolicy* policy_;
+  int status_ = 0;
+  uint64_t bytes_read_ = 0;
+  uint64_t bytes_written_ = 0;
   bool started_ = false;
   bool chunked_ = false;
   bool failed_ = false;
@@ -296,26 +392,60 @@ class SocketStreamContext : public StreamContext {
   uint64_t body_written_ = 0;
 };
 
-class Session : public std::enable_shared_from_this<Session> {
+// One connection: plain TCP, or TLS over it (kTls, --ssl-certfile).
+template <bool kTls>
+class Session : public std::enable_shared_from_this<Session<kTls>> {
+  using Stream = std::conditional_t<kTls, beast::ssl_stream<beast::tcp_stream>, beast::tcp_stream>;
+
  public:
-  Session(tcp::socket socket, HttpServer::Impl& server) : stream_(std::move(socket)), server_(server) {}
+  template <class... SslContext>
+  Session(tcp::socket socket, HttpServer::Impl& server, SslContext&... ssl)
+      : stream_(std::move(socket), ssl...), server_(server) {
+    server_.connections()++;
+  }
+  ~Session() { server_.connections()--; }
 
   void Start() {
     beast::error_code ec;
-    stream_.socket().set_option(tcp::no_delay(true), ec);  // Nagle adds ~40 ms to small replies
-    asio::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->DoRead(); });
+    tcp().socket().set_option(tcp::no_delay(true), ec);  // Nagle adds ~40 ms to small replies
+    if (server_.options().access_log != HttpServerOptions::AccessLog::kOff) {
+      auto remote = tcp().socket().remote_endpoint(ec);
+      if (!ec) remote_ = remote.address().to_string();
+    }
+    if constexpr (kTls) {
+      // The handshake is bounded like a header: a client that never completes it is dropped.
+      tcp().expires_after(std::chrono::seconds(server_.options().header_timeout_seconds));
+      stream_.async_handshake(asio::ssl::stream_base::server, [self = this->shared_from_this()](beast::error_code ec) {
+        if (ec) return self->Close();
+        self->DoRead();
+      });
+    } else {
+      asio::dispatch(stream_.get_executor(), [self = this->shared_from_this()] { self->DoRead(); });
+    }
   }
 
  private:
+  // Waits (up to the idle timeout) for a request's first bytes, then reads its header under the
+  // shorter header timeout: a client dribbling a header cannot hold the connection for long.
   void DoRead() {
+    if (buffer_.size() > 0) return ReadHeader();
+    tcp().expires_after(std::chrono::seconds(server_.options().idle_timeout_seconds));
+    stream_.async_read_some(buffer_.prepare(4096), [self = this->shared_from_this()](beast::error_code ec, size_t n) {
+      if (ec) return self->Close();
+      self->buffer_.commit(n);
+      self->ReadHeader();
+    });
+  }
+
+  void ReadHeader() {
     header_parser_.emplace();
     header_parser_->header_limit(64 * 1024);
     // Streaming routes take bodies of any size: the buffered-body limit is applied in OnHeader once
     // the route is known (a limit here would reject a multi-GB artifact upload before routing).
     header_parser_->body_limit(kStreamBodyLimit);
-    stream_.expires_after(std::chrono::seconds(server_.options().idle_timeout_seconds));
+    tcp().expires_after(std::chrono::seconds(server_.options().header_timeout_seconds));
     http::async_read_header(stream_, buffer_, *header_parser_,
-                            [self = shared_from_this()](beast::error_code ec, size_t) { self->OnHeader(ec); });
+                            [self = this->shared_from_this()](beast::error_code ec, size_t) { self->OnHeader(ec); });
   }
 
   void OnHeader(beast::error_code ec) {
@@ -323,18 +453,32 @@ class Session : public std::enable_shared_from_this<Session> {
       req_ = HttpRequest();
       server_.in_flight()++;
       counted_ = true;
+      started_at_ = std::chrono::steady_clock::now();
+      endpoint_.clear();
       keep_alive_ = false;
       return Reply(Plain(431, "Request Header Fields Too Large"));
     }
     if (ec) return Close();
     server_.in_flight()++;
     counted_ = true;
+    started_at_ = std::chrono::steady_clock::now();
+    endpoint_.clear();
+    status_ = 0;
+    bytes_out_ = 0;
     req_ = HttpRequest();
     const auto& h = header_parser_->get();
     keep_alive_ = h.keep_alive();
     if (!FillRequest(h.base(), &req_)) return Reply(Plain(400, "Bad Request: malformed path"));
+    if (const SecurityPolicy* policy = server_.security()) {
+      if (std::optional<HttpResponse> refusal = policy->Admit(req_)) {
+        // Refused before routing: its body is never read, so the connection cannot be reused.
+        if (header_parser_->chunked() || header_parser_->content_length().value_or(0) > 0) keep_alive_ = false;
+        return Reply(std::move(*refusal));
+      }
+    }
     auto match = server_.router().Find(req_.method, req_.path);
     req_.path_params = std::move(match.path_params);
+    if (match.pattern) endpoint_ = *match.pattern;
     if (match.kind == Router::Match::Kind::kStream) return StartStream(match.stream);
     handler_ = match.kind == Router::Match::Kind::kHandler ? match.handler : nullptr;
     match_kind_ = match.kind;
@@ -346,7 +490,7 @@ class Session : public std::enable_shared_from_this<Session> {
     body_parser_->body_limit(server_.options().body_limit);
     if (beast::iequals(req_.Header("expect"), "100-continue")) {
       auto cont = std::make_shared<http::response<http::empty_body>>(http::status::continue_, 11);
-      http::async_write(stream_, *cont, [self = shared_from_this(), cont](beast::error_code ec, size_t) {
+      http::async_write(stream_, *cont, [self = this->shared_from_this(), cont](beast::error_code ec, size_t) {
         if (ec) return self->Close();
         self->ReadBody();
       });
@@ -356,9 +500,9 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void ReadBody() {
-    stream_.expires_after(std::chrono::seconds(120));
+    tcp().expires_after(std::chrono::seconds(server_.options().body_timeout_seconds));
     http::async_read(stream_, buffer_, *body_parser_,
-                     [self = shared_from_this()](beast::error_code ec, size_t) { self->OnBody(ec); });
+                     [self = this->shared_from_this()](beast::error_code ec, size_t) { self->OnBody(ec); });
   }
 
   void OnBody(beast::error_code ec) {
@@ -375,7 +519,7 @@ class Session : public std::enable_shared_from_this<Session> {
       return Reply(std::move(r));
     }
     if (server_.options().inline_handlers) return Reply(Call());
-    asio::post(server_.workers(), [self = shared_from_this()] {
+    asio::post(server_.workers(), [self = this->shared_from_this()] {
       HttpResponse res = self->Call();
       asio::post(self->stream_.get_executor(), [self, res = std::move(res)]() mutable { self->Reply(std::move(res)); });
     });
@@ -409,13 +553,14 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void Reply(HttpResponse r) {
+    status_ = r.status;
+    bytes_out_ = req_.method == "HEAD" ? 0 : r.body.size();
     auto res = std::make_shared<http::response<http::string_body>>();
     res->version(11);
     res->result(static_cast<unsigned>(r.status));
     res->set(http::field::server, "mlflow-cpp");
     if (!r.content_type.empty()) res->set(http::field::content_type, r.content_type);
-    res->set("X-Content-Type-Options", "nosniff");
-    res->set("X-Frame-Options", "SAMEORIGIN");
+    for (auto& [k, v] : SecurityHeaders(server_.security(), req_)) res->insert(k, v);
     for (auto& [k, v] : r.headers) res->set(k, v);
     bool keep = keep_alive_ && !server_.stopping();
     res->keep_alive(keep);
@@ -425,10 +570,11 @@ class Session : public std::enable_shared_from_this<Session> {
       res->body() = std::move(r.body);
       res->prepare_payload();
     }
-    stream_.expires_after(std::chrono::seconds(120));
-    http::async_write(stream_, *res, [self = shared_from_this(), res, keep](beast::error_code ec, size_t) {
+    tcp().expires_after(std::chrono::seconds(120));
+    http::async_write(stream_, *res, [self = this->shared_from_this(), res, keep](beast::error_code ec, size_t) {
       self->Done();
-      if (ec || !keep) return self->Close();
+      if (ec) return self->Close();
+      if (!keep) return self->LingerClose();
       self->DoRead();
     });
   }
@@ -437,14 +583,49 @@ class Session : public std::enable_shared_from_this<Session> {
     if (counted_) {
       counted_ = false;
       server_.in_flight()--;
+      if (status_ != 0) Observe();
     }
+  }
+
+  // Metrics and the access log for the exchange that just ended.
+  void Observe() {
+    double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started_at_).count();
+    if (HttpMetrics* m = server_.metrics(); m && !Unmetered(req_.path)) {
+      m->Record(req_.method, endpoint_, status_, seconds);
+    }
+    if (server_.options().access_log != HttpServerOptions::AccessLog::kOff) {
+      WriteAccessLog(server_.options().access_log, remote_, req_, status_, bytes_out_, seconds);
+    }
+  }
+
+  // Closes after an answer that left request bytes unread (a 413, a refusal): closing with unread
+  // bytes would reset the connection and could destroy the answer before the client reads it. So
+  // the sending side is shut first and what the client still sends is discarded, boundedly (4 MiB,
+  // 2 seconds), until it closes too.
+  void LingerClose() {
+    Done();
+    beast::error_code ec;
+    tcp().socket().shutdown(tcp::socket::shutdown_send, ec);
+    if (ec) return Close();
+    tcp().expires_after(std::chrono::seconds(2));
+    Drain(0);
+  }
+
+  void Drain(size_t drained) {
+    if (drained > (4u << 20)) return Close();
+    auto sink = std::make_shared<std::array<char, 16384>>();
+    tcp().async_read_some(asio::buffer(*sink), [self = this->shared_from_this(), sink, drained](beast::error_code ec,
+                                                                                                size_t n) {
+      if (ec) return self->Close();
+      self->Drain(drained + n);
+    });
   }
 
   void Close() {
     Done();
     beast::error_code ec;
-    stream_.socket().shutdown(tcp::socket::shutdown_both, ec);
-    stream_.socket().close(ec);
+    tcp().socket().shutdown(tcp::socket::shutdown_both, ec);
+    tcp().socket().close(ec);
   }
 
   // Hands the socket to a dedicated thread that runs the streaming handler with blocking I/O.
@@ -458,15 +639,15 @@ class Session : public std::enable_shared_from_this<Session> {
                                 R"(artifact transfers; retry later"})",
                                 {{"Retry-After", "1"}}});
     }
-    stream_.expires_never();
-    std::thread([self = shared_from_this(), handler] {
+    tcp().expires_never();
+    std::thread([self = this->shared_from_this(), handler] {
       self->RunStream(handler);
       self->server_.streams()--;
     }).detach();
   }
 
   void RunStream(const StreamHandler* handler) {
-    auto& socket = stream_.socket();
+    auto& socket = tcp().socket();
     // Per-chunk deadlines: each blocking read or write must progress within the timeout.
     timeval tv{kStreamChunkTimeoutSeconds, 0};
     setsockopt(socket.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
@@ -475,7 +656,8 @@ class Session : public std::enable_shared_from_this<Session> {
     parser.body_limit(boost::none);
     bool reusable = false;
     {
-      SocketStreamContext ctx(socket, buffer_, parser, req_);
+      SocketStreamContext<std::conditional_t<kTls, Stream, tcp::socket>> ctx(SyncStream(), buffer_, parser, req_,
+                                                                             server_.security());
       try {
         (*handler)(ctx);
       } catch (const std::exception& e) {
@@ -493,11 +675,17 @@ class Session : public std::enable_shared_from_this<Session> {
         }
       }
       reusable = ctx.Reusable() && !server_.stopping();
+      status_ = ctx.status();
+      bytes_out_ = ctx.bytes_written();
+      if (HttpMetrics* m = server_.metrics()) {
+        m->AddArtifactBytes(true, ctx.bytes_read());
+        m->AddArtifactBytes(false, ctx.bytes_written());
+      }
     }
     timeval zero{0, 0};
     setsockopt(socket.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &zero, sizeof(zero));
     setsockopt(socket.native_handle(), SOL_SOCKET, SO_SNDTIMEO, &zero, sizeof(zero));
-    asio::post(stream_.get_executor(), [self = shared_from_this(), reusable] {
+    asio::post(stream_.get_executor(), [self = this->shared_from_this(), reusable] {
       self->Done();
       if (reusable) {
         self->DoRead();
@@ -507,8 +695,23 @@ class Session : public std::enable_shared_from_this<Session> {
     });
   }
 
-  beast::tcp_stream stream_;
+  beast::tcp_stream& tcp() { return beast::get_lowest_layer(stream_); }
+  // What a streaming handler reads and writes with blocking calls.
+  auto& SyncStream() {
+    if constexpr (kTls) {
+      return stream_;
+    } else {
+      return stream_.socket();
+    }
+  }
+
+  Stream stream_;
   HttpServer::Impl& server_;
+  std::string remote_;  // peer address, for the access log
+  std::chrono::steady_clock::time_point started_at_;
+  std::string endpoint_;  // matched route pattern
+  int status_ = 0;        // of the answer sent (0: none)
+  uint64_t bytes_out_ = 0;
   beast::flat_buffer buffer_;  // grows to the header limit; a cap below it would refuse big headers
   std::optional<http::request_parser<http::empty_body>> header_parser_;
   std::optional<http::request_parser<http::string_body>> body_parser_;
@@ -524,7 +727,34 @@ class Session : public std::enable_shared_from_this<Session> {
 void HttpServer::Impl::DoAccept() {
   acceptor_.async_accept(asio::make_strand(ioc_), [this](beast::error_code ec, tcp::socket socket) {
     if (!acceptor_.is_open()) return;
-    if (!ec) std::make_shared<Session>(std::move(socket), *this)->Start();
+    if (!ec && connections_.load() >= options_.max_connections && ssl_) {
+      beast::error_code ignored;
+      socket.close(ignored);  // no TLS session to answer in: just refuse
+    } else if (!ec && connections_.load() >= options_.max_connections) {
+      // Over the bound: a short 503 and close, so a flood of idle connections cannot starve others.
+      // The request the client sent meanwhile is read (one read, 2 s at most) before closing, so the
+      // close does not reset the connection under the answer.
+      auto stream = std::make_shared<beast::tcp_stream>(std::move(socket));
+      stream->expires_after(std::chrono::seconds(2));
+      asio::async_write(*stream, asio::buffer(kTooManyConnections.data(), kTooManyConnections.size()),
+                        [stream](beast::error_code ec, size_t) {
+                          beast::error_code ignored;
+                          if (ec) {
+                            stream->socket().close(ignored);
+                            return;
+                          }
+                          stream->socket().shutdown(tcp::socket::shutdown_send, ignored);
+                          auto sink = std::make_shared<std::array<char, 4096>>();
+                          stream->async_read_some(asio::buffer(*sink), [stream, sink](beast::error_code, size_t) {
+                            beast::error_code ignored2;
+                            stream->socket().close(ignored2);
+                          });
+                        });
+    } else if (!ec && ssl_) {
+      std::make_shared<Session<true>>(std::move(socket), *this, *ssl_)->Start();
+    } else if (!ec) {
+      std::make_shared<Session<false>>(std::move(socket), *this)->Start();
+    }
     DoAccept();
   });
 }
@@ -535,5 +765,6 @@ HttpServer::~HttpServer() = default;
 Result<uint16_t> HttpServer::Listen() { return impl_->Listen(); }
 void HttpServer::Run(bool handle_signals) { impl_->Run(handle_signals); }
 void HttpServer::Stop() { impl_->Stop(); }
+int HttpServer::InFlight() const { return impl_->in_flight().load(); }
 
 }  // namespace mlflow::server

@@ -29,6 +29,7 @@ std::string HttpRequest::Header(std::string_view name) const {
 void Router::Add(std::string method, const std::string& pattern, Handler handler) {
   Route r;
   r.method = std::move(method);
+  r.pattern = pattern;
   for (auto part : SplitPath(pattern)) r.segments.emplace_back(part);
   r.rest = !r.segments.empty() && r.segments.back().size() > 5 &&
            r.segments.back().compare(r.segments.back().size() - 4, 4, "...}") == 0;
@@ -80,6 +81,7 @@ bool Router::MatchRoute(const Route& r, const std::vector<std::string_view>& par
 }
 
 Router::Match Router::Select(const Route& r, Match m) {
+  m.pattern = &r.pattern;
   if (r.stream) {
     m.kind = Match::Kind::kStream;
     m.stream = &r.stream;

@@ -22,6 +22,7 @@ class Router {
     const Handler* handler = nullptr;
     const StreamHandler* stream = nullptr;
     std::map<std::string, std::string> path_params;
+    const std::string* pattern = nullptr;  // the matched route's pattern (metrics label)
   };
 
   void Add(std::string method, const std::string& pattern, Handler handler);
@@ -45,6 +46,7 @@ class Router {
  private:
   struct Route {
     std::string method;
+    std::string pattern;
     std::vector<std::string> segments;
     bool rest = false;  // last segment is {name...}
     Handler handler;

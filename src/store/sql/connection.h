@@ -28,11 +28,16 @@ using Dialect = SqlDialect;
 class SqlError : public std::runtime_error {
  public:
   enum class Kind { kConstraint, kBusy, kOther };
-  SqlError(Kind kind, const std::string& what) : std::runtime_error(what), kind_(kind) {}
+  // context (the statement, for the server's own logs) is part of what() but not of message():
+  // answers to clients carry message() only, never SQL text.
+  SqlError(Kind kind, const std::string& message, const std::string& context = "")
+      : std::runtime_error(context.empty() ? message : message + " (" + context + ")"), kind_(kind), message_(message) {}
   Kind kind() const { return kind_; }
+  const std::string& message() const { return message_; }
 
  private:
   Kind kind_;
+  std::string message_;
 };
 
 class Statement {

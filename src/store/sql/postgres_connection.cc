@@ -40,8 +40,7 @@ SqlError::Kind KindOf(const std::string& state) {
   while (!msg.empty() && (msg.back() == '\n' || msg.back() == ' ')) msg.pop_back();
   bool lost = PQstatus(conn) != CONNECTION_OK || state.rfind("08", 0) == 0 || state.rfind("57P", 0) == 0;
   if (state.empty() && lost) state = "08006";
-  throw PgError(lost ? SqlError::Kind::kBusy : KindOf(state), state, lost,
-                context.empty() ? msg : msg + " (" + context + ")");
+  throw PgError(lost ? SqlError::Kind::kBusy : KindOf(state), state, lost, msg, context);
 }
 
 std::string FormatDouble(double v) {
@@ -66,7 +65,7 @@ class PgStatement : public Statement {
 
   void Bind(int index, const SqlValue& value) override {
     if (index < 1 || index > static_cast<int>(values_.size())) {
-      throw SqlError(SqlError::Kind::kOther, "bind index " + std::to_string(index) + " out of range for: " + sql_);
+      throw SqlError(SqlError::Kind::kOther, "bind index " + std::to_string(index) + " out of range", sql_);
     }
     auto& slot = values_[static_cast<size_t>(index - 1)];
     kinds_[static_cast<size_t>(index - 1)] = static_cast<int>(value.index());

@@ -26,8 +26,9 @@ namespace mlflow::store::sql {
 // deadlock (retry the request) from a lost connection (drop it) from a real error.
 class PgError : public SqlError {
  public:
-  PgError(Kind kind, std::string sqlstate, bool connection_lost, const std::string& what)
-      : SqlError(kind, what), sqlstate_(std::move(sqlstate)), connection_lost_(connection_lost) {}
+  PgError(Kind kind, std::string sqlstate, bool connection_lost, const std::string& message,
+          const std::string& context = "")
+      : SqlError(kind, message, context), sqlstate_(std::move(sqlstate)), connection_lost_(connection_lost) {}
   const std::string& sqlstate() const { return sqlstate_; }
   bool connection_lost() const { return connection_lost_; }
 

@@ -45,18 +45,18 @@ Status TranslatePgError(const SqlError& e) {
   auto cls = [&](const char* c) { return state.rfind(c, 0) == 0; };
   switch (e.kind()) {
     case SqlError::Kind::kConstraint:
-      return Status::BadRequest(std::string("(psycopg2.errors.IntegrityError) ") + e.what());
+      return Status::BadRequest(std::string("(psycopg2.errors.IntegrityError) ") + e.message());
     case SqlError::Kind::kBusy:
-      return Status::Unavailable(std::string("database is busy or unreachable: ") + e.what());
+      return Status::Unavailable(std::string("database is busy or unreachable: ") + e.message());
     case SqlError::Kind::kOther:
       break;
   }
   if (cls("53") || cls("54") || cls("55") || cls("57") || cls("58") || cls("08")) {
-    return Status::Unavailable(std::string("(psycopg2.OperationalError) ") + e.what());
+    return Status::Unavailable(std::string("(psycopg2.OperationalError) ") + e.message());
   }
-  if (cls("22")) return Status::BadRequest(std::string("(psycopg2.errors.DataError) ") + e.what());
-  if (cls("42")) return Status::BadRequest(std::string("(psycopg2.errors.ProgrammingError) ") + e.what());
-  return Status::Internal(std::string("database error: ") + e.what());
+  if (cls("22")) return Status::BadRequest(std::string("(psycopg2.errors.DataError) ") + e.message());
+  if (cls("42")) return Status::BadRequest(std::string("(psycopg2.errors.ProgrammingError) ") + e.message());
+  return Status::Internal(std::string("database error: ") + e.message());
 }
 
 // A pooled connection, handed back (or dropped if broken) when it goes out of scope.

@@ -13,7 +13,7 @@ namespace {
   if (primary == SQLITE_CONSTRAINT) kind = SqlError::Kind::kConstraint;
   if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED) kind = SqlError::Kind::kBusy;
   std::string msg = db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
-  throw SqlError(kind, context.empty() ? msg : msg + " (" + context + ")");
+  throw SqlError(kind, msg, context);
 }
 
 class SqliteStatement : public Statement {

@@ -126,5 +126,23 @@ TEST(Routes, HeaderExample) {
   std::filesystem::remove_all(dir);
 }
 
+TEST(Routes, ScalarJsonBodiesAreRefusedLikeMlflowsDecoder) {
+  auto body = [](std::string b) {
+    HttpRequest r = Request("POST", "/x", "application/json");
+    r.body = std::move(b);
+    return CheckJsonBody(r);
+  };
+  for (const char* ok : {"{}", "{bad", "", "  ", "[]", "[1]", "null", "\"{\\\"a\\\": 1}\"", "nonsense"}) {
+    EXPECT_TRUE(body(ok).ok()) << ok;
+  }
+  for (const char* bad : {"123", " -1.5", "true", "false", "\"abc\"", "\"7\""}) {
+    Status st = body(bad);
+    EXPECT_EQ(st.code(), ErrorCode::kInvalidParameterValue) << bad;
+  }
+  HttpRequest get = Request("GET", "/x");
+  get.body = "123";
+  EXPECT_TRUE(CheckJsonBody(get).ok());
+}
+
 }  // namespace
 }  // namespace mlflow::server
