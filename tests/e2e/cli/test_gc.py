@@ -2,66 +2,20 @@
 artifact folders, written by the real MLflow client: the lines printed, the error messages, the
 rows left in every table and the artifact files left on disk must be the same."""
 import os
-import subprocess
 import sys
 
 import pytest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from clidiff import Snapshot, db_state, files_under, last_error_line, run_mlflow, run_ours  # noqa: E402
+from clidiff import Snapshot, db_state, files_under, last_error_line, run_mlflow, run_ours, write_data  # noqa: E402
 
-WRITER = r'''
-import json, os, sys
-os.environ["MLFLOW_ENABLE_ASYNC_TRACE_LOGGING"] = "false"  # the trace lands before its experiment is deleted
-import mlflow
-from mlflow import MlflowClient
-root = sys.argv[1]
-mlflow.set_tracking_uri("sqlite:///" + os.path.join(root, "mlflow.db"))
-c = MlflowClient()
-ids = {}
-def exp(name):
-    return c.create_experiment(name, artifact_location=os.path.join(root, "art", name))
-def run(e, name):
-    with mlflow.start_run(experiment_id=e, run_name=name) as r:
-        mlflow.log_param("p", name)
-        mlflow.log_metric("m", 1.0, step=1)
-        mlflow.set_tag("t", name)
-        f = os.path.join(root, name + ".txt")
-        open(f, "w").write(name)
-        mlflow.log_artifact(f, "files")
-    return r.info.run_id
-kept = exp("kept")
-gone = exp("gone")
-ids["kept"], ids["gone"] = kept, gone
-ids["run_active"] = run(kept, "active")
-ids["run_deleted"] = run(kept, "deleted")
-ids["run_in_gone"] = run(gone, "in_gone")
-ids["run_deleted_in_gone"] = run(gone, "deleted_in_gone")
-mlflow.set_experiment(experiment_id=gone)
-with mlflow.start_span("in_gone") as span:
-    span.set_inputs({"x": 1})
-m = c.create_logged_model(experiment_id=kept, name="gone_model", params={"a": "1"}, tags={"k": "v"})
-os.makedirs(m.artifact_location, exist_ok=True)
-open(os.path.join(m.artifact_location, "model.bin"), "w").write("weights")
-keep_model = c.create_logged_model(experiment_id=kept, name="kept_model")
-ids["model_deleted"], ids["model_kept"] = m.model_id, keep_model.model_id
-c.delete_run(ids["run_deleted"])
-c.delete_run(ids["run_deleted_in_gone"])
-c.delete_logged_model(m.model_id)
-c.delete_experiment(gone)
-print(json.dumps(ids))
-'''
 
 
 @pytest.fixture(scope="module")
 def data(tmp_path_factory):
     # Written once (the real client takes a while); every test restores it before each CLI runs.
     root = tmp_path_factory.mktemp("gc") / "data"
-    root.mkdir()
-    out = subprocess.run([sys.executable, "-c", WRITER, str(root)], capture_output=True, text=True, timeout=300)
-    assert out.returncode == 0, out.stderr
-    import json
-    ids = json.loads(out.stdout.strip().splitlines()[-1])
+    ids = write_data(root)
     return root, ids, Snapshot(root)
 
 
