@@ -240,7 +240,11 @@ class HttpTrackingApi final : public TrackingApi {
       call.headers.push_back("Content-Type: application/json");
     }
     MLFLOW_ASSIGN_OR_RETURN(artifacts::HttpResult r, artifacts::PerformHttp(call));
-    if (r.status != 200) return artifacts::StatusFromHttp(r.status, r.body, endpoint);
+    if (r.status != 200) {
+      // Shown as the Python client's RestException shows a server's error: "CODE: message".
+      Status st = artifacts::StatusFromHttp(r.status, r.body, endpoint);
+      return Status(st.code(), std::string(ErrorCodeName(st.code())) + ": " + st.message());
+    }
     json parsed = json::parse(r.body, nullptr, false);
     if (!parsed.is_object()) return Status::Internal("unexpected answer from " + call.url + ": " + r.body.substr(0, 200));
     return parsed;
@@ -268,8 +272,8 @@ Result<ViewType> ParseViewType(const std::string& view) {
   if (v == "active_only") return ViewType::kActiveOnly;
   if (v == "deleted_only") return ViewType::kDeletedOnly;
   if (v == "all") return ViewType::kAll;
-  return Status::InvalidParameter("Invalid view type '" + view + "'. Valid view types are 'active_only', "
-                                  "'deleted_only', and 'all'.");
+  return Status::InvalidParameter("Could not get valid view type corresponding to string " + view +
+                                  ". Valid view types are ['active_only', 'deleted_only', 'all']");
 }
 
 std::string FormatTable(const std::vector<std::vector<std::string>>& rows, const std::vector<std::string>& headers) {

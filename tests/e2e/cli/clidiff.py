@@ -61,7 +61,8 @@ def last_error_line(stderr):
     if not lines:
         return ""
     last = lines[-1]
-    for prefix in ("mlflow.exceptions.MlflowException: ", "Error: "):
+    for prefix in ("mlflow.exceptions.MlflowException: ", "mlflow.exceptions.RestException: ", "Exception: ",
+                   "Error: "):
         if last.startswith(prefix):
             return last[len(prefix):]
     return last

@@ -35,6 +35,7 @@ def commands(ids):
         ("describe_missing", ["runs", "describe", "--run-id", "0" * 32], False),
         ("create", ["experiments", "create", "-n", "made", "-l", "/tmp/made-here"], False),
         ("create_dup", ["experiments", "create", "--experiment-name", "kept"], False),
+        ("bad_view", ["experiments", "search", "--view", "bogus"], False),
         ("rename", ["experiments", "rename", "-x", ids["kept"], "--new-name", "renamed"], False),
         ("rename_deleted", ["experiments", "rename", "--experiment-id", ids["gone"], "--new-name", "x"], False),
         ("delete", ["experiments", "delete", "-x", ids["kept"]], False),
@@ -49,7 +50,12 @@ def commands(ids):
 def assert_same(ours, theirs, as_json):
     assert (ours.returncode == 0) == (theirs.returncode == 0), (ours.stderr, theirs.stderr)
     if theirs.returncode != 0:
-        assert last_error_line(ours.stderr) == last_error_line(theirs.stderr)
+        if "IntegrityError" in theirs.stderr:
+            # MLflow's SQL store shows the database driver's error for a duplicate name; ours says
+            # what the server says (known difference, README "Operator commands").
+            assert "already exists" in ours.stderr
+        else:
+            assert last_error_line(ours.stderr) == last_error_line(theirs.stderr)
         return
     if as_json:
         assert json.loads(ours.stdout) == json.loads(theirs.stdout)
