@@ -9,8 +9,11 @@
 
 #include "cli/artifacts_command.h"
 #include "cli/db_command.h"
+#include "cli/experiments_command.h"
+#include "cli/gc_command.h"
 #include "cli/models_command.h"
 #include "cli/run_command.h"
+#include "cli/runs_command.h"
 #include "core/crash_handler.h"
 #include "server/app.h"
 
@@ -96,13 +99,19 @@ int main(int argc, char** argv) {
 
   CLI::App* artifacts = mlflow::cli::AddArtifactsCommand(cli);
   CLI::App* db = mlflow::cli::AddDbCommand(cli);
+  CLI::App* experiments = mlflow::cli::AddExperimentsCommand(cli);
+  CLI::App* gc = mlflow::cli::AddGcCommand(cli);
   CLI::App* models = mlflow::cli::AddModelsCommand(cli);
   CLI::App* run = mlflow::cli::AddRunCommand(cli);
+  CLI::App* runs = mlflow::cli::AddRunsCommand(cli);
   CLI11_PARSE(cli, argc, argv);
   if (artifacts->parsed()) return mlflow::cli::RunArtifactsCommand();
   if (db->parsed()) return mlflow::cli::RunDbCommand();
+  if (experiments->parsed()) return mlflow::cli::RunExperimentsCommand();
+  if (gc->parsed()) return mlflow::cli::RunGcCommand();
   if (models->parsed()) return mlflow::cli::RunModelsCommand();
   if (run->parsed()) return mlflow::cli::RunRunCommand();
+  if (runs->parsed()) return mlflow::cli::RunRunsCommand();
   if (show_version) {
     std::printf("mlflow-cpp %s (MLflow %s compatible)\n", mlflow::server::ProgramVersion(),
                 mlflow::server::CompatibleMlflowVersion());

@@ -99,6 +99,15 @@ class LoggedModelStore {
   // Appends {"name": name, "version": version} to the model's mlflow.modelVersions tag (JSON list),
   // unless already present. Used when a model version is registered from this model.
   virtual Status AddModelVersionTag(const std::string& model_id, const std::string& name, int64_t version) = 0;
+
+  // --- permanent deletion (`mlflow-cpp gc`) ---
+  // The model whatever its lifecycle stage (GetLoggedModel hides deleted ones).
+  virtual Result<LoggedModel> GetLoggedModelAnyStage(const std::string& model_id) = 0;
+  // Ids of deleted models last updated at least older_than_ms ago.
+  virtual Result<std::vector<std::string>> GetDeletedLoggedModelIds(int64_t older_than_ms) = 0;
+  // Removes a model with its params, metrics and tags, in one transaction. RESOURCE_DOES_NOT_EXIST
+  // for an unknown id.
+  virtual Status HardDeleteLoggedModel(const std::string& model_id) = 0;
 };
 
 }  // namespace mlflow::store

@@ -125,6 +125,17 @@ class TrackingStore {
                                                               std::optional<int64_t> end_step,
                                                               int64_t max_results) = 0;
   virtual Result<std::vector<DatasetSummary>> SearchDatasets(const std::vector<std::string>& experiment_ids) = 0;
+
+  // --- permanent deletion (`mlflow-cpp gc`, as MLflow's SQL store does it) ---
+  // Ids of runs in the deleted stage whose deleted_time is at least older_than_ms ago.
+  virtual Result<std::vector<std::string>> GetDeletedRunIds(int64_t older_than_ms) = 0;
+  // Removes a run with its params, metrics, latest metrics and tags, in one transaction, whatever
+  // its stage (the caller checks it). RESOURCE_DOES_NOT_EXIST for an unknown id.
+  virtual Status HardDeleteRun(const std::string& run_id) = 0;
+  // Removes a deleted experiment with everything in it (runs and their data, tags, logged models,
+  // traces, datasets, scorers), in one transaction. RESOURCE_DOES_NOT_EXIST unless it exists and
+  // is in the deleted stage.
+  virtual Status HardDeleteExperiment(const std::string& experiment_id) = 0;
 };
 
 }  // namespace mlflow::store

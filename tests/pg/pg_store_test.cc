@@ -14,6 +14,7 @@
 #include "store/sql/schema.h"
 #include "store/sql/sql_logged_model_store.h"
 #include "store/sql/sql_tracking_store.h"
+#include "unit/store/hard_delete_cases.h"
 
 namespace mlflow::store::sql {
 namespace {
@@ -481,6 +482,12 @@ TEST_F(PgTest, TagReadModifyWritesLoseNothingAcrossPools) {
   }
   EXPECT_EQ(entries, size_t{kThreads * 5});
 }
+
+// Permanent deletion (gc): the cases tests/unit/store/hard_delete_test.cc runs on SQLite.
+TEST_F(PgTest, HardDeleteRun) { hard_delete_cases::RunGoesWithItsRows(OpenDb()); }
+TEST_F(PgTest, HardDeleteDeletedRunsByAge) { hard_delete_cases::DeletedRunsByAge(OpenDb()); }
+TEST_F(PgTest, HardDeleteExperiment) { hard_delete_cases::ExperimentGoesWithEverythingInIt(OpenDb()); }
+TEST_F(PgTest, HardDeleteLoggedModel) { hard_delete_cases::LoggedModelGoesWithItsRows(OpenDb()); }
 
 }  // namespace
 }  // namespace mlflow::store::sql

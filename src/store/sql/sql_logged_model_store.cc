@@ -194,6 +194,10 @@ Result<LoggedModel> SqlLoggedModelStore::GetLoggedModel(const std::string& model
   return db_->Read<LoggedModel>([&](Connection& c) { return LoadLoggedModel(c, model_id, false); });
 }
 
+Result<LoggedModel> SqlLoggedModelStore::GetLoggedModelAnyStage(const std::string& model_id) {
+  return db_->Read<LoggedModel>([&](Connection& c) { return LoadLoggedModel(c, model_id, true); });
+}
+
 Result<LoggedModel> SqlLoggedModelStore::FinalizeLoggedModel(const std::string& model_id, LoggedModelStatus status) {
   std::optional<LoggedModel> out;
   Status st = db_->Write([&](Connection& c) -> Status {

@@ -21,6 +21,11 @@ class SqlLoggedModelStore : public LoggedModelStore {
   Status LogLoggedModelParams(const std::string& model_id, const std::vector<KeyValue>& params) override;
   Status AddModelVersionTag(const std::string& model_id, const std::string& name, int64_t version) override;
 
+  Result<LoggedModel> GetLoggedModelAnyStage(const std::string& model_id) override;
+  // In sql_hard_delete.cc.
+  Result<std::vector<std::string>> GetDeletedLoggedModelIds(int64_t older_than_ms) override;
+  Status HardDeleteLoggedModel(const std::string& model_id) override;
+
  private:
   std::shared_ptr<sql::Database> db_;
 };

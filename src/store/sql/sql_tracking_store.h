@@ -60,6 +60,11 @@ class SqlTrackingStore : public TrackingStore {
                                                       std::optional<int64_t> end_step, int64_t max_results) override;
   Result<std::vector<DatasetSummary>> SearchDatasets(const std::vector<std::string>& experiment_ids) override;
 
+  // In sql_hard_delete.cc.
+  Result<std::vector<std::string>> GetDeletedRunIds(int64_t older_than_ms) override;
+  Status HardDeleteRun(const std::string& run_id) override;
+  Status HardDeleteExperiment(const std::string& experiment_id) override;
+
  private:
   std::shared_ptr<sql::Database> db_;
   std::string default_artifact_root_;
