@@ -132,13 +132,17 @@ def test_cpp_client_matches_python_client_over_http(tmp_path, snap_tmp):
 
 
 def test_cpp_client_local_sqlite_reads_back_through_python(tmp_path, snap_tmp):
-    """The C++ client writes a SQLite file with no server; the Python client reads it directly, and
-    the same scenario written by the Python client to its own file reads back the same."""
+    """The C++ client writes a SQLite file with no server; MLflow upgrades it to its own schema head
+    (`mlflow db upgrade`, as it requires before opening an older file) and the Python client reads
+    it directly: the same as the scenario the Python client wrote to its own file."""
     cpp_db, py_db = tmp_path / "cpp.db", tmp_path / "py.db"
     cpp_dir, py_dir = tmp_path / "cpp", tmp_path / "py"
     cpp_dir.mkdir()
     py_dir.mkdir()
     cpp_ids = run_cpp(f"sqlite:///{cpp_db}", "local-side", cpp_dir)
+    up = subprocess.run([sys.executable, "-m", "mlflow", "db", "upgrade", f"sqlite:///{cpp_db}"],
+                        capture_output=True, text=True, timeout=300)
+    assert up.returncode == 0, up.stderr
     cwd = os.getcwd()
     os.chdir(py_dir)  # the Python client's local artifacts go to ./mlruns, as the C++ client's do
     try:
