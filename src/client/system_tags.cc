@@ -119,10 +119,11 @@ std::map<std::string, std::string> DefaultRunTags() {
   tags["mlflow.source.name"] = program.empty() ? "<console>" : program;
   tags["mlflow.source.type"] = "LOCAL";
   if (program.empty()) return tags;
+  // The checkout holding the program: its real location (argv[0] may be relative to a working
+  // directory the program has left since).
   std::error_code ec;
-  fs::path dir = fs::absolute(program, ec);
+  fs::path dir = fs::read_symlink("/proc/self/exe", ec).parent_path();
   if (ec) return tags;
-  if (!fs::is_directory(dir, ec)) dir = dir.parent_path();
   std::optional<fs::path> git_dir = FindGitDir(dir);
   if (!git_dir) return tags;
   std::string head = ReadFirstLine(*git_dir / "HEAD");

@@ -259,6 +259,7 @@ TEST_P(ClientTest, LoggedModelsCreateFinalizeSearchArtifacts) {
   c.delete_logged_model_tag(m.model_id, "stage");
   EXPECT_EQ(c.get_logged_model(m.model_id).tags.count("stage"), 0u);
 
+  c.create_registered_model("from-logged");
   auto v = c.create_model_version("from-logged", "models:/" + m.model_id, run_id, {}, "", m.model_id);
   EXPECT_EQ(v.version, "1");
 }
