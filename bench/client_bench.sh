@@ -4,7 +4,7 @@
 #   bench/client_bench.sh [build dir] [points]
 set -uo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-build="${1:-$repo/build}"
+build="$(cd "${1:-$repo/build}" && pwd)"
 points="${2:-1000000}"
 work="$(mktemp -d)"
 trap 'kill $server_pid 2>/dev/null; wait $server_pid 2>/dev/null; rm -rf "$work"' EXIT
@@ -26,7 +26,7 @@ echo "$out" | grep -v '^RUN_ID'
 run_id="$(echo "$out" | awk '/^RUN_ID/ {print $2}')"
 if [[ -n "$venv" && -n "$run_id" ]]; then
   echo "== Python client, same server, same run"
-  "$venv/bin/python" "$repo/bench/client_bench_python.py" "$uri" "$run_id" "${PY_POINTS:-100000}" 2>&1 | grep -v Warning
+  "$venv/bin/python" "$repo/bench/client_bench_python.py" "$uri" "$run_id" "${PY_POINTS:-20000}" 2>&1 | grep -v Warning
 fi
 echo "== C++ client, local SQLite URI (no server)"
 (cd "$work" && MLFLOW_CPP_ASYNC_QUEUE_SIZE=$((points + 1)) "$build/bench/client_bench" "sqlite:///$work/local.db" "$points" | grep -v '^RUN_ID')
