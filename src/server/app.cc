@@ -2,7 +2,6 @@
 
 #include <cctype>
 #include <cstdlib>
-#include <filesystem>
 #include <thread>
 
 #include <spdlog/spdlog.h>
@@ -27,18 +26,13 @@
 #include "service/tracing_service.h"
 #include "service/tracking_service.h"
 #include "store/sql/database.h"
-#include "store/sql/postgres_connection.h"
-#include "store/sql/mysql_database.h"
-#include "store/sql/postgres_database.h"
-#include "store/sql/schema.h"
+#include "store/sql/open_database.h"
 #include "store/sql/sql_dataset_store.h"
 #include "store/sql/sql_logged_model_store.h"
 #include "store/sql/sql_registry_store.h"
 #include "store/sql/sql_scorer_store.h"
 #include "store/sql/sql_trace_store.h"
 #include "store/sql/sql_tracking_store.h"
-#include "store/sql/sqlite_database.h"
-#include "store/sql/store_uri.h"
 
 #ifndef MLFLOW_CPP_VERSION
 #define MLFLOW_CPP_VERSION "0.0.0"
@@ -53,59 +47,6 @@ const char* CompatibleMlflowVersion() { return MLFLOW_COMPAT_VERSION; }
 const char* ProgramVersion() { return MLFLOW_CPP_VERSION; }
 
 namespace {
-
-// Opens the PostgreSQL pool and, under a database-wide lock (replicas may start together),
-// checks or creates MLflow's schema.
-Result<std::shared_ptr<store::sql::Database>> OpenPostgres(const ServerConfig& config) {
-  const std::string shown = store::sql::RedactUri(config.backend_store_uri);
-  store::sql::PostgresOptions opts;
-  opts.conninfo = store::sql::PostgresConninfoFromUri(config.backend_store_uri);
-  opts.pool_size = config.db_pool_size;
-  std::shared_ptr<store::sql::PostgresDatabase> db;
-  try {
-    db = std::make_shared<store::sql::PostgresDatabase>(opts);
-  } catch (const store::sql::SqlError& e) {
-    return Status::InvalidParameter("cannot open backend store " + shown + ": " + e.what());
-  }
-  Status st = db->Setup([&](store::sql::Connection& conn) -> Status {
-    MLFLOW_ASSIGN_OR_RETURN(store::sql::SchemaInfo info, store::sql::InspectSchema(conn, shown));
-    if (info.status == store::sql::SchemaStatus::kEmpty) {
-      MLFLOW_RETURN_IF_ERROR(store::sql::CreateSchema(conn));
-      spdlog::info("created database {} at schema revision {}", shown, store::sql::kSchemaRevision);
-    } else if (info.status == store::sql::SchemaStatus::kNewer) {
-      spdlog::info("serving database {} at newer MLflow revision {}", shown, info.revision);
-    }
-    return Status();
-  });
-  if (!st.ok()) return st;
-  return std::shared_ptr<store::sql::Database>(db);
-}
-
-// Opens the MySQL pool and, under a named server lock, checks or creates MLflow's schema.
-Result<std::shared_ptr<store::sql::Database>> OpenMysql(const ServerConfig& config) {
-  const std::string shown = store::sql::RedactUri(config.backend_store_uri);
-  store::sql::MysqlOptions opts;
-  MLFLOW_ASSIGN_OR_RETURN(opts.target, store::sql::ParseMysqlUri(config.backend_store_uri));
-  opts.pool_size = config.db_pool_size;
-  std::shared_ptr<store::sql::MysqlDatabase> db;
-  try {
-    db = std::make_shared<store::sql::MysqlDatabase>(opts);
-  } catch (const store::sql::SqlError& e) {
-    return Status::InvalidParameter("cannot open backend store " + shown + ": " + e.what());
-  }
-  Status st = db->Setup([&](store::sql::Connection& conn) -> Status {
-    MLFLOW_ASSIGN_OR_RETURN(store::sql::SchemaInfo info, store::sql::InspectSchema(conn, shown));
-    if (info.status == store::sql::SchemaStatus::kEmpty) {
-      MLFLOW_RETURN_IF_ERROR(store::sql::CreateSchema(conn));
-      spdlog::info("created database {} at schema revision {}", shown, store::sql::kSchemaRevision);
-    } else if (info.status == store::sql::SchemaStatus::kNewer) {
-      spdlog::info("serving database {} at newer MLflow revision {}", shown, info.revision);
-    }
-    return Status();
-  });
-  if (!st.ok()) return st;
-  return std::shared_ptr<store::sql::Database>(db);
-}
 
 // MLflow's MLFLOW_SERVER_ENABLE_CUSTOM_SCORERS: decorator scorers (code the server would run)
 // are registered only when the operator sets it ("true" or "1", any case).
@@ -160,33 +101,10 @@ Result<std::unique_ptr<App>> App::Create(const ServerConfig& config) {
   if (s.config.default_artifact_root.empty()) {
     s.config.default_artifact_root = config.serve_artifacts ? "mlflow-artifacts:/" : "./mlruns";
   }
-  if (store::sql::IsPostgresUri(config.backend_store_uri)) {
-    MLFLOW_ASSIGN_OR_RETURN(s.db, OpenPostgres(s.config));
-  } else if (store::sql::IsMysqlUri(config.backend_store_uri)) {
-    MLFLOW_ASSIGN_OR_RETURN(s.db, OpenMysql(s.config));
-  } else {
-    MLFLOW_ASSIGN_OR_RETURN(std::string path, store::sql::SqlitePathFromUri(config.backend_store_uri));
-    try {
-      auto parent = std::filesystem::path(path).parent_path();
-      if (!parent.empty()) std::filesystem::create_directories(parent);
-      store::sql::SqliteOptions opts;
-      opts.path = path;
-      auto db = std::make_shared<store::sql::SqliteDatabase>(opts);
-      store::sql::Connection& conn = db->writer_connection();
-      MLFLOW_ASSIGN_OR_RETURN(store::sql::SchemaInfo info, store::sql::InspectSchema(conn, config.backend_store_uri));
-      if (info.status == store::sql::SchemaStatus::kEmpty) {
-        MLFLOW_RETURN_IF_ERROR(store::sql::CreateSchema(conn));
-        spdlog::info("created database {} at schema revision {}", path, store::sql::kSchemaRevision);
-      } else if (info.status == store::sql::SchemaStatus::kNewer) {
-        spdlog::info("serving database {} at newer MLflow revision {}", path, info.revision);
-      }
-      s.db = db;
-    } catch (const store::sql::SqlError& e) {
-      return Status::InvalidParameter(std::string("cannot open backend store: ") + e.what());
-    } catch (const std::filesystem::filesystem_error& e) {
-      return Status::InvalidParameter(std::string("cannot open backend store: ") + e.what());
-    }
-  }
+  MLFLOW_ASSIGN_OR_RETURN(store::sql::OpenedDatabase opened,
+                          store::sql::OpenDatabase(config.backend_store_uri, config.db_pool_size));
+  if (!opened.note.empty()) spdlog::info("{}", opened.note);
+  s.db = std::move(opened.db);
   s.tracking_store = std::make_unique<store::sql::SqlTrackingStore>(s.db, s.config.default_artifact_root);
   MLFLOW_RETURN_IF_ERROR(s.tracking_store->Initialize());
   s.registry_store = std::make_unique<store::sql::SqlRegistryStore>(s.db);

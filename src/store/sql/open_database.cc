@@ -1,0 +1,87 @@
+#include "store/sql/open_database.h"
+
+#include <filesystem>
+
+#include "store/sql/mysql_database.h"
+#include "store/sql/postgres_connection.h"
+#include "store/sql/postgres_database.h"
+#include "store/sql/schema.h"
+#include "store/sql/sqlite_database.h"
+#include "store/sql/store_uri.h"
+
+namespace mlflow::store::sql {
+namespace {
+
+// Creates the schema of an empty database; says what it did.
+Status PrepareSchema(Connection& conn, const std::string& shown, std::string* note) {
+  MLFLOW_ASSIGN_OR_RETURN(SchemaInfo info, InspectSchema(conn, shown));
+  if (info.status == SchemaStatus::kEmpty) {
+    MLFLOW_RETURN_IF_ERROR(CreateSchema(conn));
+    *note = "created database " + shown + " at schema revision " + kSchemaRevision;
+  } else if (info.status == SchemaStatus::kNewer) {
+    *note = "serving database " + shown + " at newer MLflow revision " + info.revision;
+  }
+  return Status();
+}
+
+// Opens the pool and, under a database-wide lock (replicas may start together), checks or creates
+// MLflow's schema.
+Result<OpenedDatabase> OpenPostgres(const std::string& uri, int pool_size) {
+  const std::string shown = RedactUri(uri);
+  PostgresOptions opts;
+  opts.conninfo = PostgresConninfoFromUri(uri);
+  opts.pool_size = pool_size;
+  OpenedDatabase out;
+  std::shared_ptr<PostgresDatabase> db;
+  try {
+    db = std::make_shared<PostgresDatabase>(opts);
+  } catch (const SqlError& e) {
+    return Status::InvalidParameter("cannot open backend store " + shown + ": " + e.what());
+  }
+  MLFLOW_RETURN_IF_ERROR(db->Setup([&](Connection& conn) { return PrepareSchema(conn, shown, &out.note); }));
+  out.db = db;
+  return out;
+}
+
+// Opens the pool and, under a named server lock, checks or creates MLflow's schema.
+Result<OpenedDatabase> OpenMysql(const std::string& uri, int pool_size) {
+  const std::string shown = RedactUri(uri);
+  MysqlOptions opts;
+  MLFLOW_ASSIGN_OR_RETURN(opts.target, ParseMysqlUri(uri));
+  opts.pool_size = pool_size;
+  OpenedDatabase out;
+  std::shared_ptr<MysqlDatabase> db;
+  try {
+    db = std::make_shared<MysqlDatabase>(opts);
+  } catch (const SqlError& e) {
+    return Status::InvalidParameter("cannot open backend store " + shown + ": " + e.what());
+  }
+  MLFLOW_RETURN_IF_ERROR(db->Setup([&](Connection& conn) { return PrepareSchema(conn, shown, &out.note); }));
+  out.db = db;
+  return out;
+}
+
+}  // namespace
+
+Result<OpenedDatabase> OpenDatabase(const std::string& uri, int pool_size) {
+  if (IsPostgresUri(uri)) return OpenPostgres(uri, pool_size);
+  if (IsMysqlUri(uri)) return OpenMysql(uri, pool_size);
+  MLFLOW_ASSIGN_OR_RETURN(std::string path, SqlitePathFromUri(uri));
+  OpenedDatabase out;
+  try {
+    auto parent = std::filesystem::path(path).parent_path();
+    if (!parent.empty()) std::filesystem::create_directories(parent);
+    SqliteOptions opts;
+    opts.path = path;
+    auto db = std::make_shared<SqliteDatabase>(opts);
+    MLFLOW_RETURN_IF_ERROR(PrepareSchema(db->writer_connection(), uri, &out.note));
+    out.db = db;
+  } catch (const SqlError& e) {
+    return Status::InvalidParameter(std::string("cannot open backend store: ") + e.what());
+  } catch (const std::filesystem::filesystem_error& e) {
+    return Status::InvalidParameter(std::string("cannot open backend store: ") + e.what());
+  }
+  return out;
+}
+
+}  // namespace mlflow::store::sql
