@@ -5,13 +5,8 @@
 
 #include "projects/tracking.h"
 #include "service/tracking_service.h"
-#include "store/sql/postgres_connection.h"
-#include "store/sql/mysql_database.h"
-#include "store/sql/postgres_database.h"
-#include "store/sql/schema.h"
+#include "store/sql/open_database.h"
 #include "store/sql/sql_tracking_store.h"
-#include "store/sql/sqlite_database.h"
-#include "store/sql/store_uri.h"
 
 namespace mlflow::projects {
 namespace {
@@ -25,12 +20,6 @@ std::vector<KeyValue> ToKeyValues(const ParamList& list) {
   std::vector<KeyValue> out;
   for (const auto& [k, v] : list) out.push_back(KeyValue{k, v});
   return out;
-}
-
-Status EnsureSchema(store::sql::Connection& conn, const std::string& shown) {
-  MLFLOW_ASSIGN_OR_RETURN(store::sql::SchemaInfo info, store::sql::InspectSchema(conn, shown));
-  if (info.status == store::sql::SchemaStatus::kEmpty) return store::sql::CreateSchema(conn);
-  return Status();
 }
 
 class StoreTracking : public ProjectTracking {
@@ -97,40 +86,10 @@ class StoreTracking : public ProjectTracking {
 }  // namespace
 
 Result<std::unique_ptr<ProjectTracking>> OpenStoreTracking(const std::string& store_uri) {
-  const std::string shown = store::sql::RedactUri(store_uri);
-  std::shared_ptr<store::sql::Database> db;
   // MLflow's client puts a SQL store's new experiments under ./mlruns (absolute).
   std::string artifact_root = std::filesystem::absolute("mlruns").string();
-  try {
-    if (store::sql::IsPostgresUri(store_uri)) {
-      store::sql::PostgresOptions opts;
-      opts.conninfo = store::sql::PostgresConninfoFromUri(store_uri);
-      opts.pool_size = 2;
-      auto pg = std::make_shared<store::sql::PostgresDatabase>(opts);
-      MLFLOW_RETURN_IF_ERROR(pg->Setup([&](store::sql::Connection& conn) { return EnsureSchema(conn, shown); }));
-      db = pg;
-    } else if (store::sql::IsMysqlUri(store_uri)) {
-      store::sql::MysqlOptions opts;
-      MLFLOW_ASSIGN_OR_RETURN(opts.target, store::sql::ParseMysqlUri(store_uri));
-      opts.pool_size = 2;
-      auto my = std::make_shared<store::sql::MysqlDatabase>(opts);
-      MLFLOW_RETURN_IF_ERROR(my->Setup([&](store::sql::Connection& conn) { return EnsureSchema(conn, shown); }));
-      db = my;
-    } else {
-      MLFLOW_ASSIGN_OR_RETURN(std::string path, store::sql::SqlitePathFromUri(store_uri));
-      auto parent = std::filesystem::path(path).parent_path();
-      if (!parent.empty()) std::filesystem::create_directories(parent);
-      store::sql::SqliteOptions opts;
-      opts.path = path;
-      auto lite = std::make_shared<store::sql::SqliteDatabase>(opts);
-      MLFLOW_RETURN_IF_ERROR(EnsureSchema(lite->writer_connection(), shown));
-      db = lite;
-    }
-  } catch (const store::sql::SqlError& e) {
-    return Status::InvalidParameter("cannot open tracking store " + shown + ": " + e.what());
-  } catch (const std::filesystem::filesystem_error& e) {
-    return Status::InvalidParameter("cannot open tracking store " + shown + ": " + e.what());
-  }
+  MLFLOW_ASSIGN_OR_RETURN(store::sql::OpenedDatabase opened, store::sql::OpenDatabase(store_uri, /*pool_size=*/2));
+  std::shared_ptr<store::sql::Database> db = std::move(opened.db);
   auto tracking = std::make_unique<StoreTracking>(db, artifact_root);
   MLFLOW_RETURN_IF_ERROR(tracking->Initialize());
   return std::unique_ptr<ProjectTracking>(std::move(tracking));

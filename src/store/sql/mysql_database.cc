@@ -32,20 +32,20 @@ Status TranslateMysqlError(const SqlError& e) {
   const unsigned code = my ? my->code() : 0;
   switch (e.kind()) {
     case SqlError::Kind::kConstraint:
-      return Status::BadRequest(std::string("(pymysql.err.IntegrityError) ") + e.what());
+      return Status::BadRequest(std::string("(pymysql.err.IntegrityError) ") + e.message());
     case SqlError::Kind::kBusy:
-      return Status::Unavailable(std::string("(pymysql.err.OperationalError) ") + e.what());
+      return Status::Unavailable(std::string("(pymysql.err.OperationalError) ") + e.message());
     case SqlError::Kind::kOther:
       break;
   }
   // 1406 data too long, 1264 out of range, 1366 incorrect value: PyMySQL's DataError.
   if (code == 1406 || code == 1264 || code == 1366 || code == 1292) {
-    return Status::BadRequest(std::string("(pymysql.err.DataError) ") + e.what());
+    return Status::BadRequest(std::string("(pymysql.err.DataError) ") + e.message());
   }
   if (code == 1064 || code == 1146 || code == 1054) {
-    return Status::BadRequest(std::string("(pymysql.err.ProgrammingError) ") + e.what());
+    return Status::BadRequest(std::string("(pymysql.err.ProgrammingError) ") + e.message());
   }
-  return Status::Internal(std::string("database error: ") + e.what());
+  return Status::Internal(std::string("database error: ") + e.message());
 }
 
 class MysqlDatabase::Lease {
