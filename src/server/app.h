@@ -28,6 +28,7 @@ struct ServerConfig {
   // "builtin" (ours, ui/) or "mlflow": the UI build of the installed `mlflow` Python package (or
   // static_dir), served with the paths and cache headers `mlflow server` uses.
   std::string ui = "builtin";
+  std::string app_name;    // "basic-auth": MLflow's basic-auth app in front of every route (src/server/auth)
 };
 
 // The MLflow version this server speaks (GET /version).

@@ -29,6 +29,7 @@ std::string HttpRequest::Header(std::string_view name) const {
 void Router::Add(std::string method, const std::string& pattern, Handler handler) {
   Route r;
   r.method = std::move(method);
+  r.pattern = pattern;
   for (auto part : SplitPath(pattern)) r.segments.emplace_back(part);
   r.rest = !r.segments.empty() && r.segments.back().size() > 5 &&
            r.segments.back().compare(r.segments.back().size() - 4, 4, "...}") == 0;
@@ -52,6 +53,17 @@ void Router::AddApiStream(std::string method, const std::string& path, StreamHan
   std::string v = std::to_string(major) + ".0";
   AddStream(method, "/api/" + v + path, handler);
   AddStream(std::move(method), "/ajax-api/" + v + path, std::move(handler));
+}
+
+void Router::WrapAll(const HandlerWrapper& wrap, const StreamWrapper& wrap_stream) {
+  for (Route& r : routes_) {
+    if (r.stream) {
+      r.stream = wrap_stream(r.method, r.pattern, std::move(r.stream));
+    } else {
+      r.handler = wrap(r.method, r.pattern, std::move(r.handler));
+    }
+  }
+  if (options_handler_) options_handler_ = wrap("OPTIONS", "", std::move(options_handler_));
 }
 
 bool Router::MatchRoute(const Route& r, const std::vector<std::string_view>& parts,
