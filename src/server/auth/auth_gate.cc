@@ -3,6 +3,7 @@
 #include <openssl/sha.h>
 
 #include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <map>
 #include <mutex>
@@ -113,7 +114,8 @@ struct AuthGate::Impl {
   }
 
   // Whether the caller may do `action` on the rule's subject; a Status for a request the check
-  // cannot even read (missing parameter, unknown run), answered as MLflow's JSON error.
+  // cannot even read (missing parameter, unknown experiment name), answered as MLflow's JSON
+  // error. A run, logged model or trace that does not exist is refused, as MLflow does.
   Result<bool> Check(const RouteRule& rule, const HttpRequest& req, const auth::User& user) {
     CheckParams params(req);
     switch (rule.subject) {
@@ -138,8 +140,9 @@ struct AuthGate::Impl {
       }
       case Subject::kRun: {
         MLFLOW_ASSIGN_OR_RETURN(std::string run_id, params.Required("run_id", "run_uuid"));
-        MLFLOW_ASSIGN_OR_RETURN(Run run, ctx.tracking->GetRun(run_id));
-        return CanOnExperiment(user, run.info.experiment_id, rule.action);
+        Result<Run> run = ctx.tracking->GetRun(run_id);
+        if (!run.ok()) return false;  // MLflow refuses (403) what it cannot find
+        return CanOnExperiment(user, run->info.experiment_id, rule.action);
       }
       case Subject::kRunIds: {
         std::vector<std::string> ids = params.List("run_id");
@@ -148,24 +151,27 @@ struct AuthGate::Impl {
           return Status::InvalidParameter("GetMetricHistoryBulk request must specify at least one run_id.");
         }
         for (const std::string& id : ids) {
-          MLFLOW_ASSIGN_OR_RETURN(Run run, ctx.tracking->GetRun(id));
-          MLFLOW_ASSIGN_OR_RETURN(bool ok, CanOnExperiment(user, run.info.experiment_id, rule.action));
+          Result<Run> run = ctx.tracking->GetRun(id);
+          if (!run.ok()) return false;
+          MLFLOW_ASSIGN_OR_RETURN(bool ok, CanOnExperiment(user, run->info.experiment_id, rule.action));
           if (!ok) return false;
         }
         return true;
       }
       case Subject::kLoggedModel: {
         MLFLOW_ASSIGN_OR_RETURN(std::string id, params.Required("model_id"));
-        MLFLOW_ASSIGN_OR_RETURN(store::LoggedModel m, ctx.logged_models->GetLoggedModel(id));
-        return CanOnExperiment(user, m.experiment_id, rule.action);
+        Result<::mlflow::store::LoggedModel> m = ctx.logged_models->GetLoggedModel(id);
+        if (!m.ok()) return false;
+        return CanOnExperiment(user, m->experiment_id, rule.action);
       }
       case Subject::kTrace: {
         std::string id = params.Optional("trace_id");
         if (id.empty()) {
           MLFLOW_ASSIGN_OR_RETURN(id, params.Required("request_id"));
         }
-        MLFLOW_ASSIGN_OR_RETURN(TraceInfo info, ctx.tracing->GetTraceInfo(id));
-        return CanOnExperiment(user, info.experiment_id, rule.action);
+        Result<TraceInfo> info = ctx.tracing->GetTraceInfo(id);
+        if (!info.ok()) return false;
+        return CanOnExperiment(user, info->experiment_id, rule.action);
       }
       case Subject::kTraceLocation: {
         std::string id = params.Optional("experiment_id");

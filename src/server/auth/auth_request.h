@@ -3,6 +3,7 @@
 // credentials, MLflow's 401/403 answers, the parameters a check reads, and rewriting a search's
 // request or answer to what the caller may read.
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <utility>
