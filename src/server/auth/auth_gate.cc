@@ -140,7 +140,7 @@ struct AuthGate::Impl {
       }
       case Subject::kRun: {
         MLFLOW_ASSIGN_OR_RETURN(std::string run_id, params.Required("run_id", "run_uuid"));
-        Result<Run> run = ctx.tracking->GetRun(run_id);
+        Result<::mlflow::Run> run = ctx.tracking->GetRun(run_id);
         if (!run.ok()) return false;  // MLflow refuses (403) what it cannot find
         return CanOnExperiment(user, run->info.experiment_id, rule.action);
       }
@@ -151,7 +151,7 @@ struct AuthGate::Impl {
           return Status::InvalidParameter("GetMetricHistoryBulk request must specify at least one run_id.");
         }
         for (const std::string& id : ids) {
-          Result<Run> run = ctx.tracking->GetRun(id);
+          Result<::mlflow::Run> run = ctx.tracking->GetRun(id);
           if (!run.ok()) return false;
           MLFLOW_ASSIGN_OR_RETURN(bool ok, CanOnExperiment(user, run->info.experiment_id, rule.action));
           if (!ok) return false;
