@@ -111,6 +111,11 @@ const std::map<Key, RouteRule>& Table() {
       {{"POST", "/mlflow-artifacts/mpu/create/{path...}"}, R(S::kArtifactPath, A::kUpdate)},
       {{"POST", "/mlflow-artifacts/mpu/complete/{path...}"}, R(S::kArtifactPath, A::kUpdate)},
       {{"POST", "/mlflow-artifacts/mpu/abort/{path...}"}, R(S::kArtifactPath, A::kUpdate)},
+      // The web UI's shell and the version string it reads: any signed-in user.
+      {{"GET", "/"}, K(Kind::kAuthenticated)},
+      {{"GET", "/version"}, K(Kind::kAuthenticated)},
+      {{"GET", "/mlflow/ui-telemetry"}, K(Kind::kAuthenticated)},
+      {{"POST", "/mlflow/ui-telemetry"}, K(Kind::kAuthenticated)},
       // Users and grants (auth_gate.cc serves these)
       {{"POST", "/mlflow/users/create"}, K(Kind::kAdminOnly)},
       {{"GET", "/mlflow/users/get"}, K(Kind::kSelf)},

@@ -123,6 +123,9 @@ def scenario(srv):
          params={"experiment_name": "nope"})
     call("exp-get-no-param-carol", "carol", "GET", api + "experiments/get")
     call("unknown-path-carol", "carol", "GET", api + "no-such-endpoint")
+    call("version-carol", "carol", "GET", "/version")
+    call("home-carol", "carol", "GET", "/")
+    call("version-anonymous", None, "GET", "/version")
 
     # Credentials.
     call("no-credentials", None, "POST", api + "experiments/search", {})

@@ -41,7 +41,9 @@ TEST(RouteRules, RegistryLoggedModelsAndArtifacts) {
 
 TEST(RouteRules, UnknownRoutesAreDeniedAndHealthIsPublic) {
   EXPECT_EQ(RuleFor("GET", "/api/2.0/mlflow/no-such-thing").kind, Kind::kDeny);
-  EXPECT_EQ(RuleFor("GET", "/version").kind, Kind::kDeny);
+  EXPECT_EQ(RuleFor("GET", "/version").kind, Kind::kAuthenticated);
+  EXPECT_EQ(RuleFor("GET", "/").kind, Kind::kAuthenticated);
+  EXPECT_EQ(RuleFor("GET", "/mlflow-cpp/stats").kind, Kind::kDeny);
   EXPECT_EQ(RuleFor("GET", "/health").kind, Kind::kPublic);
   EXPECT_EQ(RuleFor("GET", "/static-files/{path...}").kind, Kind::kPublic);
   EXPECT_EQ(RuleFor("GET", "/api/3.0/mlflow/server-info").kind, Kind::kPublic);
