@@ -58,6 +58,9 @@ int main(int argc, char** argv) {
                      "Python package, found with python3; with --static-dir, that build)")
       ->check(CLI::IsMember({"builtin", "mlflow"}))
       ->capture_default_str();
+  server->add_option("--app-name", config.app_name,
+                     "Application in front of the server: basic-auth (MLflow's basic-auth app, see README)")
+      ->check(CLI::IsMember({"basic-auth"}));
   server->add_option("--log-level", log_level, "trace|debug|info|warn|error")->capture_default_str();
   // MLflow's security middleware flags (and its environment variables).
   server->add_option("--allowed-hosts", config.allowed_hosts,

@@ -6,6 +6,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "server/auth/auth_gate.h"
 #include "server/handlers/api_context.h"
 #include "server/handlers/artifact_handlers.h"
 #include "server/handlers/graphql_handlers.h"
@@ -194,6 +195,12 @@ Result<std::unique_ptr<App>> App::Create(const ServerConfig& config) {
     RegisterGraphqlHandlers(s.router);  // after the REST routes it dispatches to
   }
   AddOptionsResponses(s.router);
+  if (s.config.app_name == "basic-auth") {
+    MLFLOW_ASSIGN_OR_RETURN(std::shared_ptr<AuthGate> gate, AuthGate::Create(s.ctx));
+    gate->Install(s.router);  // last: it wraps every route registered above
+  } else if (!s.config.app_name.empty()) {
+    return Status::InvalidParameter("unknown --app-name '" + s.config.app_name + "' (available: basic-auth)");
+  }
 
   // Uploads interrupted by a crash leave hidden temporary files: sweep old ones once, off the
   // request path (the thread holds only a copy of the settings).

@@ -40,6 +40,7 @@ struct ServerConfig {
   std::string access_log_format = "none";  // none, text or json: one line per request on stderr
   std::string ssl_certfile;  // both set: https
   std::string ssl_keyfile;
+  std::string app_name;    // "basic-auth": MLflow's basic-auth app in front of every route (src/server/auth)
 };
 
 // The MLflow version this server speaks (GET /version).

@@ -55,6 +55,17 @@ void Router::AddApiStream(std::string method, const std::string& path, StreamHan
   AddStream(std::move(method), "/ajax-api/" + v + path, std::move(handler));
 }
 
+void Router::WrapAll(const HandlerWrapper& wrap, const StreamWrapper& wrap_stream) {
+  for (Route& r : routes_) {
+    if (r.stream) {
+      r.stream = wrap_stream(r.method, r.pattern, std::move(r.stream));
+    } else {
+      r.handler = wrap(r.method, r.pattern, std::move(r.handler));
+    }
+  }
+  if (options_handler_) options_handler_ = wrap("OPTIONS", "", std::move(options_handler_));
+}
+
 bool Router::MatchRoute(const Route& r, const std::vector<std::string_view>& parts,
                         std::map<std::string, std::string>* params) {
   size_t fixed = r.rest ? r.segments.size() - 1 : r.segments.size();

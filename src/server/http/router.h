@@ -5,6 +5,7 @@
 //   router.Add("GET", "/health", [](const HttpRequest&) { return HttpResponse{200, "text/plain", "OK", {}}; });
 //   router.AddStream("PUT", "/api/2.0/mlflow-artifacts/artifacts/{path...}",
 //                    [](StreamContext& s) { s.Respond(HttpResponse{}); });
+#include <functional>
 #include <string>
 #include <unordered_map>
 #include <string_view>
@@ -42,6 +43,14 @@ class Router {
   std::string AllowHeader(std::string_view path) const;
   // Answers OPTIONS on every known path (routes.h: AddOptionsResponses).
   void SetOptionsHandler(Handler handler) { options_handler_ = std::move(handler); }
+
+  // Replaces every route's handler by wrap(method, pattern, handler) (and the OPTIONS handler,
+  // with method "OPTIONS" and an empty pattern): how a layer that sees every request (the
+  // basic-auth app, src/auth/auth_gate.h) is put in front of the routes once they are all added.
+  using HandlerWrapper = std::function<Handler(const std::string& method, const std::string& pattern, Handler)>;
+  using StreamWrapper =
+      std::function<StreamHandler(const std::string& method, const std::string& pattern, StreamHandler)>;
+  void WrapAll(const HandlerWrapper& wrap, const StreamWrapper& wrap_stream);
 
  private:
   struct Route {

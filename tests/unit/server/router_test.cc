@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
+#include <vector>
+
 namespace mlflow::server {
 namespace {
 
@@ -40,6 +43,32 @@ TEST(Router, HeaderExample) {
   EXPECT_EQ((*router.Find("GET", "/health").handler)(HttpRequest{}).body, "OK");
   EXPECT_EQ(router.Find("PUT", "/api/2.0/mlflow-artifacts/artifacts/a/b").kind, Router::Match::Kind::kStream);
   EXPECT_EQ(router.AllowHeader("/health"), "GET, HEAD");  // OPTIONS only once something answers it
+}
+
+// WrapAll puts a layer (the basic-auth gate) in front of every route, told each route's pattern.
+TEST(Router, WrapAllWrapsEveryRouteWithItsPattern) {
+  Router router;
+  router.Add("GET", "/a/{id}", [](const HttpRequest& r) { return HttpResponse{200, "text/plain", r.path, {}}; });
+  router.AddStream("PUT", "/s/{path...}", [](StreamContext& s) { s.Respond(HttpResponse{}); });
+  std::vector<std::string> seen;
+  router.WrapAll(
+      [&](const std::string& method, const std::string& pattern, Handler inner) -> Handler {
+        seen.push_back(method + " " + pattern);
+        return [inner](const HttpRequest& r) {
+          HttpResponse res = inner(r);
+          res.body = "wrapped:" + res.body;
+          return res;
+        };
+      },
+      [&](const std::string& method, const std::string& pattern, StreamHandler inner) -> StreamHandler {
+        seen.push_back(method + " " + pattern);
+        return inner;
+      });
+  EXPECT_EQ(seen, (std::vector<std::string>{"GET /a/{id}", "PUT /s/{path...}"}));
+  HttpRequest req;
+  req.path = "/a/7";
+  EXPECT_EQ((*router.Find("GET", "/a/7").handler)(req).body, "wrapped:/a/7");
+  EXPECT_EQ(router.Find("PUT", "/s/x/y").kind, Router::Match::Kind::kStream);
 }
 
 TEST(PercentDecode, DecodesAndRejectsMalformedEscapes) {

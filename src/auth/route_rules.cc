@@ -1,0 +1,161 @@
+#include "auth/route_rules.h"
+
+#include <map>
+#include <regex>
+#include <utility>
+
+namespace mlflow::auth {
+namespace {
+
+using Key = std::pair<std::string, std::string>;  // method, path without its /api/N.0 prefix
+
+RouteRule R(Subject s, Action a, Effect e = Effect::kNone) { return RouteRule{Kind::kResource, s, a, e}; }
+RouteRule K(Kind k, Effect e = Effect::kNone) { return RouteRule{k, Subject::kNone, Action::kRead, e}; }
+
+const std::map<Key, RouteRule>& Table() {
+  using A = Action;
+  using S = Subject;
+  static const std::map<Key, RouteRule> kTable = {
+      // Experiments
+      {{"POST", "/mlflow/experiments/create"}, K(Kind::kAuthenticated, Effect::kGrantExperiment)},
+      {{"GET", "/mlflow/experiments/get"}, R(S::kExperimentId, A::kRead)},
+      {{"GET", "/mlflow/experiments/get-by-name"}, R(S::kExperimentName, A::kRead)},
+      {{"POST", "/mlflow/experiments/delete"}, R(S::kExperimentId, A::kDelete)},
+      {{"POST", "/mlflow/experiments/restore"}, R(S::kExperimentId, A::kDelete)},
+      {{"POST", "/mlflow/experiments/update"}, R(S::kExperimentId, A::kUpdate)},
+      {{"POST", "/mlflow/experiments/set-experiment-tag"}, R(S::kExperimentId, A::kUpdate)},
+      {{"POST", "/mlflow/experiments/delete-experiment-tag"}, R(S::kExperimentId, A::kUpdate)},
+      {{"POST", "/mlflow/experiments/search"}, K(Kind::kAuthenticated, Effect::kFilterExperiments)},
+      {{"GET", "/mlflow/experiments/search"}, K(Kind::kAuthenticated, Effect::kFilterExperiments)},
+      {{"POST", "/mlflow/experiments/search-datasets"}, R(S::kExperimentIds, A::kRead)},
+      // Runs
+      {{"POST", "/mlflow/runs/create"}, R(S::kExperimentId, A::kUpdate)},
+      {{"GET", "/mlflow/runs/get"}, R(S::kRun, A::kRead)},
+      {{"POST", "/mlflow/runs/delete"}, R(S::kRun, A::kDelete)},
+      {{"POST", "/mlflow/runs/restore"}, R(S::kRun, A::kDelete)},
+      {{"POST", "/mlflow/runs/update"}, R(S::kRun, A::kUpdate)},
+      {{"POST", "/mlflow/runs/log-metric"}, R(S::kRun, A::kUpdate)},
+      {{"POST", "/mlflow/runs/log-batch"}, R(S::kRun, A::kUpdate)},
+      {{"POST", "/mlflow/runs/log-inputs"}, R(S::kRun, A::kUpdate)},
+      {{"POST", "/mlflow/runs/outputs"}, R(S::kRun, A::kUpdate)},
+      {{"POST", "/mlflow/runs/log-model"}, R(S::kRun, A::kUpdate)},
+      {{"POST", "/mlflow/runs/set-tag"}, R(S::kRun, A::kUpdate)},
+      {{"POST", "/mlflow/runs/delete-tag"}, R(S::kRun, A::kUpdate)},
+      {{"POST", "/mlflow/runs/log-parameter"}, R(S::kRun, A::kUpdate)},
+      {{"POST", "/mlflow/runs/search"}, K(Kind::kAuthenticated, Effect::kFilterRunExperiments)},
+      {{"GET", "/mlflow/metrics/get-history"}, R(S::kRun, A::kRead)},
+      {{"GET", "/mlflow/metrics/get-history-bulk"}, R(S::kRunIds, A::kRead)},
+      {{"GET", "/mlflow/metrics/get-history-bulk-interval"}, R(S::kRunIds, A::kRead)},
+      {{"GET", "/mlflow/artifacts/list"}, R(S::kRun, A::kRead)},
+      // Run artifacts outside the REST API
+      {{"GET", "/get-artifact"}, R(S::kRun, A::kRead)},
+      {{"POST", "/mlflow/upload-artifact"}, R(S::kRun, A::kUpdate)},
+      // Logged models
+      {{"POST", "/mlflow/logged-models"}, R(S::kExperimentId, A::kUpdate)},
+      {{"POST", "/mlflow/logged-models/search"}, K(Kind::kAuthenticated, Effect::kFilterLoggedModels)},
+      {{"GET", "/mlflow/logged-models/{model_id}"}, R(S::kLoggedModel, A::kRead)},
+      {{"PATCH", "/mlflow/logged-models/{model_id}"}, R(S::kLoggedModel, A::kUpdate)},
+      {{"DELETE", "/mlflow/logged-models/{model_id}"}, R(S::kLoggedModel, A::kDelete)},
+      {{"PATCH", "/mlflow/logged-models/{model_id}/tags"}, R(S::kLoggedModel, A::kUpdate)},
+      {{"DELETE", "/mlflow/logged-models/{model_id}/tags/{tag_key}"}, R(S::kLoggedModel, A::kDelete)},
+      {{"POST", "/mlflow/logged-models/{model_id}/params"}, R(S::kLoggedModel, A::kUpdate)},
+      {{"GET", "/mlflow/logged-models/{model_id}/artifacts/directories"}, R(S::kLoggedModel, A::kRead)},
+      {{"GET", "/mlflow/logged-models/{model_id}/artifacts/files"}, R(S::kLoggedModel, A::kRead)},
+      // Registered models and versions
+      {{"POST", "/mlflow/registered-models/create"}, K(Kind::kAuthenticated, Effect::kGrantRegisteredModel)},
+      {{"GET", "/mlflow/registered-models/get"}, R(S::kRegisteredModel, A::kRead)},
+      {{"DELETE", "/mlflow/registered-models/delete"},
+       R(S::kRegisteredModel, A::kDelete, Effect::kDropRegisteredModelGrants)},
+      {{"PATCH", "/mlflow/registered-models/update"}, R(S::kRegisteredModel, A::kUpdate)},
+      {{"POST", "/mlflow/registered-models/rename"},
+       R(S::kRegisteredModel, A::kUpdate, Effect::kRenameRegisteredModelGrants)},
+      {{"GET", "/mlflow/registered-models/search"}, K(Kind::kAuthenticated, Effect::kFilterRegisteredModels)},
+      {{"GET", "/mlflow/registered-models/get-latest-versions"}, R(S::kRegisteredModel, A::kRead)},
+      {{"POST", "/mlflow/registered-models/get-latest-versions"}, R(S::kRegisteredModel, A::kRead)},
+      {{"POST", "/mlflow/registered-models/set-tag"}, R(S::kRegisteredModel, A::kUpdate)},
+      {{"DELETE", "/mlflow/registered-models/delete-tag"}, R(S::kRegisteredModel, A::kUpdate)},
+      {{"POST", "/mlflow/registered-models/alias"}, R(S::kRegisteredModel, A::kUpdate)},
+      {{"DELETE", "/mlflow/registered-models/alias"}, R(S::kRegisteredModel, A::kDelete)},
+      {{"GET", "/mlflow/registered-models/alias"}, R(S::kRegisteredModel, A::kRead)},
+      {{"POST", "/mlflow/model-versions/create"}, R(S::kRegisteredModel, A::kUpdate)},
+      {{"GET", "/mlflow/model-versions/get"}, R(S::kRegisteredModel, A::kRead)},
+      {{"GET", "/mlflow/model-versions/search"}, K(Kind::kAuthenticated, Effect::kFilterModelVersions)},
+      {{"DELETE", "/mlflow/model-versions/delete"}, R(S::kRegisteredModel, A::kDelete)},
+      {{"PATCH", "/mlflow/model-versions/update"}, R(S::kRegisteredModel, A::kUpdate)},
+      {{"POST", "/mlflow/model-versions/transition-stage"}, R(S::kRegisteredModel, A::kUpdate)},
+      {{"GET", "/mlflow/model-versions/get-download-uri"}, R(S::kRegisteredModel, A::kRead)},
+      {{"POST", "/mlflow/model-versions/set-tag"}, R(S::kRegisteredModel, A::kUpdate)},
+      {{"DELETE", "/mlflow/model-versions/delete-tag"}, R(S::kRegisteredModel, A::kDelete)},
+      {{"GET", "/model-versions/get-artifact"}, R(S::kRegisteredModel, A::kRead)},
+      // Traces
+      {{"POST", "/mlflow/traces"}, R(S::kTraceLocation, A::kUpdate)},
+      {{"GET", "/mlflow/traces/{trace_id}"}, R(S::kTrace, A::kRead)},
+      {{"GET", "/mlflow/traces/get"}, R(S::kTrace, A::kRead)},
+      {{"GET", "/mlflow/traces/{request_id}/info"}, R(S::kTrace, A::kRead)},
+      {{"PATCH", "/mlflow/traces/{request_id}"}, R(S::kTrace, A::kUpdate)},
+      {{"PATCH", "/mlflow/traces/{request_id}/tags"}, R(S::kTrace, A::kUpdate)},
+      {{"DELETE", "/mlflow/traces/{request_id}/tags"}, R(S::kTrace, A::kUpdate)},
+      {{"PATCH", "/mlflow/traces/{trace_id}/tags"}, R(S::kTrace, A::kUpdate)},
+      {{"DELETE", "/mlflow/traces/{trace_id}/tags"}, R(S::kTrace, A::kUpdate)},
+      {{"POST", "/mlflow/traces/{trace_id}/assessments"}, R(S::kTrace, A::kUpdate)},
+      {{"GET", "/mlflow/traces/{trace_id}/assessments/{assessment_id}"}, R(S::kTrace, A::kRead)},
+      {{"PATCH", "/mlflow/traces/{trace_id}/assessments/{assessment_id}"}, R(S::kTrace, A::kUpdate)},
+      {{"DELETE", "/mlflow/traces/{trace_id}/assessments/{assessment_id}"}, R(S::kTrace, A::kUpdate)},
+      {{"GET", "/mlflow/traces"}, R(S::kExperimentIds, A::kRead)},
+      {{"POST", "/mlflow/traces/delete-traces"}, R(S::kExperimentId, A::kDelete)},
+      {{"GET", "/mlflow/get-trace-artifact"}, R(S::kTrace, A::kRead)},
+      // Proxied artifacts
+      {{"GET", "/mlflow-artifacts/artifacts/{path...}"}, R(S::kArtifactPath, A::kRead)},
+      {{"PUT", "/mlflow-artifacts/artifacts/{path...}"}, R(S::kArtifactPath, A::kUpdate)},
+      {{"DELETE", "/mlflow-artifacts/artifacts/{path...}"}, R(S::kArtifactPath, A::kDelete)},
+      {{"POST", "/mlflow-artifacts/mpu/create/{path...}"}, R(S::kArtifactPath, A::kUpdate)},
+      {{"POST", "/mlflow-artifacts/mpu/complete/{path...}"}, R(S::kArtifactPath, A::kUpdate)},
+      {{"POST", "/mlflow-artifacts/mpu/abort/{path...}"}, R(S::kArtifactPath, A::kUpdate)},
+      // The web UI's shell and the version string it reads: any signed-in user.
+      {{"GET", "/"}, K(Kind::kAuthenticated)},
+      {{"GET", "/version"}, K(Kind::kAuthenticated)},
+      {{"GET", "/mlflow/ui-telemetry"}, K(Kind::kAuthenticated)},
+      {{"POST", "/mlflow/ui-telemetry"}, K(Kind::kAuthenticated)},
+      // Users and grants (auth_gate.cc serves these)
+      {{"POST", "/mlflow/users/create"}, K(Kind::kAdminOnly)},
+      {{"GET", "/mlflow/users/get"}, K(Kind::kSelf)},
+      {{"GET", "/mlflow/users/current"}, K(Kind::kAuthenticated)},
+      {{"GET", "/mlflow/users/list"}, K(Kind::kAuthenticated)},
+      {{"PATCH", "/mlflow/users/update-password"}, K(Kind::kSelf)},
+      {{"PATCH", "/mlflow/users/update-admin"}, K(Kind::kAdminOnly)},
+      {{"DELETE", "/mlflow/users/delete"}, K(Kind::kAdminOnly)},
+      {{"GET", "/mlflow/users/current/permissions"}, K(Kind::kAuthenticated)},
+      {{"GET", "/mlflow/users/permissions/list"}, K(Kind::kSelf)},
+      {{"POST", "/mlflow/users/permissions/grant"}, K(Kind::kManageGrant)},
+      {{"POST", "/mlflow/users/permissions/revoke"}, K(Kind::kManageGrant)},
+      {{"GET", "/mlflow/users/permissions/get"}, K(Kind::kGetUserPermission)},
+  };
+  return kTable;
+}
+
+// "/api/2.0/mlflow/x" and "/ajax-api/3.0/mlflow/x" -> "/mlflow/x"; other paths unchanged.
+std::string StripApiPrefix(std::string_view pattern) {
+  static const std::regex kPrefix(R"(^/(ajax-)?api/\d+\.\d+(/.*)$)");
+  std::string p(pattern);
+  std::smatch m;
+  if (std::regex_match(p, m, kPrefix)) return m[2].str();
+  return p;
+}
+
+}  // namespace
+
+bool IsUnprotectedPath(std::string_view path) {
+  for (std::string_view prefix : {"/static", "/favicon.ico", "/health"}) {
+    if (path.substr(0, prefix.size()) == prefix) return true;
+  }
+  return StripApiPrefix(path) == "/mlflow/server-info";
+}
+
+RouteRule RuleFor(std::string_view method, std::string_view pattern) {
+  if (IsUnprotectedPath(pattern)) return K(Kind::kPublic);
+  auto it = Table().find({std::string(method == "HEAD" ? "GET" : method), StripApiPrefix(pattern)});
+  if (it == Table().end()) return K(Kind::kDeny);
+  return it->second;
+}
+
+}  // namespace mlflow::auth

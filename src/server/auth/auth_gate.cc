@@ -1,0 +1,427 @@
+#include "server/auth/auth_gate.h"
+
+#include <openssl/sha.h>
+
+#include <algorithm>
+#include <cctype>
+#include <chrono>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
+
+#include "auth/password_hash.h"
+#include "auth/permissions.h"
+#include "auth/route_rules.h"
+#include "core/uri.h"
+#include "server/auth/auth_handlers.h"
+#include "server/auth/auth_request.h"
+#include "server/handlers/json_render.h"
+
+namespace mlflow::server {
+
+using auth::Action;
+using auth::Effect;
+using auth::Kind;
+using auth::Permission;
+using auth::RouteRule;
+using auth::Subject;
+
+namespace {
+
+// The password older MLflow releases shipped in basic_auth.ini: MLflow 3.17.2 refuses it for
+// admins at login and at bootstrap.
+constexpr const char* kLegacyAdminPassword = "password1234";
+
+bool Allows(const Permission& p, Action a) {
+  switch (a) {
+    case Action::kRead:
+      return p.can_read;
+    case Action::kUpdate:
+      return p.can_update;
+    case Action::kDelete:
+      return p.can_delete;
+    case Action::kManage:
+      return p.can_manage;
+  }
+  return false;
+}
+
+// Remembers which (stored hash, password) pairs verified, so a client's every request does not
+// pay scrypt's cost again. Keyed on the stored hash: a changed password misses at once.
+class VerifiedCache {
+ public:
+  bool Verify(const std::string& stored, const std::string& password) {
+    std::string key = Key(stored, password);
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (auto it = ok_.find(key); it != ok_.end() && it->second > std::chrono::steady_clock::now()) return true;
+    }
+    if (!auth::VerifyPassword(stored, password)) return false;
+    std::lock_guard<std::mutex> lock(mu_);
+    if (ok_.size() >= kMaxEntries) ok_.clear();
+    ok_[key] = std::chrono::steady_clock::now() + std::chrono::minutes(10);
+    return true;
+  }
+
+ private:
+  static constexpr size_t kMaxEntries = 4096;
+  static std::string Key(const std::string& stored, const std::string& password) {
+    std::string in = stored + '\0' + password;
+    unsigned char md[SHA256_DIGEST_LENGTH];
+    SHA256(reinterpret_cast<const unsigned char*>(in.data()), in.size(), md);
+    return std::string(reinterpret_cast<const char*>(md), sizeof(md));
+  }
+  std::mutex mu_;
+  std::map<std::string, std::chrono::steady_clock::time_point> ok_;
+};
+
+}  // namespace
+
+struct AuthGate::Impl {
+  auth::AuthConfig config;
+  std::unique_ptr<auth::AuthStore> store;
+  ApiContext ctx;
+  VerifiedCache verified;
+
+  // The authenticated user, or nullopt (401).
+  std::optional<auth::User> Authenticate(const HttpRequest& req) {
+    std::optional<std::pair<std::string, std::string>> cred = BasicCredentials(req);
+    if (!cred) return std::nullopt;
+    Result<std::optional<auth::User>> user = store->FindUser(cred->first);
+    if (!user.ok() || !user->has_value()) return std::nullopt;
+    if (!verified.Verify((*user)->password_hash, cred->second)) return std::nullopt;
+    if ((*user)->is_admin && cred->second == kLegacyAdminPassword) {
+      spdlog::warn("rejected a login by admin user '{}' with the insecure default password of older MLflow releases",
+                   cred->first);
+      return std::nullopt;
+    }
+    return *user;
+  }
+
+  Result<Permission> PermissionOn(const auth::User& user, const std::string& type, const std::string& id) {
+    MLFLOW_ASSIGN_OR_RETURN(std::vector<auth::Grant> grants, store->GrantsOf(user.id));
+    return auth::Effective(auth::FoldGrants(grants, type, id), config.default_permission);
+  }
+
+  Result<bool> CanOnExperiment(const auth::User& user, const std::string& experiment_id, Action a) {
+    MLFLOW_ASSIGN_OR_RETURN(Permission p, PermissionOn(user, "experiment", experiment_id));
+    return Allows(p, a);
+  }
+
+  // Whether the caller may do `action` on the rule's subject; a Status for a request the check
+  // cannot even read (missing parameter, unknown experiment name), answered as MLflow's JSON
+  // error. A run, logged model or trace that does not exist is refused, as MLflow does.
+  Result<bool> Check(const RouteRule& rule, const HttpRequest& req, const auth::User& user) {
+    CheckParams params(req);
+    switch (rule.subject) {
+      case Subject::kNone:
+        return false;
+      case Subject::kExperimentId: {
+        MLFLOW_ASSIGN_OR_RETURN(std::string id, params.Required("experiment_id"));
+        return CanOnExperiment(user, id, rule.action);
+      }
+      case Subject::kExperimentName: {
+        MLFLOW_ASSIGN_OR_RETURN(std::string name, params.Required("experiment_name"));
+        Result<Experiment> e = ctx.tracking->GetExperimentByName(name);
+        if (!e.ok()) return Status::NotFound("Could not find experiment with name " + name);
+        return CanOnExperiment(user, e->experiment_id, rule.action);
+      }
+      case Subject::kExperimentIds: {
+        for (const std::string& id : params.List("experiment_ids")) {
+          MLFLOW_ASSIGN_OR_RETURN(bool ok, CanOnExperiment(user, id, rule.action));
+          if (!ok) return false;
+        }
+        return true;
+      }
+      case Subject::kRun: {
+        MLFLOW_ASSIGN_OR_RETURN(std::string run_id, params.Required("run_id", "run_uuid"));
+        Result<::mlflow::Run> run = ctx.tracking->GetRun(run_id);
+        if (!run.ok()) return false;  // MLflow refuses (403) what it cannot find
+        return CanOnExperiment(user, run->info.experiment_id, rule.action);
+      }
+      case Subject::kRunIds: {
+        std::vector<std::string> ids = params.List("run_id");
+        for (const std::string& id : params.List("run_ids")) ids.push_back(id);
+        if (ids.empty()) {
+          return Status::InvalidParameter("GetMetricHistoryBulk request must specify at least one run_id.");
+        }
+        for (const std::string& id : ids) {
+          Result<::mlflow::Run> run = ctx.tracking->GetRun(id);
+          if (!run.ok()) return false;
+          MLFLOW_ASSIGN_OR_RETURN(bool ok, CanOnExperiment(user, run->info.experiment_id, rule.action));
+          if (!ok) return false;
+        }
+        return true;
+      }
+      case Subject::kLoggedModel: {
+        MLFLOW_ASSIGN_OR_RETURN(std::string id, params.Required("model_id"));
+        Result<::mlflow::store::LoggedModel> m = ctx.logged_models->GetLoggedModel(id);
+        if (!m.ok()) return false;
+        return CanOnExperiment(user, m->experiment_id, rule.action);
+      }
+      case Subject::kTrace: {
+        std::string id = params.Optional("trace_id");
+        if (id.empty()) {
+          MLFLOW_ASSIGN_OR_RETURN(id, params.Required("request_id"));
+        }
+        Result<TraceInfo> info = ctx.tracing->GetTraceInfo(id);
+        if (!info.ok()) return false;
+        return CanOnExperiment(user, info->experiment_id, rule.action);
+      }
+      case Subject::kTraceLocation: {
+        std::string id = params.Optional("experiment_id");
+        if (id.empty()) id = params.Nested({"trace", "trace_info", "trace_location", "mlflow_experiment", "experiment_id"});
+        if (id.empty()) return Status::InvalidParameter("Missing value for required parameter 'experiment_id'. "
+                                                        "See the API docs for more information about request "
+                                                        "parameters.");
+        return CanOnExperiment(user, id, rule.action);
+      }
+      case Subject::kRegisteredModel: {
+        MLFLOW_ASSIGN_OR_RETURN(std::string name, params.Required("name"));
+        MLFLOW_ASSIGN_OR_RETURN(Permission p, PermissionOn(user, "registered_model", name));
+        return Allows(p, rule.action);
+      }
+      case Subject::kArtifactPath: {
+        // Proxied paths are <experiment_id>/<run_id>/artifacts/...: no leading number, the default.
+        std::string path = params.Optional("path");
+        size_t digits = 0;
+        while (digits < path.size() && std::isdigit(static_cast<unsigned char>(path[digits]))) ++digits;
+        if (digits > 0 && digits < path.size() && path[digits] == '/') {
+          return CanOnExperiment(user, path.substr(0, digits), rule.action);
+        }
+        std::optional<Permission> def = auth::PermissionNamed(config.default_permission);
+        return def && Allows(*def, rule.action);
+      }
+    }
+    return false;
+  }
+
+  // The caller's decision before the route runs: nullopt lets it run.
+  std::optional<HttpResponse> Gate(const RouteRule& rule, const HttpRequest& req, std::optional<auth::User>* who) {
+    if (rule.kind == Kind::kPublic) return std::nullopt;
+    std::optional<auth::User> user = Authenticate(req);
+    if (!user) return Unauthenticated();
+    *who = user;
+    if (user->is_admin) return std::nullopt;
+    Result<bool> allowed = false;
+    switch (rule.kind) {
+      case Kind::kPublic:
+      case Kind::kAuthenticated:
+        return std::nullopt;
+      case Kind::kAdminOnly:
+      case Kind::kDeny:
+        return Forbidden();
+      case Kind::kSelf: {
+        Result<std::string> name = CheckParams(req).Required("username");
+        if (!name.ok()) return ErrorResponse(name.status());
+        allowed = *name == user->username;
+        break;
+      }
+      case Kind::kGetUserPermission: {
+        Result<std::string> type = CheckParams(req).Required("resource_type");
+        if (!type.ok()) return ErrorResponse(type.status());
+        if (*type == "workspace") return ErrorResponse(auth::ValidateResourceGrant("workspace", "*", "READ"));
+        Result<std::string> name = CheckParams(req).Required("username");
+        if (!name.ok()) return ErrorResponse(name.status());
+        allowed = *name == user->username;
+        break;
+      }
+      case Kind::kManageGrant:
+        allowed = CanManageGrant(req, *user);
+        break;
+      case Kind::kResource:
+        allowed = Check(rule, req, *user);
+        break;
+    }
+    if (!allowed.ok()) return ErrorResponse(allowed.status());
+    if (!*allowed) return Forbidden();
+    return std::nullopt;
+  }
+
+  Result<bool> CanManageGrant(const HttpRequest& req, const auth::User& user) {
+    CheckParams params(req);
+    MLFLOW_ASSIGN_OR_RETURN(std::string type, params.Required("resource_type"));
+    MLFLOW_ASSIGN_OR_RETURN(std::string id, params.Required("resource_id"));
+    if (type == "workspace" || !auth::IsResourceType(type)) {
+      MLFLOW_RETURN_IF_ERROR(auth::ValidateResourceGrant(type, id, "READ"));
+    }
+    if (id == "*") return false;  // wildcard grants: admins (and workspace admins) only
+    MLFLOW_ASSIGN_OR_RETURN(Permission p, PermissionOn(user, type, id));
+    return p.can_manage;
+  }
+
+  HttpResponse Run(const RouteRule& rule, const HttpRequest& req, const Handler& inner) {
+    std::optional<auth::User> user;
+    if (std::optional<HttpResponse> refused = Gate(rule, req, &user)) return std::move(*refused);
+    if (rule.effect == Effect::kNone || !user) return inner(req);
+    return Apply(rule.effect, req, *user, inner);
+  }
+
+  HttpResponse Apply(Effect effect, const HttpRequest& req, const auth::User& user, const Handler& inner);
+};
+
+HttpResponse AuthGate::Impl::Apply(Effect effect, const HttpRequest& req, const auth::User& user,
+                                   const Handler& inner) {
+  auto readable_experiment = [&](const std::string& id) {
+    Result<bool> ok = CanOnExperiment(user, id, Action::kRead);
+    return ok.ok() && *ok;
+  };
+  auto readable_model = [&](const std::string& name) {
+    Result<Permission> p = PermissionOn(user, "registered_model", name);
+    return p.ok() && p->can_read;
+  };
+  switch (effect) {
+    case Effect::kNone:
+      return inner(req);
+    case Effect::kFilterRunExperiments: {
+      if (user.is_admin) return inner(req);
+      return inner(FilterListParam(req, "experiment_ids", readable_experiment));
+    }
+    case Effect::kFilterExperiments:
+      if (user.is_admin) return inner(req);
+      return FilterPages(req, inner, "experiments", 1000, [&](const nlohmann::json& e) {
+        return readable_experiment(e.value("experiment_id", ""));
+      });
+    case Effect::kFilterRegisteredModels:
+      if (user.is_admin) return inner(req);
+      return FilterPages(req, inner, "registered_models", 100,
+                         [&](const nlohmann::json& m) { return readable_model(m.value("name", "")); });
+    case Effect::kFilterLoggedModels:
+      if (user.is_admin) return inner(req);
+      return FilterPages(req, inner, "models", 50, [&](const nlohmann::json& m) {
+        return readable_experiment(m.contains("info") ? m["info"].value("experiment_id", "") : "");
+      });
+    case Effect::kFilterModelVersions: {
+      HttpResponse res = inner(req);
+      if (user.is_admin) return res;
+      return FilterBody(std::move(res), "model_versions",
+                        [&](const nlohmann::json& v) { return readable_model(v.value("name", "")); });
+    }
+    case Effect::kGrantExperiment: {
+      HttpResponse res = inner(req);
+      if (res.status == 200) {
+        nlohmann::json body = nlohmann::json::parse(res.body, nullptr, false);
+        if (body.is_object() && body.contains("experiment_id")) {
+          Status st = store->UpsertGrant(user.id, "experiment", body["experiment_id"].get<std::string>(), "MANAGE");
+          if (!st.ok()) spdlog::error("could not grant MANAGE on the new experiment: {}", st.message());
+        }
+      }
+      return res;
+    }
+    case Effect::kGrantRegisteredModel: {
+      HttpResponse res = inner(req);
+      if (res.status == 200) {
+        nlohmann::json body = nlohmann::json::parse(res.body, nullptr, false);
+        if (body.is_object() && body.contains("registered_model")) {
+          const nlohmann::json& m = body["registered_model"];
+          bool prompt = false;
+          for (const auto& t : m.value("tags", nlohmann::json::array())) {
+            if (t.value("key", "") == "mlflow.prompt.is_prompt" && t.value("value", "") == "true") prompt = true;
+          }
+          Status st = store->UpsertGrant(user.id, prompt ? "prompt" : "registered_model", m.value("name", ""), "MANAGE");
+          if (!st.ok()) spdlog::error("could not grant MANAGE on the new registered model: {}", st.message());
+        }
+      }
+      return res;
+    }
+    case Effect::kDropRegisteredModelGrants: {
+      std::string name = CheckParams(req).Optional("name");
+      HttpResponse res = inner(req);
+      if (res.status == 200 && !name.empty()) {
+        Status st = store->DeleteGrantsFor("registered_model", name);
+        if (st.ok()) st = store->DeleteGrantsFor("prompt", name);
+        if (!st.ok()) spdlog::error("could not drop the grants of a deleted model: {}", st.message());
+      }
+      return res;
+    }
+    case Effect::kRenameRegisteredModelGrants: {
+      CheckParams params(req);
+      std::string from = params.Optional("name"), to = params.Optional("new_name");
+      HttpResponse res = inner(req);
+      if (res.status == 200 && !from.empty() && !to.empty()) {
+        Status st = store->RenameGrantsFor("registered_model", from, to);
+        if (!st.ok()) spdlog::error("could not move the grants of a renamed model: {}", st.message());
+      }
+      return res;
+    }
+  }
+  return inner(req);
+}
+
+Result<std::shared_ptr<AuthGate>> AuthGate::Create(const ApiContext& ctx) {
+  auto impl = std::make_shared<Impl>();
+  MLFLOW_ASSIGN_OR_RETURN(impl->config, auth::LoadAuthConfig());
+  MLFLOW_ASSIGN_OR_RETURN(impl->store, auth::AuthStore::Open(impl->config.database_uri));
+  impl->ctx = ctx;
+  const auto& cfg = impl->config;
+  if (!cfg.admin_username) {
+    return Status::InvalidParameter(
+        "MLflow Authentication needs a username for the admin user, but none is configured (or it is empty). Set the "
+        "MLFLOW_AUTH_ADMIN_USERNAME environment variable, or set `admin_username` in the configuration file "
+        "referenced by MLFLOW_AUTH_CONFIG_PATH, and restart the server.");
+  }
+  const std::string& admin = *cfg.admin_username;
+  MLFLOW_ASSIGN_OR_RETURN(std::optional<auth::User> existing, impl->store->FindUser(admin));
+  auto check_password = [&]() -> Status {
+    if (!cfg.admin_password) {
+      return Status::InvalidParameter(
+          "MLflow Authentication needs a password to create the admin user '" + admin +
+          "', but none is configured (or it is empty). MLflow ships no default admin password. Set the "
+          "MLFLOW_AUTH_ADMIN_PASSWORD environment variable, or set `admin_password` in the configuration file "
+          "referenced by MLFLOW_AUTH_CONFIG_PATH, and restart the server.");
+    }
+    if (*cfg.admin_password == kLegacyAdminPassword) {
+      return Status::InvalidParameter("Refusing to use the insecure default password that older MLflow versions "
+                                      "shipped in basic_auth.ini for the admin user '" + admin +
+                                      "'. Set MLFLOW_AUTH_ADMIN_PASSWORD or `admin_password` to a different password.");
+    }
+    if (cfg.admin_password->size() < 12) {
+      return Status::InvalidParameter("The configured password for the admin user '" + admin +
+                                      "' is invalid: Password must be at least 12 characters. Set "
+                                      "MLFLOW_AUTH_ADMIN_PASSWORD or `admin_password` to a valid password.");
+    }
+    return Status();
+  };
+  if (!existing) {
+    MLFLOW_RETURN_IF_ERROR(check_password());
+    Result<auth::User> created = impl->store->CreateUser(admin, *cfg.admin_password, true);
+    // Another replica may have created it a moment ago.
+    if (!created.ok() && created.status().code() != ErrorCode::kResourceAlreadyExists) return created.status();
+    spdlog::info("created admin user '{}'", admin);
+  } else if (cfg.admin_password && *cfg.admin_password != kLegacyAdminPassword &&
+             auth::VerifyPassword(existing->password_hash, kLegacyAdminPassword)) {
+    // MLflow's rotation path for databases made with the old shipped password.
+    MLFLOW_RETURN_IF_ERROR(check_password());
+    MLFLOW_RETURN_IF_ERROR(impl->store->UpdatePassword(admin, *cfg.admin_password));
+    spdlog::warn("replaced the insecure default password of admin user '{}' with the configured one", admin);
+  }
+  return std::shared_ptr<AuthGate>(new AuthGate(std::move(impl)));
+}
+
+void AuthGate::Install(Router& router) {
+  RegisterAuthHandlers(router, *impl_->store, impl_->config);
+  std::shared_ptr<Impl> impl = impl_;
+  router.WrapAll(
+      [impl](const std::string& method, const std::string& pattern, Handler inner) -> Handler {
+        RouteRule rule = method == "OPTIONS" ? RouteRule{Kind::kAuthenticated} : auth::RuleFor(method, pattern);
+        return [impl, rule, inner = std::move(inner)](const HttpRequest& req) { return impl->Run(rule, req, inner); };
+      },
+      [impl](const std::string& method, const std::string& pattern, StreamHandler inner) -> StreamHandler {
+        RouteRule rule = auth::RuleFor(method, pattern);
+        return [impl, rule, inner = std::move(inner)](StreamContext& s) {
+          std::optional<auth::User> user;
+          if (std::optional<HttpResponse> refused = impl->Gate(rule, s.request(), &user)) {
+            s.Respond(*refused);
+            return;
+          }
+          inner(s);
+        };
+      });
+}
+
+}  // namespace mlflow::server

@@ -1,0 +1,74 @@
+#include "auth/auth_config.h"
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+
+namespace mlflow::auth {
+namespace {
+
+class AuthConfigTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() / ("auth_config_test_" + std::to_string(::getpid()));
+    std::filesystem::create_directories(dir_);
+    for (const char* v : {"MLFLOW_AUTH_CONFIG_PATH", "MLFLOW_AUTH_ADMIN_USERNAME", "MLFLOW_AUTH_ADMIN_PASSWORD",
+                          "MLFLOW_FLASK_SERVER_SECRET_KEY"}) {
+      unsetenv(v);
+    }
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+  std::string Write(const std::string& text) {
+    auto p = dir_ / "basic_auth.ini";
+    std::ofstream(p) << text;
+    return p.string();
+  }
+  std::filesystem::path dir_;
+};
+
+TEST_F(AuthConfigTest, ParsesIniLikeConfigparser) {
+  auto m = ParseIniSection("[other]\nx = 1\n[mlflow]\n# c\nDefault_Permission = EDIT\ndatabase_uri: sqlite:///a.db\n",
+                           "mlflow");
+  EXPECT_EQ(m["default_permission"], "EDIT");
+  EXPECT_EQ(m["database_uri"], "sqlite:///a.db");
+  EXPECT_EQ(m.count("x"), 0u);
+}
+
+TEST_F(AuthConfigTest, NeedsTheSecretKey) {
+  setenv("MLFLOW_AUTH_CONFIG_PATH", Write("[mlflow]\ndefault_permission = READ\ndatabase_uri = sqlite:///a.db\n").c_str(), 1);
+  Result<AuthConfig> c = LoadAuthConfig();
+  ASSERT_FALSE(c.ok());
+  EXPECT_NE(c.status().message().find("secret key"), std::string::npos);
+  setenv("MLFLOW_FLASK_SERVER_SECRET_KEY", "k", 1);
+  c = LoadAuthConfig();
+  ASSERT_TRUE(c.ok()) << c.status().message();
+  EXPECT_FALSE(c->admin_username.has_value());
+  EXPECT_FALSE(c->admin_password.has_value());
+}
+
+TEST_F(AuthConfigTest, EnvironmentWinsEvenWhenEmpty) {
+  setenv("MLFLOW_FLASK_SERVER_SECRET_KEY", "k", 1);
+  setenv("MLFLOW_AUTH_CONFIG_PATH",
+         Write("[mlflow]\ndefault_permission = READ\ndatabase_uri = sqlite:///a.db\nadmin_username = boss\n"
+               "admin_password = from-the-file-123\n")
+             .c_str(),
+         1);
+  setenv("MLFLOW_AUTH_ADMIN_PASSWORD", "", 1);
+  Result<AuthConfig> c = LoadAuthConfig();
+  ASSERT_TRUE(c.ok());
+  EXPECT_EQ(*c->admin_username, "boss");
+  EXPECT_FALSE(c->admin_password.has_value());
+  setenv("MLFLOW_AUTH_ADMIN_PASSWORD", "from-the-env-123", 1);
+  EXPECT_EQ(*LoadAuthConfig()->admin_password, "from-the-env-123");
+}
+
+TEST_F(AuthConfigTest, RefusesAnUnknownDefaultPermission) {
+  setenv("MLFLOW_FLASK_SERVER_SECRET_KEY", "k", 1);
+  setenv("MLFLOW_AUTH_CONFIG_PATH", Write("[mlflow]\ndefault_permission = REED\ndatabase_uri = sqlite:///a.db\n").c_str(), 1);
+  EXPECT_FALSE(LoadAuthConfig().ok());
+}
+
+}  // namespace
+}  // namespace mlflow::auth

@@ -1,0 +1,62 @@
+#include "auth/route_rules.h"
+
+#include <gtest/gtest.h>
+
+namespace mlflow::auth {
+namespace {
+
+TEST(RouteRules, ExperimentsAndRuns) {
+  RouteRule r = RuleFor("GET", "/api/2.0/mlflow/experiments/get");
+  EXPECT_EQ(r.kind, Kind::kResource);
+  EXPECT_EQ(r.subject, Subject::kExperimentId);
+  EXPECT_EQ(r.action, Action::kRead);
+  r = RuleFor("POST", "/ajax-api/2.0/mlflow/experiments/delete");
+  EXPECT_EQ(r.action, Action::kDelete);
+  r = RuleFor("POST", "/api/2.0/mlflow/runs/log-batch");
+  EXPECT_EQ(r.subject, Subject::kRun);
+  EXPECT_EQ(r.action, Action::kUpdate);
+  r = RuleFor("POST", "/api/2.0/mlflow/runs/create");
+  EXPECT_EQ(r.subject, Subject::kExperimentId);
+  EXPECT_EQ(r.action, Action::kUpdate);
+  r = RuleFor("POST", "/api/2.0/mlflow/experiments/create");
+  EXPECT_EQ(r.kind, Kind::kAuthenticated);
+  EXPECT_EQ(r.effect, Effect::kGrantExperiment);
+}
+
+TEST(RouteRules, RegistryLoggedModelsAndArtifacts) {
+  RouteRule r = RuleFor("DELETE", "/api/2.0/mlflow/registered-models/delete");
+  EXPECT_EQ(r.subject, Subject::kRegisteredModel);
+  EXPECT_EQ(r.action, Action::kDelete);
+  EXPECT_EQ(r.effect, Effect::kDropRegisteredModelGrants);
+  r = RuleFor("GET", "/api/2.0/mlflow/registered-models/search");
+  EXPECT_EQ(r.effect, Effect::kFilterRegisteredModels);
+  r = RuleFor("PATCH", "/api/2.0/mlflow/logged-models/{model_id}/tags");
+  EXPECT_EQ(r.subject, Subject::kLoggedModel);
+  r = RuleFor("PUT", "/api/2.0/mlflow-artifacts/artifacts/{path...}");
+  EXPECT_EQ(r.subject, Subject::kArtifactPath);
+  EXPECT_EQ(r.action, Action::kUpdate);
+  r = RuleFor("GET", "/get-artifact");
+  EXPECT_EQ(r.subject, Subject::kRun);
+}
+
+TEST(RouteRules, UnknownRoutesAreDeniedAndHealthIsPublic) {
+  EXPECT_EQ(RuleFor("GET", "/api/2.0/mlflow/no-such-thing").kind, Kind::kDeny);
+  EXPECT_EQ(RuleFor("GET", "/version").kind, Kind::kAuthenticated);
+  EXPECT_EQ(RuleFor("GET", "/").kind, Kind::kAuthenticated);
+  EXPECT_EQ(RuleFor("GET", "/mlflow-cpp/stats").kind, Kind::kDeny);
+  EXPECT_EQ(RuleFor("GET", "/health").kind, Kind::kPublic);
+  EXPECT_EQ(RuleFor("GET", "/static-files/{path...}").kind, Kind::kPublic);
+  EXPECT_EQ(RuleFor("GET", "/api/3.0/mlflow/server-info").kind, Kind::kPublic);
+  EXPECT_TRUE(IsUnprotectedPath("/favicon.ico"));
+  EXPECT_FALSE(IsUnprotectedPath("/"));
+}
+
+TEST(RouteRules, UserEndpoints) {
+  EXPECT_EQ(RuleFor("POST", "/api/2.0/mlflow/users/create").kind, Kind::kAdminOnly);
+  EXPECT_EQ(RuleFor("GET", "/api/2.0/mlflow/users/get").kind, Kind::kSelf);
+  EXPECT_EQ(RuleFor("PATCH", "/api/2.0/mlflow/users/update-password").kind, Kind::kSelf);
+  EXPECT_EQ(RuleFor("POST", "/api/3.0/mlflow/users/permissions/grant").kind, Kind::kManageGrant);
+}
+
+}  // namespace
+}  // namespace mlflow::auth
