@@ -45,7 +45,8 @@ def test_requests_succeed_across_a_database_restart(tmp_path):
 def test_bad_backend_uris_are_refused_without_showing_the_password(tmp_path):
     from mlflow_server import server_binary
     for uri, expected in [("postgresql://u:secret@127.0.0.1:1/db", "cannot connect to PostgreSQL"),
-                          ("mysql://u:secret@127.0.0.1/db", "Unsupported backend store URI")]:
+                          ("mysql://u:secret@127.0.0.1:1/db", "cannot connect to MySQL"),
+                          ("mssql://u:secret@127.0.0.1/db", "Unsupported backend store URI")]:
         out = subprocess.run([server_binary(), "server", "--port", "0", "--backend-store-uri", uri],
                              capture_output=True, text=True, timeout=30, cwd=tmp_path)
         assert out.returncode == 1
