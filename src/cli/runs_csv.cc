@@ -50,7 +50,7 @@ struct Group {
 
 }  // namespace
 
-std::string PandasUtcTime(int64_t millis) {
+std::string PandasUtcTime(int64_t millis, bool with_fraction) {
   int64_t seconds = millis / 1000;
   int64_t ms = millis % 1000;
   if (ms < 0) {
@@ -64,8 +64,8 @@ std::string PandasUtcTime(int64_t millis) {
   std::snprintf(buf, sizeof buf, "%04d-%02d-%02d %02d:%02d:%02d", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
                 tm.tm_hour, tm.tm_min, tm.tm_sec);
   std::string out = buf;
-  if (ms != 0) {
-    std::snprintf(buf, sizeof buf, ".%03d000", static_cast<int>(ms));
+  if (with_fraction) {
+    std::snprintf(buf, sizeof buf, ".%03d", static_cast<int>(ms));
     out += buf;
   }
   return out + "+00:00";
@@ -96,6 +96,12 @@ std::string RunsCsv(const std::vector<Run>& runs) {
     }
     tags.Add(keys);
   }
+  // pandas writes a datetime column with one precision: milliseconds when any value has some.
+  bool start_fraction = false, end_fraction = false;
+  for (const Run& r : runs) {
+    start_fraction = start_fraction || (r.info.start_time && *r.info.start_time % 1000 != 0);
+    end_fraction = end_fraction || (r.info.end_time && *r.info.end_time % 1000 != 0);
+  }
   std::string out;
   std::vector<std::string> header = {"run_id", "experiment_id", "status", "artifact_uri", "start_time", "end_time"};
   for (const std::string& k : metrics.keys) header.push_back("metrics." + k);
@@ -108,8 +114,8 @@ std::string RunsCsv(const std::vector<Run>& runs) {
                                     info.experiment_id,
                                     info.status,
                                     info.artifact_uri,
-                                    info.start_time ? PandasUtcTime(*info.start_time) : "",
-                                    info.end_time ? PandasUtcTime(*info.end_time) : ""};
+                                    info.start_time ? PandasUtcTime(*info.start_time, start_fraction) : "",
+                                    info.end_time ? PandasUtcTime(*info.end_time, end_fraction) : ""};
     auto value = [](const std::map<std::string, std::string>& values, const std::string& key) {
       auto it = values.find(key);
       return it == values.end() ? std::string() : it->second;

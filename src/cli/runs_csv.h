@@ -17,8 +17,9 @@ namespace mlflow::cli {
 
 std::string RunsCsv(const std::vector<Run>& runs);
 
-// str() of the pandas UTC Timestamp of an epoch-milliseconds time, as to_csv writes a tz-aware
-// datetime: "2020-09-13 12:26:40.123000+00:00", "2020-09-13 12:26:40+00:00" on a whole second.
-std::string PandasUtcTime(int64_t millis);
+// An epoch-milliseconds time as pandas (3.1, MLflow 3.17.2's) writes a UTC datetime column of
+// millisecond resolution: "2020-09-13 12:26:40.123+00:00", the fraction on every value of the
+// column when one value has one ("...40.000+00:00"), none when none has.
+std::string PandasUtcTime(int64_t millis, bool with_fraction);
 
 }  // namespace mlflow::cli

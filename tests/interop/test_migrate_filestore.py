@@ -116,7 +116,7 @@ def our_migrate_argv(source, target, progress=True):
 def filestore():
     root = Path(tempfile.mkdtemp(prefix="interop-fs-"))
     source = root / "fs"
-    (source / "mlruns").mkdir(parents=True)
+    source.mkdir(parents=True)  # the FileStore makes mlruns/ and its Default experiment 0
     out = subprocess.run([sys.executable, "-c", WRITER, str(source / "mlruns")], capture_output=True, text=True,
                          timeout=600, cwd=root)
     assert out.returncode == 0, out.stderr[-3000:]

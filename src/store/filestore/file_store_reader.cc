@@ -447,7 +447,8 @@ std::optional<int64_t> ParseRfc3339Millis(const std::string& text) {
 
 Result<FileStoreLayout> ListFileStore(const std::string& source) {
   std::error_code ec;
-  fs::path root(source);
+  fs::path root = fs::absolute(source, ec).lexically_normal();
+  if (!root.empty() && root.filename().empty()) root = root.parent_path();  // no trailing '/'
   if (!fs::is_directory(root, ec)) return Status::InvalidParameter("'" + source + "' is not a folder");
   if (fs::is_directory(root / "mlruns", ec)) root /= "mlruns";
   FileStoreLayout layout;
