@@ -47,6 +47,9 @@ std::string ShownLocation(const std::string& location) {
                       return std::isalnum(static_cast<unsigned char>(c)) || c == '+' || c == '-' || c == '.';
                     });
   if (has_scheme) return location;
+  // os.path.abspath("") is the working folder (an experiment without a location, as a migrated
+  // file store can have); std::filesystem::absolute("") throws.
+  if (location.empty()) return std::filesystem::current_path().string();
   return std::filesystem::absolute(location).lexically_normal().string();
 }
 
