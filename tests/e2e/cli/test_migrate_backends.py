@@ -89,3 +89,13 @@ def test_file_store_experiment_ids(tmp_path):
         assert out.returncode == 1 and "does not fit the 32-bit experiment_id column" in out.stderr, out.stderr
         search = run_ours(["experiments", "search", "--view", "all"], str(tmp_path), {"MLFLOW_TRACKING_URI": target})
         assert "five" not in search.stdout, search.stdout  # nothing was written
+
+
+def test_help_texts_name_every_backend(tmp_path):
+    """The commands that take a database URI name all three schemes in their help."""
+    for argv in (["gc", "--help"], ["server", "--help"], ["db", "upgrade", "--help"],
+                 ["migrate-filestore", "--help"]):
+        out = run_ours(argv, str(tmp_path))
+        assert out.returncode == 0, out.stderr
+        for scheme in ("sqlite:///", "postgresql://", "mysql://"):
+            assert scheme in out.stdout, (argv, scheme, out.stdout)
