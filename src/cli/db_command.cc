@@ -131,10 +131,10 @@ CLI::App* AddDbCommand(CLI::App& app) {
   db->require_subcommand(1);
   g_upgrade = db->add_subcommand(
       "upgrade",
-      std::string("Upgrade an MLflow database (SQLite or PostgreSQL) to the schema this mlflow-cpp serves "
+      std::string("Upgrade an MLflow database (SQLite, PostgreSQL or MySQL) to the schema this mlflow-cpp serves "
                   "(alembic revision ") +
           store::sql::kSchemaRevision + "). Take a backup first.");
-  g_upgrade->add_option("url", Options().uri, "Database URI, e.g. sqlite:///mlflow.db")->required();
+  g_upgrade->add_option("url", Options().uri, "Database URI: sqlite:///mlflow.db, postgresql://... or mysql://...")->required();
   return db;
 }
 

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/runs_csv.h"
 #include "cli/tracking_api.h"
 
 namespace mlflow::cli {
@@ -19,12 +20,14 @@ struct ExperimentsOptions {
   CLI::App* rename = nullptr;
   CLI::App* remove = nullptr;
   CLI::App* restore = nullptr;
+  CLI::App* csv = nullptr;
   std::string name;
   std::string artifact_location;
   std::string view = "active_only";
   std::optional<int64_t> max_results;
   std::string experiment_id;
   std::string new_name;
+  std::string filename;
 };
 ExperimentsOptions& Options() {
   static ExperimentsOptions options;
@@ -44,6 +47,9 @@ std::string ShownLocation(const std::string& location) {
                       return std::isalnum(static_cast<unsigned char>(c)) || c == '+' || c == '-' || c == '.';
                     });
   if (has_scheme) return location;
+  // os.path.abspath("") is the working folder (an experiment without a location, as a migrated
+  // file store can have); std::filesystem::absolute("") throws.
+  if (location.empty()) return std::filesystem::current_path().string();
   return std::filesystem::absolute(location).lexically_normal().string();
 }
 
@@ -91,6 +97,25 @@ int Run() {
     std::printf("Experiment with id %s has been restored.\n", o.experiment_id.c_str());
     return 0;
   }
+  if (o.csv->parsed()) {
+    // MLflow's search_runs defaults: active runs, the store's order (start_time DESC, run_id).
+    auto runs = tracking.ListRuns(o.experiment_id, ViewType::kActiveOnly);
+    if (!runs.ok()) return Fail(runs.status());
+    const std::string text = RunsCsv(*runs);
+    if (o.filename.empty()) {
+      std::printf("%s\n", text.c_str());  // click.echo adds a line break after to_csv's last one
+      return 0;
+    }
+    std::FILE* f = std::fopen(o.filename.c_str(), "wb");
+    if (!f || std::fwrite(text.data(), 1, text.size(), f) != text.size()) {
+      if (f) std::fclose(f);
+      return Fail(Status::InvalidParameter("cannot write '" + o.filename + "'"));
+    }
+    if (std::fclose(f) != 0) return Fail(Status::InvalidParameter("cannot write '" + o.filename + "'"));
+    std::printf("Experiment with ID %s has been exported as a CSV to file: %s.\n", o.experiment_id.c_str(),
+                o.filename.c_str());
+    return 0;
+  }
   return Fail(Status::InvalidParameter("unknown experiments command"));
 }
 
@@ -115,6 +140,9 @@ CLI::App* AddExperimentsCommand(CLI::App& app) {
   o.remove->add_option("-x,--experiment-id", o.experiment_id, "Experiment id")->required();
   o.restore = experiments->add_subcommand("restore", "Restore a deleted experiment");
   o.restore->add_option("-x,--experiment-id", o.experiment_id, "Experiment id")->required();
+  o.csv = experiments->add_subcommand("csv", "Print (or write to --filename) the experiment's active runs as CSV");
+  o.csv->add_option("-x,--experiment-id", o.experiment_id, "Experiment id")->required();
+  o.csv->add_option("-o,--filename", o.filename, "Write the CSV to this file instead of printing it");
   return experiments;
 }
 

@@ -1,7 +1,7 @@
 #pragma once
-// `mlflow-cpp experiments create|search|rename|delete|restore`, with MLflow 3.17.2's flags and
-// output, on the store MLFLOW_TRACKING_URI names: a database (sqlite:///..., postgresql://...;
-// default sqlite:///mlflow.db) or a tracking server (http(s)://). README "Operator commands".
+// `mlflow-cpp experiments create|search|rename|delete|restore|csv`, with MLflow 3.17.2's flags
+// and output, on the store MLFLOW_TRACKING_URI names: a database (sqlite:///..., postgresql://...,
+// mysql://...; default sqlite:///mlflow.db) or a tracking server (http(s)://). README "Operator commands".
 //
 //   CLI::App* experiments = mlflow::cli::AddExperimentsCommand(cli);
 //   CLI11_PARSE(cli, argc, argv);

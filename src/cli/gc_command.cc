@@ -276,7 +276,8 @@ CLI::App* AddGcCommand(CLI::App& app) {
   gc->add_option("--older-than", o.older_than,
                  "Only what was deleted longer ago than this, in #d#h#m#s form (decimals allowed): 30d, 1d2h3m4s");
   gc->add_option("--backend-store-uri", o.backend_store_uri,
-                 "Database to delete from (sqlite:///..., postgresql://...). Default: MLFLOW_TRACKING_URI, else "
+                 "Database to delete from (sqlite:///..., postgresql://... or mysql://...). Default: MLFLOW_TRACKING_URI, "
+                 "else "
                  "sqlite:///mlflow.db");
   gc->add_option("--artifacts-destination", o.artifacts_destination,
                  "The tracking server's --artifacts-destination: mlflow-artifacts: URIs are deleted there directly")

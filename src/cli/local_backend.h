@@ -1,6 +1,6 @@
 #pragma once
-// LocalBackend: the stores and services behind a backend store URI (sqlite:///..., postgresql://...)
-// for the operator commands (gc, experiments, runs), opened the way the server opens them: the
+// LocalBackend: the stores and services behind a backend store URI (sqlite:///..., postgresql://...,
+// mysql://...) for the operator commands (gc, experiments, runs), opened the way the server opens them: the
 // schema is created in an empty database, an older MLflow revision is refused with the command
 // that upgrades it.
 //

@@ -11,6 +11,7 @@
 #include "cli/db_command.h"
 #include "cli/experiments_command.h"
 #include "cli/gc_command.h"
+#include "cli/migrate_filestore_command.h"
 #include "cli/models_command.h"
 #include "cli/run_command.h"
 #include "cli/runs_command.h"
@@ -35,7 +36,9 @@ int main(int argc, char** argv) {
   server->set_help_flag("--help", "Print this help message and exit");  // -h is --host, like MLflow
   server->add_option("-h,--host", config.host, "Network address to listen on")->capture_default_str();
   server->add_option("-p,--port", port, "Port to listen on (0 = any free port)")->capture_default_str();
-  server->add_option("--backend-store-uri", config.backend_store_uri, "Tracking store URI")->capture_default_str();
+  server->add_option("--backend-store-uri", config.backend_store_uri,
+                     "Tracking store URI: sqlite:///<path>, postgresql://user:pass@host:port/db or "
+                     "mysql://user:pass@host:port/db")->capture_default_str();
   server->add_option("--registry-store-uri", config.registry_store_uri, "Registry store URI (default: backend)");
   server->add_option("--default-artifact-root", config.default_artifact_root,
                      "Artifact root for new experiments (default: mlflow-artifacts:/ when serving artifacts)");
@@ -48,7 +51,7 @@ int main(int argc, char** argv) {
   server->add_option("-w,--workers", config.workers, "Worker scale (handler pool = 8 x workers, at least 16)")
       ->capture_default_str();
   server->add_option("--db-pool-size", config.db_pool_size,
-                     "Most PostgreSQL connections this server opens (postgresql:// backends)")
+                     "Most database connections this server opens (postgresql:// and mysql:// backends)")
       ->check(CLI::Range(1, 1000))
       ->capture_default_str();
   server->add_option("--static-dir", config.static_dir,
@@ -104,6 +107,7 @@ int main(int argc, char** argv) {
   CLI::App* db = mlflow::cli::AddDbCommand(cli);
   CLI::App* experiments = mlflow::cli::AddExperimentsCommand(cli);
   CLI::App* gc = mlflow::cli::AddGcCommand(cli);
+  CLI::App* migrate_filestore = mlflow::cli::AddMigrateFilestoreCommand(cli);
   CLI::App* models = mlflow::cli::AddModelsCommand(cli);
   CLI::App* run = mlflow::cli::AddRunCommand(cli);
   CLI::App* runs = mlflow::cli::AddRunsCommand(cli);
@@ -112,6 +116,7 @@ int main(int argc, char** argv) {
   if (db->parsed()) return mlflow::cli::RunDbCommand();
   if (experiments->parsed()) return mlflow::cli::RunExperimentsCommand();
   if (gc->parsed()) return mlflow::cli::RunGcCommand();
+  if (migrate_filestore->parsed()) return mlflow::cli::RunMigrateFilestoreCommand();
   if (models->parsed()) return mlflow::cli::RunModelsCommand();
   if (run->parsed()) return mlflow::cli::RunRunCommand();
   if (runs->parsed()) return mlflow::cli::RunRunsCommand();

@@ -1,6 +1,6 @@
 #pragma once
 // TrackingApi: what `mlflow-cpp experiments` and `mlflow-cpp runs` need from a tracking store,
-// either a database (sqlite:///..., postgresql://...: through service::TrackingService, so
+// either a database (sqlite:///..., postgresql://..., mysql://...: through service::TrackingService, so
 // MLflow's rules apply as on the server) or a tracking server (http(s)://: its REST API, as the
 // Python client calls it). MLflow's CLI picks the store from MLFLOW_TRACKING_URI; so does
 // OpenTrackingApi.

@@ -21,13 +21,15 @@ ALL_AREAS = {
     "http": "raw HTTP: malformed JSON, wrong types, missing fields, unknown ids/paths/methods",
     "stateful": "seeded random operation sequences (experiments, runs, logging, search)",
     "db_roundtrip": "databases written by one server read by the other",
+    "migrate_filestore": "a file store (mlruns/) migrated by MLflow's and by our migrate-filestore, read back equal",
     "harness": "self-tests of normalization and comparison (no server)",
 }
 
 # The lead updates this list as areas land in mlflow-cpp.
 ENABLED_AREAS = [
     "experiments", "runs", "logging", "search", "artifacts", "registry", "logged_models", "datasets",
-    "genai_datasets", "tracing", "http", "stateful", "db_roundtrip", "harness",
+    "genai_datasets", "tracing", "http", "stateful", "db_roundtrip", "migrate_filestore",
+    "harness",
 ]
 
 
