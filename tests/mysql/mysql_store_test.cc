@@ -15,6 +15,8 @@
 #include "store/sql/schema.h"
 #include "store/sql/sql_logged_model_store.h"
 #include "store/sql/sql_tracking_store.h"
+#include "unit/store/hard_delete_cases.h"
+#include "unit/store/pooled_database_cases.h"
 
 namespace mlflow::store::sql {
 namespace {
@@ -163,32 +165,7 @@ TEST_F(MysqlTest, SchemaIsCreatedAndInspectsAsCurrent) {
 }
 
 TEST_F(MysqlTest, WriteErrorRollsBackThatWriteOnly) {
-  auto db = OpenDb();
-  MysqlConnection c(target_);
-  c.ExecScript("CREATE TABLE k (x INTEGER PRIMARY KEY)");
-  Status bad = db->Write([](Connection& c) {
-    c.Prepare("INSERT INTO k VALUES (1)")->Execute();
-    return Status::InvalidParameter("no");
-  });
-  EXPECT_EQ(bad.code(), ErrorCode::kInvalidParameterValue);
-  Status thrown = db->Write([](Connection& c) {
-    c.Prepare("INSERT INTO k VALUES (2)")->Execute();
-    c.Prepare("INSERT INTO k VALUES (2)")->Execute();  // a real duplicate: not retried forever
-    return Status();
-  });
-  EXPECT_EQ(thrown.code(), ErrorCode::kBadRequest);
-  ASSERT_TRUE(db->Write([](Connection& c) {
-                  c.Prepare("INSERT INTO k VALUES (3)")->Execute();
-                  return Status();
-                }).ok());
-  auto n = db->Read<int64_t>([](Connection& c) -> Result<int64_t> {
-    auto st = c.Prepare("SELECT COUNT(*), MIN(x) FROM k");
-    st->Step();
-    EXPECT_EQ(st->Int(1), 3);
-    return st->Int(0);
-  });
-  ASSERT_TRUE(n.ok());
-  EXPECT_EQ(*n, 1);
+  pooled_database_cases::WriteErrorRollsBackThatWriteOnly(OpenDb());
 }
 
 TEST_F(MysqlTest, TrackingStoreRoundTrip) {
@@ -260,43 +237,15 @@ TEST_F(MysqlTest, TrackingStoreRoundTrip) {
   EXPECT_EQ(search("tags.t != 'X'"), 1u);
 }
 
-// Two server processes on one database (two pools): a read-modify-write of a run tag and of a
-// logged model's tag loses no update (row locks, FOR UPDATE).
 TEST_F(MysqlTest, TagReadModifyWritesLoseNothingAcrossPools) {
-  auto db1 = OpenDb(4);
-  auto db2 = OpenDb(4);
-  SqlTrackingStore a(db1, "/tmp/mlruns-mysql-test"), b(db2, "/tmp/mlruns-mysql-test");
-  ASSERT_TRUE(a.Initialize().ok());
-  ASSERT_TRUE(b.Initialize().ok());
-  auto run = a.CreateRun("0", "", 1, {}, "");
-  ASSERT_TRUE(run.ok()) << run.status().message();
-  const std::string id = run->info.run_id;
-  constexpr int kThreads = 6, kPerThread = 15;
-  std::atomic<int> failures{0};
-  std::vector<std::thread> threads;
-  for (int t = 0; t < kThreads; ++t) {
-    threads.emplace_back([&, t] {
-      for (int i = 0; i < kPerThread; ++i) {
-        Status st = (t % 2 ? a : b).UpdateRunTag(id, "counter", [](const std::optional<std::string>& current) {
-          return Result<std::string>(std::to_string(current ? std::stoi(*current) + 1 : 1));
-        });
-        if (!st.ok()) {
-          failures++;
-          ADD_FAILURE() << st.message();
-        }
-      }
-    });
-  }
-  for (auto& th : threads) th.join();
-  EXPECT_EQ(failures.load(), 0);
-  auto got = a.GetRun(id);
-  ASSERT_TRUE(got.ok());
-  std::string counter;
-  for (const auto& t : got->tags) {
-    if (t.key == "counter") counter = t.value;
-  }
-  EXPECT_EQ(counter, std::to_string(kThreads * kPerThread));
+  pooled_database_cases::TagReadModifyWritesLoseNothingAcrossPools(OpenDb(4), OpenDb(4), 6, 15);
 }
+
+// Permanent deletion (gc): the cases tests/unit/store/hard_delete_test.cc runs on SQLite.
+TEST_F(MysqlTest, HardDeleteRun) { hard_delete_cases::RunGoesWithItsRows(OpenDb()); }
+TEST_F(MysqlTest, HardDeleteDeletedRunsByAge) { hard_delete_cases::DeletedRunsByAge(OpenDb()); }
+TEST_F(MysqlTest, HardDeleteExperiment) { hard_delete_cases::ExperimentGoesWithEverythingInIt(OpenDb()); }
+TEST_F(MysqlTest, HardDeleteLoggedModel) { hard_delete_cases::LoggedModelGoesWithItsRows(OpenDb()); }
 
 }  // namespace
 }  // namespace mlflow::store::sql

@@ -15,6 +15,7 @@
 #include "store/sql/sql_logged_model_store.h"
 #include "store/sql/sql_tracking_store.h"
 #include "unit/store/hard_delete_cases.h"
+#include "unit/store/pooled_database_cases.h"
 
 namespace mlflow::store::sql {
 namespace {
@@ -168,36 +169,7 @@ TEST_F(PgTest, SchemaIsMlflowsWithSequenceAndInspectsAsCurrent) {
   EXPECT_EQ(again.code(), ErrorCode::kInvalidState) << again.message();
 }
 
-TEST_F(PgTest, WriteErrorRollsBackThatWriteOnly) {
-  auto db = OpenDb();
-  ASSERT_TRUE(db->Write([](Connection& c) {
-                  c.ExecScript("CREATE TABLE k (x INTEGER PRIMARY KEY)");
-                  return Status();
-                }).ok());
-  Status bad = db->Write([](Connection& c) {
-    c.Prepare("INSERT INTO k VALUES (1)")->Execute();
-    return Status::InvalidParameter("no");
-  });
-  EXPECT_EQ(bad.code(), ErrorCode::kInvalidParameterValue);
-  Status thrown = db->Write([](Connection& c) {
-    c.Prepare("INSERT INTO k VALUES (2)")->Execute();
-    c.Prepare("INSERT INTO k VALUES (2)")->Execute();  // real duplicate: not retried forever
-    return Status();
-  });
-  EXPECT_EQ(thrown.code(), ErrorCode::kBadRequest);
-  ASSERT_TRUE(db->Write([](Connection& c) {
-                  c.Prepare("INSERT INTO k VALUES (3)")->Execute();
-                  return Status();
-                }).ok());
-  auto n = db->Read<int64_t>([](Connection& c) -> Result<int64_t> {
-    auto st = c.Prepare("SELECT COUNT(*), MIN(x) FROM k");
-    st->Step();
-    EXPECT_EQ(st->Int(1), 3);
-    return st->Int(0);
-  });
-  ASSERT_TRUE(n.ok());
-  EXPECT_EQ(*n, 1);
-}
+TEST_F(PgTest, WriteErrorRollsBackThatWriteOnly) { pooled_database_cases::WriteErrorRollsBackThatWriteOnly(OpenDb()); }
 
 TEST_F(PgTest, PoolNeverOpensMoreThanItsSize) {
   auto db = OpenDb(/*pool=*/3);
@@ -421,66 +393,8 @@ TEST_F(PgTest, RacesBetweenPoolsGiveMlflowAnswers) {
   EXPECT_EQ(got->metrics.size(), 5u);
 }
 
-// Two server processes on one database (two pools here): a read-modify-write of a run tag
-// (LogModel's history) and of a logged model's tag (registered versions) loses no update.
 TEST_F(PgTest, TagReadModifyWritesLoseNothingAcrossPools) {
-  auto db1 = OpenDb(4);
-  auto db2 = OpenDb(4);
-  store::sql::SqlTrackingStore a(db1, "/tmp/mlruns-pg-test"), b(db2, "/tmp/mlruns-pg-test");
-  ASSERT_TRUE(a.Initialize().ok());
-  ASSERT_TRUE(b.Initialize().ok());
-  auto run = a.CreateRun("0", "", 1, {}, "");
-  ASSERT_TRUE(run.ok());
-  const std::string id = run->info.run_id;
-  store::sql::SqlLoggedModelStore ma(db1), mb(db2);
-  store::CreateLoggedModelRequest create;
-  create.experiment_id = "0";
-  auto model = ma.CreateLoggedModel(create);
-  ASSERT_TRUE(model.ok()) << model.status().message();
-  constexpr int kThreads = 8, kPerThread = 25;
-  std::atomic<int> failures{0};
-  std::vector<std::thread> threads;
-  for (int t = 0; t < kThreads; ++t) {
-    threads.emplace_back([&, t] {
-      for (int i = 0; i < kPerThread; ++i) {
-        Status st = (t % 2 ? a : b).UpdateRunTag(id, "counter", [](const std::optional<std::string>& current) {
-          return Result<std::string>(std::to_string(current ? std::stoi(*current) + 1 : 1));
-        });
-        if (!st.ok()) {
-          failures++;
-          ADD_FAILURE() << st.message();
-        }
-        if (i < 5) {
-          st = (t % 2 ? ma : mb).AddModelVersionTag(model->model_id, "m", t * 5 + i + 1);
-          if (!st.ok()) {
-            failures++;
-            ADD_FAILURE() << st.message();
-          }
-        }
-      }
-    });
-  }
-  for (auto& th : threads) th.join();
-  EXPECT_EQ(failures.load(), 0);
-  auto got = a.GetRun(id);
-  ASSERT_TRUE(got.ok());
-  std::string counter;
-  for (const auto& t : got->tags) {
-    if (t.key == "counter") counter = t.value;
-  }
-  EXPECT_EQ(counter, std::to_string(kThreads * kPerThread));
-  auto m = ma.GetLoggedModel(model->model_id);
-  ASSERT_TRUE(m.ok());
-  std::string versions;
-  for (const auto& t : m->tags) {
-    if (t.key == "mlflow.modelVersions") versions = t.value;
-  }
-  // One {"name": "m", "version": N} entry per registration.
-  size_t entries = 0;
-  for (size_t at = versions.find("\"version\""); at != std::string::npos; at = versions.find("\"version\"", at + 1)) {
-    ++entries;
-  }
-  EXPECT_EQ(entries, size_t{kThreads * 5});
+  pooled_database_cases::TagReadModifyWritesLoseNothingAcrossPools(OpenDb(4), OpenDb(4), 8, 25);
 }
 
 // Permanent deletion (gc): the cases tests/unit/store/hard_delete_test.cc runs on SQLite.

@@ -124,4 +124,14 @@ class Connection {
   virtual std::vector<std::string> TableNames() = 0;
 };
 
+// A connection to a database server (PostgreSQL, MySQL) that a pool keeps between requests
+// (pooled_database.h): it knows whether its server connection still works.
+class PooledConnection : public Connection {
+ public:
+  // False once the server connection is lost; the pool then drops this connection.
+  virtual bool healthy() const = 0;
+  // Called between transactions, before the connection goes back to the pool.
+  virtual void BeforeReuse() {}
+};
+
 }  // namespace mlflow::store::sql

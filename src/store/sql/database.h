@@ -1,7 +1,8 @@
 #pragma once
 // Database: the connections behind the SQL store, with MLflow's transaction rules. Two
 // implementations: SqliteDatabase (sqlite_database.h: group commit on one writer thread) and
-// PostgresDatabase (postgres_database.h: a connection pool, one transaction per write).
+// PooledDatabase (pooled_database.h: a connection pool to PostgreSQL or MySQL, one transaction per
+// write).
 //
 // A Write() returns only after the COMMIT holding it returned, so an acknowledged write is durable.
 // Reads run on read connections and never wait for the writer.

@@ -42,7 +42,7 @@ class MysqlError : public SqlError {
   bool connection_lost_;
 };
 
-class MysqlConnection : public Connection {
+class MysqlConnection : public PooledConnection {
  public:
   // Throws MysqlError if the server cannot be reached or refuses the login.
   explicit MysqlConnection(const MysqlTarget& target);
@@ -56,7 +56,7 @@ class MysqlConnection : public Connection {
   std::vector<std::string> TableNames() override;
 
   // False once the server connection is lost; the pool then drops this connection.
-  bool healthy() const { return healthy_; }
+  bool healthy() const override { return healthy_; }
   // Called by statements when the server connection went away.
   void MarkLost() { healthy_ = false; }
 

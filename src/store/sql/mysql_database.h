@@ -1,69 +1,50 @@
 #pragma once
 // MysqlDatabase: the SQL store's Database on MySQL / MariaDB (InnoDB), through a pool of
-// connections (mysql_connection.h). The same rules as PostgresDatabase (postgres_database.h):
-// every Write() is one transaction on a pooled connection and returns after its COMMIT; a request
-// that loses a race MLflow's own store would not fail on (a duplicate key from a concurrent
-// check-then-insert, a deadlock, a lock wait timeout, a connection lost before COMMIT) is rolled
-// back and run again, a bounded number of times. Writes run at READ COMMITTED (as on PostgreSQL);
-// reads in one REPEATABLE READ snapshot
-// (START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY).
+// connections (mysql_connection.h); pooled_database.h has the pool and the transaction and retry
+// rules, the same as on PostgreSQL. Writes run at READ COMMITTED (as on PostgreSQL); reads in one
+// REPEATABLE READ snapshot (START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY).
 //
 //   MysqlOptions o; o.target = ParseMysqlUri(uri).value(); o.pool_size = 10;
 //   auto db = std::make_shared<MysqlDatabase>(o);
 //   Status st = db->Setup([&](Connection& c) { ... InspectSchema / CreateSchema ...; });
-#include <atomic>
-#include <chrono>
-#include <condition_variable>
-#include <functional>
-#include <memory>
-#include <mutex>
-#include <vector>
+#include <string>
 
-#include "store/sql/database.h"
 #include "store/sql/mysql_connection.h"
+#include "store/sql/pooled_database.h"
 
 namespace mlflow::store::sql {
 
-struct MysqlOptions {
+struct MysqlOptions : PoolOptions {
   MysqlTarget target;
-  int pool_size = 10;     // most connections this process opens
-  int max_attempts = 10;  // tries per write when it loses a race
-  std::chrono::milliseconds acquire_timeout{30000};
 };
 
 // Turns a MySQL error into MLflow's error kinds (what MLflow's store answers for PyMySQL's
 // IntegrityError, OperationalError, DataError, ProgrammingError).
 Status TranslateMysqlError(const SqlError& e);
 
-class MysqlDatabase : public Database {
+class MysqlDatabase : public PooledDatabase {
  public:
   // Opens one connection at once so a wrong URI fails here. Throws SqlError.
   explicit MysqlDatabase(MysqlOptions options);
-  ~MysqlDatabase() override;
 
   Dialect dialect() const override { return Dialect::kMysql; }
-  Status Write(WriteFn fn) override;
-  Status ReadTx(ReadFn fn) override;
-  void Close() override;
-  Stats stats() override { return Stats{commits_.load(), commits_.load()}; }
 
-  // Runs fn on one connection (outside any transaction) while holding a server-wide named lock
-  // (GET_LOCK), so servers starting together create the schema once.
-  Status Setup(const std::function<Status(Connection&)>& fn);
+ protected:
+  std::unique_ptr<PooledConnection> Connect() override;
+  // READ COMMITTED, as on PostgreSQL: a read after a row lock sees what the lock's holder
+  // committed, and InnoDB takes no gap locks (fewer deadlocks between concurrent writers).
+  const char* begin_write_sql() const override {
+    return "SET TRANSACTION ISOLATION LEVEL READ COMMITTED; START TRANSACTION";
+  }
+  const char* begin_read_sql() const override { return "START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY"; }
+  // The lock name is per database, so servers of different databases on one server never wait.
+  std::string setup_lock_sql() const override { return "DO GET_LOCK(CONCAT('mlflow_cpp_setup.', DATABASE()), 60)"; }
+  std::string setup_unlock_sql() const override { return "DO RELEASE_LOCK(CONCAT('mlflow_cpp_setup.', DATABASE()))"; }
+  ServerErrorClass Classify(const SqlError& e) const override;
+  Status Translate(const SqlError& e) const override { return TranslateMysqlError(e); }
 
  private:
-  class Lease;
-  std::unique_ptr<MysqlConnection> Acquire();
-  void Release(std::unique_ptr<MysqlConnection> c, bool in_transaction);
-  void DropIdle();
-
-  MysqlOptions options_;
-  std::mutex mu_;
-  std::condition_variable cv_;
-  std::vector<std::unique_ptr<MysqlConnection>> idle_;
-  int open_ = 0;
-  bool closing_ = false;
-  std::atomic<uint64_t> commits_{0};
+  MysqlTarget target_;
 };
 
 }  // namespace mlflow::store::sql

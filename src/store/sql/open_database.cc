@@ -24,17 +24,15 @@ Status PrepareSchema(Connection& conn, const std::string& shown, std::string* no
   return Status();
 }
 
-// Opens the pool and, under a database-wide lock (replicas may start together), checks or creates
-// MLflow's schema.
-Result<OpenedDatabase> OpenPostgres(const std::string& uri, int pool_size) {
+// Opens a server database's pool (make() throws SqlError for a wrong URI or a refused login) and,
+// under its database-wide lock (replicas may start together), checks or creates MLflow's schema.
+template <typename MakeDatabase>
+Result<OpenedDatabase> OpenPooled(const std::string& uri, MakeDatabase make) {
   const std::string shown = RedactUri(uri);
-  PostgresOptions opts;
-  opts.conninfo = PostgresConninfoFromUri(uri);
-  opts.pool_size = pool_size;
   OpenedDatabase out;
-  std::shared_ptr<PostgresDatabase> db;
+  std::shared_ptr<PooledDatabase> db;
   try {
-    db = std::make_shared<PostgresDatabase>(opts);
+    db = make();
   } catch (const SqlError& e) {
     return Status::InvalidParameter("cannot open backend store " + shown + ": " + e.what());
   }
@@ -43,22 +41,18 @@ Result<OpenedDatabase> OpenPostgres(const std::string& uri, int pool_size) {
   return out;
 }
 
-// Opens the pool and, under a named server lock, checks or creates MLflow's schema.
+Result<OpenedDatabase> OpenPostgres(const std::string& uri, int pool_size) {
+  PostgresOptions opts;
+  opts.conninfo = PostgresConninfoFromUri(uri);
+  opts.pool_size = pool_size;
+  return OpenPooled(uri, [&] { return std::make_shared<PostgresDatabase>(opts); });
+}
+
 Result<OpenedDatabase> OpenMysql(const std::string& uri, int pool_size) {
-  const std::string shown = RedactUri(uri);
   MysqlOptions opts;
   MLFLOW_ASSIGN_OR_RETURN(opts.target, ParseMysqlUri(uri));
   opts.pool_size = pool_size;
-  OpenedDatabase out;
-  std::shared_ptr<MysqlDatabase> db;
-  try {
-    db = std::make_shared<MysqlDatabase>(opts);
-  } catch (const SqlError& e) {
-    return Status::InvalidParameter("cannot open backend store " + shown + ": " + e.what());
-  }
-  MLFLOW_RETURN_IF_ERROR(db->Setup([&](Connection& conn) { return PrepareSchema(conn, shown, &out.note); }));
-  out.db = db;
-  return out;
+  return OpenPooled(uri, [&] { return std::make_shared<MysqlDatabase>(opts); });
 }
 
 }  // namespace

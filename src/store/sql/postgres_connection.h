@@ -37,7 +37,7 @@ class PgError : public SqlError {
   bool connection_lost_;
 };
 
-class PostgresConnection : public Connection {
+class PostgresConnection : public PooledConnection {
  public:
   // conninfo: a libpq URI (postgresql://...) or key=value string. Throws SqlError if the
   // server cannot be reached or refuses the login.
@@ -52,13 +52,14 @@ class PostgresConnection : public Connection {
   std::vector<std::string> TableNames() override;
 
   // False once the server connection is lost; the pool then drops this connection.
-  bool healthy() const;
+  bool healthy() const override;
   // True while inside a transaction block (also an aborted one).
   bool in_transaction() const;
   // Deallocates on the server the prepared statements whose objects were destroyed (evicted from
   // the cache, or private ones whose lease ended). Call between transactions: a DEALLOCATE inside
   // an aborted transaction would fail.
   void DeallocateReleasedStatements();
+  void BeforeReuse() override { DeallocateReleasedStatements(); }
 
   pg_conn* raw() { return conn_; }
 

@@ -1,8 +1,8 @@
 #pragma once
 // Permanent deletion (`mlflow-cpp gc`'s store methods) checked on one database: run by
-// hard_delete_test.cc on SQLite and by tests/pg/pg_store_test.cc on PostgreSQL, so every backend
-// goes through the same cases. Each case builds its own experiments (unique names), so several
-// cases can share a database.
+// hard_delete_test.cc on SQLite, by tests/pg/pg_store_test.cc on PostgreSQL and by
+// tests/mysql/mysql_store_test.cc on MariaDB, so every backend goes through the same cases. Each
+// case builds its own experiments (unique names), so several cases can share a database.
 #include <gtest/gtest.h>
 
 #include <algorithm>
