@@ -15,6 +15,7 @@
 #include "store/sql/schema.h"
 #include "store/sql/sql_logged_model_store.h"
 #include "store/sql/sql_tracking_store.h"
+#include "unit/store/metric_sampling_cases.h"
 
 namespace mlflow::store::sql {
 namespace {
@@ -262,6 +263,8 @@ TEST_F(MysqlTest, TrackingStoreRoundTrip) {
 
 // Two server processes on one database (two pools): a read-modify-write of a run tag and of a
 // logged model's tag loses no update (row locks, FOR UPDATE).
+TEST_F(MysqlTest, ChartSamplingPicksMlflowsPoints) { metric_sampling_cases::SamplesLikeMlflow(OpenDb()); }
+
 TEST_F(MysqlTest, TagReadModifyWritesLoseNothingAcrossPools) {
   auto db1 = OpenDb(4);
   auto db2 = OpenDb(4);
