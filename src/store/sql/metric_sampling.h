@@ -6,9 +6,11 @@
 // bucket is kept, and the last point always ends the sample (replacing the last bucket's first point
 // when there are already max_results).
 //
-// What it costs: one count and one walk over the run's entries of idx_mlflowcpp_metric_steps
-// (run_uuid, key, step, timestamp, value, is_nan), both inside the database and index-only, plus
-// one row read per kept point; never a sort, never a read of the table itself.
+// What it costs: on SQLite, two seeks and one walk over the run's entries of
+// idx_mlflowcpp_metric_steps (run_uuid, key, step, timestamp, value, is_nan), inside the database and
+// index-only, plus one row read per kept point; a count and a second walk only when the history is
+// not one point a step. On PostgreSQL and MySQL, a count and one numbering query. Never a sort,
+// never a read of the table itself; still linear in the points in range (the walk passes each).
 #include <cstdint>
 #include <optional>
 #include <string>
