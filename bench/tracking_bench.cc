@@ -51,9 +51,11 @@ struct RawDb {
       conn.ExecScript(
           "INSERT INTO experiments (experiment_id, name, artifact_location, lifecycle_stage, creation_time, "
           "last_update_time) VALUES (0, 'Default', '/tmp/0', 'active', 0, 0)");
-      // The server's extra history index, so the ceiling writes the same B-trees.
+      // The server's extra indexes, so the ceiling writes the same B-trees.
       conn.ExecScript(
           "CREATE INDEX idx_mlflowcpp_metric_history ON metrics (run_uuid, key, timestamp, step, value)");
+      conn.ExecScript(
+          "CREATE INDEX idx_mlflowcpp_metric_steps ON metrics (run_uuid, key, step, timestamp, value, is_nan)");
     }
     sqlite3_open(path.c_str(), &db);
     sqlite3_exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;", nullptr, nullptr,

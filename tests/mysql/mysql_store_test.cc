@@ -16,6 +16,7 @@
 #include "store/sql/sql_logged_model_store.h"
 #include "store/sql/sql_tracking_store.h"
 #include "unit/store/hard_delete_cases.h"
+#include "unit/store/metric_sampling_cases.h"
 #include "unit/store/pooled_database_cases.h"
 
 namespace mlflow::store::sql {
@@ -236,6 +237,8 @@ TEST_F(MysqlTest, TrackingStoreRoundTrip) {
   EXPECT_EQ(search("tags.t ILIKE 'X%'"), 1u);
   EXPECT_EQ(search("tags.t != 'X'"), 1u);
 }
+
+TEST_F(MysqlTest, ChartSamplingPicksMlflowsPoints) { metric_sampling_cases::SamplesLikeMlflow(OpenDb()); }
 
 TEST_F(MysqlTest, TagReadModifyWritesLoseNothingAcrossPools) {
   pooled_database_cases::TagReadModifyWritesLoseNothingAcrossPools(OpenDb(4), OpenDb(4), 6, 15);

@@ -15,6 +15,7 @@
 #include "store/sql/sql_logged_model_store.h"
 #include "store/sql/sql_tracking_store.h"
 #include "unit/store/hard_delete_cases.h"
+#include "unit/store/metric_sampling_cases.h"
 #include "unit/store/pooled_database_cases.h"
 
 namespace mlflow::store::sql {
@@ -398,6 +399,7 @@ TEST_F(PgTest, TagReadModifyWritesLoseNothingAcrossPools) {
 }
 
 // Permanent deletion (gc): the cases tests/unit/store/hard_delete_test.cc runs on SQLite.
+TEST_F(PgTest, ChartSamplingPicksMlflowsPoints) { metric_sampling_cases::SamplesLikeMlflow(OpenDb()); }
 TEST_F(PgTest, HardDeleteRun) { hard_delete_cases::RunGoesWithItsRows(OpenDb()); }
 TEST_F(PgTest, HardDeleteDeletedRunsByAge) { hard_delete_cases::DeletedRunsByAge(OpenDb()); }
 TEST_F(PgTest, HardDeleteExperiment) { hard_delete_cases::ExperimentGoesWithEverythingInIt(OpenDb()); }

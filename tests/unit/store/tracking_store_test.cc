@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "core/ids.h"
+#include "metric_sampling_cases.h"
 #include "store/sql/schema.h"
 #include "store/sql/sqlite_connection.h"
 
@@ -253,6 +254,8 @@ TEST_F(TrackingStoreTest, MetricHistoryPages) {
 
 // UpdateRunTag is the store's read-modify-write of a tag (LogModel's history): concurrent updates
 // each see the previous one's value, an update's error writes nothing, deleted runs are refused.
+TEST_F(TrackingStoreTest, ChartSamplingPicksMlflowsPoints) { metric_sampling_cases::SamplesLikeMlflow(db_); }
+
 TEST_F(TrackingStoreTest, UpdateRunTagIsOneAtomicReadModifyWrite) {
   std::string run = NewRun();
   constexpr int kThreads = 8, kPerThread = 25;
