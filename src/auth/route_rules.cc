@@ -43,6 +43,7 @@ const std::map<Key, RouteRule>& Table() {
       {{"POST", "/mlflow/runs/delete-tag"}, R(S::kRun, A::kUpdate)},
       {{"POST", "/mlflow/runs/log-parameter"}, R(S::kRun, A::kUpdate)},
       {{"POST", "/mlflow/runs/search"}, K(Kind::kAuthenticated, Effect::kFilterRunExperiments)},
+      {{"POST", "/mlflow/runs/create-promptlab-run"}, R(S::kExperimentId, A::kUpdate)},
       {{"GET", "/mlflow/metrics/get-history"}, R(S::kRun, A::kRead)},
       {{"GET", "/mlflow/metrics/get-history-bulk"}, R(S::kRunIds, A::kRead)},
       {{"GET", "/mlflow/metrics/get-history-bulk-interval"}, R(S::kRunIds, A::kRead)},
