@@ -223,6 +223,11 @@ def test_same_answers_as_mlflow(runs):
     assert expected.keys() == got.keys()
     mismatches = {k: (expected[k], got[k]) for k in expected if expected[k] != got[k] and k not in KNOWN_DIFFERENCES}
     assert not mismatches, "\n".join(f"{k}: mlflow {e} / ours {g}" for k, (e, g) in mismatches.items())
+    # /graphql answered fields, and refused some as null without an error: carol reads the shared
+    # experiment's run (default READ), dave is denied it (DENY on the experiment).
+    assert got["graphql-get-run-carol"] == (200, ((True, "shared"), False)), got["graphql-get-run-carol"]
+    assert got["graphql-get-run-dave"] == (200, (None, False)), got["graphql-get-run-dave"]
+    assert got["graphql-search-runs-shared-dave"] == (200, (None, False)), got["graphql-search-runs-shared-dave"]
     # The script exercised both outcomes for every level: allowed and refused.
     for u in USERS:
         statuses = {v[0] for k, v in got.items() if k.endswith("-" + u)}
