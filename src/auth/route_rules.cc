@@ -43,6 +43,7 @@ const std::map<Key, RouteRule>& Table() {
       {{"POST", "/mlflow/runs/delete-tag"}, R(S::kRun, A::kUpdate)},
       {{"POST", "/mlflow/runs/log-parameter"}, R(S::kRun, A::kUpdate)},
       {{"POST", "/mlflow/runs/search"}, K(Kind::kAuthenticated, Effect::kFilterRunExperiments)},
+      {{"POST", "/mlflow/runs/create-promptlab-run"}, R(S::kExperimentId, A::kUpdate)},
       {{"GET", "/mlflow/metrics/get-history"}, R(S::kRun, A::kRead)},
       {{"GET", "/mlflow/metrics/get-history-bulk"}, R(S::kRunIds, A::kRead)},
       {{"GET", "/mlflow/metrics/get-history-bulk-interval"}, R(S::kRunIds, A::kRead)},
@@ -103,6 +104,7 @@ const std::map<Key, RouteRule>& Table() {
       {{"DELETE", "/mlflow/traces/{trace_id}/assessments/{assessment_id}"}, R(S::kTrace, A::kUpdate)},
       {{"GET", "/mlflow/traces"}, R(S::kExperimentIds, A::kRead)},
       {{"POST", "/mlflow/traces/delete-traces"}, R(S::kExperimentId, A::kDelete)},
+      {{"POST", "/mlflow/traces/metrics"}, R(S::kExperimentIds, A::kRead)},
       {{"GET", "/mlflow/get-trace-artifact"}, R(S::kTrace, A::kRead)},
       // Proxied artifacts
       {{"GET", "/mlflow-artifacts/artifacts/{path...}"}, R(S::kArtifactPath, A::kRead)},
@@ -116,6 +118,11 @@ const std::map<Key, RouteRule>& Table() {
       {{"GET", "/version"}, K(Kind::kAuthenticated)},
       {{"GET", "/mlflow/ui-telemetry"}, K(Kind::kAuthenticated)},
       {{"POST", "/mlflow/ui-telemetry"}, K(Kind::kAuthenticated)},
+      // The UI's GraphQL queries: any signed-in user; each field then runs the REST route it
+      // stands for under that route's rule (graphql_handlers.cc), so a field the caller may not
+      // read resolves to null, as MLflow's GraphQL authorization middleware answers.
+      {{"POST", "/graphql"}, K(Kind::kAuthenticated)},
+      {{"GET", "/graphql"}, K(Kind::kAuthenticated)},
       // Users and grants (auth_gate.cc serves these)
       {{"POST", "/mlflow/users/create"}, K(Kind::kAdminOnly)},
       {{"GET", "/mlflow/users/get"}, K(Kind::kSelf)},

@@ -10,6 +10,7 @@
 #include "server/handlers/api_context.h"
 #include "server/handlers/artifact_handlers.h"
 #include "server/handlers/graphql_handlers.h"
+#include "server/handlers/promptlab_handlers.h"
 #include "server/handlers/json_render.h"
 #include "server/handlers/dataset_handlers.h"
 #include "server/handlers/logged_model_handlers.h"
@@ -192,6 +193,7 @@ Result<std::unique_ptr<App>> App::Create(const ServerConfig& config) {
     RegisterTraceHandlers(s.router, s.ctx);
     RegisterDatasetHandlers(s.router, s.ctx);
     RegisterUiHandlers(s.router, s.ctx);
+    RegisterPromptlabHandlers(s.router, s.ctx);
     RegisterGraphqlHandlers(s.router);  // after the REST routes it dispatches to
   }
   AddOptionsResponses(s.router);

@@ -65,6 +65,11 @@ Result<store::TracePage> TracingService::SearchTraces(const store::TraceSearchRe
   return store_.SearchTraces(request);
 }
 
+Result<std::vector<tracing::MetricDataPoint>> TracingService::QueryTraceMetrics(const tracing::TraceMetricsQuery& q) {
+  MLFLOW_RETURN_IF_ERROR(tracing::ValidateTraceMetricsQuery(q));
+  return store_.QueryTraceMetrics(q);
+}
+
 Result<int64_t> TracingService::DeleteTraces(const store::DeleteTracesRequest& r) {
   if (!r.max_timestamp_millis && r.trace_ids.empty()) {
     return Status::InvalidParameter("Either `max_timestamp_millis` or `trace_ids` must be specified.");

@@ -59,6 +59,9 @@ class TracingService {
   // Search locations as the v3 request names them: experiment ids only (an id with a '.' names a
   // Unity Catalog table, which this server does not hold).
   Result<store::TracePage> SearchTraces(const store::TraceSearchRequest& request);
+  // Trace analytics (POST /api/3.0/mlflow/traces/metrics): MLflow's checks of the metric, its
+  // aggregations and dimensions (tracing/trace_metrics.h), then the store's grouping.
+  Result<std::vector<tracing::MetricDataPoint>> QueryTraceMetrics(const tracing::TraceMetricsQuery& query);
   // By ids, or by age (max_timestamp_millis, at most max_traces of the oldest), never both.
   Result<int64_t> DeleteTraces(const store::DeleteTracesRequest& request);
 

@@ -16,6 +16,7 @@
 #include "core/status.h"
 #include "core/trace_entities.h"
 #include "tracing/span_convert.h"
+#include "tracing/trace_metrics.h"
 
 namespace mlflow::store {
 
@@ -86,6 +87,9 @@ class TraceStore {
   // By ids, or by age (the oldest first, at most max_traces); the argument rules are the
   // service's (service/tracing_service.h).
   virtual Result<int64_t> DeleteTraces(const DeleteTracesRequest& request) = 0;
+  // QueryTraceMetrics: `query` grouped and aggregated over the traces, spans or assessments of
+  // its experiments (validated by the service first); INVALID_PARAMETER_VALUE for a bad filter.
+  virtual Result<std::vector<tracing::MetricDataPoint>> QueryTraceMetrics(const tracing::TraceMetricsQuery& query) = 0;
   virtual Status SetTraceTag(const std::string& trace_id, const std::string& key, const std::string& value) = 0;
   virtual Status DeleteTraceTag(const std::string& trace_id, const std::string& key) = 0;
   virtual Status LinkTracesToRun(const std::vector<std::string>& trace_ids, const std::string& run_id) = 0;

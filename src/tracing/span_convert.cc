@@ -236,28 +236,12 @@ Result<std::vector<ConvertedSpan>> ConvertOtlpRequest(const OtlpRequest& request
       rec.content = PyJsonDumps(content, PyJsonStyle::Unicode());
 
       // Span-level cost and model columns (MLflow 3.17's analytics columns).
-      if (const std::string* cost_text = AttrText(c.attributes, "mlflow.llm.cost")) {
-        std::optional<Json> cost = PyJsonLoads(*cost_text);
-        if (cost && cost->is_object()) {
-          auto get = [&](const char* k) -> std::optional<double> {
-            auto it = cost->find(k);
-            return it == cost->end() ? std::nullopt : FiniteFloat(*it);
-          };
-          rec.input_cost = get("input_cost");
-          rec.output_cost = get("output_cost");
-          rec.total_cost = get("total_cost");
-        }
-      }
-      auto model_dimension = [&](const char* key) -> std::optional<std::string> {
-        const std::string* text = AttrText(c.attributes, key);
-        if (!text) return std::nullopt;
-        std::optional<Json> v = PyJsonLoads(*text);
-        std::string s = v && v->is_string() ? v->get<std::string>() : *text;
-        if (v && !v->is_string()) return std::nullopt;
-        return validation::TruncateChars(s, 500);
-      };
-      rec.model_name = model_dimension("mlflow.llm.model");
-      rec.model_provider = model_dimension("mlflow.llm.provider");
+      SpanAnalytics an = SpanAnalyticsOf(c.attributes);
+      rec.input_cost = an.input_cost;
+      rec.output_cost = an.output_cost;
+      rec.total_cost = an.total_cost;
+      rec.model_name = std::move(an.model_name);
+      rec.model_provider = std::move(an.model_provider);
       out.push_back(std::move(c));
     }
   }
@@ -643,6 +627,41 @@ Status AppendSpanProtoJson(std::string& out, std::string_view stored) {
   }
   out += "}}";
   return Status();
+}
+
+SpanAnalytics SpanAnalyticsOf(const Json& attributes) {
+  SpanAnalytics an;
+  if (const std::string* cost_text = AttrText(attributes, "mlflow.llm.cost")) {
+    std::optional<Json> cost = PyJsonLoads(*cost_text);
+    if (cost && cost->is_object()) {
+      auto get = [&](const char* k) -> std::optional<double> {
+        auto it = cost->find(k);
+        return it == cost->end() ? std::nullopt : FiniteFloat(*it);
+      };
+      an.input_cost = get("input_cost");
+      an.output_cost = get("output_cost");
+      an.total_cost = get("total_cost");
+    }
+  }
+  auto model_dimension = [&](const char* key) -> std::optional<std::string> {
+    const std::string* text = AttrText(attributes, key);
+    if (!text) return std::nullopt;
+    std::optional<Json> v = PyJsonLoads(*text);
+    std::string s = v && v->is_string() ? v->get<std::string>() : *text;
+    if (v && !v->is_string()) return std::nullopt;
+    return validation::TruncateChars(s, 500);
+  };
+  an.model_name = model_dimension("mlflow.llm.model");
+  an.model_provider = model_dimension("mlflow.llm.provider");
+  return an;
+}
+
+SpanAnalytics StoredSpanAnalytics(std::string_view stored) {
+  std::optional<Json> span = PyJsonLoads(stored);
+  if (!span || !span->is_object()) return SpanAnalytics{};
+  auto attrs = span->find("attributes");
+  if (attrs == span->end() || !attrs->is_object()) return SpanAnalytics{};
+  return SpanAnalyticsOf(*attrs);
 }
 
 std::optional<std::string> StoredAttribute(std::string_view stored, std::string_view key) {

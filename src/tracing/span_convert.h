@@ -72,6 +72,19 @@ Result<std::vector<TraceSpanBatch>> GroupSpansByTrace(std::vector<ConvertedSpan>
 // INVALID_STATE when the stored text is not a span MLflow can read.
 Status AppendSpanProtoJson(std::string& out, std::string_view stored);
 
+// The span-level analytics MLflow 3.17 keeps in span columns (cost from mlflow.llm.cost, model
+// name and provider from mlflow.llm.model / mlflow.llm.provider, cut to 500 characters), from a
+// span's attributes (their stored text) or from its stored JSON.
+struct SpanAnalytics {
+  std::optional<double> input_cost;
+  std::optional<double> output_cost;
+  std::optional<double> total_cost;
+  std::optional<std::string> model_name;
+  std::optional<std::string> model_provider;
+};
+SpanAnalytics SpanAnalyticsOf(const Json& attributes);
+SpanAnalytics StoredSpanAnalytics(std::string_view stored);
+
 // The stored JSON's attribute value `key`, decoded (for filters and aggregation of stored spans).
 std::optional<std::string> StoredAttribute(std::string_view stored, std::string_view key);
 

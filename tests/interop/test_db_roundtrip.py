@@ -11,6 +11,7 @@ from pathlib import Path
 
 import mlflow
 import pytest
+import requests
 from mlflow.entities import (Dataset, DatasetInput, InputTag, LoggedModelStatus, Metric, Param, RunTag,
                              ViewType)
 from mlflow.tracking import MlflowClient
@@ -174,6 +175,22 @@ def dump_traces(c, ids, out):
     for f in ("name = 'rt_renamed'", "metadata.`mlflow.trace.session` = 's-rt'", "span.type = 'LLM'",
               "feedback.quality > 0.4", "metadata.`mlflow.trace.tokenUsage` IS NOT NULL", "tags.k = '0'"):
         out[f"search {f}"] = [t.info.trace_id for t in c.search_traces(ids, filter_string=f)]
+    # Trace analytics over the same tables (both layouts: the real server's has the analytics columns).
+    for view, metric, aggs, dims in [
+            ("TRACES", "trace_count", ["COUNT"], ["trace_name", "trace_status"]),
+            ("TRACES", "latency", ["AVG", "MAX"], ["trace_name"]),
+            ("TRACES", "total_tokens", ["SUM"], []),
+            ("TRACES", "session_count", ["COUNT"], []),
+            ("SPANS", "span_count", ["COUNT"], ["span_type", "span_status"]),
+            ("SPANS", "latency", ["AVG", "P50"], ["span_name"]),
+            ("ASSESSMENTS", "assessment_count", ["COUNT"], ["assessment_name"]),
+            ("ASSESSMENTS", "assessment_value", ["AVG"], ["assessment_name"])]:
+        body = {"experiment_ids": ids, "view_type": view, "metric_name": metric, "dimensions": dims,
+                "aggregations": [{"aggregation_type": "PERCENTILE", "percentile_value": 50} if a == "P50"
+                                 else {"aggregation_type": a} for a in aggs]}
+        r = requests.post(c.tracking_uri + "/api/3.0/mlflow/traces/metrics", json=body, timeout=60)
+        assert r.status_code == 200 and r.json().get("data_points"), (view, metric, r.text)
+        out[f"metrics {view} {metric}"] = r.json()
 
 
 def dump(uri):

@@ -291,6 +291,9 @@ describe('MLflow\'s UI: the same pages on mlflow-cpp and on mlflow server', () =
   it('logged models', () => differential('logged-models', (d) => `#/experiments/${exp(d)}/models`, () => ['xgb-fraud']));
   it('a logged model', () => differential('logged-model', (d) => `#/experiments/${exp(d)}/models/${d.loggedModel.info.model_id}`, () => ['xgb-fraud']));
   it('traces list', () => differential('traces', (d) => `#/experiments/${exp(d)}/traces`, () => ['Which merchants had the most fraud last week?', '{"date":"2025-06-01"}']));
+  // The experiment overview's charts are drawn from the trace analytics query (traces/metrics).
+  it('experiment overview (trace analytics)', () => differential('experiment-overview', (d) => `#/experiments/${exp(d)}/overview`,
+    () => ['Traces']));
   it('a trace\'s span tree', () => differential('trace-spans',
     (d) => `#/experiments/${exp(d)}/traces?selectedEvaluationId=${d.traces.ok}`, () => ['search-transactions', 'format-table']));
 });

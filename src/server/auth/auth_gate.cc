@@ -280,7 +280,15 @@ HttpResponse AuthGate::Impl::Apply(Effect effect, const HttpRequest& req, const 
       return inner(req);
     case Effect::kFilterRunExperiments: {
       if (user.is_admin) return inner(req);
-      return inner(FilterListParam(req, "experiment_ids", readable_experiment));
+      HttpRequest filtered = FilterListParam(req, "experiment_ids", readable_experiment);
+      // /graphql's mlflowSearchRuns (graphql_handlers.cc) resolves to null when none of the
+      // experiments it names is readable, as MLflow's GraphQL middleware answers; the REST
+      // search itself keeps searching the (empty) rest.
+      if (req.headers.count("x-mlflow-cpp-graphql") && CheckParams(req).List("experiment_ids").size() > 0 &&
+          CheckParams(filtered).List("experiment_ids").empty()) {
+        return Forbidden();
+      }
+      return inner(filtered);
     }
     case Effect::kFilterExperiments:
       if (user.is_admin) return inner(req);

@@ -176,11 +176,21 @@ std::string QueryItems(std::string_view query, std::initializer_list<std::string
 
 // Calls the REST route in-process. The JSON answer, or its error message. extra_query: items
 // appended to a GET's query string.
-Result<json> CallRest(const Router& router, std::string_view method, std::string_view path, const json& rest_input,
-                      const std::string& extra_query = "") {
+// Under --app-name basic-auth every route is wrapped by the auth gate, so the REST call carries the
+// /graphql caller's credentials and the route's own rule decides (MLflow's GraphQL authorization
+// middleware checks the same permissions per field, mlflow/server/auth/__init__.py). A refused
+// call (403) is PERMISSION_DENIED: the field is null without an error, as MLflow answers it.
+constexpr const char* kGraphqlCallHeader = "x-mlflow-cpp-graphql";
+
+Result<json> CallRest(const Router& router, const HttpRequest& outer, std::string_view method, std::string_view path,
+                      const json& rest_input, const std::string& extra_query = "") {
   HttpRequest req;
   req.method = std::string(method);
   req.path = std::string(path);
+  if (auto auth = outer.headers.find("authorization"); auth != outer.headers.end()) {
+    req.headers["authorization"] = auth->second;
+  }
+  req.headers[kGraphqlCallHeader] = "1";
   if (method == "GET") {
     req.query = QueryString(rest_input);
     if (!extra_query.empty()) req.query += (req.query.empty() ? "" : "&") + extra_query;
@@ -195,6 +205,7 @@ Result<json> CallRest(const Router& router, std::string_view method, std::string
   }
   req.path_params = std::move(m.path_params);
   HttpResponse resp = (*m.handler)(req);
+  if (resp.status == 403) return Status(ErrorCode::kPermissionDenied, "Permission denied");
   json body = json::parse(resp.body, nullptr, false);
   if (resp.status != 200) {
     std::string message = body.is_object() && body.contains("message") && body["message"].is_string()
@@ -252,16 +263,16 @@ json Project(const json& src, const std::vector<GqlField>& sel, std::string_view
 }
 
 // MLflow's run extension: the run's experiment and its registered model versions.
-void ExtendRun(const Router& router, json& run) {
+void ExtendRun(const Router& router, const HttpRequest& outer, json& run) {
   if (!run.is_object() || !run.contains("info")) return;
   const json& info = run["info"];
   if (info.contains("experiment_id")) {
-    auto exp = CallRest(router, "GET", "/ajax-api/2.0/mlflow/experiments/get",
+    auto exp = CallRest(router, outer, "GET", "/ajax-api/2.0/mlflow/experiments/get",
                         {{"experiment_id", info["experiment_id"]}});
     if (exp.ok() && exp->contains("experiment")) run["experiment"] = (*exp)["experiment"];
   }
   std::string run_id = info.value("run_id", info.value("run_uuid", ""));
-  auto versions = CallRest(router, "GET", "/ajax-api/2.0/mlflow/model-versions/search",
+  auto versions = CallRest(router, outer, "GET", "/ajax-api/2.0/mlflow/model-versions/search",
                            {{"filter", "run_id='" + run_id + "'"}});
   run["model_versions"] = versions.ok() && versions->contains("model_versions") ? (*versions)["model_versions"]
                                                                                  : json::array();
@@ -327,7 +338,11 @@ HttpResponse HandleGraphql(const Router& router, const HttpRequest& req) {
       for (const char* k : {"max_results", "start_step", "end_step"}) input.erase(k);
       extra_query = QueryItems(req.query, {"max_results", "start_step", "end_step"});
     }
-    auto rest = CallRest(router, root->method, root->path, input, extra_query);
+    auto rest = CallRest(router, req, root->method, root->path, input, extra_query);
+    if (!rest.ok() && rest.status().code() == ErrorCode::kPermissionDenied) {
+      data[f.alias] = nullptr;
+      continue;
+    }
     if (!rest.ok()) {
       data[f.alias] = nullptr;
       errors.push_back(rest.status().message());
@@ -335,10 +350,10 @@ HttpResponse HandleGraphql(const Router& router, const HttpRequest& req) {
     }
     json& answer = *rest;
     if (f.name == "mlflowGetRun" && Selects(f, "run", "")) {
-      if (answer.contains("run")) ExtendRun(router, answer["run"]);
+      if (answer.contains("run")) ExtendRun(router, req, answer["run"]);
     } else if (f.name == "mlflowSearchRuns" && answer.contains("runs") &&
                (Selects(f, "runs", "experiment") || Selects(f, "runs", "modelVersions"))) {
-      for (json& run : answer["runs"]) ExtendRun(router, run);
+      for (json& run : answer["runs"]) ExtendRun(router, req, run);
     }
     data[f.alias] = Project(answer, f.selections, root->response_type);
   }

@@ -3,6 +3,9 @@
 #include "server/handlers/trace_handlers.h"
 
 #include <cctype>
+#include <initializer_list>
+
+#include "core/py_text.h"
 
 #include "server/handlers/artifact_handlers.h"
 #include "server/handlers/json_render.h"
@@ -202,6 +205,126 @@ Result<std::string> SearchTracesV3(ApiContext& ctx, const HttpRequest& req) {
   MLFLOW_RETURN_IF_ERROR(SearchFields(f, r));
   MLFLOW_ASSIGN_OR_RETURN(store::TracePage page, ctx.tracing->SearchTraces(r));
   return PageResponse(page, false);
+}
+
+// ---- trace analytics ----
+
+// An enum field as protobuf's JSON parser reads it for MLflow: the value's name, or its number
+// (the C++ enums list the proto's values in order, from 1). An unknown value is dropped (MLflow
+// parses with ignore_unknown_fields), and an unset proto2 enum reads as its first value.
+template <typename E>
+E EnumField(const json& v, std::optional<E> (*from_name)(std::string_view), std::initializer_list<E> all) {
+  if (v.is_string()) {
+    if (std::optional<E> e = from_name(v.get<std::string>())) return *e;
+  } else if (v.is_number_integer()) {
+    for (E e : all) {
+      if (static_cast<int64_t>(static_cast<int>(e) + 1) == v.get<int64_t>()) return e;
+    }
+  }
+  return *all.begin();
+}
+
+Result<std::vector<std::string>> OptionalStringList(const RequestFields& f, const char* name) {
+  if (const json* v = f.Json(name); v && !v->is_null()) {
+    if (!v->is_array()) return TypeError(name, *v);
+    for (const auto& e : *v)
+      if (!e.is_string()) return TypeError(name, *v);
+  }
+  return f.StringList(name);
+}
+
+// MLflow's MetricAggregation: a PERCENTILE needs a percentile_value in [0, 100], the others none.
+// MLflow raises these as a plain ValueError, which its server answers with a 500 HTML page; they
+// are the client's mistakes, answered here as 400 INVALID_PARAMETER_VALUE
+// (tests/interop/known_differences.yaml, trace-metrics-percentile-without-value). A missing or
+// unknown aggregation_type reads as COUNT, as in MLflow.
+Result<tracing::MetricAggregation> ParseAggregation(const json& a, const json& all) {
+  if (!a.is_object()) return TypeError("aggregations", all);
+  tracing::MetricAggregation out;
+  using K = tracing::AggregationKind;
+  auto type = a.find("aggregation_type");
+  out.kind = type == a.end() || type->is_null()
+                 ? K::kCount
+                 : EnumField<K>(*type, tracing::AggregationFromName,
+                                {K::kCount, K::kSum, K::kAvg, K::kPercentile, K::kMin, K::kMax});
+  auto pv = a.find("percentile_value");
+  if (pv != a.end() && !pv->is_null()) {
+    std::optional<double> v = JsonToDouble(*pv);
+    if (!v) return TypeError("aggregations", all);
+    out.percentile = *v;
+  }
+  if (out.kind == tracing::AggregationKind::kPercentile) {
+    if (!out.percentile) return Status::InvalidParameter("Percentile value is required for PERCENTILE aggregation");
+    if (*out.percentile > 100 || *out.percentile < 0) {
+      return Status::InvalidParameter("Percentile value must be between 0 and 100, got " +
+                                      PyFloatRepr(*out.percentile));
+    }
+  } else if (out.percentile) {
+    return Status::InvalidParameter(std::string("Percentile value is only allowed for PERCENTILE aggregation type, got ") +
+                                    tracing::AggregationName(out.kind));
+  }
+  return out;
+}
+
+Result<std::string> QueryTraceMetrics(ApiContext& ctx, const HttpRequest& req) {
+  RequestFields f(req);
+  tracing::TraceMetricsQuery q;
+  MLFLOW_ASSIGN_OR_RETURN(q.experiment_ids, RequiredList(f, "experiment_ids"));
+  const json* view = f.Json("view_type");
+  if (!view || view->is_null() || (view->is_string() && view->get<std::string>().empty())) {
+    return MissingParameter("view_type");
+  }
+  using V = tracing::MetricView;
+  q.view = EnumField<V>(*view, tracing::MetricViewFromName, {V::kTraces, V::kSpans, V::kAssessments});
+  MLFLOW_ASSIGN_OR_RETURN(q.metric_name, f.RequiredString("metric_name"));
+  const json* aggs = f.Json("aggregations");
+  if (!aggs || aggs->is_null()) return MissingParameter("aggregations");
+  if (!aggs->is_array()) return TypeError("aggregations", *aggs);
+  for (const json& a : *aggs) {
+    MLFLOW_ASSIGN_OR_RETURN(tracing::MetricAggregation parsed, ParseAggregation(a, *aggs));
+    q.aggregations.push_back(parsed);
+  }
+  MLFLOW_ASSIGN_OR_RETURN(q.dimensions, OptionalStringList(f, "dimensions"));
+  MLFLOW_ASSIGN_OR_RETURN(q.filters, OptionalStringList(f, "filters"));
+  MLFLOW_ASSIGN_OR_RETURN(q.time_interval_seconds, f.Int64("time_interval_seconds"));
+  MLFLOW_ASSIGN_OR_RETURN(q.start_time_ms, f.Int64("start_time_ms"));
+  MLFLOW_ASSIGN_OR_RETURN(q.end_time_ms, f.Int64("end_time_ms"));
+  MLFLOW_ASSIGN_OR_RETURN(std::optional<int64_t> max_results, f.Int64("max_results"));
+  if (max_results) q.max_results = *max_results;
+  MLFLOW_ASSIGN_OR_RETURN(std::optional<std::string> page_token, f.String("page_token"));
+  (void)page_token;  // MLflow 3.17 does not page these results either (one page, no token)
+  MLFLOW_ASSIGN_OR_RETURN(std::vector<tracing::MetricDataPoint> points, ctx.tracing->QueryTraceMetrics(q));
+  std::string out = "{";
+  if (!points.empty()) {
+    out += "\"data_points\":[";
+    for (size_t i = 0; i < points.size(); ++i) {
+      const tracing::MetricDataPoint& p = points[i];
+      if (i) out += ',';
+      out += "{\"metric_name\":";
+      AppendPyJsonString(out, p.metric_name);
+      if (!p.dimensions.empty()) {
+        out += ",\"dimensions\":{";
+        for (size_t d = 0; d < p.dimensions.size(); ++d) {
+          if (d) out += ',';
+          AppendPyJsonString(out, p.dimensions[d].first);
+          out += ':';
+          AppendPyJsonString(out, p.dimensions[d].second);
+        }
+        out += '}';
+      }
+      out += ",\"values\":{";
+      for (size_t k = 0; k < p.values.size(); ++k) {
+        if (k) out += ',';
+        AppendPyJsonString(out, p.values[k].first);
+        out += ':';
+        AppendPyJsonFloat(out, p.values[k].second);
+      }
+      out += "}}";
+    }
+    out += ']';
+  }
+  out += '}';
+  return out;
 }
 
 Result<json> DeleteTraces(ApiContext& ctx, const HttpRequest& req) {
@@ -406,6 +529,7 @@ void RegisterTraceHandlers(Router& router, ApiContext& ctx) {
   AddRawJsonApi(router, "GET", "/mlflow/traces/batchGet", raw(BatchGetTraces), v3);
   AddRawJsonApi(router, "POST", "/mlflow/traces/batchGetInfos", raw(BatchGetTraceInfos), v3);
   AddJsonApi(router, "POST", "/mlflow/traces/delete-traces", js(DeleteTraces), v3);
+  AddRawJsonApi(router, "POST", "/mlflow/traces/metrics", raw(QueryTraceMetrics), v3);
   AddRawJsonApi(router, "GET", "/mlflow/traces/{trace_id}", raw(GetTraceInfoV3), v3);
   AddJsonApi(router, "PATCH", "/mlflow/traces/{trace_id}/tags",
              [&ctx](const HttpRequest& req) { return SetTraceTag(ctx, req, "trace_id"); }, v3);

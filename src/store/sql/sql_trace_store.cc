@@ -12,6 +12,7 @@
 #include "core/validation.h"
 #include "store/sql/in_list.h"
 #include "store/sql/sql_tracking_store.h"
+#include "store/sql/trace_metrics_sql.h"
 #include "store/sql/trace_search_sql.h"
 #include "tracing/json.h"
 #include "tracing/trace_rules.h"
@@ -884,6 +885,16 @@ Result<TracePage> SqlTraceStore::SearchTraces(const TraceSearchRequest& request)
     page.traces = LoadTraceInfos(c, layout, ids);
     return page;
   });
+}
+
+Result<std::vector<tracing::MetricDataPoint>> SqlTraceStore::QueryTraceMetrics(const tracing::TraceMetricsQuery& q) {
+  MLFLOW_ASSIGN_OR_RETURN(std::vector<int64_t> experiment_ids, ParseExperimentIds(q.experiment_ids));
+  return db_->Read<std::vector<tracing::MetricDataPoint>>(
+      [&](Connection& c) -> Result<std::vector<tracing::MetricDataPoint>> {
+        MLFLOW_ASSIGN_OR_RETURN(std::vector<tracing::MetricSample> samples,
+                                ReadMetricSamples(c, q, experiment_ids, analytics_));
+        return tracing::AggregateMetricSamples(q, std::move(samples));
+      });
 }
 
 Result<int64_t> SqlTraceStore::DeleteTraces(const DeleteTracesRequest& r) {

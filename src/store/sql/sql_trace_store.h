@@ -33,6 +33,7 @@ class SqlTraceStore : public TraceStore {
   Status LogSpans(const std::string& experiment_id, const std::vector<tracing::TraceSpanBatch>& batches) override;
   Result<TracePage> SearchTraces(const TraceSearchRequest& request) override;
   Result<int64_t> DeleteTraces(const DeleteTracesRequest& request) override;
+  Result<std::vector<tracing::MetricDataPoint>> QueryTraceMetrics(const tracing::TraceMetricsQuery& query) override;
   Status SetTraceTag(const std::string& trace_id, const std::string& key, const std::string& value) override;
   Status DeleteTraceTag(const std::string& trace_id, const std::string& key) override;
   Status LinkTracesToRun(const std::vector<std::string>& trace_ids, const std::string& run_id) override;

@@ -37,6 +37,39 @@ def _names(field, key="name"):
     return lambda body: sorted(x[key] for x in body.get(field, []))
 
 
+def _gql(field, project):
+    """keep() for a /graphql answer: the field's data projected (None when it resolved to null) and
+    whether errors came back."""
+    def keep(body):
+        value = (body.get("data") or {}).get(field)
+        return (None if value is None else project(value), bool(body.get("errors")))
+    return keep
+
+
+def graphql_cases(e1, e2, r1):
+    return [
+        ("get-experiment", "query Q($i: MlflowGetExperimentInput) { mlflowGetExperiment(input: $i) "
+         "{ experiment { experimentId name } } }", {"i": {"experimentId": e1}},
+         _gql("mlflowGetExperiment", lambda v: v["experiment"]["name"])),
+        ("get-run", "query Q($i: MlflowGetRunInput) { mlflowGetRun(input: $i) { run { info { runUuid } "
+         "experiment { name } } } }", {"i": {"runId": r1}},
+         _gql("mlflowGetRun", lambda v: (v["run"]["info"]["runUuid"] == r1, v["run"]["experiment"]["name"]))),
+        ("search-runs", "query Q($i: MlflowSearchRunsInput) { mlflowSearchRuns(input: $i) { runs { info "
+         "{ experimentId } } } }", {"i": {"experimentIds": [e1, e2]}},
+         _gql("mlflowSearchRuns", lambda v: sorted(r["info"]["experimentId"] for r in v.get("runs") or []))),
+        ("search-runs-shared", "query Q($i: MlflowSearchRunsInput) { mlflowSearchRuns(input: $i) { runs { info "
+         "{ runUuid } } } }", {"i": {"experimentIds": [e1]}},
+         _gql("mlflowSearchRuns", lambda v: len(v.get("runs") or []))),
+        ("metric-history", "query Q($i: MlflowGetMetricHistoryBulkIntervalInput) "
+         "{ mlflowGetMetricHistoryBulkInterval(input: $i) { metrics { key step } } }",
+         {"i": {"runIds": [r1], "metricKey": "m"}},
+         _gql("mlflowGetMetricHistoryBulkInterval", lambda v: len(v.get("metrics") or []) > 0)),
+        ("list-artifacts", "query Q($i: MlflowListArtifactsInput) { mlflowListArtifacts(input: $i) "
+         "{ files { path } } }", {"i": {"runId": r1}},
+         _gql("mlflowListArtifacts", lambda v: v.get("files") or [])),
+    ]
+
+
 def scenario(srv):
     """Runs the whole script on one server; returns {case label: normalized answer}."""
     out = {}
@@ -107,6 +140,10 @@ def scenario(srv):
         call(f"grant-get-self-{u}", u, "GET", api3 + "users/permissions/get",
              params={"username": u, "resource_type": "experiment", "resource_id": e1},
              keep=lambda b: (b["allowed"], b["permission"]))
+        # /graphql (the official UI's run page and charts): any signed-in user may ask; a field
+        # the caller may not read resolves to null (MLflow's GraphQL authorization middleware).
+        for name, query, variables, keep in graphql_cases(e1, e2, r1):
+            call(f"graphql-{name}-{u}", u, "POST", "/graphql", {"query": query, "variables": variables}, keep=keep)
         call(f"run-delete-{u}", u, "POST", api + "runs/delete", {"run_id": r1})
         call(f"run-restore-{u}", u, "POST", api + "runs/restore", {"run_id": r1})
     call("exp-delete-alice", "alice", "POST", api + "experiments/delete", {"experiment_id": e2})
@@ -186,6 +223,11 @@ def test_same_answers_as_mlflow(runs):
     assert expected.keys() == got.keys()
     mismatches = {k: (expected[k], got[k]) for k in expected if expected[k] != got[k] and k not in KNOWN_DIFFERENCES}
     assert not mismatches, "\n".join(f"{k}: mlflow {e} / ours {g}" for k, (e, g) in mismatches.items())
+    # /graphql answered fields, and refused some as null without an error: carol reads the shared
+    # experiment's run (default READ), dave is denied it (DENY on the experiment).
+    assert got["graphql-get-run-carol"] == (200, ((True, "shared"), False)), got["graphql-get-run-carol"]
+    assert got["graphql-get-run-dave"] == (200, (None, False)), got["graphql-get-run-dave"]
+    assert got["graphql-search-runs-shared-dave"] == (200, (None, False)), got["graphql-search-runs-shared-dave"]
     # The script exercised both outcomes for every level: allowed and refused.
     for u in USERS:
         statuses = {v[0] for k, v in got.items() if k.endswith("-" + u)}
