@@ -111,13 +111,15 @@ int RunUpgrade() {
   };
 
   std::printf("Upgrading %s to alembic revision %s (%s)\n", shown.c_str(), store::sql::kSchemaRevision,
-              store::sql::IsMysqlUri(uri) ? "MySQL: an empty database gets the schema; older ones are refused"
-                                          : "one transaction; nothing changes on error");
+              store::sql::IsMysqlUri(uri)
+                  ? "MySQL commits DDL implicitly: each migration is committed and recorded in alembic_version "
+                    "on its own, so an interrupted upgrade resumes from the last one done"
+                  : "one transaction; nothing changes on error");
   std::fflush(stdout);
   store::sql::UpgradeOutcome outcome;
   Status st = store::sql::UpgradeSchema(*conn, progress, &outcome);
   if (!st.ok()) return Fail(shown + ": " + st.message());
-  report_done(", foreign key check, commit");
+  report_done(store::sql::IsMysqlUri(uri) ? "" : ", foreign key check, commit");
   auto total = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started)
                    .count();
   std::printf("%s (%lld ms)\n", outcome.message.c_str(), static_cast<long long>(total));

@@ -1,7 +1,9 @@
-"""Two mlflow-cpp servers on one PostgreSQL behind nginx (round robin), 16 concurrent clients.
+"""Two mlflow-cpp servers on one PostgreSQL or MySQL database behind nginx (round robin), 16
+concurrent clients.
 
 Every write the clients were told succeeded must be in the database exactly once, no request may
-fail, and ids (experiments, runs) never collide. Runs under tests/pg/with_cluster.sh.
+fail, and ids (experiments, runs) never collide. Runs under tests/pg/with_cluster.sh (PostgreSQL)
+or tests/mysql/with_mariadb.sh (MariaDB): the backend is the one MLFLOW_CPP_TEST_BACKEND names.
 """
 import json
 import random
@@ -11,7 +13,7 @@ import time
 import pytest
 import requests
 
-from mlflow_server import MlflowCppServer, db_query, new_pg_database, selected_backend
+from mlflow_server import MlflowCppServer, db_query, new_mysql_database, new_pg_database, selected_backend
 from nginx_lb import NginxBalancer
 
 API = "/api/2.0/mlflow/"
@@ -21,8 +23,9 @@ RUNS_PER_CLIENT = 12
 
 @pytest.fixture(scope="module")
 def cluster(tmp_path_factory):
-    assert selected_backend() == "postgresql", "run under tests/pg/with_cluster.sh"
-    uri = new_pg_database()
+    backend = selected_backend()
+    assert backend in ("postgresql", "mysql"), "run under tests/pg/with_cluster.sh or tests/mysql/with_mariadb.sh"
+    uri = new_pg_database() if backend == "postgresql" else new_mysql_database()
     work = tmp_path_factory.mktemp("replicas")
     replicas = [MlflowCppServer(work / f"r{i}", db_path=uri, extra_args=["--db-pool-size", "8"]) for i in range(2)]
     # Both start at once on the empty database: the schema is created exactly once.
@@ -243,6 +246,10 @@ def test_log_model_on_both_replicas_loses_no_history_entry(cluster):
 
 def test_each_replica_stays_within_its_pool(cluster):
     # --db-pool-size 8 per replica: at most 16 server connections, whatever the load was.
-    rows = db_query(cluster["uri"], "SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database() "
-                                    "AND pid <> pg_backend_pid()")
+    if selected_backend() == "postgresql":
+        sql = "SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+    else:
+        sql = ("SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE DB = DATABASE() "
+               "AND ID <> CONNECTION_ID()")
+    rows = db_query(cluster["uri"], sql)
     assert 1 <= rows[0][0] <= 16, rows

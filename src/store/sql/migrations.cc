@@ -2,11 +2,17 @@
 // was read from MLflow's migration scripts and checked against databases the real MLflow 3.6.0
 // migrated revision by revision (SQLite 3.40 and PostgreSQL 15): the DDL below is the DDL those
 // databases hold. SQLite steps that MLflow runs in batch mode rebuild the table exactly as
-// alembic does; PostgreSQL gets the equivalent ALTER TABLE statements.
+// alembic does; PostgreSQL gets the equivalent ALTER TABLE statements. MySQL runs the PostgreSQL
+// statements (its sessions read them under ANSI_QUOTES; mysql_sql.cc quotes `key` and `schema`)
+// except where MLflow's scripts ask MySQL for something else (ForMysql below), from
+// kMysqlOldestRevision on.
 #include "store/sql/migrations.h"
 
 #include <algorithm>
+#include <initializer_list>
 #include <set>
+#include <string>
+#include <utility>
 
 #include "store/sql/schema.h"
 
@@ -49,6 +55,29 @@ void MigrationRunner::Rebuild(std::string_view table_view, std::string_view tmp_
 }
 
 namespace {
+
+// The oldest revision a MySQL database may be at for `mlflow-cpp db upgrade` to migrate it: every
+// step after it has its MySQL spelling here (checked against MLflow 3.6.0's own migrations on
+// MariaDB by tests/interop/db_upgrade/dbupgrade_mysql_checks.py). Older MySQL databases are
+// refused untouched with the advice to run `mlflow db upgrade`.
+constexpr std::string_view kMysqlOldestRevision = "400f98739977";
+
+// `sql` with each `from` replaced by `to` on MySQL (unchanged elsewhere): where MLflow's migration
+// asks MySQL for another type than the other databases get (FLOAT(53) for Float(precision=53),
+// LONGTEXT for its mysql variants, MODIFY for alter_column). A `from` not found is a bug here.
+std::string ForMysql(const MigrationRunner& r, std::string_view sql,
+                     std::initializer_list<std::pair<std::string_view, std::string_view>> edits) {
+  std::string out(sql);
+  if (!r.mysql()) return out;
+  for (const auto& [from, to] : edits) {
+    const size_t at = out.find(from);
+    if (at == std::string::npos) {
+      throw SqlError(SqlError::Kind::kOther, "migration text lacks '" + std::string(from) + "' (MySQL spelling)");
+    }
+    out.replace(at, from.size(), to);
+  }
+  return out;
+}
 
 // ---- data migrations (same SQL on both dialects) ----
 
@@ -509,7 +538,7 @@ void Up400f98739977(MigrationRunner& r) {
 	CONSTRAINT logged_models_lifecycle_stage_check CHECK (lifecycle_stage IN ('active', 'deleted')),
 	CONSTRAINT fk_logged_models_experiment_id FOREIGN KEY(experiment_id) REFERENCES experiments (experiment_id) ON DELETE CASCADE
 ))");
-  r.Exec(R"(CREATE TABLE logged_model_metrics (
+  r.Exec(ForMysql(r, R"(CREATE TABLE logged_model_metrics (
 	model_id VARCHAR(36) NOT NULL,
 	metric_name VARCHAR(500) NOT NULL,
 	metric_timestamp_ms BIGINT NOT NULL,
@@ -524,7 +553,7 @@ void Up400f98739977(MigrationRunner& r) {
 	CONSTRAINT fk_logged_model_metrics_experiment_id FOREIGN KEY(experiment_id) REFERENCES experiments (experiment_id),
 	CONSTRAINT fk_logged_model_metrics_model_id FOREIGN KEY(model_id) REFERENCES logged_models (model_id) ON DELETE CASCADE,
 	CONSTRAINT fk_logged_model_metrics_run_id FOREIGN KEY(run_id) REFERENCES runs (run_uuid) ON DELETE CASCADE
-))");
+))", {{"metric_value FLOAT,", "metric_value FLOAT(53),"}}));
   r.Exec("CREATE INDEX index_logged_model_metrics_model_id ON logged_model_metrics (model_id)");
   r.Exec(R"(CREATE TABLE logged_model_params (
 	model_id VARCHAR(36) NOT NULL,
@@ -560,6 +589,8 @@ void Upbda7b8c39065(MigrationRunner& r) {
 	CONSTRAINT model_version_tag_pk PRIMARY KEY ("key", name, version),
 	FOREIGN KEY(name, version) REFERENCES model_versions (name, version) ON UPDATE CASCADE
 ))");
+  } else if (r.mysql()) {
+    r.Exec("ALTER TABLE model_version_tags MODIFY value TEXT NULL");
   } else {
     r.Exec("ALTER TABLE model_version_tags ALTER COLUMN value TYPE TEXT");
   }
@@ -599,7 +630,7 @@ void Up770bee3ae1dd(MigrationRunner& r) {
 }
 
 void Upa1b2c3d4e5f6(MigrationRunner& r) {
-  r.Exec(R"(CREATE TABLE spans (
+  r.Exec(ForMysql(r, R"(CREATE TABLE spans (
 	trace_id VARCHAR(50) NOT NULL,
 	experiment_id INTEGER NOT NULL,
 	span_id VARCHAR(50) NOT NULL,
@@ -614,7 +645,7 @@ void Upa1b2c3d4e5f6(MigrationRunner& r) {
 	CONSTRAINT spans_pk PRIMARY KEY (trace_id, span_id),
 	CONSTRAINT fk_spans_trace_id FOREIGN KEY(trace_id) REFERENCES trace_info (request_id) ON DELETE CASCADE,
 	CONSTRAINT fk_spans_experiment_id FOREIGN KEY(experiment_id) REFERENCES experiments (experiment_id)
-))");
+))", {{"content TEXT NOT NULL", "content LONGTEXT NOT NULL"}}));
   r.Exec("CREATE INDEX index_spans_experiment_id ON spans (experiment_id)");
   r.Exec("CREATE INDEX index_spans_experiment_id_status_type ON spans (experiment_id, status, type)");
   r.Exec("CREATE INDEX index_spans_experiment_id_type_status ON spans (experiment_id, type, status)");
@@ -753,7 +784,7 @@ void Up3da73c924c2f(MigrationRunner& r) {
 }
 
 void Upbf29a5ff90ea(MigrationRunner& r) {
-  r.Exec(R"(CREATE TABLE jobs (
+  r.Exec(ForMysql(r, R"(CREATE TABLE jobs (
 	id VARCHAR(36) NOT NULL,
 	creation_time BIGINT NOT NULL,
 	function_fullname VARCHAR(500) NOT NULL,
@@ -764,7 +795,7 @@ void Upbf29a5ff90ea(MigrationRunner& r) {
 	retry_count INTEGER NOT NULL,
 	last_update_time BIGINT NOT NULL,
 	CONSTRAINT jobs_pk PRIMARY KEY (id)
-))");
+))", {{"timeout FLOAT,", "timeout FLOAT(53),"}}));
   r.Exec("CREATE INDEX index_jobs_function_status_creation_time ON jobs (function_fullname, status, creation_time)");
 }
 
@@ -891,15 +922,34 @@ const std::vector<MigrationStep>& MigrationSteps() {
   return kSteps;
 }
 
+bool MysqlUpgradableFrom(std::string_view revision) {
+  const auto& steps = MigrationSteps();
+  auto pos = [&](std::string_view rev) {
+    return std::find_if(steps.begin(), steps.end(), [&](const MigrationStep& s) { return s.revision == rev; });
+  };
+  auto it = pos(revision);
+  return it != steps.end() && it >= pos(kMysqlOldestRevision);
+}
+
 namespace {
 
-// MySQL commits every DDL statement on its own, so the migration chain could not be undone
-// half-way as the promise above says: on MySQL only what needs no migration step is done here (a
-// database already at our revision; an empty one gets the full schema). An older MLflow database
-// is refused with the command that upgrades it, a newer one as elsewhere.
-Status UpgradeMysql(Connection& conn, UpgradeOutcome& out) {
+// MySQL commits every DDL statement on its own, so the chain cannot run in one transaction as on
+// SQLite and PostgreSQL. Instead, as alembic does on MySQL, each step is applied and then its
+// revision is written to alembic_version: a step that fails leaves the database at the previous
+// step's revision (with whatever DDL of the failed step MySQL had already committed), and an
+// interrupted upgrade resumes from the revision recorded. The whole upgrade holds the named lock
+// mlflow-cpp servers take to check or create the schema (mysql_database.cc, same name), so a
+// server starting meanwhile, or a second upgrade, waits and then sees the new revision.
+Status UpgradeMysql(Connection& conn, const std::function<void(std::string_view)>& progress, UpgradeOutcome& out) {
+  const auto& steps = MigrationSteps();
   try {
-    conn.ExecScript("DO GET_LOCK(CONCAT('mlflow_cpp_setup.', DATABASE()), 60)");  // as mysql_database.cc
+    {
+      // Up to 10 minutes: another upgrade may be running its steps.
+      auto lock = conn.Prepare("SELECT GET_LOCK(CONCAT('mlflow_cpp_setup.', DATABASE()), 600)");
+      if (!lock->Step() || lock->IsNull(0) || lock->Int(0) != 1) {
+        return Status::InvalidState("could not take the schema setup lock (another mlflow-cpp holds it)");
+      }
+    }
     struct Unlock {
       Connection& c;
       ~Unlock() {
@@ -929,18 +979,51 @@ Status UpgradeMysql(Connection& conn, UpgradeOutcome& out) {
       out.message = std::string("Database is already at revision ") + kSchemaRevision + "; nothing to do.";
       return Status();
     }
-    const auto& newer = NewerRevisions();
-    if (std::find(newer.begin(), newer.end(), out.from_revision) != newer.end()) {
-      return Status::InvalidState("Database is at alembic revision " + out.from_revision +
-                                  ", which is newer than this mlflow-cpp (it serves " + kSchemaRevision +
-                                  "); it was written by a newer MLflow and cannot be downgraded here.");
+    auto find = [&](std::string_view rev) {
+      return std::find_if(steps.begin(), steps.end(), [&](const MigrationStep& s) { return s.revision == rev; });
+    };
+    auto it = find(out.from_revision);
+    if (it == steps.end()) {
+      const auto& newer = NewerRevisions();
+      const bool is_newer = std::find(newer.begin(), newer.end(), out.from_revision) != newer.end();
+      return Status::InvalidState(
+          "Database is at alembic revision " + out.from_revision + ", which is " +
+          (is_newer ? "newer than this mlflow-cpp (it serves " + std::string(kSchemaRevision) +
+                          "); it was written by a newer MLflow and cannot be downgraded here."
+                    : "not a revision this mlflow-cpp knows (it serves " + std::string(kSchemaRevision) +
+                          "); refusing to touch it."));
     }
-    return Status::InvalidState("Database is at alembic revision " + out.from_revision +
-                                "; on MySQL mlflow-cpp migrates no older schema (MySQL cannot undo DDL "
-                                "half-way): upgrade it with `mlflow db upgrade`, which mlflow-cpp then serves.");
+    if (!MysqlUpgradableFrom(out.from_revision)) {
+      return Status::InvalidState("Database is at alembic revision " + out.from_revision +
+                                  "; on MySQL mlflow-cpp migrates databases from revision " +
+                                  std::string(kMysqlOldestRevision) +
+                                  " on: upgrade this one with `mlflow db upgrade`, which mlflow-cpp then "
+                                  "serves. Nothing was changed.");
+    }
+    MigrationRunner runner(conn);
+    std::string at = out.from_revision;
+    for (++it; it != steps.end(); ++it) {
+      if (progress) progress(it->revision);
+      try {
+        it->apply(runner);
+        auto set = conn.Prepare("UPDATE alembic_version SET version_num = ?");
+        set->Bind(1, std::string(it->revision));
+        set->Execute();
+      } catch (const SqlError& e) {
+        return Status::InvalidState("migration " + std::string(it->revision) + " (" + std::string(it->summary) +
+                                    ") failed: " + e.what() + "; MySQL commits DDL as it goes: the database " +
+                                    "is at revision " + at + " (recorded in alembic_version), and the " +
+                                    "statements of the failed step that ran before the error remain");
+      }
+      at = std::string(it->revision);
+      ++out.steps_applied;
+    }
   } catch (const SqlError& e) {
     return Status::InvalidState(std::string("upgrade failed: ") + e.what());
   }
+  out.message = "Upgraded database from revision " + out.from_revision + " to " + kSchemaRevision + " (" +
+                std::to_string(out.steps_applied) + " migrations, each committed on its own).";
+  return Status();
 }
 
 }  // namespace
@@ -951,7 +1034,7 @@ Status UpgradeSchema(Connection& conn, std::function<void(std::string_view revis
   UpgradeOutcome& out = outcome ? *outcome : local;
   out = UpgradeOutcome{};
   out.to_revision = kSchemaRevision;
-  if (conn.dialect() == Dialect::kMysql) return UpgradeMysql(conn, out);
+  if (conn.dialect() == Dialect::kMysql) return UpgradeMysql(conn, progress, out);
   const bool sqlite = conn.dialect() == Dialect::kSqlite;
   const auto& steps = MigrationSteps();
 

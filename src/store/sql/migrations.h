@@ -9,7 +9,10 @@
 // _alembic_tmp_<t>, copy the rows, drop, rename, recreate the table's indexes), as alembic does,
 // so the rebuilt tables end up exactly as in a database MLflow migrated itself; on PostgreSQL
 // they are ALTER TABLE statements. Everything runs in ONE transaction: either the database
-// reaches kSchemaRevision or it is left as it was.
+// reaches kSchemaRevision or it is left as it was. MySQL commits DDL implicitly, so there each
+// step is followed by its alembic_version update (as alembic does there): a failure leaves the
+// database at the last completed step's revision, and running the upgrade again resumes from it.
+// On MySQL only databases from revision 400f98739977 on are migrated (older ones are refused).
 //
 //   UpgradeOutcome out;
 //   Status st = UpgradeSchema(conn, [](std::string_view rev) { Print(rev); }, &out);
@@ -36,6 +39,10 @@ struct MigrationStep {
 // followed by kSchemaRevision).
 const std::vector<MigrationStep>& MigrationSteps();
 
+// Whether UpgradeSchema migrates a MySQL database at `revision` (a step of MigrationSteps() from
+// 400f98739977 on; older MySQL databases are left to `mlflow db upgrade`).
+bool MysqlUpgradableFrom(std::string_view revision);
+
 struct UpgradeOutcome {
   std::string from_revision;  // "" for a database without alembic_version (pre-alembic / empty)
   std::string to_revision;
@@ -43,8 +50,8 @@ struct UpgradeOutcome {
   std::string message;  // one line for the user
 };
 
-// Runs every step after the database's revision up to kSchemaRevision in one transaction and
-// sets alembic_version. `progress` is called with each revision before its step runs.
+// Runs every step after the database's revision up to kSchemaRevision in one transaction (on
+// MySQL: step by step, see above) and sets alembic_version. `progress` is called with each revision before its step runs.
 //  - already at kSchemaRevision: OK, nothing done (outcome->message says so);
 //  - no alembic_version: MLflow's initial tables are created where missing (as MLflow does before
 //    migrating), then every step runs — an empty database ends at the full schema;
@@ -61,6 +68,7 @@ class MigrationRunner {
   explicit MigrationRunner(Connection& conn) : conn_(conn) {}
   Dialect dialect() const { return conn_.dialect(); }
   bool sqlite() const { return dialect() == Dialect::kSqlite; }
+  bool mysql() const { return dialect() == Dialect::kMysql; }
   // Runs one statement (no parameters).
   void Exec(std::string_view sql);
   // SQLite batch rebuild of `table`: `tmp_ddl` creates _alembic_tmp_<table> with the new shape;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <set>
 
+#include "store/sql/migrations.h"
 #include "store/sql/schema_ddl.h"
 
 namespace mlflow::store::sql {
@@ -150,8 +151,9 @@ Result<SchemaInfo> InspectSchema(Connection& conn, std::string_view db_uri) {
     return Status::InvalidState(
         "Detected out-of-date database schema in " + uri + " (found version " + info.revision +
         ", but expected " + kSchemaRevision + "). Take a backup of the database, then run `" +
-        // MySQL cannot undo DDL half-way: there MLflow's own migrations do it (migrations.h).
-        (conn.dialect() == Dialect::kMysql ? "mlflow" : "mlflow-cpp") + " db upgrade " + uri + "` to migrate it.");
+        // MySQL databases older than our MySQL migrations reach are left to MLflow's (migrations.h).
+        (conn.dialect() == Dialect::kMysql && !MysqlUpgradableFrom(info.revision) ? "mlflow" : "mlflow-cpp") +
+        " db upgrade " + uri + "` to migrate it.");
   } else {
     return Status::InvalidState(
         "Database " + uri + " is at alembic revision " + info.revision +

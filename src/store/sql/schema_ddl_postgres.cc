@@ -32,7 +32,7 @@ class Postgres final : public DdlDialect {
     return "'" + std::string(c.server_default) + "'";
   }
   bool Emits(const Table& t, const Constraint& c) const override {
-    if (c.kind == ConstraintKind::kBooleanCheck) return false;  // native boolean
+    if (c.kind == ConstraintKind::kBooleanCheck || c.mysql_only) return false;  // native boolean
     // A UNIQUE on exactly the primary key's columns: PostgreSQL drops it as redundant, so the
     // migrated database has only the key (registered_models).
     if (c.kind == ConstraintKind::kUnique) {

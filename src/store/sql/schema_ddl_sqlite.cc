@@ -28,7 +28,7 @@ class Sqlite final : public DdlDialect {
     return "";
   }
   std::string DefaultLiteral(const Column& c) const override { return "'" + std::string(c.server_default) + "'"; }
-  bool Emits(const Table&, const Constraint&) const override { return true; }
+  bool Emits(const Table&, const Constraint& c) const override { return !c.mysql_only; }
   std::string ConstraintName(const Table&, const Constraint& c) const override { return std::string(c.name); }
 };
 

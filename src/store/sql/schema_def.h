@@ -75,6 +75,9 @@ struct Constraint {
   std::string_view on_update;
   // kCheckIn only: the allowed string values in MLflow's order, "active, deleted".
   std::string_view values;
+  // Only in a MySQL database MLflow made (its migrations left it there, e.g. the second CHECK on
+  // metrics.is_nan); the other dialects never emit it.
+  bool mysql_only = false;
 };
 
 struct Index {

@@ -82,6 +82,10 @@ constexpr Constraint BoolCheck(std::string_view column) {
   c.kind = ConstraintKind::kBooleanCheck;
   return c;
 }
+constexpr Constraint MysqlOnly(Constraint c) {
+  c.mysql_only = true;
+  return c;
+}
 
 // MLflow's enum values (docs/reference/database.md §5).
 constexpr std::string_view kLifecycleStages = "active, deleted";
@@ -128,7 +132,10 @@ constexpr Column kMetricsColumns[] = {
     Varchar("run_uuid", 32, kNotNull), BigInt("step", kNotNull, "0"), Bool("is_nan", kNotNull, "0")};
 constexpr Constraint kMetricsConstraints[] = {
     Pk("metric_pk", "key, timestamp, step, run_uuid, value, is_nan"), Fk({}, "run_uuid", "runs", "run_uuid"),
-    BoolCheck("is_nan")};
+    // On MySQL MLflow's chain adds this CHECK twice: 39d1c3be5f05, then the MySQL-only c48cb773bb87
+    // alters is_nan to a Boolean with create_constraint=True again (a MariaDB database MLflow 3.6.0
+    // made has CONSTRAINT_1 and CONSTRAINT_2; tests/interop/db_upgrade/dbupgrade_mysql_checks.py).
+    BoolCheck("is_nan"), MysqlOnly(BoolCheck("is_nan"))};
 constexpr Index kMetricsIndexes[] = {{"index_metrics_run_uuid", "run_uuid"}};
 
 constexpr Column kLatestMetricsColumns[] = {

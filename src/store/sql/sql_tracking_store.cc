@@ -320,6 +320,26 @@ Status SqlTrackingStore::Initialize() {
 // ---------------------------------------------------------------------------------------------
 // Experiments
 
+namespace {
+
+// MLflow on MySQL finds a duplicate experiment name by its INSERT failing on the UNIQUE key, and
+// InnoDB does not give back the AUTO_INCREMENT value that INSERT took: the next experiment's id
+// skips one. The same refused INSERT here keeps our ids equal to MLflow's (interop_suite_mysql).
+// A failed statement undoes only itself on MySQL; the transaction goes on (and is rolled back).
+void ConsumeExperimentId(sql::Connection& c, const std::string& name) {
+  try {
+    auto ins = c.Prepare("INSERT INTO experiments (name, lifecycle_stage) VALUES (?, 'active')");
+    ins->Bind(1, name);
+    ins->Execute();
+  } catch (const sql::SqlError& e) {
+    if (e.kind() != sql::SqlError::Kind::kConstraint) throw;
+    return;
+  }
+  throw sql::SqlError(sql::SqlError::Kind::kOther, "duplicate experiment name was not refused by its UNIQUE key");
+}
+
+}  // namespace
+
 Result<std::string> SqlTrackingStore::CreateExperiment(const std::string& name, const std::string& artifact_location,
                                                        const std::vector<KeyValue>& tags) {
   std::string new_id;
@@ -327,6 +347,7 @@ Result<std::string> SqlTrackingStore::CreateExperiment(const std::string& name, 
     auto exists = c.Prepare("SELECT 1 FROM experiments WHERE name = ?");
     exists->Bind(1, name);
     if (exists->Step()) {
+      if (c.dialect() == sql::Dialect::kMysql) ConsumeExperimentId(c, name);
       return Status::AlreadyExists("Experiment(name=" + name + ") already exists. Error: (UNIQUE constraint failed: "
                                    "experiments.name)");
     }

@@ -1,11 +1,11 @@
 #!/usr/bin/env python3
 """Upgrades a database the way the real MLflow does (run in a venv with MLflow 3.6.0; PostgreSQL
-also needs psycopg2).
+also needs psycopg2, MySQL pymysql).
 
 Creates MLflow's initial tables where missing, then runs MLflow's own alembic migrations up to
 <revision> (default: the venv's head, bf29a5ff90ea for 3.6.0) -- what MLflow's stores do at start.
 
-    python mlflow_upgrade.py <sqlite file | postgresql:// URL> [revision]
+    python mlflow_upgrade.py <sqlite file | postgresql:// or mysql+pymysql:// URL> [revision]
 """
 import os
 import sys
@@ -19,7 +19,8 @@ from mlflow.store.tracking.dbmodels.initial_models import Base as InitialBase
 def main():
     target = sys.argv[1]
     revision = sys.argv[2] if len(sys.argv) > 2 else "heads"
-    url = target if target.startswith("postgresql://") else "sqlite:///" + os.path.abspath(target)
+    url = target if target.startswith(("postgresql://", "mysql+pymysql://")) else \
+        "sqlite:///" + os.path.abspath(target)
     engine = sqlalchemy.create_engine(url)
     InitialBase.metadata.create_all(engine)
     with engine.begin() as connection:

@@ -14,6 +14,8 @@ from pathlib import Path
 
 import requests
 
+from . import mysql_backend
+
 READY_TIMEOUT_REAL_S = 90.0
 READY_TIMEOUT_CPP_S = 30.0
 STOP_TIMEOUT_S = 15.0
@@ -161,10 +163,13 @@ def candidate_spec() -> tuple[str, str | None]:
 
 
 def make_server(role: str, venv: str, label: str | None = None, **kw) -> ServerProc:
-    """role 'real' = the reference; role 'candidate' = mlflow-cpp (or a second real server)."""
+    """role 'real' = the reference; role 'candidate' = mlflow-cpp (or a second real server).
+    Under tests/mysql/with_mariadb.sh a server given no store gets a fresh MySQL database."""
+    kind, path = ("real", None) if role == "real" else candidate_spec()
+    if mysql_backend.enabled() and not kw.get("db_path") and not kw.get("backend_uri"):
+        kw["backend_uri"] = mysql_backend.database_for(kind)
     if role == "real":
         return ServerProc("real", label or "real", venv=venv, **kw)
-    kind, path = candidate_spec()
     return ServerProc(kind, label or "candidate", venv=venv, cpp_bin=path, **kw)
 
 
