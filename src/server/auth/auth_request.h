@@ -39,6 +39,11 @@ class CheckParams {
   std::vector<std::string> List(const std::string& name) const;
   // A string (or number) deep in a JSON body; "" when absent.
   std::string Nested(const std::vector<std::string>& keys) const;
+  // The parameter as sent: a JSON value from the body, a string from the query or path.
+  std::optional<nlohmann::json> Raw(const std::string& name) const;
+  // Required() read as Python's int() reads it (role ids): INVALID_PARAMETER_VALUE
+  // "Parameter 'X' must be an integer. Got: <Python repr>" otherwise.
+  Result<int64_t> RequiredInt(const std::string& name) const;
 
  private:
   nlohmann::json body_;  // object
