@@ -121,6 +121,9 @@ const std::map<Key, RouteRule>& Table() {
       // The web UI's shell and the version string it reads: any signed-in user.
       {{"GET", "/"}, K(Kind::kAuthenticated)},
       {{"GET", "/version"}, K(Kind::kAuthenticated)},
+      // The sign-up page: for those who may create users. Its form's target, users/create-ui,
+      // has no rule in MLflow either, so only admins may post it.
+      {{"GET", "/signup"}, K(Kind::kCreateUser)},
       {{"GET", "/mlflow/ui-telemetry"}, K(Kind::kAuthenticated)},
       {{"POST", "/mlflow/ui-telemetry"}, K(Kind::kAuthenticated)},
       // Users and grants (auth_gate.cc serves these)

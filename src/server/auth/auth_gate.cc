@@ -22,6 +22,7 @@
 #include "server/auth/auth_handlers.h"
 #include "server/auth/auth_request.h"
 #include "server/auth/role_handlers.h"
+#include "server/auth/signup_handlers.h"
 #include "server/handlers/json_render.h"
 
 namespace mlflow::server {
@@ -619,6 +620,7 @@ Result<std::shared_ptr<AuthGate>> AuthGate::Create(const ApiContext& ctx) {
 void AuthGate::Install(Router& router) {
   RegisterAuthHandlers(router, *impl_->store, impl_->config);
   RegisterRoleHandlers(router, *impl_->store);
+  RegisterSignupHandlers(router, *impl_->store, impl_->config.secret_key);
   std::shared_ptr<Impl> impl = impl_;
   router.WrapAll(
       [impl](const std::string& method, const std::string& pattern, Handler inner) -> Handler {

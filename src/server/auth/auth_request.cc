@@ -127,6 +127,8 @@ HttpResponse Unauthenticated() {
   return r;
 }
 
+std::vector<std::pair<std::string, std::string>> ParseForm(const std::string& body) { return ParseQuery(body); }
+
 HttpResponse Forbidden() {
   HttpResponse r;
   r.status = 403;

@@ -22,6 +22,8 @@ std::optional<std::pair<std::string, std::string>> BasicCredentials(const HttpRe
 HttpResponse Unauthenticated();
 // 403 "Permission denied".
 HttpResponse Forbidden();
+// The fields of an application/x-www-form-urlencoded body (or a query string), decoded, in order.
+std::vector<std::pair<std::string, std::string>> ParseForm(const std::string& body);
 
 // A check's parameters, read as MLflow's auth app reads them: GET from the query string, POST and
 // PATCH from a JSON object body, DELETE from a JSON body when the request is JSON and the query

@@ -7,6 +7,7 @@ import re
 import shutil
 
 import pytest
+import requests
 
 from authutil import ADMIN, ADMIN_PW, CppAuthServer, RealAuthServer, basic
 
@@ -211,6 +212,56 @@ def roles_and_scorers(call, must, e1, e2):
          keep=lambda b: (b["allowed"], b["permission"]))
 
 
+def signup_flow(srv, out):
+    """The sign-up page and its form post: who may open it, the CSRF token it carries, what the
+    post answers. Bodies differ (each server's own page); statuses and messages must not."""
+    post_path = srv.url + "/api/2.0/mlflow/users/create-ui"
+
+    def page(session, user):
+        r = session.get(srv.url + "/signup", headers={"Authorization": basic(user, srv.passwords.get(user, user + "-password"))},
+                        timeout=60)
+        m = re.search(r'name="csrf_token" value="([^"]+)"', r.text)
+        return r.status_code, m.group(1) if m else None
+
+    def post(session, user, fields, headers=None):
+        h = {"Authorization": basic(user, srv.passwords.get(user, user + "-password"))}
+        h.update(headers or {})
+        return session.post(post_path, data=fields, headers=h, timeout=60)
+
+    def said(r, *phrases):
+        return r.status_code, [p for p in phrases if p in r.text]
+
+    admin = requests.Session()
+    status, token = page(admin, ADMIN)
+    out["signup-page-admin"] = (status, token is not None)
+    out["signup-page-carol"] = (page(requests.Session(), "carol")[0],)
+    out["signup-page-anonymous"] = (requests.get(srv.url + "/signup", timeout=60).status_code,)
+    out["signup-no-token"] = said(post(requests.Session(), ADMIN, {"username": "gina", "password": "gina-password"}),
+                                  "The CSRF token is missing.")
+    out["signup-no-session"] = said(post(requests.Session(), ADMIN, {"username": "gina", "password": "gina-password",
+                                                                     "csrf_token": token}),
+                                    "The CSRF session token is missing.")
+    out["signup-bad-token"] = said(post(admin, ADMIN, {"username": "gina", "password": "gina-password",
+                                                       "csrf_token": token[:-4] + "AAAA"}),
+                                   "The CSRF token is invalid.")
+    out["signup-json"] = said(admin.post(post_path, json={"username": "gina"},
+                                         headers={"Authorization": basic(ADMIN, ADMIN_PW), "X-CSRFToken": token},
+                                         timeout=60),
+                              "Invalid content type. Must be application/x-www-form-urlencoded")
+    out["signup-empty"] = said(post(admin, ADMIN, {"username": "", "password": "x", "csrf_token": token}),
+                               "Username and password cannot be empty.")
+    r = post(admin, ADMIN, {"username": "gina", "password": "short", "csrf_token": token})
+    out["signup-short-password"] = (r.status_code, r.json().get("error_code"))
+    out["signup-ok"] = said(post(admin, ADMIN, {"username": "gina", "password": "gina-password", "csrf_token": token}),
+                            "Successfully signed up user: gina")
+    out["signup-user-exists"] = (srv.call(ADMIN, "GET", "/api/2.0/mlflow/users/get", params={"username": "gina"})[0],)
+    out["signup-taken"] = said(post(admin, ADMIN, {"username": "gina", "password": "gina-password", "csrf_token": token}),
+                               "Username has already been taken: gina")
+    carol = requests.Session()
+    out["signup-post-carol"] = (post(carol, "carol", {"username": "hank", "password": "hank-password",
+                                                      "csrf_token": token})).status_code
+
+
 def scenario(srv):
     """Runs the whole script on one server; returns {case label: normalized answer}."""
     out = {}
@@ -337,6 +388,7 @@ def scenario(srv):
     srv.passwords["carol"] = "carol-password-2"
     call("after-password-change-carol", "carol", "GET", api + "experiments/get", params={"experiment_id": e1})
     roles_and_scorers(call, must, e1, e2)
+    signup_flow(srv, out)
     call("user-delete-self", ADMIN, "DELETE", api + "users/delete", {"username": ADMIN})
     call("user-delete-bob", ADMIN, "DELETE", api + "users/delete", {"username": "bob"})
     call("deleted-user-bob", "bob", "GET", api + "experiments/get", params={"experiment_id": e1})
