@@ -259,7 +259,7 @@ def signup_flow(srv, out):
                                "Username has already been taken: gina")
     carol = requests.Session()
     out["signup-post-carol"] = (post(carol, "carol", {"username": "hank", "password": "hank-password",
-                                                      "csrf_token": token})).status_code
+                                                      "csrf_token": token}).status_code,)
 
 
 def scenario(srv):
