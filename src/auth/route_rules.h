@@ -17,7 +17,7 @@ enum class Kind {
   kAdminOnly,      // only admins (non-admins get 403)
   kSelf,           // only the user named by `username` (or an admin)
   kResource,       // the subject's permission must allow the action
-  kManageGrant,    // grant/revoke: MANAGE on (resource_type, resource_id); "*" only for admins
+  kManageGrant,    // grant/revoke: MANAGE on (resource_type, resource_id); "*": workspace admins
   kGetUserPermission,  // self, or a workspace admin where the resource lives
   kCreateUser,     // a workspace admin (of any workspace)
   kManageRoles,    // a workspace admin of the role's workspace (role_id, role_permission_id or workspace)

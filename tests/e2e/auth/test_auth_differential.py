@@ -1,7 +1,9 @@
 """The basic-auth app, differentially: the same calls as each permission level against each
 endpoint group, with wrong and missing credentials, on the real `mlflow server --app-name
-basic-auth` (MLflow 3.17.2) and on mlflow-cpp; status codes and error bodies must agree. Then an
-auth database written by the real server is served by ours."""
+basic-auth` (MLflow 3.17.2) and on mlflow-cpp; status codes and error bodies must agree. The
+script also covers user and grant listings, roles and what they grant (a workspace admin too),
+scorer permissions and the sign-up page. Then an auth database written by the real server is
+served by ours. (Under tests/pg or tests/mysql, ours keeps its auth database there: authutil.)"""
 import json
 import re
 import shutil
