@@ -9,17 +9,20 @@
 #include <vector>
 #include <unistd.h>
 
-#ifdef MLFLOW_AUTH_TEST_ON_PG
+#if defined(MLFLOW_AUTH_TEST_ON_PG) || defined(MLFLOW_AUTH_TEST_ON_MYSQL)
 #include "core/ids.h"
+#include "store/sql/mysql_connection.h"
 #include "store/sql/postgres_connection.h"
+#include "store/sql/store_uri.h"
 #endif
 
 namespace mlflow::auth {
 namespace {
 
-// Built twice: here on SQLite, and as tests/pg's pg_auth_store_test (MLFLOW_AUTH_TEST_ON_PG) on a
-// fresh database of the private cluster tests/pg/with_cluster.sh starts (never skipped there:
-// without MLFLOW_TEST_PG_URI the tests fail).
+// Built three times: here on SQLite, as pg_auth_store_test (MLFLOW_AUTH_TEST_ON_PG) on a fresh
+// database of the private cluster tests/pg/with_cluster.sh starts, and as mysql_auth_store_test
+// (MLFLOW_AUTH_TEST_ON_MYSQL) on the MariaDB server of tests/mysql/with_mariadb.sh (never skipped
+// there: without the server's URI the tests fail).
 class AuthStoreTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -30,6 +33,16 @@ class AuthStoreTest : public ::testing::Test {
     std::string name = "auth_" + NewUuidHex().substr(0, 16);
     c.ExecScript("CREATE DATABASE " + name);
     uri_ = std::string(admin).substr(0, std::string(admin).rfind('/') + 1) + name;
+#elif defined(MLFLOW_AUTH_TEST_ON_MYSQL)
+    const char* admin = std::getenv("MLFLOW_TEST_MYSQL_URI");
+    ASSERT_TRUE(admin && *admin) << "MLFLOW_TEST_MYSQL_URI is not set: run under tests/mysql/with_mariadb.sh";
+    std::string base(admin);
+    if (base.back() != '/') base += '/';
+    auto target = store::sql::ParseMysqlUri(base + "mysql");
+    ASSERT_TRUE(target.ok()) << target.status().message();
+    std::string name = "auth_" + NewUuidHex().substr(0, 16);
+    store::sql::MysqlConnection(*target).ExecScript("CREATE DATABASE " + name);
+    uri_ = base + name;
 #else
     dir_ = std::filesystem::temp_directory_path() / ("auth_store_test_" + std::to_string(::getpid()));
     std::filesystem::remove_all(dir_);
