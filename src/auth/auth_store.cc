@@ -1,8 +1,13 @@
 #include "auth/auth_store.h"
 
 #include <filesystem>
+#include <regex>
 
+#include "auth/auth_schema.h"
 #include "auth/password_hash.h"
+#include "store/sql/mysql_database.h"
+#include "store/sql/postgres_connection.h"
+#include "store/sql/postgres_database.h"
 #include "store/sql/sqlite_database.h"
 #include "store/sql/store_uri.h"
 
@@ -15,67 +20,20 @@ namespace {
 
 constexpr const char* kWorkspace = "default";
 
-// MLflow's auth schema at kAuthSchemaRevision, as its migrations leave it on SQLite. The
-// pre-role permission tables are kept (empty) because MLflow keeps them for a rollback.
-constexpr const char* kSqliteSchema = R"SQL(
-CREATE TABLE alembic_version_auth (
-  version_num VARCHAR(32) NOT NULL,
-  CONSTRAINT alembic_version_auth_pkc PRIMARY KEY (version_num));
-CREATE TABLE users (
-  id INTEGER NOT NULL, username VARCHAR(255), password_hash VARCHAR(255), is_admin BOOLEAN,
-  PRIMARY KEY (id), UNIQUE (username));
-CREATE TABLE experiment_permissions (
-  id INTEGER NOT NULL, experiment_id VARCHAR(255) NOT NULL, user_id INTEGER NOT NULL, permission VARCHAR(255),
-  PRIMARY KEY (id), CONSTRAINT fk_user_id FOREIGN KEY(user_id) REFERENCES users (id),
-  CONSTRAINT unique_experiment_user UNIQUE (experiment_id, user_id));
-CREATE TABLE scorer_permissions (
-  id INTEGER NOT NULL, experiment_id VARCHAR(255) NOT NULL, scorer_name VARCHAR(256) NOT NULL,
-  user_id INTEGER NOT NULL, permission VARCHAR(255),
-  PRIMARY KEY (id), CONSTRAINT fk_scorer_perm_user_id FOREIGN KEY(user_id) REFERENCES users (id),
-  CONSTRAINT unique_scorer_user UNIQUE (experiment_id, scorer_name, user_id));
-CREATE TABLE gateway_secret_permissions (
-  id INTEGER NOT NULL, secret_id VARCHAR(255) NOT NULL, user_id INTEGER NOT NULL, permission VARCHAR(255),
-  PRIMARY KEY (id), CONSTRAINT fk_gateway_secret_perm_user_id FOREIGN KEY(user_id) REFERENCES users (id),
-  CONSTRAINT unique_secret_user UNIQUE (secret_id, user_id));
-CREATE TABLE gateway_endpoint_permissions (
-  id INTEGER NOT NULL, endpoint_id VARCHAR(255) NOT NULL, user_id INTEGER NOT NULL, permission VARCHAR(255),
-  PRIMARY KEY (id), CONSTRAINT fk_gateway_endpoint_perm_user_id FOREIGN KEY(user_id) REFERENCES users (id),
-  CONSTRAINT unique_endpoint_user UNIQUE (endpoint_id, user_id));
-CREATE TABLE gateway_model_definition_permissions (
-  id INTEGER NOT NULL, model_definition_id VARCHAR(255) NOT NULL, user_id INTEGER NOT NULL,
-  permission VARCHAR(255),
-  PRIMARY KEY (id), CONSTRAINT fk_gateway_model_def_perm_user_id FOREIGN KEY(user_id) REFERENCES users (id),
-  CONSTRAINT unique_model_def_user UNIQUE (model_definition_id, user_id));
-CREATE TABLE workspace_permissions (
-  workspace VARCHAR(63) NOT NULL, user_id INTEGER NOT NULL, permission VARCHAR(32) NOT NULL,
-  CONSTRAINT workspace_permissions_pk PRIMARY KEY (workspace, user_id),
-  FOREIGN KEY(user_id) REFERENCES users (id));
-CREATE INDEX idx_workspace_permissions_user_id ON workspace_permissions (user_id);
-CREATE INDEX idx_workspace_permissions_workspace ON workspace_permissions (workspace);
-CREATE TABLE registered_model_permissions (
-  id INTEGER NOT NULL, name VARCHAR(255) NOT NULL, user_id INTEGER NOT NULL, permission VARCHAR(255),
-  workspace VARCHAR(63) DEFAULT 'default' NOT NULL,
-  PRIMARY KEY (id), CONSTRAINT fk_user_id FOREIGN KEY(user_id) REFERENCES users (id),
-  CONSTRAINT unique_workspace_name_user UNIQUE (workspace, name, user_id));
-CREATE TABLE roles (
-  id INTEGER NOT NULL, name VARCHAR(255) NOT NULL, workspace VARCHAR(63) NOT NULL, description VARCHAR(1024),
-  PRIMARY KEY (id), CONSTRAINT unique_workspace_role_name UNIQUE (workspace, name));
-CREATE INDEX idx_roles_workspace ON roles (workspace);
-CREATE TABLE role_permissions (
-  id INTEGER NOT NULL, role_id INTEGER NOT NULL, resource_type VARCHAR(64) NOT NULL,
-  resource_pattern VARCHAR(255) NOT NULL, permission VARCHAR(255) NOT NULL,
-  PRIMARY KEY (id), CONSTRAINT unique_role_resource_perm UNIQUE (role_id, resource_type, resource_pattern),
-  FOREIGN KEY(role_id) REFERENCES roles (id));
-CREATE INDEX idx_role_permissions_role_id ON role_permissions (role_id);
-CREATE TABLE user_role_assignments (
-  id INTEGER NOT NULL, user_id INTEGER NOT NULL, role_id INTEGER NOT NULL,
-  PRIMARY KEY (id), CONSTRAINT unique_user_role UNIQUE (user_id, role_id),
-  FOREIGN KEY(user_id) REFERENCES users (id), FOREIGN KEY(role_id) REFERENCES roles (id));
-CREATE INDEX idx_user_role_assignments_user_id ON user_role_assignments (user_id);
-CREATE INDEX idx_user_role_assignments_role_id ON user_role_assignments (role_id);
-)SQL";
-
 std::string HiddenRoleName(int64_t user_id) { return "__user_" + std::to_string(user_id) + "__"; }
+
+// The ids of the hidden per-user roles in the workspace: names matching ^__user_<digits>__$
+// exactly, as MLflow's _synthetic_role_ids picks them (roles an admin made are never touched).
+std::vector<int64_t> HiddenRoleIds(Connection& c) {
+  static const std::regex kHidden("__user_[0-9]+__");
+  std::vector<int64_t> out;
+  auto st = c.Prepare("SELECT id, name FROM roles WHERE workspace = ?");
+  st->Bind(1, kWorkspace);
+  while (st->Step()) {
+    if (std::regex_match(st->Text(1), kHidden)) out.push_back(st->Int(0));
+  }
+  return out;
+}
 
 Status Validate(const std::string& username, const std::string& password) {
   if (username.empty()) return Status::InvalidParameter("Username cannot be empty.");
@@ -142,37 +100,42 @@ AuthStore::~AuthStore() {
 }
 
 Result<std::unique_ptr<AuthStore>> AuthStore::Open(const std::string& uri) {
-  if (!store::sql::IsSqliteUri(uri)) {
-    return Status::InvalidParameter("auth database_uri " + store::sql::RedactUri(uri) +
-                                    ": only sqlite:/// auth databases are served");
-  }
-  MLFLOW_ASSIGN_OR_RETURN(std::string path, store::sql::SqlitePathFromUri(uri));
+  const std::string shown = store::sql::RedactUri(uri);
   try {
+    if (store::sql::IsPostgresUri(uri) || store::sql::IsMysqlUri(uri)) {
+      // A small pool: the auth database answers one or two short queries per request.
+      std::shared_ptr<store::sql::Database> db;
+      Status setup;
+      auto prepare = [&](Connection& c) { return PrepareAuthSchema(c, shown); };
+      if (store::sql::IsPostgresUri(uri)) {
+        store::sql::PostgresOptions opts;
+        opts.conninfo = store::sql::PostgresConninfoFromUri(uri);
+        opts.pool_size = 4;
+        auto pg = std::make_shared<store::sql::PostgresDatabase>(opts);
+        setup = pg->Setup(prepare);
+        db = pg;
+      } else {
+        store::sql::MysqlOptions opts;
+        MLFLOW_ASSIGN_OR_RETURN(opts.target, store::sql::ParseMysqlUri(uri));
+        opts.pool_size = 4;
+        auto my = std::make_shared<store::sql::MysqlDatabase>(opts);
+        setup = my->Setup(prepare);
+        db = my;
+      }
+      if (!setup.ok()) return setup;
+      return std::make_unique<AuthStore>(std::move(db));
+    }
+    MLFLOW_ASSIGN_OR_RETURN(std::string path, store::sql::SqlitePathFromUri(uri));
     auto parent = std::filesystem::path(path).parent_path();
     if (!parent.empty()) std::filesystem::create_directories(parent);
     store::sql::SqliteOptions opts;
     opts.path = path;
     opts.read_connections = 2;
     auto db = std::make_shared<store::sql::SqliteDatabase>(opts);
-    Connection& c = db->writer_connection();
-    if (!c.HasTable("alembic_version_auth")) {
-      if (c.HasTable("users")) {
-        return Status::InvalidParameter("auth database " + path + " has no alembic_version_auth table");
-      }
-      c.ExecScript(std::string("BEGIN;") + kSqliteSchema + "INSERT INTO alembic_version_auth VALUES ('" +
-                   kAuthSchemaRevision + "'); COMMIT;");
-    } else {
-      auto st = c.Prepare("SELECT version_num FROM alembic_version_auth");
-      std::string rev = st->Step() ? st->Text(0) : "";
-      if (rev != kAuthSchemaRevision) {
-        return Status::InvalidParameter("auth database " + path + " is at revision '" + rev +
-                                        "'; this server serves MLflow 3.17.2's revision " + kAuthSchemaRevision +
-                                        " (upgrade it with MLflow 3.17.2 first)");
-      }
-    }
+    MLFLOW_RETURN_IF_ERROR(PrepareAuthSchema(db->writer_connection(), path));
     return std::make_unique<AuthStore>(std::move(db));
   } catch (const SqlError& e) {
-    return Status::InvalidParameter(std::string("cannot open auth database: ") + e.what());
+    return Status::InvalidParameter("cannot open auth database " + shown + ": " + e.message());
   } catch (const std::filesystem::filesystem_error& e) {
     return Status::InvalidParameter(std::string("cannot open auth database: ") + e.what());
   }
@@ -350,11 +313,11 @@ Status AuthStore::DeleteGrant(int64_t user_id, const std::string& username, cons
 
 Status AuthStore::DeleteGrantsFor(const std::string& type, const std::string& pattern) {
   return db_->Write([&](Connection& c) -> Status {
-    auto st = c.Prepare(
-        "DELETE FROM role_permissions WHERE resource_type = ? AND resource_pattern = ? AND role_id IN "
-        "(SELECT id FROM roles WHERE workspace = ? AND name LIKE '\\_\\_user\\_%\\_\\_' ESCAPE '\\')");
-    st->BindAll(type, pattern, kWorkspace);
-    st->Execute();
+    for (int64_t role : HiddenRoleIds(c)) {
+      auto st = c.Prepare("DELETE FROM role_permissions WHERE role_id = ? AND resource_type = ? AND resource_pattern = ?");
+      st->BindAll(role, type, pattern);
+      st->Execute();
+    }
     return Status();
   });
 }
@@ -362,11 +325,13 @@ Status AuthStore::DeleteGrantsFor(const std::string& type, const std::string& pa
 Status AuthStore::RenameGrantsFor(const std::string& type, const std::string& old_pattern,
                                   const std::string& new_pattern) {
   return db_->Write([&](Connection& c) -> Status {
-    auto st = c.Prepare(
-        "UPDATE role_permissions SET resource_pattern = ? WHERE resource_type = ? AND resource_pattern = ? AND "
-        "role_id IN (SELECT id FROM roles WHERE workspace = ? AND name LIKE '\\_\\_user\\_%\\_\\_' ESCAPE '\\')");
-    st->BindAll(new_pattern, type, old_pattern, kWorkspace);
-    st->Execute();
+    for (int64_t role : HiddenRoleIds(c)) {
+      auto st = c.Prepare(
+          "UPDATE role_permissions SET resource_pattern = ? WHERE role_id = ? AND resource_type = ? AND "
+          "resource_pattern = ?");
+      st->BindAll(new_pattern, role, type, old_pattern);
+      st->Execute();
+    }
     return Status();
   });
 }

@@ -9,7 +9,9 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "auth/permissions.h"
@@ -28,9 +30,34 @@ struct User {
   bool is_admin = false;
 };
 
+// Roles (MLflow 3.17.2's RBAC): named sets of grants in a workspace, assigned to users. The
+// hidden per-user roles "__user_<id>__" are roles too and show in every listing, as in MLflow.
+struct RolePermission {
+  int64_t id = 0;
+  int64_t role_id = 0;
+  std::string resource_type;
+  std::string resource_pattern;
+  std::string permission;
+};
+
+struct Role {
+  int64_t id = 0;
+  std::string name;
+  std::string workspace;
+  std::optional<std::string> description;
+  std::vector<RolePermission> permissions;
+};
+
+struct RoleAssignment {
+  int64_t id = 0;
+  int64_t user_id = 0;
+  int64_t role_id = 0;
+};
+
 class AuthStore {
  public:
-  // SQLite URIs (sqlite:///path); the schema is created when the database is empty and checked
+  // sqlite:///path, postgresql://... or mysql://... (store/sql/store_uri.h); the schema is created
+  // (auth_schema.h) when the database is empty and checked
   // otherwise (an auth database at another alembic revision is refused).
   static Result<std::unique_ptr<AuthStore>> Open(const std::string& uri);
   explicit AuthStore(std::shared_ptr<store::sql::Database> db) : db_(std::move(db)) {}
@@ -66,6 +93,37 @@ class AuthStore {
   // Every user's hidden-role grants on (type, pattern): removed, or moved to a new pattern.
   Status DeleteGrantsFor(const std::string& type, const std::string& pattern);
   Status RenameGrantsFor(const std::string& type, const std::string& old_pattern, const std::string& new_pattern);
+
+  // Roles (auth_roles.cc), with MLflow's checks and messages: a name starting "__user_" is
+  // refused, duplicates are RESOURCE_ALREADY_EXISTS, unknown ids RESOURCE_DOES_NOT_EXIST
+  // "Role with id=N not found". A role comes with its grants.
+  Result<Role> CreateRole(const std::string& name, const std::string& workspace,
+                          const std::optional<std::string>& description);
+  Result<Role> GetRole(int64_t role_id);
+  // Every role (nullopt) or those of the given workspaces.
+  Result<std::vector<Role>> ListRoles(const std::optional<std::vector<std::string>>& workspaces);
+  Result<Role> UpdateRole(int64_t role_id, const std::optional<std::string>& name,
+                          const std::optional<std::string>& description);
+  // Removes the role with its grants and assignments.
+  Status DeleteRole(int64_t role_id);
+  // Validates (type, pattern, permission) as a role grant (auth/permissions.h ValidateRoleGrant).
+  Result<RolePermission> AddRolePermission(int64_t role_id, const std::string& type, const std::string& pattern,
+                                           const std::string& permission);
+  Result<RolePermission> GetRolePermission(int64_t role_permission_id);
+  Status RemoveRolePermission(int64_t role_permission_id);
+  Result<std::vector<RolePermission>> ListRolePermissions(int64_t role_id);
+  Result<RolePermission> UpdateRolePermission(int64_t role_permission_id, const std::string& permission);
+  Result<RoleAssignment> AssignRole(int64_t user_id, int64_t role_id);
+  Status UnassignRole(int64_t user_id, int64_t role_id);
+  // The roles assigned to the user, in assignment order.
+  Result<std::vector<Role>> RolesOf(int64_t user_id);
+  Result<std::vector<RoleAssignment>> ListRoleUsers(int64_t role_id);
+  // Every user with its roles (users/list), users by id.
+  Result<std::vector<std::pair<User, std::vector<Role>>>> ListUsersWithRoles();
+  // Workspaces where the user holds a role granting (workspace, *, MANAGE): a workspace admin.
+  Result<std::set<std::string>> AdminWorkspaces(int64_t user_id);
+  // Workspaces where the user holds any role.
+  Result<std::set<std::string>> PresentWorkspaces(int64_t user_id);
 
  private:
   std::shared_ptr<store::sql::Database> db_;

@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "core/status.h"
@@ -40,6 +41,16 @@ bool TypeTakesIds(std::string_view type);
 // Checks a grant the per-user API is asked to write: the type, the pattern's grain and a
 // permission grantable on a resource (READ, USE, EDIT, MANAGE, DENY), with MLflow's messages.
 Status ValidateResourceGrant(std::string_view type, std::string_view pattern, std::string_view permission);
+// Checks a grant written on a role (roles/permissions/add), in MLflow's order: the permission
+// name, the type, the level the type accepts (workspace: USE or MANAGE; others: READ, USE, EDIT,
+// MANAGE, DENY), then the pattern's grain.
+Status ValidateRoleGrant(std::string_view type, std::string_view pattern, std::string_view permission);
+// The level alone (roles/permissions/update keeps the row's type and pattern).
+Status ValidateRoleGrantLevel(std::string_view type, std::string_view permission);
+
+// The grant key of a scorer: "<experiment_id>/<name percent-encoded with no safe characters>",
+// as MLflow writes it (Python's urllib.parse.quote(name, safe='')).
+std::string ScorerPattern(std::string_view experiment_id, std::string_view scorer_name);
 
 struct Grant {
   std::string resource_type;
@@ -54,5 +65,18 @@ std::optional<Permission> FoldGrants(const std::vector<Grant>& grants, std::stri
 // What applies: no grant -> the default permission; a positive grant is never below the
 // default; DENY and NO_PERMISSIONS stay as they are.
 Permission Effective(const std::optional<Permission>& folded, std::string_view default_permission);
+
+// What users/permissions/get answers (and grant/revoke check for MANAGE) for (type, id): the
+// effective permission, after MLflow's checks: "workspace" is refused, the type must be known,
+// a scorer id must be "<experiment_id>/<name>", and a per-id lookup is only offered for
+// experiment, registered_model, scorer, gateway_* and mcp_server.
+Result<Permission> UserPermissionOn(const std::vector<Grant>& grants, std::string_view type, std::string_view id,
+                                    std::string_view default_permission);
+
+// The permission governing one requirement of an operation with MLflow's tier override: the
+// first key in `rungs` (type, id) holding any grant decides (DENY stays DENY, a positive grant
+// is floored at the default); none holding one gives the default. A workspace admin gets MANAGE.
+Permission Governing(const std::vector<Grant>& grants, const std::vector<std::pair<std::string, std::string>>& rungs,
+                     std::string_view default_permission);
 
 }  // namespace mlflow::auth

@@ -106,6 +106,13 @@ const std::map<Key, RouteRule>& Table() {
       {{"POST", "/mlflow/traces/delete-traces"}, R(S::kExperimentId, A::kDelete)},
       {{"POST", "/mlflow/traces/metrics"}, R(S::kExperimentIds, A::kRead)},
       {{"GET", "/mlflow/get-trace-artifact"}, R(S::kTrace, A::kRead)},
+      // Scorers
+      {{"POST", "/mlflow/scorers/register"}, R(S::kScorerCreate, A::kUpdate, Effect::kGrantScorer)},
+      {{"GET", "/mlflow/scorers/list"}, R(S::kScorerListing, A::kRead, Effect::kFilterScorers)},
+      {{"GET", "/mlflow/scorers/versions"}, R(S::kScorer, A::kRead)},
+      {{"GET", "/mlflow/scorers/get"}, R(S::kScorer, A::kRead)},
+      {{"DELETE", "/mlflow/scorers/delete"}, R(S::kScorer, A::kDelete, Effect::kDropScorerGrants)},
+      {{"GET", "/mlflow/scorers/online-configs"}, R(S::kOnlineScoringConfigs, A::kRead)},
       // Proxied artifacts
       {{"GET", "/mlflow-artifacts/artifacts/{path...}"}, R(S::kArtifactPath, A::kRead)},
       {{"PUT", "/mlflow-artifacts/artifacts/{path...}"}, R(S::kArtifactPath, A::kUpdate)},
@@ -116,6 +123,9 @@ const std::map<Key, RouteRule>& Table() {
       // The web UI's shell and the version string it reads: any signed-in user.
       {{"GET", "/"}, K(Kind::kAuthenticated)},
       {{"GET", "/version"}, K(Kind::kAuthenticated)},
+      // The sign-up page: for those who may create users. Its form's target, users/create-ui,
+      // has no rule in MLflow either, so only admins may post it.
+      {{"GET", "/signup"}, K(Kind::kCreateUser)},
       {{"GET", "/mlflow/ui-telemetry"}, K(Kind::kAuthenticated)},
       {{"POST", "/mlflow/ui-telemetry"}, K(Kind::kAuthenticated)},
       // The UI's GraphQL queries: any signed-in user; each field then runs the REST route it
@@ -124,7 +134,7 @@ const std::map<Key, RouteRule>& Table() {
       {{"POST", "/graphql"}, K(Kind::kAuthenticated)},
       {{"GET", "/graphql"}, K(Kind::kAuthenticated)},
       // Users and grants (auth_gate.cc serves these)
-      {{"POST", "/mlflow/users/create"}, K(Kind::kAdminOnly)},
+      {{"POST", "/mlflow/users/create"}, K(Kind::kCreateUser)},
       {{"GET", "/mlflow/users/get"}, K(Kind::kSelf)},
       {{"GET", "/mlflow/users/current"}, K(Kind::kAuthenticated)},
       {{"GET", "/mlflow/users/list"}, K(Kind::kAuthenticated)},
@@ -132,10 +142,24 @@ const std::map<Key, RouteRule>& Table() {
       {{"PATCH", "/mlflow/users/update-admin"}, K(Kind::kAdminOnly)},
       {{"DELETE", "/mlflow/users/delete"}, K(Kind::kAdminOnly)},
       {{"GET", "/mlflow/users/current/permissions"}, K(Kind::kAuthenticated)},
-      {{"GET", "/mlflow/users/permissions/list"}, K(Kind::kSelf)},
+      {{"GET", "/mlflow/users/permissions/list"}, K(Kind::kViewUserRoles)},
+      {{"GET", "/mlflow/users/roles/list"}, K(Kind::kViewUserRoles)},
       {{"POST", "/mlflow/users/permissions/grant"}, K(Kind::kManageGrant)},
       {{"POST", "/mlflow/users/permissions/revoke"}, K(Kind::kManageGrant)},
       {{"GET", "/mlflow/users/permissions/get"}, K(Kind::kGetUserPermission)},
+      // Roles (role_handlers.cc)
+      {{"POST", "/mlflow/roles/create"}, K(Kind::kManageRoles)},
+      {{"GET", "/mlflow/roles/get"}, K(Kind::kViewRoles)},
+      {{"GET", "/mlflow/roles/list"}, K(Kind::kListRoles)},
+      {{"PATCH", "/mlflow/roles/update"}, K(Kind::kManageRoles)},
+      {{"DELETE", "/mlflow/roles/delete"}, K(Kind::kManageRoles)},
+      {{"POST", "/mlflow/roles/permissions/add"}, K(Kind::kManageRoles)},
+      {{"DELETE", "/mlflow/roles/permissions/remove"}, K(Kind::kManageRoles)},
+      {{"GET", "/mlflow/roles/permissions/list"}, K(Kind::kViewRoles)},
+      {{"PATCH", "/mlflow/roles/permissions/update"}, K(Kind::kManageRoles)},
+      {{"POST", "/mlflow/roles/assign"}, K(Kind::kManageRoles)},
+      {{"DELETE", "/mlflow/roles/unassign"}, K(Kind::kManageRoles)},
+      {{"GET", "/mlflow/roles/users/list"}, K(Kind::kManageRoles)},
   };
   return kTable;
 }

@@ -17,8 +17,13 @@ enum class Kind {
   kAdminOnly,      // only admins (non-admins get 403)
   kSelf,           // only the user named by `username` (or an admin)
   kResource,       // the subject's permission must allow the action
-  kManageGrant,    // grant/revoke: MANAGE on (resource_type, resource_id); "*" only for admins
-  kGetUserPermission,  // self or admin
+  kManageGrant,    // grant/revoke: MANAGE on (resource_type, resource_id); "*": workspace admins
+  kGetUserPermission,  // self, or a workspace admin where the resource lives
+  kCreateUser,     // a workspace admin (of any workspace)
+  kManageRoles,    // a workspace admin of the role's workspace (role_id, role_permission_id or workspace)
+  kViewRoles,      // any member (a role holder) of the role's workspace
+  kListRoles,      // a member of every workspace named by the repeated `workspace` query parameter
+  kViewUserRoles,  // the user named by `username`, or a workspace admin where that user holds a role
   kDeny,           // routes without a rule: refused for non-admins (MLflow's fail-closed default)
 };
 
@@ -35,6 +40,12 @@ enum class Subject {
   kRegisteredModel, // param name
   kArtifactPath,    // proxied artifact path: leading experiment id, else the default permission
   kTraceLocation,   // StartTraceV3 body trace.trace_info.trace_location.mlflow_experiment.experiment_id
+  // Scorers: grants on "<experiment_id>/<quoted name>" (permissions.h ScorerPattern), with no
+  // inheritance from the experiment, and the wildcard tier "scorer_version" able to veto.
+  kScorerCreate,          // RegisterScorer: EDIT on the experiment, scorer and versions not denied
+  kScorer,                // params experiment_id + name; kDelete without `version`: the scorer's delete
+  kScorerListing,         // ListScorers: experiment READ when experiment_id is given (rows filtered after)
+  kOnlineScoringConfigs,  // every listed scorer_id's experiment READ
 };
 
 enum class Action { kRead, kUpdate, kDelete, kManage };
@@ -51,6 +62,9 @@ enum class Effect {
   kGrantRegisteredModel,    // CreateRegisteredModel: the caller gets MANAGE on it
   kDropRegisteredModelGrants,    // DeleteRegisteredModel: every grant on the name goes
   kRenameRegisteredModelGrants,  // RenameRegisteredModel: grants follow the new name
+  kGrantScorer,             // RegisterScorer: the caller gets MANAGE on the scorer
+  kDropScorerGrants,        // DeleteScorer: every user's grants on the scorer go
+  kFilterScorers,           // ListScorers: keep scorers the caller may read in readable experiments
 };
 
 struct RouteRule {

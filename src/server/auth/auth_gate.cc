@@ -8,6 +8,7 @@
 #include <map>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -20,6 +21,8 @@
 #include "core/uri.h"
 #include "server/auth/auth_handlers.h"
 #include "server/auth/auth_request.h"
+#include "server/auth/role_handlers.h"
+#include "server/auth/signup_handlers.h"
 #include "server/handlers/json_render.h"
 
 namespace mlflow::server {
@@ -36,6 +39,22 @@ namespace {
 // The password older MLflow releases shipped in basic_auth.ini: MLflow 3.17.2 refuses it for
 // admins at login and at bootstrap.
 constexpr const char* kLegacyAdminPassword = "password1234";
+
+// With workspaces off (MLflow's default) every resource and grant lives in this workspace.
+constexpr const char* kDefaultWorkspace = "default";
+
+// A JSON string or integer as text (experiment ids come as either).
+std::string JsonText(const nlohmann::json& v) {
+  if (v.is_string()) return v.get<std::string>();
+  if (v.is_number_integer()) return std::to_string(v.get<int64_t>());
+  return "";
+}
+
+std::string Trim(const std::string& s) {
+  size_t b = s.find_first_not_of(" \t\n\r\f\v");
+  if (b == std::string::npos) return "";
+  return s.substr(b, s.find_last_not_of(" \t\n\r\f\v") - b + 1);
+}
 
 bool Allows(const Permission& p, Action a) {
   switch (a) {
@@ -106,6 +125,14 @@ struct AuthGate::Impl {
   Result<Permission> PermissionOn(const auth::User& user, const std::string& type, const std::string& id) {
     MLFLOW_ASSIGN_OR_RETURN(std::vector<auth::Grant> grants, store->GrantsOf(user.id));
     return auth::Effective(auth::FoldGrants(grants, type, id), config.default_permission);
+  }
+
+  Permission Effective(const std::vector<auth::Grant>& grants, const std::string& type, const std::string& id) {
+    return auth::Effective(auth::FoldGrants(grants, type, id), config.default_permission);
+  }
+
+  bool Denied(const std::vector<auth::Grant>& grants, const std::vector<std::pair<std::string, std::string>>& rungs) {
+    return auth::Governing(grants, rungs, config.default_permission).name == "DENY";
   }
 
   Result<bool> CanOnExperiment(const auth::User& user, const std::string& experiment_id, Action a) {
@@ -186,6 +213,44 @@ struct AuthGate::Impl {
         MLFLOW_ASSIGN_OR_RETURN(Permission p, PermissionOn(user, "registered_model", name));
         return Allows(p, rule.action);
       }
+      case Subject::kScorerCreate: {
+        MLFLOW_ASSIGN_OR_RETURN(std::string experiment_id, params.Required("experiment_id"));
+        MLFLOW_ASSIGN_OR_RETURN(std::string name, params.Required("name"));
+        MLFLOW_ASSIGN_OR_RETURN(std::vector<auth::Grant> grants, store->GrantsOf(user.id));
+        if (!Effective(grants, "experiment", experiment_id).can_update) return false;
+        return !Denied(grants, {{"scorer", auth::ScorerPattern(experiment_id, name)}}) &&
+               !Denied(grants, {{"scorer_version", "*"}});
+      }
+      case Subject::kScorer: {
+        MLFLOW_ASSIGN_OR_RETURN(std::string experiment_id, params.Required("experiment_id"));
+        MLFLOW_ASSIGN_OR_RETURN(std::string name, params.Required("name"));
+        MLFLOW_ASSIGN_OR_RETURN(std::vector<auth::Grant> grants, store->GrantsOf(user.id));
+        const std::string pattern = auth::ScorerPattern(experiment_id, name);
+        Permission own = Effective(grants, "scorer", pattern);
+        // The version tier decides when granted, else the scorer's own grant (validate_can_*_scorer).
+        Permission tier = auth::Governing(grants, {{"scorer_version", "*"}, {"scorer", pattern}},
+                                          config.default_permission);
+        if (rule.action == Action::kRead) return own.can_read && tier.name != "DENY";
+        std::optional<nlohmann::json> version = params.Raw("version");
+        bool one_version = version && !version->is_null();
+        return (one_version ? own.can_read : own.can_delete) && tier.can_delete;
+      }
+      case Subject::kScorerListing: {
+        std::string experiment_id = params.Optional("experiment_id");
+        if (experiment_id.empty()) return true;  // across experiments: filtered afterwards
+        return CanOnExperiment(user, experiment_id, Action::kRead);
+      }
+      case Subject::kOnlineScoringConfigs: {
+        std::vector<std::string> ids = params.List("scorer_ids");
+        if (ids.empty()) return true;  // the handler answers the missing parameter
+        MLFLOW_ASSIGN_OR_RETURN(std::vector<::mlflow::store::OnlineScoringConfig> configs,
+                                ctx.scorers->GetOnlineScoringConfigs(ids));
+        for (const auto& c : configs) {
+          MLFLOW_ASSIGN_OR_RETURN(bool ok, CanOnExperiment(user, c.experiment_id, Action::kRead));
+          if (!ok) return false;
+        }
+        return true;
+      }
       case Subject::kArtifactPath: {
         // Proxied paths are <experiment_id>/<run_id>/artifacts/...: no leading number, the default.
         std::string path = params.Optional("path");
@@ -222,15 +287,22 @@ struct AuthGate::Impl {
         allowed = *name == user->username;
         break;
       }
-      case Kind::kGetUserPermission: {
-        Result<std::string> type = CheckParams(req).Required("resource_type");
-        if (!type.ok()) return ErrorResponse(type.status());
-        if (*type == "workspace") return ErrorResponse(auth::ValidateResourceGrant("workspace", "*", "READ"));
-        Result<std::string> name = CheckParams(req).Required("username");
-        if (!name.ok()) return ErrorResponse(name.status());
-        allowed = *name == user->username;
+      case Kind::kGetUserPermission:
+        allowed = CanGetUserPermission(req, *user);
         break;
-      }
+      case Kind::kCreateUser:
+        allowed = IsAdminOf(*user, std::nullopt);
+        break;
+      case Kind::kManageRoles:
+      case Kind::kViewRoles:
+        allowed = CanOnRoles(rule.kind, req, *user);
+        break;
+      case Kind::kListRoles:
+        allowed = CanListRoles(req, *user);
+        break;
+      case Kind::kViewUserRoles:
+        allowed = CanViewUserRoles(req, *user);
+        break;
       case Kind::kManageGrant:
         allowed = CanManageGrant(req, *user);
         break;
@@ -243,16 +315,118 @@ struct AuthGate::Impl {
     return std::nullopt;
   }
 
+  // validate_can_manage_resource: a wildcard grant is a workspace admin's to give (it names no
+  // resource); any other needs MANAGE on the resource, resolved as users/permissions/get does.
   Result<bool> CanManageGrant(const HttpRequest& req, const auth::User& user) {
     CheckParams params(req);
     MLFLOW_ASSIGN_OR_RETURN(std::string type, params.Required("resource_type"));
     MLFLOW_ASSIGN_OR_RETURN(std::string id, params.Required("resource_id"));
-    if (type == "workspace" || !auth::IsResourceType(type)) {
+    if (id == "*") {
       MLFLOW_RETURN_IF_ERROR(auth::ValidateResourceGrant(type, id, "READ"));
+      return IsAdminOf(user, std::string(kDefaultWorkspace));
     }
-    if (id == "*") return false;  // wildcard grants: admins (and workspace admins) only
-    MLFLOW_ASSIGN_OR_RETURN(Permission p, PermissionOn(user, type, id));
+    MLFLOW_ASSIGN_OR_RETURN(std::vector<auth::Grant> grants, store->GrantsOf(user.id));
+    MLFLOW_ASSIGN_OR_RETURN(Permission p, auth::UserPermissionOn(grants, type, id, config.default_permission));
     return p.can_manage;
+  }
+
+  // A workspace admin: of `workspace`, or (nullopt) of any workspace.
+  Result<bool> IsAdminOf(const auth::User& user, const std::optional<std::string>& workspace) {
+    MLFLOW_ASSIGN_OR_RETURN(std::set<std::string> admin, store->AdminWorkspaces(user.id));
+    return workspace ? admin.count(*workspace) > 0 : !admin.empty();
+  }
+
+  // validate_can_get_user_permission: oneself, or a workspace admin where the resource lives
+  // (every resource lives in "default" here; one that cannot be found is refused).
+  Result<bool> CanGetUserPermission(const HttpRequest& req, const auth::User& user) {
+    CheckParams params(req);
+    MLFLOW_ASSIGN_OR_RETURN(std::string type, params.Required("resource_type"));
+    if (type == "workspace") MLFLOW_RETURN_IF_ERROR(auth::ValidateResourceGrant("workspace", "*", "READ"));
+    MLFLOW_ASSIGN_OR_RETURN(std::string name, params.Required("username"));
+    if (name == user.username) return true;
+    MLFLOW_ASSIGN_OR_RETURN(std::optional<auth::User> target, store->FindUser(name));
+    if (!target) return false;
+    MLFLOW_ASSIGN_OR_RETURN(std::string id, params.Required("resource_id"));
+    if (!ResourceExists(type, id)) return false;
+    return IsAdminOf(user, std::string(kDefaultWorkspace));
+  }
+
+  // Whether the resource a per-user grant names can be found (MLflow reads its workspace from it).
+  bool ResourceExists(const std::string& type, const std::string& id) {
+    if (id == "*") return true;
+    if (type == "experiment") return ctx.tracking->GetExperiment(id).ok();
+    if (type == "registered_model") return ctx.registry->GetRegisteredModel(id).ok();
+    if (type == "scorer") {
+      size_t slash = id.find('/');
+      return slash != std::string::npos && ctx.tracking->GetExperiment(id.substr(0, slash)).ok();
+    }
+    return false;  // gateway and MCP resources are not served here
+  }
+
+  // The workspace a role request addresses (role_id, role_permission_id or workspace), as
+  // _get_role_workspace_from_request reads it; nullopt for a role that does not exist.
+  Result<std::optional<std::string>> RoleWorkspace(const HttpRequest& req) {
+    using Out = std::optional<std::string>;
+    CheckParams params(req);
+    // A role (or role grant) that does not exist is refused (403), not reported (404).
+    auto role_workspace = [&](int64_t role_id) -> Result<Out> {
+      Result<auth::Role> role = store->GetRole(role_id);
+      if (role.ok()) return Out(role->workspace);
+      if (role.status().code() == ErrorCode::kResourceDoesNotExist) return Out();
+      return role.status();
+    };
+    if (params.Raw("role_id")) {
+      MLFLOW_ASSIGN_OR_RETURN(int64_t id, params.RequiredInt("role_id"));
+      return role_workspace(id);
+    }
+    if (params.Raw("role_permission_id")) {
+      MLFLOW_ASSIGN_OR_RETURN(int64_t id, params.RequiredInt("role_permission_id"));
+      Result<auth::RolePermission> rp = store->GetRolePermission(id);
+      if (rp.ok()) return role_workspace(rp->role_id);
+      if (rp.status().code() == ErrorCode::kResourceDoesNotExist) return Out();
+      return rp.status();
+    }
+    if (std::optional<nlohmann::json> w = params.Raw("workspace")) {
+      if (!w->is_string() || Trim(w->get<std::string>()).empty()) {
+        return Status::InvalidParameter("Parameter 'workspace' must be a non-empty string.");
+      }
+      return Out(w->get<std::string>());
+    }
+    return Status::InvalidParameter("Request must include one of: role_id, role_permission_id, workspace.");
+  }
+
+  // validate_can_manage_roles (a workspace admin there) and validate_can_view_roles (a member).
+  Result<bool> CanOnRoles(Kind kind, const HttpRequest& req, const auth::User& user) {
+    MLFLOW_ASSIGN_OR_RETURN(std::optional<std::string> workspace, RoleWorkspace(req));
+    if (!workspace) return false;
+    if (kind == Kind::kManageRoles) return IsAdminOf(user, *workspace);
+    MLFLOW_ASSIGN_OR_RETURN(std::set<std::string> present, store->PresentWorkspaces(user.id));
+    return present.count(*workspace) > 0;
+  }
+
+  // validate_can_list_roles: a member of every workspace asked for; no workspace: admins only.
+  Result<bool> CanListRoles(const HttpRequest& req, const auth::User& user) {
+    std::set<std::string> asked;
+    for (const std::string& w : CheckParams(req).List("workspace")) {
+      if (!Trim(w).empty()) asked.insert(Trim(w));
+    }
+    if (asked.empty()) return false;
+    MLFLOW_ASSIGN_OR_RETURN(std::set<std::string> present, store->PresentWorkspaces(user.id));
+    return std::includes(present.begin(), present.end(), asked.begin(), asked.end());
+  }
+
+  // validate_can_view_user_roles: oneself, or a workspace admin where the user holds a role.
+  Result<bool> CanViewUserRoles(const HttpRequest& req, const auth::User& user) {
+    MLFLOW_ASSIGN_OR_RETURN(std::string name, CheckParams(req).Required("username"));
+    if (name == user.username) return true;
+    MLFLOW_ASSIGN_OR_RETURN(std::optional<auth::User> target, store->FindUser(name));
+    if (!target) return false;
+    MLFLOW_ASSIGN_OR_RETURN(std::set<std::string> admin, store->AdminWorkspaces(user.id));
+    MLFLOW_ASSIGN_OR_RETURN(std::set<std::string> present, store->PresentWorkspaces(target->id));
+    for (const std::string& w : present) {
+      if (admin.count(w)) return true;
+    }
+    return false;
   }
 
   HttpResponse Run(const RouteRule& rule, const HttpRequest& req, const Handler& inner) {
@@ -347,6 +521,46 @@ HttpResponse AuthGate::Impl::Apply(Effect effect, const HttpRequest& req, const 
       }
       return res;
     }
+    case Effect::kGrantScorer: {
+      HttpResponse res = inner(req);
+      if (res.status == 200) {
+        nlohmann::json body = nlohmann::json::parse(res.body, nullptr, false);
+        if (body.is_object() && body.contains("experiment_id") && body.contains("name")) {
+          std::string pattern = auth::ScorerPattern(JsonText(body["experiment_id"]), JsonText(body["name"]));
+          Status st = store->UpsertGrant(user.id, "scorer", pattern, "MANAGE");
+          if (!st.ok()) spdlog::error("could not grant MANAGE on the new scorer: {}", st.message());
+        }
+      }
+      return res;
+    }
+    case Effect::kDropScorerGrants: {
+      CheckParams params(req);
+      std::string experiment_id = params.Optional("experiment_id"), name = params.Optional("name");
+      HttpResponse res = inner(req);
+      if (res.status == 200 && !experiment_id.empty() && !name.empty()) {
+        Status st = store->DeleteGrantsFor("scorer", auth::ScorerPattern(experiment_id, name));
+        if (!st.ok()) spdlog::error("could not drop the grants of a deleted scorer: {}", st.message());
+      }
+      return res;
+    }
+    case Effect::kFilterScorers: {
+      HttpResponse res = inner(req);
+      if (user.is_admin || res.status != 200) return res;
+      Result<std::vector<auth::Grant>> grants = store->GrantsOf(user.id);
+      if (!grants.ok()) return ErrorResponse(grants.status());
+      // filter_list_scorers: no veto on the version tier; the experiment and the scorer each
+      // readable, falling back to a workspace-wide grant.
+      if (Denied(*grants, {{"scorer_version", "*"}})) return FilterBody(std::move(res), "scorers", [](const auto&) {
+        return false;
+      });
+      return FilterBody(std::move(res), "scorers", [&](const nlohmann::json& sc) {
+        std::string experiment_id = JsonText(sc.value("experiment_id", nlohmann::json("")));
+        std::string pattern = auth::ScorerPattern(experiment_id, sc.value("scorer_name", ""));
+        const auto& d = config.default_permission;
+        return auth::Governing(*grants, {{"experiment", experiment_id}, {"workspace", "*"}}, d).can_read &&
+               auth::Governing(*grants, {{"scorer", pattern}, {"workspace", "*"}}, d).can_read;
+      });
+    }
     case Effect::kRenameRegisteredModelGrants: {
       CheckParams params(req);
       std::string from = params.Optional("name"), to = params.Optional("new_name");
@@ -413,6 +627,8 @@ Result<std::shared_ptr<AuthGate>> AuthGate::Create(const ApiContext& ctx) {
 
 void AuthGate::Install(Router& router) {
   RegisterAuthHandlers(router, *impl_->store, impl_->config);
+  RegisterRoleHandlers(router, *impl_->store);
+  RegisterSignupHandlers(router, *impl_->store, impl_->config.secret_key);
   std::shared_ptr<Impl> impl = impl_;
   router.WrapAll(
       [impl](const std::string& method, const std::string& pattern, Handler inner) -> Handler {

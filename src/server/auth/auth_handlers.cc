@@ -1,9 +1,15 @@
 #include "server/auth/auth_handlers.h"
 
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
 #include <nlohmann/json.hpp>
 
 #include "auth/permissions.h"
 #include "server/auth/auth_request.h"
+#include "server/auth/role_handlers.h"
 #include "server/handlers/json_render.h"
 
 namespace mlflow::server {
@@ -46,6 +52,26 @@ Result<bool> BoolParam(const CheckParams& p, const std::string& name) {
   return v == "True" || v == "true" || v == "1";
 }
 
+// Every grant of every role the user holds, one row per grant with its role
+// (users/permissions/list and users/current/permissions), cut to `visible` workspaces.
+Result<json> PermissionRows(auth::AuthStore& s, const auth::User& user,
+                            const std::optional<std::set<std::string>>& visible) {
+  MLFLOW_ASSIGN_OR_RETURN(std::vector<auth::Role> roles, s.RolesOf(user.id));
+  json rows = json::array();
+  for (const auth::Role& r : roles) {
+    if (visible && !visible->count(r.workspace)) continue;
+    for (const auth::RolePermission& p : r.permissions) {
+      rows.push_back({{"role_id", r.id},
+                      {"role_name", r.name},
+                      {"workspace", r.workspace},
+                      {"resource_type", p.resource_type},
+                      {"resource_pattern", p.resource_pattern},
+                      {"permission", p.permission}});
+    }
+  }
+  return json{{"is_admin", user.is_admin}, {"permissions", std::move(rows)}};
+}
+
 }  // namespace
 
 void RegisterAuthHandlers(Router& router, auth::AuthStore& store, const auth::AuthConfig& config) {
@@ -72,6 +98,36 @@ void RegisterAuthHandlers(Router& router, auth::AuthStore& store, const auth::Au
     auto cred = BasicCredentials(req);
     MLFLOW_ASSIGN_OR_RETURN(auth::User user, s->GetUser(cred ? cred->first : ""));
     return json{{"user", UserJson(user)}, {"is_basic_auth", basic}};
+  });
+  // Every user with the roles the caller may see (all for admins and for one's own entry).
+  Add(router, "GET", "/mlflow/users/list", 2, [s](const HttpRequest& req) -> Result<json> {
+    auto cred = BasicCredentials(req);
+    const std::string caller = cred ? cred->first : "";
+    // What the caller sees of others: everything for an admin, else the workspaces it administers.
+    MLFLOW_ASSIGN_OR_RETURN(auto others, VisibleWorkspaces(*s, req, ""));
+    MLFLOW_ASSIGN_OR_RETURN(auto users, s->ListUsersWithRoles());
+    json out = json::array();
+    for (const auto& [user, roles] : users) {
+      json shown = json::array();
+      for (const auth::Role& r : roles) {
+        if (user.username == caller || !others || others->count(r.workspace)) shown.push_back(RoleJson(r));
+      }
+      json u = UserJson(user);
+      u["roles"] = std::move(shown);
+      out.push_back(std::move(u));
+    }
+    return json{{"users", std::move(out)}};
+  });
+  Add(router, "GET", "/mlflow/users/current/permissions", 3, [s](const HttpRequest& req) -> Result<json> {
+    auto cred = BasicCredentials(req);
+    MLFLOW_ASSIGN_OR_RETURN(auth::User user, s->GetUser(cred ? cred->first : ""));
+    return PermissionRows(*s, user, std::nullopt);
+  });
+  Add(router, "GET", "/mlflow/users/permissions/list", 3, [s](const HttpRequest& req) -> Result<json> {
+    MLFLOW_ASSIGN_OR_RETURN(std::string username, CheckParams(req).Required("username"));
+    MLFLOW_ASSIGN_OR_RETURN(auth::User user, s->GetUser(username));
+    MLFLOW_ASSIGN_OR_RETURN(auto visible, VisibleWorkspaces(*s, req, username));
+    return PermissionRows(*s, user, visible);
   });
   Add(router, "PATCH", "/mlflow/users/update-password", 2, [s](const HttpRequest& req) -> Result<json> {
     CheckParams p(req);
@@ -141,11 +197,8 @@ void RegisterAuthHandlers(Router& router, auth::AuthStore& store, const auth::Au
         MLFLOW_ASSIGN_OR_RETURN(std::string type, p.Required("resource_type"));
         MLFLOW_ASSIGN_OR_RETURN(std::string id, p.Required("resource_id"));
         MLFLOW_ASSIGN_OR_RETURN(auth::User user, s->GetUser(username));
-        if (type == "workspace" || !auth::IsResourceType(type)) {
-          MLFLOW_RETURN_IF_ERROR(auth::ValidateResourceGrant(type, id, "READ"));
-        }
         MLFLOW_ASSIGN_OR_RETURN(std::vector<auth::Grant> grants, s->GrantsOf(user.id));
-        auth::Permission perm = auth::Effective(auth::FoldGrants(grants, type, id), default_permission);
+        MLFLOW_ASSIGN_OR_RETURN(auth::Permission perm, auth::UserPermissionOn(grants, type, id, default_permission));
         return json{{"allowed", perm.can_use}, {"permission", perm.name}};
       });
 }

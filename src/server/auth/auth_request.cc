@@ -127,6 +127,8 @@ HttpResponse Unauthenticated() {
   return r;
 }
 
+std::vector<std::pair<std::string, std::string>> ParseForm(const std::string& body) { return ParseQuery(body); }
+
 HttpResponse Forbidden() {
   HttpResponse r;
   r.status = 403;
@@ -187,6 +189,62 @@ std::string CheckParams::Nested(const std::vector<std::string>& keys) const {
     at = &(*at)[k];
   }
   return Scalar(*at);
+}
+
+std::optional<nlohmann::json> CheckParams::Raw(const std::string& name) const {
+  if (auto it = path_.find(name); it != path_.end()) return nlohmann::json(it->second);
+  if (from_body_) {
+    if (body_.contains(name)) return body_[name];
+    return std::nullopt;
+  }
+  for (const auto& [k, v] : query_) {
+    if (k == name) return nlohmann::json(v);
+  }
+  return std::nullopt;
+}
+
+namespace {
+
+// Python's repr() of a parameter value, for MLflow's "Got: ..." messages.
+std::string PythonRepr(const nlohmann::json& v) {
+  if (v.is_null()) return "None";
+  if (v.is_boolean()) return v.get<bool>() ? "True" : "False";
+  if (!v.is_string()) return v.dump();
+  const std::string s = v.get<std::string>();
+  char quote = (s.find('\'') != std::string::npos && s.find('"') == std::string::npos) ? '"' : '\'';
+  std::string out(1, quote);
+  for (char c : s) {
+    if (c == '\\' || c == quote) out.push_back('\\');
+    out.push_back(c);
+  }
+  return out + quote;
+}
+
+// int(text) for a decimal string: surrounding whitespace, a sign, digits.
+std::optional<int64_t> PythonInt(const std::string& text) {
+  size_t b = text.find_first_not_of(" \t\n\r\f\v"), e = text.find_last_not_of(" \t\n\r\f\v");
+  if (b == std::string::npos) return std::nullopt;
+  std::string t = text.substr(b, e - b + 1);
+  size_t i = (t[0] == '+' || t[0] == '-') ? 1 : 0;
+  if (i == t.size() || t.size() - i > 18) return std::nullopt;
+  for (size_t j = i; j < t.size(); ++j) {
+    if (!std::isdigit(static_cast<unsigned char>(t[j]))) return std::nullopt;
+  }
+  return std::stoll(t);
+}
+
+}  // namespace
+
+Result<int64_t> CheckParams::RequiredInt(const std::string& name) const {
+  MLFLOW_RETURN_IF_ERROR(Required(name).status());
+  nlohmann::json v = *Raw(name);
+  if (v.is_number_integer()) return v.get<int64_t>();
+  if (v.is_boolean()) return int64_t{v.get<bool>() ? 1 : 0};
+  if (v.is_number_float()) return static_cast<int64_t>(v.get<double>());  // int() truncates
+  if (v.is_string()) {
+    if (std::optional<int64_t> n = PythonInt(v.get<std::string>())) return *n;
+  }
+  return Status::InvalidParameter("Parameter '" + name + "' must be an integer. Got: " + PythonRepr(v));
 }
 
 HttpRequest FilterListParam(const HttpRequest& req, const std::string& name,

@@ -22,6 +22,8 @@ std::optional<std::pair<std::string, std::string>> BasicCredentials(const HttpRe
 HttpResponse Unauthenticated();
 // 403 "Permission denied".
 HttpResponse Forbidden();
+// The fields of an application/x-www-form-urlencoded body (or a query string), decoded, in order.
+std::vector<std::pair<std::string, std::string>> ParseForm(const std::string& body);
 
 // A check's parameters, read as MLflow's auth app reads them: GET from the query string, POST and
 // PATCH from a JSON object body, DELETE from a JSON body when the request is JSON and the query
@@ -39,6 +41,11 @@ class CheckParams {
   std::vector<std::string> List(const std::string& name) const;
   // A string (or number) deep in a JSON body; "" when absent.
   std::string Nested(const std::vector<std::string>& keys) const;
+  // The parameter as sent: a JSON value from the body, a string from the query or path.
+  std::optional<nlohmann::json> Raw(const std::string& name) const;
+  // Required() read as Python's int() reads it (role ids): INVALID_PARAMETER_VALUE
+  // "Parameter 'X' must be an integer. Got: <Python repr>" otherwise.
+  Result<int64_t> RequiredInt(const std::string& name) const;
 
  private:
   nlohmann::json body_;  // object

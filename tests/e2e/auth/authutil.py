@@ -16,7 +16,7 @@ import time
 import requests
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(__file__)))
-from mlflow_server import MlflowCppServer  # noqa: E402
+from mlflow_server import MlflowCppServer, new_mysql_database, new_pg_database, selected_backend  # noqa: E402
 
 ADMIN = "admin"
 ADMIN_PW = "admin-password-123"
@@ -26,11 +26,12 @@ SECRET = "test-secret-key"
 def write_config(folder, default_permission="READ", auth_db=None):
     os.makedirs(folder, exist_ok=True)
     auth_db = auth_db or os.path.join(folder, "basic_auth.db")
+    uri = auth_db if "://" in auth_db else f"sqlite:///{auth_db}"
     path = os.path.join(folder, "basic_auth.ini")
     with open(path, "w") as f:
         f.write("[mlflow]\n"
                 f"default_permission = {default_permission}\n"
-                f"database_uri = sqlite:///{auth_db}\n"
+                f"database_uri = {uri}\n"
                 f"admin_username = {ADMIN}\n"
                 f"admin_password = {ADMIN_PW}\n"
                 "authorization_function = mlflow.server.auth:authenticate_request_basic_auth\n")
@@ -114,7 +115,14 @@ class RealAuthServer(_Calls):
 
 
 class CppAuthServer(_Calls):
+    """Under tests/pg/with_cluster.sh or tests/mysql/with_mariadb.sh (MLFLOW_CPP_TEST_BACKEND), the
+    auth database (unless given) is a fresh database on that server, like the tracking store."""
+
     def __init__(self, folder, default_permission="READ", auth_db=None):
+        if auth_db is None and selected_backend() == "postgresql":
+            auth_db = new_pg_database()
+        elif auth_db is None and selected_backend() == "mysql":
+            auth_db = new_mysql_database()
         self.folder = str(folder)
         self.config, self.auth_db = write_config(self.folder, default_permission, auth_db)
         self.srv = MlflowCppServer(self.folder, extra_args=["--app-name", "basic-auth"], env=auth_env(self.config))

@@ -1,11 +1,15 @@
 """The basic-auth app, differentially: the same calls as each permission level against each
 endpoint group, with wrong and missing credentials, on the real `mlflow server --app-name
-basic-auth` (MLflow 3.17.2) and on mlflow-cpp; status codes and error bodies must agree. Then an
-auth database written by the real server is served by ours."""
+basic-auth` (MLflow 3.17.2) and on mlflow-cpp; status codes and error bodies must agree. The
+script also covers user and grant listings, roles and what they grant (a workspace admin too),
+scorer permissions and the sign-up page. Then an auth database written by the real server is
+served by ours. (Under tests/pg or tests/mysql, ours keeps its auth database there: authutil.)"""
+import json
 import re
 import shutil
 
 import pytest
+import requests
 
 from authutil import ADMIN, ADMIN_PW, CppAuthServer, RealAuthServer, basic
 
@@ -68,6 +72,229 @@ def graphql_cases(e1, e2, r1):
          "{ files { path } } }", {"i": {"runId": r1}},
          _gql("mlflowListArtifacts", lambda v: v.get("files") or [])),
     ]
+
+
+def _role(field="role"):
+    return lambda b: (b[field]["name"], b[field]["workspace"], b[field]["description"],
+                      sorted((p["resource_type"], p["resource_pattern"], p["permission"])
+                             for p in b[field]["permissions"]))
+
+
+def _grant_rows(b):
+    return b["is_admin"], sorted((r["role_name"], r["workspace"], r["resource_type"], r["resource_pattern"],
+                                  r["permission"]) for r in b["permissions"])
+
+
+def _users_with_roles(b):
+    return sorted((u["username"], u["is_admin"], sorted(r["name"] for r in u["roles"])) for u in b["users"])
+
+
+def _scorer_json(name):
+    return json.dumps({"name": name, "aggregations": [], "mlflow_version": "3.17.2", "serialization_version": 1,
+                       "builtin_scorer_class": None, "builtin_scorer_pydantic_data": None, "call_source": None,
+                       "call_signature": None, "original_func_name": None,
+                       "instructions_judge_pydantic_data": None})
+
+
+def roles_and_scorers(call, must, e1, e2):
+    """Users and grants listings, roles (and what they grant), a workspace admin, scorers."""
+    api, api3 = "/api/2.0/mlflow/", "/api/3.0/mlflow/"
+    # Listings: anyone may list users (roles shown for oneself only); permissions of oneself.
+    call("users-list-carol", "carol", "GET", api + "users/list", keep=_users_with_roles)
+    call("users-list-admin", ADMIN, "GET", api + "users/list", keep=_users_with_roles)
+    call("perms-list-self-alice", "alice", "GET", api3 + "users/permissions/list", params={"username": "alice"},
+         keep=_grant_rows)
+    call("perms-list-other-carol", "carol", "GET", api3 + "users/permissions/list", params={"username": "alice"})
+    call("perms-list-admin", ADMIN, "GET", api3 + "users/permissions/list", params={"username": "alice"},
+         keep=_grant_rows)
+    call("perms-list-missing", ADMIN, "GET", api3 + "users/permissions/list", params={"username": "nobody"})
+    call("perms-list-no-param-carol", "carol", "GET", api3 + "users/permissions/list")
+    call("perms-current-alice", "alice", "GET", api3 + "users/current/permissions", keep=_grant_rows)
+
+    # Roles, as the admin, with their errors.
+    st, body = call("role-create", ADMIN, "POST", api3 + "roles/create",
+                    {"name": "editors", "workspace": "default", "description": "edit the shared experiment"},
+                    keep=_role())
+    rid = body["role"]["id"]
+    call("role-create-dup", ADMIN, "POST", api3 + "roles/create", {"name": "editors", "workspace": "default"})
+    call("role-create-reserved", ADMIN, "POST", api3 + "roles/create", {"name": "__user_9__", "workspace": "default"})
+    call("role-create-blank", ADMIN, "POST", api3 + "roles/create", {"name": "  ", "workspace": "default"})
+    call("role-create-no-workspace", ADMIN, "POST", api3 + "roles/create", {"name": "x"})
+    call("role-create-bad-description", ADMIN, "POST", api3 + "roles/create",
+         {"name": "y", "workspace": "default", "description": 5})
+    call("role-get", ADMIN, "GET", api3 + "roles/get", params={"role_id": str(rid)}, keep=_role())
+    call("role-get-missing", ADMIN, "GET", api3 + "roles/get", params={"role_id": "99999"})
+    call("role-get-bad-id", ADMIN, "GET", api3 + "roles/get", params={"role_id": "abc"})
+    st, body = call("role-perm-add", ADMIN, "POST", api3 + "roles/permissions/add",
+                    {"role_id": rid, "resource_type": "experiment", "resource_pattern": e1, "permission": "EDIT"},
+                    keep=lambda b: (b["role_permission"]["role_id"] == rid, b["role_permission"]["permission"]))
+    rpid = body["role_permission"]["id"]
+    for label, rtype, pattern, perm in [("bad-level", "workspace", "*", "READ"), ("bad-pattern", "run", e1, "READ"),
+                                        ("bad-type", "notebook", "*", "READ"), ("bad-name", "experiment", e1, "OWN"),
+                                        ("dup", "experiment", e1, "READ")]:
+        call(f"role-perm-add-{label}", ADMIN, "POST", api3 + "roles/permissions/add",
+             {"role_id": rid, "resource_type": rtype, "resource_pattern": pattern, "permission": perm})
+    call("role-perm-add-missing-role", ADMIN, "POST", api3 + "roles/permissions/add",
+         {"role_id": 99999, "resource_type": "experiment", "resource_pattern": "1", "permission": "READ"})
+    call("role-perm-list", ADMIN, "GET", api3 + "roles/permissions/list", params={"role_id": str(rid)},
+         keep=lambda b: sorted((p["resource_type"], p["permission"]) for p in b["role_permissions"]))
+
+    # A role's grants count once it is assigned.
+    call("role-before-assign-carol", "carol", "POST", api + "experiments/set-experiment-tag",
+         {"experiment_id": e1, "key": "role", "value": "before"})
+    call("role-assign", ADMIN, "POST", api3 + "roles/assign", {"username": "carol", "role_id": rid},
+         keep=lambda b: b["assignment"]["role_id"] == rid)
+    call("role-assign-dup", ADMIN, "POST", api3 + "roles/assign", {"username": "carol", "role_id": rid})
+    call("role-assign-unknown-user", ADMIN, "POST", api3 + "roles/assign", {"username": "nobody", "role_id": rid})
+    call("role-assign-missing-role", ADMIN, "POST", api3 + "roles/assign", {"username": "carol", "role_id": 99999})
+    call("role-after-assign-carol", "carol", "POST", api + "experiments/set-experiment-tag",
+         {"experiment_id": e1, "key": "role", "value": "after"})
+    call("role-perms-carol", "carol", "GET", api3 + "users/current/permissions", keep=_grant_rows)
+    call("role-perm-update", ADMIN, "PATCH", api3 + "roles/permissions/update",
+         {"role_permission_id": rpid, "permission": "DENY"}, keep=lambda b: b["role_permission"]["permission"])
+    call("role-perm-update-bad", ADMIN, "PATCH", api3 + "roles/permissions/update",
+         {"role_permission_id": rpid, "permission": "OWNER"})
+    call("role-deny-carol", "carol", "GET", api + "experiments/get", params={"experiment_id": e1})
+    call("role-grant-get-carol", "carol", "GET", api3 + "users/permissions/get",
+         params={"username": "carol", "resource_type": "experiment", "resource_id": e1},
+         keep=lambda b: (b["allowed"], b["permission"]))
+    call("user-roles-self-carol", "carol", "GET", api3 + "users/roles/list", params={"username": "carol"},
+         keep=lambda b: sorted(r["name"] for r in b["roles"]))
+    call("user-roles-other-alice", "alice", "GET", api3 + "users/roles/list", params={"username": "carol"})
+    call("role-users", ADMIN, "GET", api3 + "roles/users/list", params={"role_id": str(rid)},
+         keep=lambda b: len(b["assignments"]))
+    call("roles-list-admin", ADMIN, "GET", api3 + "roles/list", keep=lambda b: sorted(r["name"] for r in b["roles"]))
+    call("roles-list-all-carol", "carol", "GET", api3 + "roles/list")
+    call("roles-list-default-carol", "carol", "GET", api3 + "roles/list", params={"workspace": "default"},
+         keep=lambda b: sorted(r["name"] for r in b["roles"]))
+    call("roles-list-other-carol", "carol", "GET", api3 + "roles/list", params={"workspace": "elsewhere"})
+    call("role-get-member-carol", "carol", "GET", api3 + "roles/get", params={"role_id": str(rid)}, keep=_role())
+    call("role-create-carol", "carol", "POST", api3 + "roles/create", {"name": "mine", "workspace": "default"})
+    call("role-update-carol", "carol", "PATCH", api3 + "roles/update", {"role_id": rid, "name": "mine"})
+    call("role-manage-no-target-carol", "carol", "PATCH", api3 + "roles/update", {"name": "mine"})
+    call("role-manage-missing-carol", "carol", "DELETE", api3 + "roles/delete", {"role_id": 99999})
+
+    # A workspace admin: (workspace, *, MANAGE) on a role of "default".
+    st, body = call("role-create-admins", ADMIN, "POST", api3 + "roles/create",
+                    {"name": "ws-admins", "workspace": "default"}, keep=_role())
+    aid = body["role"]["id"]
+    must(ADMIN, "POST", api3 + "roles/permissions/add",
+         {"role_id": aid, "resource_type": "workspace", "resource_pattern": "*", "permission": "MANAGE"})
+    must(ADMIN, "POST", api3 + "roles/assign", {"username": "dave", "role_id": aid})
+    call("ws-admin-exp-dave", "dave", "GET", api + "experiments/get", params={"experiment_id": e1})
+    call("ws-admin-user-create-dave", "dave", "POST", api + "users/create",
+         {"username": "frank", "password": "frank-password"})
+    call("ws-admin-role-create-dave", "dave", "POST", api3 + "roles/create",
+         {"name": "dave-made", "workspace": "default"}, keep=_role())
+    call("ws-admin-role-other-dave", "dave", "POST", api3 + "roles/create",
+         {"name": "dave-made", "workspace": "elsewhere"})
+    call("ws-admin-perms-dave", "dave", "GET", api3 + "users/permissions/list", params={"username": "carol"},
+         keep=_grant_rows)
+    call("ws-admin-users-dave", "dave", "GET", api + "users/list", keep=_users_with_roles)
+    call("ws-admin-wildcard-dave", "dave", "POST", api3 + "users/permissions/grant",
+         {"username": "alice", "resource_type": "registered_model", "resource_id": "*", "permission": "READ"})
+    call("ws-admin-get-other-dave", "dave", "GET", api3 + "users/permissions/get",
+         params={"username": "alice", "resource_type": "experiment", "resource_id": e1},
+         keep=lambda b: (b["allowed"], b["permission"]))
+    call("wildcard-grant-alice", "alice", "POST", api3 + "users/permissions/grant",
+         {"username": "carol", "resource_type": "experiment", "resource_id": "*", "permission": "READ"})
+
+    # Renames, removals.
+    call("role-update", ADMIN, "PATCH", api3 + "roles/update", {"role_id": rid, "name": "editors-2"}, keep=_role())
+    call("role-update-nothing", ADMIN, "PATCH", api3 + "roles/update", {"role_id": rid})
+    call("role-update-clash", ADMIN, "PATCH", api3 + "roles/update", {"role_id": rid, "name": "ws-admins"})
+    call("role-update-reserved", ADMIN, "PATCH", api3 + "roles/update", {"role_id": rid, "name": "__user_x"})
+    call("role-unassign", ADMIN, "DELETE", api3 + "roles/unassign", {"username": "carol", "role_id": rid})
+    call("role-unassign-again", ADMIN, "DELETE", api3 + "roles/unassign", {"username": "carol", "role_id": rid})
+    call("role-undenied-carol", "carol", "GET", api + "experiments/get", params={"experiment_id": e1})
+    call("role-perm-remove", ADMIN, "DELETE", api3 + "roles/permissions/remove", {"role_permission_id": rpid})
+    call("role-perm-remove-again", ADMIN, "DELETE", api3 + "roles/permissions/remove", {"role_permission_id": rpid})
+    call("role-delete", ADMIN, "DELETE", api3 + "roles/delete", {"role_id": rid})
+    call("role-get-deleted", ADMIN, "GET", api3 + "roles/get", params={"role_id": str(rid)})
+
+    # Scorers: own grants on "<experiment>/<quoted name>", MANAGE to the registrant.
+    name = "qa check/v1"
+    scorer = {"experiment_id": e2, "name": name, "serialized_scorer": _scorer_json(name)}
+    call("scorer-register-alice", "alice", "POST", api3 + "scorers/register", scorer,
+         keep=lambda b: (b["name"], b["version"]))
+    call("scorer-register-carol", "carol", "POST", api3 + "scorers/register", scorer)
+    call("scorer-get-carol", "carol", "GET", api3 + "scorers/get", params={"experiment_id": e2, "name": name},
+         keep=lambda b: b["scorer"]["scorer_name"])
+    call("scorer-versions-carol", "carol", "GET", api3 + "scorers/versions",
+         params={"experiment_id": e2, "name": name}, keep=lambda b: len(b.get("scorers", [])))
+    call("scorer-get-no-name-carol", "carol", "GET", api3 + "scorers/get", params={"experiment_id": e2})
+    call("scorer-delete-carol", "carol", "DELETE", api3 + "scorers/delete",
+         {"experiment_id": e2, "name": name, "version": 1})
+    call("scorer-perm-alice", "alice", "GET", api3 + "users/permissions/get",
+         params={"username": "alice", "resource_type": "scorer", "resource_id": f"{e2}/qa%20check%2Fv1"},
+         keep=lambda b: (b["allowed"], b["permission"]))
+    call("scorer-perm-bad-id-alice", "alice", "GET", api3 + "users/permissions/get",
+         params={"username": "alice", "resource_type": "scorer", "resource_id": e2})
+    call("scorer-deny", ADMIN, "POST", api3 + "users/permissions/grant",
+         {"username": "carol", "resource_type": "scorer", "resource_id": f"{e2}/qa%20check%2Fv1",
+          "permission": "DENY"})
+    call("scorer-denied-get-carol", "carol", "GET", api3 + "scorers/get",
+         params={"experiment_id": e2, "name": name})
+    call("scorer-list-carol", "carol", "GET", api3 + "scorers/list", params={"experiment_id": e2},
+         keep=lambda b: sorted(x["scorer_name"] for x in b.get("scorers", [])))
+    call("scorer-list-alice", "alice", "GET", api3 + "scorers/list", params={"experiment_id": e2},
+         keep=lambda b: sorted(x["scorer_name"] for x in b.get("scorers", [])))
+    call("scorer-list-bob", "bob", "GET", api3 + "scorers/list", params={"experiment_id": e2},
+         keep=lambda b: sorted(x["scorer_name"] for x in b.get("scorers", [])))
+    call("scorer-delete-alice", "alice", "DELETE", api3 + "scorers/delete", {"experiment_id": e2, "name": name})
+    call("scorer-perm-after-delete-carol", ADMIN, "GET", api3 + "users/permissions/get",
+         params={"username": "carol", "resource_type": "scorer", "resource_id": f"{e2}/qa%20check%2Fv1"},
+         keep=lambda b: (b["allowed"], b["permission"]))
+
+
+def signup_flow(srv, out):
+    """The sign-up page and its form post: who may open it, the CSRF token it carries, what the
+    post answers. Bodies differ (each server's own page); statuses and messages must not."""
+    post_path = srv.url + "/api/2.0/mlflow/users/create-ui"
+
+    def page(session, user):
+        r = session.get(srv.url + "/signup", headers={"Authorization": basic(user, srv.passwords.get(user, user + "-password"))},
+                        timeout=60)
+        m = re.search(r'name="csrf_token" value="([^"]+)"', r.text)
+        return r.status_code, m.group(1) if m else None
+
+    def post(session, user, fields, headers=None):
+        h = {"Authorization": basic(user, srv.passwords.get(user, user + "-password"))}
+        h.update(headers or {})
+        return session.post(post_path, data=fields, headers=h, timeout=60)
+
+    def said(r, *phrases):
+        return r.status_code, [p for p in phrases if p in r.text]
+
+    admin = requests.Session()
+    status, token = page(admin, ADMIN)
+    out["signup-page-admin"] = (status, token is not None)
+    out["signup-page-carol"] = (page(requests.Session(), "carol")[0],)
+    out["signup-page-anonymous"] = (requests.get(srv.url + "/signup", timeout=60).status_code,)
+    out["signup-no-token"] = said(post(requests.Session(), ADMIN, {"username": "gina", "password": "gina-password"}),
+                                  "The CSRF token is missing.")
+    out["signup-no-session"] = said(post(requests.Session(), ADMIN, {"username": "gina", "password": "gina-password",
+                                                                     "csrf_token": token}),
+                                    "The CSRF session token is missing.")
+    out["signup-bad-token"] = said(post(admin, ADMIN, {"username": "gina", "password": "gina-password",
+                                                       "csrf_token": token[:-4] + "AAAA"}),
+                                   "The CSRF token is invalid.")
+    out["signup-json"] = said(admin.post(post_path, json={"username": "gina"},
+                                         headers={"Authorization": basic(ADMIN, ADMIN_PW), "X-CSRFToken": token},
+                                         timeout=60),
+                              "Invalid content type. Must be application/x-www-form-urlencoded")
+    out["signup-empty"] = said(post(admin, ADMIN, {"username": "", "password": "x", "csrf_token": token}),
+                               "Username and password cannot be empty.")
+    r = post(admin, ADMIN, {"username": "gina", "password": "short", "csrf_token": token})
+    out["signup-short-password"] = (r.status_code, r.json().get("error_code"))
+    out["signup-ok"] = said(post(admin, ADMIN, {"username": "gina", "password": "gina-password", "csrf_token": token}),
+                            "Successfully signed up user: gina")
+    out["signup-user-exists"] = (srv.call(ADMIN, "GET", "/api/2.0/mlflow/users/get", params={"username": "gina"})[0],)
+    out["signup-taken"] = said(post(admin, ADMIN, {"username": "gina", "password": "gina-password", "csrf_token": token}),
+                               "Username has already been taken: gina")
+    carol = requests.Session()
+    out["signup-post-carol"] = (post(carol, "carol", {"username": "hank", "password": "hank-password",
+                                                      "csrf_token": token}).status_code,)
 
 
 def scenario(srv):
@@ -199,6 +426,8 @@ def scenario(srv):
          {"username": "carol", "password": "carol-password-2", "current_password": "carol-password"})
     srv.passwords["carol"] = "carol-password-2"
     call("after-password-change-carol", "carol", "GET", api + "experiments/get", params={"experiment_id": e1})
+    roles_and_scorers(call, must, e1, e2)
+    signup_flow(srv, out)
     call("user-delete-self", ADMIN, "DELETE", api + "users/delete", {"username": ADMIN})
     call("user-delete-bob", ADMIN, "DELETE", api + "users/delete", {"username": "bob"})
     call("deleted-user-bob", "bob", "GET", api + "experiments/get", params={"experiment_id": e1})
@@ -251,4 +480,7 @@ def test_serves_an_auth_database_made_by_mlflow(runs):
         status, body, _ = cpp.call("dave", "GET", "/api/3.0/mlflow/users/permissions/get",
                                    params={"username": "dave", "resource_type": "registered_model",
                                            "resource_id": "shared-model"})
-        assert (status, body) == (200, {"allowed": False, "permission": "DENY"})
+        # dave's DENY stays in the database, but the script made him a workspace admin through a
+        # role (roles_and_scorers): MLflow's roles tables, read from its own database, make him
+        # unrestrictable.
+        assert (status, body) == (200, {"allowed": True, "permission": "MANAGE"})

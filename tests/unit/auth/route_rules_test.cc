@@ -52,10 +52,39 @@ TEST(RouteRules, UnknownRoutesAreDeniedAndHealthIsPublic) {
 }
 
 TEST(RouteRules, UserEndpoints) {
-  EXPECT_EQ(RuleFor("POST", "/api/2.0/mlflow/users/create").kind, Kind::kAdminOnly);
+  // MLflow 3.17.2 lets a workspace admin create users (validate_can_create_user).
+  EXPECT_EQ(RuleFor("POST", "/api/2.0/mlflow/users/create").kind, Kind::kCreateUser);
+  EXPECT_EQ(RuleFor("PATCH", "/api/2.0/mlflow/users/update-admin").kind, Kind::kAdminOnly);
+  EXPECT_EQ(RuleFor("GET", "/api/2.0/mlflow/users/list").kind, Kind::kAuthenticated);
+  EXPECT_EQ(RuleFor("GET", "/ajax-api/3.0/mlflow/users/permissions/list").kind, Kind::kViewUserRoles);
   EXPECT_EQ(RuleFor("GET", "/api/2.0/mlflow/users/get").kind, Kind::kSelf);
   EXPECT_EQ(RuleFor("PATCH", "/api/2.0/mlflow/users/update-password").kind, Kind::kSelf);
   EXPECT_EQ(RuleFor("POST", "/api/3.0/mlflow/users/permissions/grant").kind, Kind::kManageGrant);
+}
+
+TEST(RouteRules, RoleEndpoints) {
+  EXPECT_EQ(RuleFor("POST", "/api/3.0/mlflow/roles/create").kind, Kind::kManageRoles);
+  EXPECT_EQ(RuleFor("GET", "/ajax-api/3.0/mlflow/roles/get").kind, Kind::kViewRoles);
+  EXPECT_EQ(RuleFor("GET", "/api/3.0/mlflow/roles/list").kind, Kind::kListRoles);
+  EXPECT_EQ(RuleFor("GET", "/api/3.0/mlflow/roles/permissions/list").kind, Kind::kViewRoles);
+  EXPECT_EQ(RuleFor("DELETE", "/api/3.0/mlflow/roles/unassign").kind, Kind::kManageRoles);
+  EXPECT_EQ(RuleFor("GET", "/api/3.0/mlflow/roles/users/list").kind, Kind::kManageRoles);
+  EXPECT_EQ(RuleFor("GET", "/api/3.0/mlflow/users/roles/list").kind, Kind::kViewUserRoles);
+  // Wrong method: no rule, refused.
+  EXPECT_EQ(RuleFor("GET", "/api/3.0/mlflow/roles/delete").kind, Kind::kDeny);
+}
+
+TEST(RouteRules, Scorers) {
+  RouteRule r = RuleFor("POST", "/api/3.0/mlflow/scorers/register");
+  EXPECT_EQ(r.subject, Subject::kScorerCreate);
+  EXPECT_EQ(r.effect, Effect::kGrantScorer);
+  r = RuleFor("DELETE", "/ajax-api/3.0/mlflow/scorers/delete");
+  EXPECT_EQ(r.subject, Subject::kScorer);
+  EXPECT_EQ(r.action, Action::kDelete);
+  EXPECT_EQ(r.effect, Effect::kDropScorerGrants);
+  EXPECT_EQ(RuleFor("GET", "/api/3.0/mlflow/scorers/get").action, Action::kRead);
+  EXPECT_EQ(RuleFor("GET", "/api/3.0/mlflow/scorers/list").effect, Effect::kFilterScorers);
+  EXPECT_EQ(RuleFor("GET", "/api/3.0/mlflow/scorers/online-configs").subject, Subject::kOnlineScoringConfigs);
 }
 
 }  // namespace
