@@ -137,6 +137,7 @@ void MysqlDatabase::DropIdle() {
 }
 
 Status MysqlDatabase::Write(WriteFn fn) {
+  DbCallTimer timer(timings_, DbTimings::kWrite);
   for (int attempt = 1;; ++attempt) {
     bool committing = false;
     try {
@@ -165,6 +166,7 @@ Status MysqlDatabase::Write(WriteFn fn) {
         c->ExecScript("COMMIT");
         c.in_transaction = false;
         commits_++;
+        timings_.ObserveBatch(1);
         return Status();
       } catch (const MysqlError&) {
         RollbackQuietly(*c);
@@ -185,6 +187,7 @@ Status MysqlDatabase::Write(WriteFn fn) {
 }
 
 Status MysqlDatabase::ReadTx(ReadFn fn) {
+  DbCallTimer timer(timings_, DbTimings::kRead);
   for (int attempt = 1;; ++attempt) {
     try {
       Lease c(this, Acquire());

@@ -160,6 +160,7 @@ void PostgresDatabase::DropIdle() {
 }
 
 Status PostgresDatabase::Write(WriteFn fn) {
+  DbCallTimer timer(timings_, DbTimings::kWrite);
   for (int attempt = 1;; ++attempt) {
     bool committing = false;
     try {
@@ -183,6 +184,7 @@ Status PostgresDatabase::Write(WriteFn fn) {
         committing = true;
         c->ExecScript("COMMIT");
         commits_++;
+        timings_.ObserveBatch(1);
         return Status();
       } catch (const PgError&) {
         RollbackQuietly(*c);
@@ -205,6 +207,7 @@ Status PostgresDatabase::Write(WriteFn fn) {
 }
 
 Status PostgresDatabase::ReadTx(ReadFn fn) {
+  DbCallTimer timer(timings_, DbTimings::kRead);
   for (int attempt = 1;; ++attempt) {
     try {
       Lease c(this, Acquire());
