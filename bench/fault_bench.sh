@@ -92,7 +92,9 @@ http {
   server {
     listen 127.0.0.1:$target_port;
     keepalive_requests 10000000; keepalive_timeout 600s;
-    location / { proxy_pass http://mlflow; proxy_http_version 1.1; proxy_set_header Connection ""; }
+    # The client's Host (not the upstream's name): the servers' DNS-rebinding check reads it.
+    location / { proxy_pass http://mlflow; proxy_http_version 1.1; proxy_set_header Connection "";
+                 proxy_set_header Host 127.0.0.1:$target_port; }
   }
 }
 EOT
