@@ -372,9 +372,11 @@ Result<ResolvedParameters> EntryPoint::ComputeParameters(const ParamList& user, 
     MLFLOW_ASSIGN_OR_RETURN(std::string value, ComputeValue(p, given ? *given : *p.default_value, resolve_paths));
     out.declared.emplace_back(p.name, ShellQuote(value));
   }
-  for (const auto& [key, value] : user) {
+  for (const auto& kv : user) {
+    // Not a structured binding: clang 14 (the fuzz build) cannot capture one in a lambda.
+    const std::string& key = kv.first;
     bool declared = std::any_of(parameters.begin(), parameters.end(), [&](const Parameter& p) { return p.name == key; });
-    if (!declared) out.extra.emplace_back(ShellQuote(key), ShellQuote(value));
+    if (!declared) out.extra.emplace_back(ShellQuote(key), ShellQuote(kv.second));
   }
   return out;
 }
