@@ -10,7 +10,9 @@ set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 total="${1:-60}"
 build="${FUZZ_BUILD_DIR:-$repo/build-fuzz}"
-targets=(${FUZZ_TARGETS:-filter_fuzz handlers_fuzz mlmodel_fuzz mlproject_fuzz path_fuzz otlp_fuzz})
+# handlers_fuzz (the whole server stack under clang 14) is not in the default list until it has
+# been built and run here: FUZZ_TARGETS=handlers_fuzz scripts/fuzz.sh 60.
+targets=(${FUZZ_TARGETS:-filter_fuzz mlmodel_fuzz mlproject_fuzz path_fuzz otlp_fuzz})
 werror=OFF
 [[ "${CI:-}" == "true" ]] && werror=ON
 
