@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstring>
 #include <fstream>
 #include <iterator>
@@ -113,9 +114,11 @@ HttpConnection::HttpConnection(int port) {
   addr.sin_port = htons(static_cast<uint16_t>(port));
   addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
   if (connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0) {
+    int err = errno;
     close(fd_);
     fd_ = -1;
-    throw std::runtime_error("connect failed");
+    // Told apart: the fault benchmark counts refusals (server down) separately.
+    throw std::runtime_error(err == ECONNREFUSED ? "connection refused" : "connect failed");
   }
   int one = 1;
   setsockopt(fd_, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));

@@ -10,6 +10,7 @@ packages=(
   libgtest-dev libgmock-dev libpq-dev libpqxx-dev postgresql nginx
   libmariadb-dev mariadb-server
   libxgboost-dev
+  clang libclang-rt-14-dev
   python3 python3-venv python3-pip
   chromium fonts-dejavu-core
 )

@@ -54,6 +54,13 @@ Status ValidatePathIsSafe(std::string_view raw) {
     if (next == path) break;
     path = std::move(next);
   }
+  // Bytes no path may hold, checked on the whole text: a file: URI's host part is dropped below but
+  // stays in the path NormalizeRelativePath returns ("file://x\0y" must not pass; fuzz/path_fuzz.cc).
+  for (unsigned char c : path) {
+    if (c < 0x20 || c == 0x7f) return InvalidPath();  // NUL and other control bytes
+  }
+  if (path.find('#') != std::string::npos) return InvalidPath();
+  if (path.find('\\') != std::string::npos) return InvalidPath();
   // file: URIs are checked by their path part (MLflow converts them to local paths first).
   if (path.rfind("file:", 0) == 0) {
     std::string_view rest = std::string_view(path).substr(5);
@@ -64,11 +71,6 @@ Status ValidatePathIsSafe(std::string_view raw) {
     }
     path = std::string(rest);
   }
-  for (unsigned char c : path) {
-    if (c < 0x20 || c == 0x7f) return InvalidPath();  // NUL and other control bytes
-  }
-  if (path.find('#') != std::string::npos) return InvalidPath();
-  if (path.find('\\') != std::string::npos) return InvalidPath();
   if (!path.empty() && path[0] == '/') return InvalidPath();
   // Windows drive ("C:" / "C:/x") and URI-looking prefixes with a drive letter.
   if (path.size() >= 2 && std::isalpha(static_cast<unsigned char>(path[0])) && path[1] == ':') return InvalidPath();

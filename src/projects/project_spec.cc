@@ -8,8 +8,10 @@
 #include <cmath>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <regex>
 #include <set>
+#include <sstream>
 
 #include "core/python_numbers.h"
 
@@ -370,9 +372,11 @@ Result<ResolvedParameters> EntryPoint::ComputeParameters(const ParamList& user, 
     MLFLOW_ASSIGN_OR_RETURN(std::string value, ComputeValue(p, given ? *given : *p.default_value, resolve_paths));
     out.declared.emplace_back(p.name, ShellQuote(value));
   }
-  for (const auto& [key, value] : user) {
+  for (const auto& kv : user) {
+    // Not a structured binding: clang 14 (the fuzz build) cannot capture one in a lambda.
+    const std::string& key = kv.first;
     bool declared = std::any_of(parameters.begin(), parameters.end(), [&](const Parameter& p) { return p.name == key; });
-    if (!declared) out.extra.emplace_back(ShellQuote(key), ShellQuote(value));
+    if (!declared) out.extra.emplace_back(ShellQuote(key), ShellQuote(kv.second));
   }
   return out;
 }
@@ -413,8 +417,6 @@ Result<EntryPoint> Project::GetEntryPoint(const std::string& name) const {
 }
 
 Result<Project> LoadProject(const std::string& directory) {
-  Project project;
-  project.directory = directory;
   std::error_code ec;
   std::string mlproject_path;
   for (const auto& entry : fs::directory_iterator(directory, ec)) {
@@ -423,12 +425,25 @@ Result<Project> LoadProject(const std::string& directory) {
     if (file == "mlproject") mlproject_path = entry.path().string();
   }
   if (ec) return Status::InvalidParameter("Cannot read project directory " + directory + ": " + ec.message());
+  if (mlproject_path.empty()) return ParseProject(directory, std::nullopt, "");
+  std::ifstream in(mlproject_path, std::ios::binary);
+  if (!in) return Status::InvalidParameter("Cannot read " + mlproject_path);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return ParseProject(directory, text.str(), mlproject_path);
+}
+
+Result<Project> ParseProject(const std::string& directory, const std::optional<std::string>& mlproject_text,
+                             const std::string& source) {
+  Project project;
+  project.directory = directory;
+  std::error_code ec;
   YAML::Node root;
-  if (!mlproject_path.empty()) {
+  if (mlproject_text) {
     try {
-      root = YAML::LoadFile(mlproject_path);
+      root = YAML::Load(*mlproject_text);
     } catch (const YAML::Exception& e) {
-      return Status::InvalidParameter("Cannot parse " + mlproject_path + ": " + e.what());
+      return Status::InvalidParameter("Cannot parse " + source + ": " + e.what());
     }
     if (!root.IsNull() && !root.IsMap()) return InvalidProject("the file must be a YAML mapping");
   }

@@ -69,6 +69,10 @@ struct Project {
 // Reads <directory>/MLproject (name matched case-insensitively); a folder without one is a
 // project with no declared entry points.
 Result<Project> LoadProject(const std::string& directory);
+// The same from the MLproject text (nullopt: the folder has none); `source` names it in errors.
+// Environment files are still looked up in `directory`.
+Result<Project> ParseProject(const std::string& directory, const std::optional<std::string>& mlproject_text,
+                             const std::string& source);
 
 // Python's shlex.quote.
 std::string ShellQuote(const std::string& s);

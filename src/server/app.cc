@@ -7,6 +7,7 @@
 #include <spdlog/spdlog.h>
 
 #include "server/auth/auth_gate.h"
+#include "server/db_metrics.h"
 #include "server/handlers/api_context.h"
 #include "server/handlers/artifact_handlers.h"
 #include "server/handlers/graphql_handlers.h"
@@ -92,6 +93,7 @@ struct App::State {
 };
 
 App::App() : state_(std::make_unique<State>()) {}
+const Router& App::router() const { return state_->router; }
 App::~App() {
   if (state_ && state_->db) state_->db->Close();
 }
@@ -159,14 +161,7 @@ Result<std::unique_ptr<App>> App::Create(const ServerConfig& config) {
       HttpResponse r;
       r.content_type = "text/plain; version=0.0.4; charset=utf-8";
       r.body = metrics->Render(state->http ? state->http->InFlight() : 0);
-      // Group commit (SQLite): requests per transaction is their ratio.
-      store::sql::Database::Stats st = db->stats();
-      r.body += "# HELP mlflow_cpp_db_write_requests_total Database write operations.\n"
-                "# TYPE mlflow_cpp_db_write_requests_total counter\n"
-                "mlflow_cpp_db_write_requests_total " + std::to_string(st.writes) + "\n"
-                "# HELP mlflow_cpp_db_write_transactions_total Transactions that committed them (group commit).\n"
-                "# TYPE mlflow_cpp_db_write_transactions_total counter\n"
-                "mlflow_cpp_db_write_transactions_total " + std::to_string(st.commits) + "\n";
+      r.body += RenderDbMetrics(*db);
       return r;
     });
   }

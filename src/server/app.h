@@ -12,6 +12,8 @@
 
 namespace mlflow::server {
 
+class Router;
+
 struct ServerConfig {
   std::string host = "127.0.0.1";
   uint16_t port = 5000;
@@ -57,6 +59,8 @@ class App {
   Result<uint16_t> Listen();
   void Run(bool handle_signals = true);
   void Stop();
+  // The routes, for calling handlers in-process without a socket (fuzz/handlers_fuzz.cc).
+  const Router& router() const;
 
  private:
   App();

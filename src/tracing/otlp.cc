@@ -806,6 +806,9 @@ Result<OtlpRequest> DecodeOtlpProtobuf(std::string_view bytes) {
 }
 
 Result<OtlpRequest> DecodeOtlpJson(std::string_view text) {
+  // protobuf's JSON parser refuses text that is not UTF-8; PyJsonLoads would keep such bytes in
+  // strings, which the protobuf form then could not carry (found by fuzz/otlp_fuzz.cc).
+  if (!ValidUtf8(text)) return Bad();
   std::optional<Json> doc = PyJsonLoads(text);
   if (!doc || !doc->is_object()) return Bad();
   OtlpRequest req;

@@ -60,6 +60,25 @@ def test_metrics_count_requests_latency_and_artifact_bytes(tmp_path):
         writes = sample(t, "mlflow_cpp_db_write_requests_total")
         commits = sample(t, "mlflow_cpp_db_write_transactions_total")
         assert writes >= 6 and 1 <= commits <= writes
+        # Group commit batch sizes: one observation per commit, summing to the writes.
+        assert sample(t, "mlflow_cpp_db_commit_batch_size_count") == commits
+        assert sample(t, "mlflow_cpp_db_commit_batch_size_sum") == writes
+        assert sample(t, "mlflow_cpp_db_commit_batch_size_bucket", le="+Inf") == commits
+        # Database time: every write and read call observed, by kind.
+        write_calls = sample(t, "mlflow_cpp_db_call_duration_seconds_count", kind="write")
+        read_calls = sample(t, "mlflow_cpp_db_call_duration_seconds_count", kind="read")
+        assert write_calls == writes
+        assert read_calls >= 1
+        assert sample(t, "mlflow_cpp_db_call_duration_seconds_sum", kind="write") > 0
+        assert sample(t, "mlflow_cpp_db_call_duration_seconds_bucket", kind="write", le="+Inf") == write_calls
+        assert sample(t, "mlflow_cpp_db_call_duration_seconds_bucket", kind="write", le="0.0001") <= write_calls
+        # ... and they move with the traffic.
+        srv.api("POST", "runs/set-tag", {"run_id": rid, "key": "k", "value": "v"})
+        srv.api("GET", "runs/get", params={"run_id": rid})
+        t2 = requests.get(srv.url + "/metrics", timeout=10).text
+        assert sample(t2, "mlflow_cpp_db_call_duration_seconds_count", kind="write") == write_calls + 1
+        assert sample(t2, "mlflow_cpp_db_call_duration_seconds_count", kind="read") > read_calls
+        assert sample(t2, "mlflow_cpp_db_commit_batch_size_sum") == writes + 1
         # /health and /version are not counted, as in MLflow's exporter.
         requests.get(srv.url + "/health", timeout=10)
         assert "/health" not in requests.get(srv.url + "/metrics", timeout=10).text

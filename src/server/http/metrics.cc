@@ -46,6 +46,24 @@ void WriteHistogram(std::string& out, const std::string& name, const std::string
 
 }  // namespace
 
+void AppendPromHeader(std::string& out, const char* name, const char* type, const char* help) {
+  Header(out, name, type, help);
+}
+
+void AppendPromHistogram(std::string& out, const std::string& name, const std::string& labels, const double* bounds,
+                         const uint64_t* counts, size_t n, uint64_t count, double sum) {
+  std::string sep = labels.empty() ? "" : ",";
+  uint64_t cumulative = 0;
+  for (size_t i = 0; i < n; ++i) {
+    cumulative += counts[i];
+    out += name + "_bucket{" + labels + sep + "le=\"" + Le(bounds[i]) + "\"} " + std::to_string(cumulative) + "\n";
+  }
+  out += name + "_bucket{" + labels + sep + "le=\"+Inf\"} " + std::to_string(count) + "\n";
+  std::string braces = labels.empty() ? "" : "{" + labels + "}";
+  out += name + "_count" + braces + " " + std::to_string(count) + "\n";
+  out += name + "_sum" + braces + " " + Num(sum) + "\n";
+}
+
 std::string PromLabel(const std::string& v) {
   std::string out;
   out.reserve(v.size());

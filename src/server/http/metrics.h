@@ -53,4 +53,11 @@ class HttpMetrics {
 // Escapes a Prometheus label value.
 std::string PromLabel(const std::string& v);
 
+// A "# HELP / # TYPE" pair.
+void AppendPromHeader(std::string& out, const char* name, const char* type, const char* help);
+// One histogram's sample lines: `counts` are non-cumulative per upper bound in `bounds` (values over
+// the last bound only in `count`); labels: "" or `a="x",b="y"`.
+void AppendPromHistogram(std::string& out, const std::string& name, const std::string& labels, const double* bounds,
+                         const uint64_t* counts, size_t n, uint64_t count, double sum);
+
 }  // namespace mlflow::server

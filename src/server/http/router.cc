@@ -55,6 +55,14 @@ void Router::AddApiStream(std::string method, const std::string& path, StreamHan
   AddStream(std::move(method), "/ajax-api/" + v + path, std::move(handler));
 }
 
+std::vector<std::pair<std::string, std::string>> Router::BufferedRoutes() const {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const Route& r : routes_) {
+    if (!r.stream) out.emplace_back(r.method, r.pattern);
+  }
+  return out;
+}
+
 void Router::WrapAll(const HandlerWrapper& wrap, const StreamWrapper& wrap_stream) {
   for (Route& r : routes_) {
     if (r.stream) {

@@ -9,6 +9,7 @@
 #include <string>
 #include <unordered_map>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "core/uri.h"
@@ -41,6 +42,9 @@ class Router {
   std::vector<std::string> AllowedMethods(std::string_view path) const;
   // The same as an Allow header value: "GET, HEAD, OPTIONS".
   std::string AllowHeader(std::string_view path) const;
+  // Every buffered (non-streaming) route as {method, pattern}, in the order added (the handler fuzz
+  // target, fuzz/handlers_fuzz.cc, picks endpoints from it).
+  std::vector<std::pair<std::string, std::string>> BufferedRoutes() const;
   // Answers OPTIONS on every known path (routes.h: AddOptionsResponses).
   void SetOptionsHandler(Handler handler) { options_handler_ = std::move(handler); }
 

@@ -16,6 +16,7 @@
 
 #include "core/status.h"
 #include "store/sql/connection.h"
+#include "store/sql/db_timings.h"
 
 namespace mlflow::store::sql {
 
@@ -45,6 +46,9 @@ class Database {
     uint64_t writes = 0;
   };
   virtual Stats stats() { return {}; }
+  // Wall time of Write and ReadTx calls as the store sees them (waiting for the writer or a
+  // pooled connection included) and requests per commit; implementations record them.
+  DbTimings& timings() { return timings_; }
 
   template <typename T>
   Result<T> Read(const std::function<Result<T>(Connection&)>& fn) {
@@ -58,6 +62,9 @@ class Database {
     if (!st.ok()) return st;
     return std::move(*out);
   }
+
+ protected:
+  DbTimings timings_;
 };
 
 }  // namespace mlflow::store::sql

@@ -158,6 +158,7 @@ void PooledDatabase::DropIdle() {
 }
 
 Status PooledDatabase::Write(WriteFn fn) {
+  DbCallTimer timer(timings_, DbTimings::kWrite);
   for (int attempt = 1;; ++attempt) {
     bool committing = false;
     try {
@@ -172,6 +173,7 @@ Status PooledDatabase::Write(WriteFn fn) {
         committing = true;
         c.End("COMMIT");
         commits_++;
+        timings_.ObserveBatch(1);
         return Status();
       } catch (const SqlError&) {
         c.AbandonQuietly();
@@ -191,6 +193,7 @@ Status PooledDatabase::Write(WriteFn fn) {
 }
 
 Status PooledDatabase::ReadTx(ReadFn fn) {
+  DbCallTimer timer(timings_, DbTimings::kRead);
   for (int attempt = 1;; ++attempt) {
     try {
       Lease c(this, Acquire());

@@ -39,6 +39,7 @@ SqliteDatabase::Stats SqliteDatabase::stats() {
 }
 
 Status SqliteDatabase::Write(WriteFn fn) {
+  DbCallTimer timer(timings_, DbTimings::kWrite);
   Job job{std::move(fn), Status()};
   {
     std::lock_guard lock(queue_mu_);
@@ -91,6 +92,7 @@ void SqliteDatabase::WriterLoop() {
       stats_.commits++;
       stats_.writes += group.size();
     }
+    timings_.ObserveBatch(group.size());
     for (Job* job : group) {
       if (!commit_status.ok()) job->result = commit_status;
       job->done.release();  // the caller may return and destroy the job from here on
@@ -121,6 +123,7 @@ void SqliteDatabase::ReleaseReader(std::unique_ptr<Connection> c) {
 }
 
 Status SqliteDatabase::ReadTx(ReadFn fn) {
+  DbCallTimer timer(timings_, DbTimings::kRead);
   std::unique_ptr<Connection> c;
   try {
     c = AcquireReader();

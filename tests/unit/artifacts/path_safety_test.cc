@@ -43,6 +43,18 @@ TEST(PathSafety, RejectsTraversalAbsoluteEncodedAndControl) {
   }
 }
 
+// Found by fuzz/path_fuzz.cc: a file: URI's host part was dropped before the byte checks, so
+// "file://" followed by NUL or control bytes passed, and NormalizeRelativePath returned a path
+// holding them ("file:/\xcc\x0f-\xff\0...").
+TEST(PathSafety, FileUriHostWithControlBytesIsRejected) {
+  const std::string fuzz_input("file://\xcc\x0f-\xff\0\0\0\0\0\0\0\0\0\0\0\0\0", 20);
+  for (const std::string& p : {fuzz_input, std::string("file://a\0b", 10), std::string("file://a%00b"),
+                               std::string("file://host\nx"), std::string("file://h#x"), std::string("file://h\\x")}) {
+    EXPECT_FALSE(ValidatePathIsSafe(p).ok()) << p;
+    EXPECT_FALSE(NormalizeRelativePath(p).ok()) << p;
+  }
+}
+
 TEST(PathSafety, NormalizesSegments) {
   EXPECT_EQ(*NormalizeRelativePath("a//b/./c/"), "a/b/c");
   EXPECT_EQ(*NormalizeRelativePath("./"), "");

@@ -134,6 +134,11 @@ TEST(Otlp, RefusesMalformedJson) {
                               {"intValue": 1, "stringValue": "x"}}]}]}]}]})"}) {
     EXPECT_FALSE(DecodeOtlpJson(bad).ok()) << bad;
   }
+  // Found by fuzz/otlp_fuzz.cc: an attribute key with a byte that is not UTF-8 was accepted from
+  // JSON, and the protobuf encoding of the result did not decode.
+  EXPECT_FALSE(DecodeOtlpJson("{\"resourceSpans\": [{\"resource\": {\"attributes\": [{\"key\": \"\xff\", "
+                              "\"value\": {\"doubleValue\": 0.25}}]}}]}")
+                   .ok());
   auto empty = DecodeOtlpJson("{}");
   ASSERT_TRUE(empty.ok());
   EXPECT_TRUE(empty->resource_spans.empty());
