@@ -8,14 +8,17 @@ extern const char32_t kAlnumRanges[][2];
 extern const size_t kAlnumRangeCount;
 }  // namespace unicode_internal
 
-bool NextCodePoint(std::string_view s, size_t& i, char32_t& cp) {
-  if (i >= s.size()) return false;
+namespace {
+
+// Decodes the well-formed UTF-8 sequence at s[i] into cp; returns its length, or 0 if the bytes
+// there are malformed (a bad lead or continuation byte, a truncated sequence, an overlong form, a
+// surrogate, a value past U+10FFFF).
+size_t DecodeStrict(std::string_view s, size_t i, char32_t& cp) {
   const auto byte = [&](size_t k) { return static_cast<unsigned char>(s[k]); };
   unsigned char b0 = byte(i);
   if (b0 < 0x80) {
     cp = b0;
-    ++i;
-    return true;
+    return 1;
   }
   size_t len = 0;
   char32_t min = 0;
@@ -31,13 +34,30 @@ bool NextCodePoint(std::string_view s, size_t& i, char32_t& cp) {
     ok = (byte(i + k) & 0xC0) == 0x80;
     cp = (cp << 6) | (byte(i + k) & 0x3F);
   }
-  // Overlong forms, surrogates and values past U+10FFFF are malformed too.
-  if (!ok || cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
+  if (!ok || cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
+  return len;
+}
+
+}  // namespace
+
+bool NextCodePoint(std::string_view s, size_t& i, char32_t& cp) {
+  if (i >= s.size()) return false;
+  size_t len = DecodeStrict(s, i, cp);
+  if (len == 0) {
     cp = 0xFFFD;
-    ++i;
-    return true;
+    len = 1;
   }
   i += len;
+  return true;
+}
+
+bool IsValidUtf8(std::string_view s) {
+  char32_t cp = 0;
+  for (size_t i = 0; i < s.size();) {
+    size_t len = DecodeStrict(s, i, cp);
+    if (len == 0) return false;
+    i += len;
+  }
   return true;
 }
 

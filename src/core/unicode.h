@@ -16,6 +16,10 @@ namespace mlflow {
 // A malformed sequence decodes as U+FFFD (one byte consumed), as Python's "replace" decoding does.
 bool NextCodePoint(std::string_view s, size_t& i, char32_t& cp);
 
+// True if s is well-formed UTF-8 (no overlong forms, surrogates or values past U+10FFFF): what
+// Python's strict decoding and protobuf's string checks accept.
+bool IsValidUtf8(std::string_view s);
+
 // Appends cp in UTF-8. Surrogates are encoded like other code points (three bytes), as a parsed
 // lone "\ud800" is kept so that it can be written back the way Python writes it.
 void AppendUtf8(std::string& out, char32_t cp);

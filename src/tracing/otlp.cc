@@ -5,6 +5,7 @@
 #include <limits>
 
 #include "core/py_text.h"
+#include "core/unicode.h"
 
 namespace mlflow::tracing {
 namespace {
@@ -13,43 +14,6 @@ Status Bad() { return Status::InvalidParameter("Invalid OpenTelemetry format"); 
 
 // protobuf's default recursion limit; AnyValue nests through arrays and kvlists.
 constexpr int kMaxNesting = 100;
-
-bool ValidUtf8(std::string_view s) {
-  size_t i = 0;
-  while (i < s.size()) {
-    unsigned char c = static_cast<unsigned char>(s[i]);
-    if (c < 0x80) {
-      ++i;
-      continue;
-    }
-    size_t len;
-    uint32_t cp;
-    if ((c & 0xE0) == 0xC0) {
-      len = 2;
-      cp = c & 0x1F;
-    } else if ((c & 0xF0) == 0xE0) {
-      len = 3;
-      cp = c & 0x0F;
-    } else if ((c & 0xF8) == 0xF0) {
-      len = 4;
-      cp = c & 0x07;
-    } else {
-      return false;
-    }
-    if (i + len > s.size()) return false;
-    for (size_t k = 1; k < len; ++k) {
-      unsigned char d = static_cast<unsigned char>(s[i + k]);
-      if ((d & 0xC0) != 0x80) return false;
-      cp = (cp << 6) | (d & 0x3F);
-    }
-    if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)) ||
-        (cp >= 0xD800 && cp <= 0xDFFF)) {
-      return false;
-    }
-    i += len;
-  }
-  return true;
-}
 
 // ---------------------------------------------------------------------------------------------
 // Protobuf wire format.
@@ -143,7 +107,7 @@ bool ParseKeyValue(std::string_view b, OtlpKeyValue& kv, int depth) {
     if (!r.Tag(f, w)) return false;
     std::string_view s;
     if (f == 1 && w == kLen) {
-      if (!r.Bytes(s) || !ValidUtf8(s)) return false;
+      if (!r.Bytes(s) || !IsValidUtf8(s)) return false;
       kv.key.assign(s);
     } else if (f == 2 && w == kLen) {
       if (!r.Bytes(s) || !ParseAnyValue(s, kv.value, depth + 1, &kv.raw_bytes)) return false;
@@ -193,7 +157,7 @@ bool ParseAnyValue(std::string_view b, Json& out, int depth, std::optional<std::
     // oneof: the last field on the wire wins, as in protobuf.
     if (raw_bytes && f >= 1 && f <= 8 && f != 7) raw_bytes->reset();
     if (f == 1 && w == kLen) {
-      if (!r.Bytes(s) || !ValidUtf8(s)) return false;
+      if (!r.Bytes(s) || !IsValidUtf8(s)) return false;
       out = std::string(s);
     } else if (f == 2 && w == kVarint) {
       if (!r.Varint(v)) return false;
@@ -250,7 +214,7 @@ bool ParseEvent(std::string_view b, OtlpEvent& e) {
     if (f == 1 && w == kFixed64) {
       if (!r.Fixed64(e.time_unix_nano)) return false;
     } else if (f == 2 && w == kLen) {
-      if (!r.Bytes(s) || !ValidUtf8(s)) return false;
+      if (!r.Bytes(s) || !IsValidUtf8(s)) return false;
       e.name.assign(s);
     } else if (f == 3 && w == kLen) {
       if (!ParseAttributes(r, e.attributes)) return false;
@@ -275,7 +239,7 @@ bool ParseLink(std::string_view b, OtlpLink& l) {
       if (!r.Bytes(s)) return false;
       l.span_id.assign(s);
     } else if (f == 3 && w == kLen) {  // trace_state: a string, validated
-      if (!r.Bytes(s) || !ValidUtf8(s)) return false;
+      if (!r.Bytes(s) || !IsValidUtf8(s)) return false;
     } else if (f == 4 && w == kLen) {
       if (!ParseAttributes(r, l.attributes)) return false;
     } else if (!r.Skip(w, f)) {
@@ -294,7 +258,7 @@ bool ParseStatus(std::string_view b, OtlpSpan& span) {
     std::string_view s;
     uint64_t v;
     if (f == 2 && w == kLen) {
-      if (!r.Bytes(s) || !ValidUtf8(s)) return false;
+      if (!r.Bytes(s) || !IsValidUtf8(s)) return false;
       span.status_message.assign(s);
     } else if (f == 3 && w == kVarint) {
       if (!r.Varint(v)) return false;
@@ -317,9 +281,9 @@ bool ParseSpan(std::string_view b, OtlpSpan& span) {
       if (!r.Bytes(s)) return false;
       (f == 1 ? span.trace_id : f == 2 ? span.span_id : span.parent_span_id).assign(s);
     } else if (w == kLen && f == 3) {  // trace_state
-      if (!r.Bytes(s) || !ValidUtf8(s)) return false;
+      if (!r.Bytes(s) || !IsValidUtf8(s)) return false;
     } else if (w == kLen && f == 5) {
-      if (!r.Bytes(s) || !ValidUtf8(s)) return false;
+      if (!r.Bytes(s) || !IsValidUtf8(s)) return false;
       span.name.assign(s);
     } else if (w == kFixed64 && f == 7) {
       if (!r.Fixed64(span.start_time_unix_nano)) return false;
@@ -361,7 +325,7 @@ bool ParseScopeSpans(std::string_view b, OtlpResourceSpans& rs) {
       if (!ParseSpan(s, span)) return false;
       rs.spans.push_back(std::move(span));
     } else if (f == 3 && w == kLen) {  // schema_url
-      if (!r.Bytes(s) || !ValidUtf8(s)) return false;
+      if (!r.Bytes(s) || !IsValidUtf8(s)) return false;
     } else if (!r.Skip(w, f)) {  // scope (InstrumentationScope): not used
       return false;
     }
@@ -396,7 +360,7 @@ bool ParseResourceSpans(std::string_view b, OtlpResourceSpans& rs) {
     } else if (f == 2 && w == kLen) {
       if (!r.Bytes(s) || !ParseScopeSpans(s, rs)) return false;
     } else if (f == 3 && w == kLen) {
-      if (!r.Bytes(s) || !ValidUtf8(s)) return false;
+      if (!r.Bytes(s) || !IsValidUtf8(s)) return false;
     } else if (!r.Skip(w, f)) {
       return false;
     }
@@ -808,7 +772,7 @@ Result<OtlpRequest> DecodeOtlpProtobuf(std::string_view bytes) {
 Result<OtlpRequest> DecodeOtlpJson(std::string_view text) {
   // protobuf's JSON parser refuses text that is not UTF-8; PyJsonLoads would keep such bytes in
   // strings, which the protobuf form then could not carry (found by fuzz/otlp_fuzz.cc).
-  if (!ValidUtf8(text)) return Bad();
+  if (!IsValidUtf8(text)) return Bad();
   std::optional<Json> doc = PyJsonLoads(text);
   if (!doc || !doc->is_object()) return Bad();
   OtlpRequest req;

@@ -16,6 +16,16 @@ TEST(NextCodePoint, DecodesUtf8AndReplacesMalformedBytes) {
   EXPECT_EQ(out, (std::u32string{U'a', U'\u00E9', U'\u4E2D', U'\U0001F600', U'\uFFFD'}));
 }
 
+TEST(IsValidUtf8, AcceptsWellFormedTextOnly) {
+  EXPECT_TRUE(IsValidUtf8(""));
+  EXPECT_TRUE(IsValidUtf8("a\xC3\xA9\xE4\xB8\xAD\xF0\x9F\x98\x80 \xEF\xBF\xBD"));  // U+FFFD itself is fine
+  EXPECT_FALSE(IsValidUtf8("i\x94x"));                      // a lone continuation byte
+  EXPECT_FALSE(IsValidUtf8("\xC3"));                        // truncated
+  EXPECT_FALSE(IsValidUtf8("\xC0\xAF"));                    // overlong '/'
+  EXPECT_FALSE(IsValidUtf8("\xED\xA0\x80"));                // a surrogate
+  EXPECT_FALSE(IsValidUtf8("\xF4\x90\x80\x80"));            // past U+10FFFF
+}
+
 TEST(IsPythonWordChar, FollowsPythonsBackslashW) {
   for (char32_t yes : {U'a', U'Z', U'0', U'_', U'\u00E9', U'\u4E2D', U'\u00BD', U'\u00B2', U'\u0661'}) {
     EXPECT_TRUE(IsPythonWordChar(yes)) << static_cast<uint32_t>(yes);

@@ -90,6 +90,9 @@ TEST(MLmodel, NewModelHasMlflowDefaults) {
 TEST(MLmodel, MalformedAndMissing) {
   EXPECT_FALSE(MLmodel::Parse("flavors: [").ok());
   EXPECT_FALSE(MLmodel::Parse("just text").ok());
+  // Bytes that are not UTF-8 (found by fuzz/mlmodel_fuzz.cc: parsed, then written back unreadable).
+  auto bytes = MLmodel::Parse("flavors: {}\nblock: |\n  i\x94x\n");
+  EXPECT_EQ(bytes.status().code(), ErrorCode::kInvalidParameterValue);
   EXPECT_EQ(MLmodel::Load("/nonexistent-dir").status().code(), ErrorCode::kResourceDoesNotExist);
 }
 
