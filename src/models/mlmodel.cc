@@ -8,7 +8,6 @@
 #include <random>
 #include <sstream>
 
-#include "core/unicode.h"
 #include "models/py_yaml.h"
 
 namespace mlflow::models {
@@ -81,8 +80,6 @@ Result<MLmodel> MLmodel::Load(const std::string& dir) {
 }
 
 Result<MLmodel> MLmodel::Parse(const std::string& yaml_text) {
-  // MLflow reads the file as UTF-8 text: other bytes fail there (and could not be written back).
-  if (!IsValidUtf8(yaml_text)) return Status::InvalidParameter("MLmodel is not valid UTF-8 text");
   MLFLOW_ASSIGN_OR_RETURN(ojson doc, ParseYaml(yaml_text));
   if (!doc.is_object()) return Status::InvalidParameter("MLmodel is not a YAML mapping");
   MLmodel m;

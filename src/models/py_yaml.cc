@@ -142,11 +142,34 @@ ojson ConstructFloat(const std::string& text) {
   return ojson(sign * std::strtod(v.c_str(), nullptr));
 }
 
+// yaml-cpp turns the double-quoted escapes \N (U+0085) and \_ (U+00A0) into the single bytes 0x85
+// and 0xA0 instead of their UTF-8 forms. The text it read was valid UTF-8 (ParseYaml checks), so
+// a lone such byte can only come from those escapes: put the code point back in UTF-8.
+std::string ScalarText(const YAML::Node& n) {
+  const std::string& s = n.Scalar();
+  if (IsValidUtf8(s)) return s;
+  std::string out;
+  out.reserve(s.size() + 8);
+  for (size_t i = 0; i < s.size();) {
+    size_t j = i;
+    char32_t cp = 0;
+    NextCodePoint(s, j, cp);
+    const auto byte = static_cast<unsigned char>(s[i]);
+    if (cp == 0xFFFD && j == i + 1 && (byte == 0x85 || byte == 0xA0)) {
+      AppendUtf8(out, byte);
+    } else {
+      out.append(s, i, j - i);
+    }
+    i = j;
+  }
+  return out;
+}
+
 ojson ToJson(const YAML::Node& n) {
   switch (n.Type()) {
     case YAML::NodeType::Null: return nullptr;
     case YAML::NodeType::Scalar: {
-      const std::string& s = n.Scalar();
+      const std::string s = ScalarText(n);
       if (n.Tag() != "?") return s;  // quoted or explicitly tagged: a string
       switch (Resolve(s)) {
         case Implicit::kBool: {
@@ -166,7 +189,7 @@ ojson ToJson(const YAML::Node& n) {
     }
     case YAML::NodeType::Map: {
       ojson obj = ojson::object();
-      for (const auto& kv : n) obj[kv.first.Scalar()] = ToJson(kv.second);
+      for (const auto& kv : n) obj[ScalarText(kv.first)] = ToJson(kv.second);
       return obj;
     }
     default: return nullptr;
@@ -614,6 +637,8 @@ class Emitter {
 }  // namespace
 
 Result<nlohmann::ordered_json> ParseYaml(const std::string& text) {
+  // MLflow reads its YAML files as UTF-8 text: other bytes fail there (and could not be written back).
+  if (!IsValidUtf8(text)) return Status::InvalidParameter("malformed YAML: the text is not valid UTF-8");
   try {
     YAML::Node n = YAML::Load(text);
     return ToJson(n);

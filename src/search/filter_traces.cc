@@ -36,7 +36,6 @@ bool In(const std::string& v, std::initializer_list<const char*> set) { return i
 
 // Python sets as MLflow prints them, in one fixed order.
 constexpr const char* kStringAttrOpsRepr = "{'!=', '=', 'IN', 'NOT IN', 'LIKE', 'ILIKE', 'RLIKE'}";
-constexpr const char* kNumericOpsRepr = "{'>', '>=', '!=', '=', '<', '<='}";
 constexpr const char* kTagOpsRepr = "{'!=', '=', 'LIKE', 'ILIKE', 'RLIKE', 'IS NULL', 'IS NOT NULL'}";
 constexpr const char* kSpanOpsRepr = "{'!=', '=', 'IN', 'NOT IN', 'LIKE', 'ILIKE', 'RLIKE'}";
 constexpr const char* kSpanContentOpsRepr = "{'LIKE', 'ILIKE'}";

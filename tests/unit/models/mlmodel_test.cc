@@ -93,6 +93,14 @@ TEST(MLmodel, MalformedAndMissing) {
   // Bytes that are not UTF-8 (found by fuzz/mlmodel_fuzz.cc: parsed, then written back unreadable).
   auto bytes = MLmodel::Parse("flavors: {}\nblock: |\n  i\x94x\n");
   EXPECT_EQ(bytes.status().code(), ErrorCode::kInvalidParameterValue);
+  // yaml-cpp's \N and \_ escapes come back as U+0085 and U+00A0 in UTF-8, and are written back
+  // escaped (found by mlmodel_fuzz: they came back as lone bytes, written back unreadable).
+  auto escapes = MLmodel::Parse("flavors: {}\ntext: \"a \\NULL \\_b\"\n");
+  ASSERT_TRUE(escapes.ok()) << escapes.status().message();
+  auto again = MLmodel::Parse(escapes->ToYaml());
+  ASSERT_TRUE(again.ok()) << again.status().message() << "\n" << escapes->ToYaml();
+  EXPECT_EQ(again->ToYaml(), escapes->ToYaml());
+  EXPECT_NE(escapes->ToYaml().find("a \\NULL \\_b"), std::string::npos) << escapes->ToYaml();
   EXPECT_EQ(MLmodel::Load("/nonexistent-dir").status().code(), ErrorCode::kResourceDoesNotExist);
 }
 
