@@ -21,6 +21,13 @@ Status PrepareSchema(Connection& conn, const std::string& shown, std::string* no
   } else if (info.status == SchemaStatus::kNewer) {
     *note = "serving database " + shown + " at newer MLflow revision " + info.revision;
   }
+  // Under the setup lock on PostgreSQL and MySQL: a replica creating an index while another
+  // inspects the schema could show it a table being rebuilt (schema.h).
+  try {
+    CreateExtraIndexes(conn);
+  } catch (const SqlError& e) {
+    return Status::InvalidState(std::string("cannot create mlflow-cpp's indexes: ") + e.what());
+  }
   return Status();
 }
 

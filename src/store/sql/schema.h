@@ -87,6 +87,12 @@ inline constexpr const char* kSchemaRevision = "bf29a5ff90ea";
 // Errors: kInvalidState if a table already exists or the DDL fails (nothing is left created).
 Status CreateSchema(Connection& conn);
 
+// Creates our indexes beyond MLflow's schema (README: "Extra indexes") if they are missing. Throws
+// SqlError. On MySQL, creating an index may rebuild the table (briefly absent from
+// information_schema), so servers run it under the setup lock (open_database.cc), before any other
+// replica inspects the schema.
+void CreateExtraIndexes(Connection& conn);
+
 enum class SchemaStatus {
   kEmpty,    // no tables at all: call CreateSchema
   kCurrent,  // alembic revision == kSchemaRevision

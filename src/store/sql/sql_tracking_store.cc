@@ -15,6 +15,7 @@
 #include "core/validation.h"
 #include "store/sql/metric_sampling.h"
 #include "store/sql/run_loader.h"
+#include "store/sql/schema.h"
 #include "search/sql_compiler.h"
 
 namespace mlflow::store::sql {
@@ -296,15 +297,7 @@ SqlTrackingStore::SqlTrackingStore(std::shared_ptr<sql::Database> db, std::strin
 
 Status SqlTrackingStore::Initialize() {
   return db_->Write([&](Connection& c) -> Status {
-    // Our indexes beyond MLflow's schema (README: "Extra indexes"). Metric history is read in
-    // (timestamp, step, value) order, page by page; without the first every page re-sorts the
-    // history. The second is the (step, timestamp, value, is_nan) order the charts' sampling counts
-    // and walks, index-only (metric_sampling.h).
-    c.ExecScript(
-        "CREATE INDEX IF NOT EXISTS idx_mlflowcpp_metric_history ON metrics (run_uuid, key, timestamp, step, value)");
-    c.ExecScript(
-        "CREATE INDEX IF NOT EXISTS idx_mlflowcpp_metric_steps ON metrics (run_uuid, key, step, timestamp, value, "
-        "is_nan)");
+    CreateExtraIndexes(c);  // already there when a server opened the database (open_database.cc)
     auto st = c.Prepare("SELECT 1 FROM experiments WHERE experiment_id = 0");
     if (st->Step()) return Status();
     int64_t now = NowMillis();
