@@ -164,7 +164,7 @@ def populate_traces(c, e1, runs):
                                                      {"m": "1"}, {"t": "2"})
 
 
-def dump_traces(c, ids, out):
+def dump_traces(c, ids, out, require_metric_data=True):
     import mlflow
     mlflow.set_tracking_uri(c.tracking_uri)
     mlflow.tracing.reset()
@@ -189,12 +189,15 @@ def dump_traces(c, ids, out):
                 "aggregations": [{"aggregation_type": "PERCENTILE", "percentile_value": 50} if a == "P50"
                                  else {"aggregation_type": a} for a in aggs]}
         r = requests.post(c.tracking_uri + "/api/3.0/mlflow/traces/metrics", json=body, timeout=60)
-        assert r.status_code == 200 and r.json().get("data_points"), (view, metric, r.text)
+        # The round trip's own traces carry every metric; other data (a migrated file store) may not.
+        assert r.status_code == 200, (view, metric, r.text)
+        assert r.json().get("data_points") or not require_metric_data, (view, metric, r.text)
         out[f"metrics {view} {metric}"] = r.json()
 
 
-def dump(uri):
-    """Every entity the client can read back, in a deterministic order."""
+def dump(uri, require_metric_data=True):
+    """Every entity the client can read back, in a deterministic order. require_metric_data: each
+    trace analytics query must return data points (true of this file's own traces)."""
     c = MlflowClient(tracking_uri=uri, registry_uri=uri)
     out = {}
     exps = c.search_experiments(ViewType.ALL, 1000, order_by=["experiment_id"])
@@ -205,7 +208,7 @@ def dump(uri):
     runs = c.search_runs(ids, "", ViewType.ALL, 1000, ["attributes.start_time", "attributes.run_id"])
     out["runs"] = to_obs(list(runs))
     if "tracing" in areas.enabled_areas():
-        dump_traces(c, ids, out)
+        dump_traces(c, ids, out, require_metric_data)
     for r in runs:
         out[f"get_run {r.info.run_name}"] = to_obs(c.get_run(r.info.run_id))
         for key in sorted(r.data.metrics):
