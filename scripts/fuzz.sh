@@ -5,7 +5,9 @@
 # (build-fuzz/corpus/<target>/). A crash, sanitizer report, leak or timeout fails the run; the
 # input that caused it is saved as build-fuzz/crashes/<target>-crash-<sha1> (rerun: the target
 # binary with that file as its argument).
-#   FUZZ_BUILD_DIR (default build-fuzz), FUZZ_TARGETS (default all), FUZZ_JOBS (build jobs).
+#   FUZZ_BUILD_DIR (default build-fuzz), FUZZ_TARGETS (default all), FUZZ_JOBS (build jobs),
+#   FUZZ_SEED (libFuzzer's -seed; default 1 when CI=true, so a CI failure replays locally with the
+#   same commit and seed; random otherwise, to explore further).
 set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 total="${1:-60}"
@@ -27,6 +29,10 @@ share=$(( total / ${#targets[@]} ))
 (( share >= 1 )) || share=1
 mkdir -p "$build/crashes"
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+seed_args=()
+seed="${FUZZ_SEED:-}"
+[[ -z "$seed" && "${CI:-}" == "true" ]] && seed=1
+[[ -n "$seed" ]] && seed_args=(-seed="$seed")
 failed=()
 for t in "${targets[@]}"; do
   seeds="$repo/fuzz/corpus/$t"
@@ -35,7 +41,7 @@ for t in "${targets[@]}"; do
   # The handler target keeps its database in a temporary folder: one per run, removed after.
   tmp="$(mktemp -d "$build/tmp-$t.XXXXXX")"
   echo "fuzz: $t for ${share}s" >&2
-  if TMPDIR="$tmp" "$build/fuzz/$t" -max_total_time="$share" -timeout=20 -rss_limit_mb=2048 \
+  if TMPDIR="$tmp" "$build/fuzz/$t" "${seed_args[@]}" -max_total_time="$share" -timeout=20 -rss_limit_mb=2048 \
        -artifact_prefix="$build/crashes/$t-" -print_final_stats=1 "$work" "$seeds" >"$build/$t.log" 2>&1; then
     grep -E "^(stat::number_of_executed_units|stat::new_units_added)" "$build/$t.log" | tr '\n' ' ' >&2
     echo >&2

@@ -365,6 +365,15 @@ class Emitter {
     indents_.pop_back();
   }
 
+  // PyYAML's check_simple_key for a string key: not empty, one line, and shorter than 128
+  // characters counting its tag as PyYAML prepares it ("!!str", 5 characters), so at most 122.
+  static bool IsSimpleKey(const std::string& key) {
+    const auto cps = CodePoints(key);
+    const Analysis a = Analyze(cps);
+    constexpr size_t kStrTagLength = 5;
+    return cps.size() + kStrTagLength < 128 && !a.empty && !a.multiline;
+  }
+
   void Node(const ojson& v, bool root, bool sequence, bool mapping, bool simple_key) {
     (void)sequence;
     if (v.is_object()) {
@@ -382,8 +391,19 @@ class Emitter {
       if (sort_keys_) std::sort(keys.begin(), keys.end());
       for (const auto& k : keys) {
         WriteIndent();
-        Node(ojson(k), false, false, true, true);
-        WriteIndicator(":", false);
+        if (IsSimpleKey(k)) {
+          Node(ojson(k), false, false, true, true);
+          WriteIndicator(":", false);
+        } else {
+          // An explicit key ("? key" then ": value" on the next line), as PyYAML writes keys that
+          // are empty, multi-line or longer than 122 characters. A long simple key is not only
+          // unlike PyYAML: once escaped it can exceed YAML's 1024-character limit for implicit
+          // keys, and yaml-cpp then refuses to read the file back (found by fuzz/mlmodel_fuzz.cc).
+          WriteIndicator("?", true, false, true);
+          Node(ojson(k), false, false, true, false);
+          WriteIndent();
+          WriteIndicator(":", true, false, true);
+        }
         Node(v.at(k), false, false, true, false);
       }
       Pop();

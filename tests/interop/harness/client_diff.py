@@ -60,6 +60,8 @@ class Ctx:
         self.uri = server.url
         self.client = MlflowClient(tracking_uri=self.uri, registry_uri=self.uri)
         self.obs: list[tuple[str, object]] = []
+        # label -> the MLflow error's message: not compared, shown when the comparison fails
+        self.error_messages: dict[str, str] = {}
         self.tmp = Path(server.workdir) / "client"
         self.tmp.mkdir(parents=True, exist_ok=True)
 
@@ -69,6 +71,7 @@ class Ctx:
             result = fn(*args, **kwargs)
         except MlflowException as e:
             self.obs.append((label, error_obs(e)))
+            self.error_messages[label] = str(e.message)[:600]
             return None
         self.obs.append((label, to_obs(result)))
         return result
@@ -134,4 +137,18 @@ def run_scenario(pair, test: str, scenario, *args) -> None:
         if getattr(ctx, "abort_trace", None):
             TALLY.failures += 1
             cmp.problems.append(f"{test}: scenario aborted on {ctx.side}:\n{ctx.abort_trace}")
+    if cmp.problems:
+        cmp.details.append(error_details(test, sides, pair))
     cmp.assert_ok()
+
+
+def error_details(test: str, sides, pair) -> str:
+    """Why a side answered with an error (the messages are not compared), and what the real
+    server logged: a difference caused by the real MLflow failing must be explainable from CI's
+    output alone."""
+    lines = [f"{test}: error messages behind the differences:"]
+    for ctx in sides:
+        for label, message in list(ctx.error_messages.items())[:8]:
+            lines.append(f"  {ctx.side} {label}: {message}")
+    lines.append(f"  real server log tail:\n{pair.real.log_tail(30)}")
+    return "\n".join(lines)

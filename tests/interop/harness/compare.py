@@ -119,6 +119,7 @@ class Comparison:
     def __init__(self, test: str):
         self.test = test
         self.problems: list[str] = []
+        self.details: list[str] = []  # context printed after the problems, not counted as one
 
     def check(self, label: str, real, cand) -> bool:
         full = f"{self.test}/{label}"
@@ -166,7 +167,7 @@ class Comparison:
     def report(self) -> str:
         shown = self.problems[:MAX_REPORTED]
         more = len(self.problems) - len(shown)
-        return "\n".join(shown + ([f"... {more} more"] if more > 0 else []))
+        return "\n".join(shown + ([f"... {more} more"] if more > 0 else []) + self.details)
 
     def assert_ok(self) -> None:
         if self.problems:

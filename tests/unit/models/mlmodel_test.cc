@@ -150,5 +150,26 @@ TEST(Yaml, DumpQuotesLikePyYaml) {
             "a: ''\nb: 'true'\nc: '- x'\nd: 'a: b'\ne: it's\nf: 1.0e+17\ng: \"x\\ty\"\nh:\n- 1\n- '2'\n");
 }
 
+// Keys that are empty, multi-line or longer than 122 code points are written as explicit "? key"
+// entries, as PyYAML does; a long non-ASCII key written as a simple key came back unreadable
+// (its escaped form passed YAML's 1024-character limit for implicit keys).
+TEST(Yaml, LongEmptyAndMultilineKeysRoundTrip) {
+  std::string long_key;
+  for (int i = 0; i < 300; ++i) long_key += "\xC3\xA9";  // U+00E9
+  nlohmann::ordered_json v = {
+      {"", 1}, {"two\nlines", 2}, {long_key, 3}, {std::string(123, 'k'), 4}, {std::string(122, 'k'), 5}};
+  const std::string yaml = DumpYaml(v);
+  EXPECT_EQ(yaml.rfind("? ''\n: 1\n", 0), 0u) << yaml;
+  EXPECT_NE(yaml.find("\n? 'two\n\n  lines'\n: 2\n"), std::string::npos) << yaml;
+  EXPECT_NE(yaml.find("\n? " + std::string(123, 'k') + "\n: 4\n"), std::string::npos) << yaml;
+  EXPECT_NE(yaml.find("\n" + std::string(122, 'k') + ": 5\n"), std::string::npos) << yaml;
+  auto back = ParseYaml(yaml);
+  ASSERT_TRUE(back.ok()) << back.status().message() << "\n" << yaml;
+  EXPECT_EQ((*back)[long_key], 3);
+  EXPECT_EQ((*back)[std::string(123, 'k')], 4);
+  EXPECT_EQ((*back)["two\nlines"], 2);
+  EXPECT_EQ(DumpYaml(*back), yaml);
+}
+
 }  // namespace
 }  // namespace mlflow::models
