@@ -45,8 +45,10 @@ int main(int argc, char** argv) {
   server->add_option("--artifacts-destination", config.artifacts_destination,
                      "Where proxied artifacts are stored (folder, s3://, wasbs://, abfss:// or gs:// URI)")
       ->capture_default_str();
-  server->add_flag("--serve-artifacts,!--no-serve-artifacts", config.serve_artifacts,
-                   "Serve artifacts through the mlflow-artifacts proxy (default on)");
+  server->add_flag("--serve-artifacts", config.serve_artifacts,
+                   "Serve artifacts through the mlflow-artifacts proxy (the default)");
+  server->add_flag_callback("--no-serve-artifacts", [&config] { config.serve_artifacts = false; },
+                            "Do not serve the mlflow-artifacts proxy endpoints");
   server->add_flag("--artifacts-only", config.artifacts_only, "Serve only the artifact proxy endpoints");
   server->add_option("-w,--workers", config.workers, "Worker scale (handler pool = 8 x workers, at least 16)")
       ->capture_default_str();

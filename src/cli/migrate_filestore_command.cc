@@ -170,7 +170,9 @@ CLI::App* AddMigrateFilestoreCommand(CLI::App& app) {
                   "Empty database to fill: sqlite:///<path>, postgresql://user:pass@host:port/db or "
                   "mysql://user:pass@host:port/db")
       ->required();
-  cmd->add_flag("--progress,!--no-progress", o.progress, "One line per experiment and model on stderr (default on)");
+  // Two flags rather than CLI11's "--progress,!--no-progress", whose help reads "{false}".
+  cmd->add_flag("--progress", o.progress, "One line per experiment and model on stderr (the default)");
+  cmd->add_flag_callback("--no-progress", [&o] { o.progress = false; }, "No progress lines");
   return cmd;
 }
 
