@@ -93,279 +93,206 @@ class Reader {
   size_t p_ = 0;
 };
 
-// Each Parse* reads a whole message body; unknown fields and known fields with an unexpected
-// wire type are skipped (protobuf keeps them as unknown fields).
+// What a message's field handler did with one field.
+enum class FieldResult { kRead, kMalformed, kUnknown };
+
+// Reads a whole message body, handing each field to on_field(reader, number, wire type). Fields it
+// leaves kUnknown (unknown numbers, or known numbers with an unexpected wire type) are skipped, as
+// protobuf keeps them as unknown fields.
+template <class OnField>
+bool ReadFields(std::string_view body, OnField&& on_field) {
+  Reader r(body);
+  while (!r.done()) {
+    uint32_t f;
+    int w;
+    if (!r.Tag(f, w)) return false;
+    const FieldResult got = on_field(r, f, w);
+    if (got == FieldResult::kMalformed || (got == FieldResult::kUnknown && !r.Skip(w, f))) return false;
+  }
+  return true;
+}
+
+FieldResult ReadOk(bool ok) { return ok ? FieldResult::kRead : FieldResult::kMalformed; }
+
+// A length-delimited string, which must be UTF-8; `out` may be null (read, checked, dropped).
+FieldResult ReadString(Reader& r, std::string* out) {
+  std::string_view s;
+  if (!r.Bytes(s) || !IsValidUtf8(s)) return FieldResult::kMalformed;
+  if (out) out->assign(s);
+  return FieldResult::kRead;
+}
+
+FieldResult ReadBytes(Reader& r, std::string& out) {
+  std::string_view s;
+  if (!r.Bytes(s)) return FieldResult::kMalformed;
+  out.assign(s);
+  return FieldResult::kRead;
+}
+
+// A length-delimited sub-message, read by parse(body) -> bool.
+template <class Parse>
+FieldResult ReadMessage(Reader& r, Parse&& parse) {
+  std::string_view s;
+  return ReadOk(r.Bytes(s) && parse(s));
+}
 
 bool ParseAnyValue(std::string_view b, Json& out, int depth, std::optional<std::string>* raw_bytes = nullptr);
 
 bool ParseKeyValue(std::string_view b, OtlpKeyValue& kv, int depth) {
-  Reader r(b);
   kv.value = nullptr;
-  while (!r.done()) {
-    uint32_t f;
-    int w;
-    if (!r.Tag(f, w)) return false;
-    std::string_view s;
-    if (f == 1 && w == kLen) {
-      if (!r.Bytes(s) || !IsValidUtf8(s)) return false;
-      kv.key.assign(s);
-    } else if (f == 2 && w == kLen) {
-      if (!r.Bytes(s) || !ParseAnyValue(s, kv.value, depth + 1, &kv.raw_bytes)) return false;
-    } else if (!r.Skip(w, f)) {
-      return false;
+  return ReadFields(b, [&](Reader& r, uint32_t f, int w) {
+    if (w != kLen) return FieldResult::kUnknown;
+    if (f == 1) return ReadString(r, &kv.key);
+    if (f == 2) {
+      return ReadMessage(r, [&](std::string_view s) { return ParseAnyValue(s, kv.value, depth + 1, &kv.raw_bytes); });
     }
-  }
-  return true;
+    return FieldResult::kUnknown;
+  });
+}
+
+// An attribute (field of KeyValue messages) appended to attrs.
+FieldResult ReadAttribute(Reader& r, std::vector<OtlpKeyValue>& attrs) {
+  return ReadMessage(r, [&](std::string_view s) { return ParseKeyValue(s, attrs.emplace_back(), 0); });
 }
 
 bool ParseKeyValues(std::string_view b, Json& obj, int depth) {  // KeyValueList / ArrayValue
-  Reader r(b);
-  while (!r.done()) {
-    uint32_t f;
-    int w;
-    if (!r.Tag(f, w)) return false;
-    std::string_view s;
-    if (f == 1 && w == kLen) {
-      if (!r.Bytes(s)) return false;
+  return ReadFields(b, [&](Reader& r, uint32_t f, int w) {
+    if (f != 1 || w != kLen) return FieldResult::kUnknown;
+    return ReadMessage(r, [&](std::string_view s) {
       if (obj.is_object()) {
         OtlpKeyValue kv;
         if (!ParseKeyValue(s, kv, depth + 1)) return false;
         obj[kv.key] = std::move(kv.value);
-      } else {
-        Json v;
-        if (!ParseAnyValue(s, v, depth + 1)) return false;
-        obj.push_back(std::move(v));
+        return true;
       }
-    } else if (!r.Skip(w, f)) {
-      return false;
-    }
-  }
-  return true;
+      Json v;
+      if (!ParseAnyValue(s, v, depth + 1)) return false;
+      obj.push_back(std::move(v));
+      return true;
+    });
+  });
 }
 
 bool ParseAnyValue(std::string_view b, Json& out, int depth, std::optional<std::string>* raw_bytes) {
   if (depth > kMaxNesting) return false;
-  Reader r(b);
   out = nullptr;
   if (raw_bytes) raw_bytes->reset();
-  while (!r.done()) {
-    uint32_t f;
-    int w;
-    if (!r.Tag(f, w)) return false;
-    std::string_view s;
-    uint64_t v;
+  return ReadFields(b, [&](Reader& r, uint32_t f, int w) {
     // oneof: the last field on the wire wins, as in protobuf.
     if (raw_bytes && f >= 1 && f <= 8 && f != 7) raw_bytes->reset();
+    uint64_t v = 0;
+    std::string s;
+    FieldResult got = FieldResult::kUnknown;
     if (f == 1 && w == kLen) {
-      if (!r.Bytes(s) || !IsValidUtf8(s)) return false;
-      out = std::string(s);
+      got = ReadString(r, &s);
+      out = std::move(s);
     } else if (f == 2 && w == kVarint) {
-      if (!r.Varint(v)) return false;
+      got = ReadOk(r.Varint(v));
       out = v != 0;
     } else if (f == 3 && w == kVarint) {
-      if (!r.Varint(v)) return false;
+      got = ReadOk(r.Varint(v));
       out = static_cast<int64_t>(v);
     } else if (f == 4 && w == kFixed64) {
-      if (!r.Fixed64(v)) return false;
+      got = ReadOk(r.Fixed64(v));
       double d;
       std::memcpy(&d, &v, sizeof d);
       out = d;
-    } else if (f == 5 && w == kLen) {
-      if (!r.Bytes(s)) return false;
-      Json arr = Json::array();
-      if (!ParseKeyValues(s, arr, depth)) return false;
-      out = std::move(arr);
-    } else if (f == 6 && w == kLen) {
-      if (!r.Bytes(s)) return false;
-      Json obj = Json::object();
-      if (!ParseKeyValues(s, obj, depth)) return false;
-      out = std::move(obj);
+    } else if ((f == 5 || f == 6) && w == kLen) {  // array_value, kvlist_value
+      Json nested = f == 5 ? Json::array() : Json::object();
+      got = ReadMessage(r, [&](std::string_view body) { return ParseKeyValues(body, nested, depth); });
+      out = std::move(nested);
     } else if (f == 7 && w == kLen) {
-      if (!r.Bytes(s)) return false;
+      got = ReadBytes(r, s);
       out = PyBytesRepr(s);
-      if (raw_bytes) *raw_bytes = std::string(s);
-      continue;
+      if (raw_bytes) *raw_bytes = std::move(s);
     } else if (f == 8 && w == kVarint) {  // string_value_strindex (int32)
-      if (!r.Varint(v)) return false;
+      got = ReadOk(r.Varint(v));
       out = static_cast<int64_t>(static_cast<int32_t>(v));
-    } else if (!r.Skip(w, f)) {
-      return false;
     }
-  }
-  return true;
-}
-
-bool ParseAttributes(Reader& r, std::vector<OtlpKeyValue>& attrs) {
-  std::string_view s;
-  if (!r.Bytes(s)) return false;
-  OtlpKeyValue kv;
-  if (!ParseKeyValue(s, kv, 0)) return false;
-  attrs.push_back(std::move(kv));
-  return true;
+    return got;
+  });
 }
 
 bool ParseEvent(std::string_view b, OtlpEvent& e) {
-  Reader r(b);
-  while (!r.done()) {
-    uint32_t f;
-    int w;
-    if (!r.Tag(f, w)) return false;
-    std::string_view s;
-    if (f == 1 && w == kFixed64) {
-      if (!r.Fixed64(e.time_unix_nano)) return false;
-    } else if (f == 2 && w == kLen) {
-      if (!r.Bytes(s) || !IsValidUtf8(s)) return false;
-      e.name.assign(s);
-    } else if (f == 3 && w == kLen) {
-      if (!ParseAttributes(r, e.attributes)) return false;
-    } else if (!r.Skip(w, f)) {
-      return false;
-    }
-  }
-  return true;
+  return ReadFields(b, [&](Reader& r, uint32_t f, int w) {
+    if (f == 1 && w == kFixed64) return ReadOk(r.Fixed64(e.time_unix_nano));
+    if (f == 2 && w == kLen) return ReadString(r, &e.name);
+    if (f == 3 && w == kLen) return ReadAttribute(r, e.attributes);
+    return FieldResult::kUnknown;
+  });
 }
 
 bool ParseLink(std::string_view b, OtlpLink& l) {
-  Reader r(b);
-  while (!r.done()) {
-    uint32_t f;
-    int w;
-    if (!r.Tag(f, w)) return false;
-    std::string_view s;
-    if (f == 1 && w == kLen) {
-      if (!r.Bytes(s)) return false;
-      l.trace_id.assign(s);
-    } else if (f == 2 && w == kLen) {
-      if (!r.Bytes(s)) return false;
-      l.span_id.assign(s);
-    } else if (f == 3 && w == kLen) {  // trace_state: a string, validated
-      if (!r.Bytes(s) || !IsValidUtf8(s)) return false;
-    } else if (f == 4 && w == kLen) {
-      if (!ParseAttributes(r, l.attributes)) return false;
-    } else if (!r.Skip(w, f)) {
-      return false;
+  return ReadFields(b, [&](Reader& r, uint32_t f, int w) {
+    if (w != kLen) return FieldResult::kUnknown;
+    switch (f) {
+      case 1: return ReadBytes(r, l.trace_id);
+      case 2: return ReadBytes(r, l.span_id);
+      case 3: return ReadString(r, nullptr);  // trace_state: a string, validated
+      case 4: return ReadAttribute(r, l.attributes);
+      default: return FieldResult::kUnknown;
     }
-  }
-  return true;
+  });
 }
 
 bool ParseStatus(std::string_view b, OtlpSpan& span) {
-  Reader r(b);
-  while (!r.done()) {
-    uint32_t f;
-    int w;
-    if (!r.Tag(f, w)) return false;
-    std::string_view s;
-    uint64_t v;
-    if (f == 2 && w == kLen) {
-      if (!r.Bytes(s) || !IsValidUtf8(s)) return false;
-      span.status_message.assign(s);
-    } else if (f == 3 && w == kVarint) {
-      if (!r.Varint(v)) return false;
+  return ReadFields(b, [&](Reader& r, uint32_t f, int w) {
+    if (f == 2 && w == kLen) return ReadString(r, &span.status_message);
+    if (f == 3 && w == kVarint) {
+      uint64_t v = 0;
+      const FieldResult got = ReadOk(r.Varint(v));
       span.status_code = static_cast<int>(static_cast<int32_t>(v));
-    } else if (!r.Skip(w, f)) {
-      return false;
+      return got;
     }
-  }
-  return true;
+    return FieldResult::kUnknown;
+  });
 }
 
 bool ParseSpan(std::string_view b, OtlpSpan& span) {
-  Reader r(b);
-  while (!r.done()) {
-    uint32_t f;
-    int w;
-    if (!r.Tag(f, w)) return false;
-    std::string_view s;
-    if (w == kLen && (f == 1 || f == 2 || f == 4)) {
-      if (!r.Bytes(s)) return false;
-      (f == 1 ? span.trace_id : f == 2 ? span.span_id : span.parent_span_id).assign(s);
-    } else if (w == kLen && f == 3) {  // trace_state
-      if (!r.Bytes(s) || !IsValidUtf8(s)) return false;
-    } else if (w == kLen && f == 5) {
-      if (!r.Bytes(s) || !IsValidUtf8(s)) return false;
-      span.name.assign(s);
-    } else if (w == kFixed64 && f == 7) {
-      if (!r.Fixed64(span.start_time_unix_nano)) return false;
-    } else if (w == kFixed64 && f == 8) {
-      if (!r.Fixed64(span.end_time_unix_nano)) return false;
-    } else if (w == kLen && f == 9) {
-      if (!ParseAttributes(r, span.attributes)) return false;
-    } else if (w == kLen && f == 11) {
-      if (!r.Bytes(s)) return false;
-      OtlpEvent e;
-      if (!ParseEvent(s, e)) return false;
-      span.events.push_back(std::move(e));
-    } else if (w == kLen && f == 13) {
-      if (!r.Bytes(s)) return false;
-      OtlpLink l;
-      if (!ParseLink(s, l)) return false;
-      span.links.push_back(std::move(l));
-    } else if (w == kLen && f == 15) {
-      if (!r.Bytes(s)) return false;
+  return ReadFields(b, [&](Reader& r, uint32_t f, int w) {
+    if (w == kFixed64 && f == 7) return ReadOk(r.Fixed64(span.start_time_unix_nano));
+    if (w == kFixed64 && f == 8) return ReadOk(r.Fixed64(span.end_time_unix_nano));
+    if (w != kLen) return FieldResult::kUnknown;
+    switch (f) {
+      case 1: return ReadBytes(r, span.trace_id);
+      case 2: return ReadBytes(r, span.span_id);
+      case 3: return ReadString(r, nullptr);  // trace_state
+      case 4: return ReadBytes(r, span.parent_span_id);
+      case 5: return ReadString(r, &span.name);
+      case 9: return ReadAttribute(r, span.attributes);
+      case 11: return ReadMessage(r, [&](std::string_view s) { return ParseEvent(s, span.events.emplace_back()); });
+      case 13: return ReadMessage(r, [&](std::string_view s) { return ParseLink(s, span.links.emplace_back()); });
       // A repeated message field merges; status fields set later win.
-      if (!ParseStatus(s, span)) return false;
-    } else if (!r.Skip(w, f)) {
-      return false;
+      case 15: return ReadMessage(r, [&](std::string_view s) { return ParseStatus(s, span); });
+      default: return FieldResult::kUnknown;
     }
-  }
-  return true;
+  });
 }
 
 bool ParseScopeSpans(std::string_view b, OtlpResourceSpans& rs) {
-  Reader r(b);
-  while (!r.done()) {
-    uint32_t f;
-    int w;
-    if (!r.Tag(f, w)) return false;
-    std::string_view s;
-    if (f == 2 && w == kLen) {
-      if (!r.Bytes(s)) return false;
-      OtlpSpan span;
-      if (!ParseSpan(s, span)) return false;
-      rs.spans.push_back(std::move(span));
-    } else if (f == 3 && w == kLen) {  // schema_url
-      if (!r.Bytes(s) || !IsValidUtf8(s)) return false;
-    } else if (!r.Skip(w, f)) {  // scope (InstrumentationScope): not used
-      return false;
-    }
-  }
-  return true;
+  return ReadFields(b, [&](Reader& r, uint32_t f, int w) {
+    if (w != kLen) return FieldResult::kUnknown;
+    if (f == 2) return ReadMessage(r, [&](std::string_view s) { return ParseSpan(s, rs.spans.emplace_back()); });
+    if (f == 3) return ReadString(r, nullptr);  // schema_url
+    return FieldResult::kUnknown;               // scope (InstrumentationScope): not used
+  });
 }
 
 bool ParseResource(std::string_view b, OtlpResourceSpans& rs) {
-  Reader r(b);
-  while (!r.done()) {
-    uint32_t f;
-    int w;
-    if (!r.Tag(f, w)) return false;
-    if (f == 1 && w == kLen) {
-      if (!ParseAttributes(r, rs.resource_attributes)) return false;
-    } else if (!r.Skip(w, f)) {
-      return false;
-    }
-  }
-  return true;
+  return ReadFields(b, [&](Reader& r, uint32_t f, int w) {
+    if (f == 1 && w == kLen) return ReadAttribute(r, rs.resource_attributes);
+    return FieldResult::kUnknown;
+  });
 }
 
 bool ParseResourceSpans(std::string_view b, OtlpResourceSpans& rs) {
-  Reader r(b);
-  while (!r.done()) {
-    uint32_t f;
-    int w;
-    if (!r.Tag(f, w)) return false;
-    std::string_view s;
-    if (f == 1 && w == kLen) {
-      if (!r.Bytes(s) || !ParseResource(s, rs)) return false;
-    } else if (f == 2 && w == kLen) {
-      if (!r.Bytes(s) || !ParseScopeSpans(s, rs)) return false;
-    } else if (f == 3 && w == kLen) {
-      if (!r.Bytes(s) || !IsValidUtf8(s)) return false;
-    } else if (!r.Skip(w, f)) {
-      return false;
-    }
-  }
-  return true;
+  return ReadFields(b, [&](Reader& r, uint32_t f, int w) {
+    if (w != kLen) return FieldResult::kUnknown;
+    if (f == 1) return ReadMessage(r, [&](std::string_view s) { return ParseResource(s, rs); });
+    if (f == 2) return ReadMessage(r, [&](std::string_view s) { return ParseScopeSpans(s, rs); });
+    if (f == 3) return ReadString(r, nullptr);  // schema_url
+    return FieldResult::kUnknown;
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -751,21 +678,12 @@ std::string EncodeAnyValue(const Json& v) {
 
 Result<OtlpRequest> DecodeOtlpProtobuf(std::string_view bytes) {
   OtlpRequest req;
-  Reader r(bytes);
-  while (!r.done()) {
-    uint32_t f;
-    int w;
-    if (!r.Tag(f, w)) return Bad();
-    if (f == 1 && w == kLen) {
-      std::string_view s;
-      if (!r.Bytes(s)) return Bad();
-      OtlpResourceSpans rs;
-      if (!ParseResourceSpans(s, rs)) return Bad();
-      req.resource_spans.push_back(std::move(rs));
-    } else if (!r.Skip(w, f)) {
-      return Bad();
-    }
-  }
+  const bool ok = ReadFields(bytes, [&](Reader& r, uint32_t f, int w) {
+    if (f != 1 || w != kLen) return FieldResult::kUnknown;
+    return ReadMessage(r,
+                       [&](std::string_view s) { return ParseResourceSpans(s, req.resource_spans.emplace_back()); });
+  });
+  if (!ok) return Bad();
   return req;
 }
 
