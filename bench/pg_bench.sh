@@ -95,7 +95,8 @@ http {
     listen 127.0.0.1:$lbport;
     keepalive_requests 10000000; keepalive_timeout 600s;
     client_max_body_size 0;
-    location / { proxy_pass http://mlflow; proxy_http_version 1.1; proxy_set_header Connection ""; }
+    # The Host the client sent: the servers refuse a host outside --allowed-hosts (DNS-rebinding guard).
+    location / { proxy_pass http://mlflow; proxy_http_version 1.1; proxy_set_header Connection ""; proxy_set_header Host \$http_host; }
   }
 }
 EOT
