@@ -1,6 +1,6 @@
 #pragma once
 // mlflow::Client: MLflow's MlflowClient in C++. Talks to a tracking server over HTTP(S)
-// (http://, https://) or, with no server, straight to a database (sqlite:///, postgresql://).
+// (http://, https://) or, with no server, straight to a database (sqlite:///, postgresql://, mysql://).
 //
 //   mlflow::Client client;  // MLFLOW_TRACKING_URI, else sqlite:///mlflow.db
 //   std::string exp = client.create_experiment("robot-arm");

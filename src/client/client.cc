@@ -119,11 +119,14 @@ namespace client_internal {
 std::shared_ptr<Backend> OpenBackend(const std::string& uri) {
   auto starts = [&](const char* prefix) { return uri.rfind(prefix, 0) == 0; };
   if (starts("http://") || starts("https://")) return MakeRestBackend(uri);
-  if (starts("sqlite://") || starts("postgresql://") || starts("postgresql+")) return MakeLocalBackend(uri);
+  if (starts("sqlite://") || starts("postgresql://") || starts("postgresql+") || starts("mysql://") ||
+      starts("mysql+")) {
+    return MakeLocalBackend(uri);
+  }
   throw MlflowError("INVALID_PARAMETER_VALUE",
                     "Unsupported tracking URI '" + uri +
-                        "': the C++ client speaks to http(s):// tracking servers and to sqlite:/// and "
-                        "postgresql:// databases");
+                        "': the C++ client speaks to http(s):// tracking servers and to sqlite:///, "
+                        "postgresql:// and mysql:// databases");
 }
 }  // namespace client_internal
 

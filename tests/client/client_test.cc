@@ -1,6 +1,8 @@
-// mlflow::Client against both kinds of tracking URI: a real `mlflow-cpp server` over 127.0.0.1
-// (http://) and a local SQLite database with no server (sqlite:///). The same assertions hold for
-// both: the client means the same thing whichever way it talks.
+// mlflow::Client against each kind of tracking URI: a real `mlflow-cpp server` over 127.0.0.1
+// (http://), a local SQLite database with no server (sqlite:///), and ("database") a fresh database
+// on the MariaDB or PostgreSQL server that tests/mysql/with_mariadb.sh or tests/pg/with_cluster.sh
+// started (ctest client_tests_mysql, client_tests_pg). The same assertions hold for all: the client
+// means the same thing whichever way it talks.
 #include <unistd.h>
 
 #include <cmath>
@@ -10,8 +12,12 @@
 
 #include <gtest/gtest.h>
 
+#include "core/ids.h"
 #include "mlflow/mlflow.h"
 #include "server_process.h"
+#include "store/sql/mysql_connection.h"
+#include "store/sql/postgres_connection.h"
+#include "store/sql/store_uri.h"
 
 namespace mlflow {
 namespace {
@@ -25,6 +31,26 @@ struct Target {
   std::string uri;
 };
 
+// A fresh database on the test server of with_mariadb.sh (MLFLOW_TEST_MYSQL_URI, an admin URI
+// without a database) or with_cluster.sh (MLFLOW_TEST_PG_URI); "" when neither is set.
+std::string FreshServerDatabase() {
+  const std::string name = "c_" + NewUuidHex().substr(0, 16);
+  if (const char* mysql = std::getenv("MLFLOW_TEST_MYSQL_URI"); mysql && *mysql) {
+    std::string base(mysql);
+    if (base.back() != '/') base += '/';
+    auto admin = store::sql::ParseMysqlUri(base + "mysql");
+    if (!admin.ok()) return "";
+    store::sql::MysqlConnection(*admin).ExecScript("CREATE DATABASE " + name);
+    return base + name;
+  }
+  if (const char* pg = std::getenv("MLFLOW_TEST_PG_URI"); pg && *pg) {
+    const std::string admin(pg);
+    store::sql::PostgresConnection(admin).ExecScript("CREATE DATABASE " + name);
+    return admin.substr(0, admin.rfind('/') + 1) + name;
+  }
+  return "";
+}
+
 class ClientTest : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
@@ -33,6 +59,10 @@ class ClientTest : public ::testing::TestWithParam<std::string> {
       t_.server = std::make_unique<testing::ServerProcess>(MLFLOW_CPP_BINARY, t_.dir);
       t_.server->Start();
       t_.uri = t_.server->url();
+    } else if (GetParam() == "database") {
+      t_.uri = FreshServerDatabase();
+      ASSERT_FALSE(t_.uri.empty()) << "no MLFLOW_TEST_MYSQL_URI or MLFLOW_TEST_PG_URI: run under "
+                                      "tests/mysql/with_mariadb.sh or tests/pg/with_cluster.sh";
     } else {
       t_.uri = "sqlite:///" + t_.dir + "/local.db";
     }
@@ -264,7 +294,7 @@ TEST_P(ClientTest, LoggedModelsCreateFinalizeSearchArtifacts) {
   EXPECT_EQ(v.version, "1");
 }
 
-INSTANTIATE_TEST_SUITE_P(Uris, ClientTest, ::testing::Values("http", "sqlite"),
+INSTANTIATE_TEST_SUITE_P(Uris, ClientTest, ::testing::Values("http", "sqlite", "database"),
                          [](const auto& info) { return info.param; });
 
 }  // namespace
