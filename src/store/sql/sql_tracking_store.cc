@@ -315,11 +315,19 @@ Status SqlTrackingStore::Initialize() {
 
 namespace {
 
-// MLflow on MySQL finds a duplicate experiment name by its INSERT failing on the UNIQUE key, and
-// InnoDB does not give back the AUTO_INCREMENT value that INSERT took: the next experiment's id
-// skips one. The same refused INSERT here keeps our ids equal to MLflow's (interop_suite_mysql).
-// A failed statement undoes only itself on MySQL; the transaction goes on (and is rolled back).
+// MLflow finds a duplicate experiment name by its INSERT failing on the UNIQUE key. On MySQL and
+// PostgreSQL that INSERT has already taken the next id (InnoDB's AUTO_INCREMENT value, the serial's
+// sequence value) and neither gives it back: the next experiment's id skips one. Taking it here too
+// keeps our ids equal to MLflow's (interop_suite_mysql; store/sql tests on PostgreSQL). On MySQL
+// the same refused INSERT (a failed statement undoes only itself; the transaction goes on and is
+// rolled back); on PostgreSQL, whose failed statement would abort the transaction, nextval().
 void ConsumeExperimentId(sql::Connection& c, const std::string& name) {
+  if (c.dialect() == sql::Dialect::kPostgres) {
+    auto next = c.Prepare("SELECT nextval(pg_get_serial_sequence('experiments', 'experiment_id'))");
+    while (next->Step()) {
+    }
+    return;
+  }
   try {
     auto ins = c.Prepare("INSERT INTO experiments (name, lifecycle_stage) VALUES (?, 'active')");
     ins->Bind(1, name);
@@ -340,7 +348,7 @@ Result<std::string> SqlTrackingStore::CreateExperiment(const std::string& name, 
     auto exists = c.Prepare("SELECT 1 FROM experiments WHERE name = ?");
     exists->Bind(1, name);
     if (exists->Step()) {
-      if (c.dialect() == sql::Dialect::kMysql) ConsumeExperimentId(c, name);
+      if (c.dialect() != sql::Dialect::kSqlite) ConsumeExperimentId(c, name);
       return Status::AlreadyExists("Experiment(name=" + name + ") already exists. Error: (UNIQUE constraint failed: "
                                    "experiments.name)");
     }
