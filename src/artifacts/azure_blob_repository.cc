@@ -13,6 +13,7 @@
 #include "artifacts/path_safety.h"
 #include "artifacts/upload_parts.h"
 #include "artifacts/xml_text.h"
+#include "core/markup.h"
 
 namespace mlflow::artifacts {
 namespace {
@@ -310,7 +311,7 @@ Status AzureBlobArtifactRepository::PutBlob(const std::string& key, ByteSource& 
 
 Status AzureBlobArtifactRepository::PutBlockList(const std::string& key, const std::vector<std::string>& block_ids) {
   std::string xml = "<?xml version=\"1.0\" encoding=\"utf-8\"?><BlockList>";
-  for (const auto& id : block_ids) xml += "<Latest>" + XmlEscape(id) + "</Latest>";
+  for (const auto& id : block_ids) xml += "<Latest>" + EscapeMarkup(id) + "</Latest>";
   xml += "</BlockList>";
   MLFLOW_ASSIGN_OR_RETURN(Response r, Call("PUT", key, {{"comp", "blocklist"}}, &xml, nullptr, nullptr,
                                             {{"Content-Type", "application/xml"},

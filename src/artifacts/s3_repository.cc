@@ -12,6 +12,7 @@
 #include "artifacts/path_safety.h"
 #include "artifacts/upload_parts.h"
 #include "artifacts/xml_text.h"
+#include "core/markup.h"
 
 namespace mlflow::artifacts {
 namespace {
@@ -247,7 +248,7 @@ Status S3ArtifactRepository::FinishMultipart(const std::string& key, const std::
                                              const std::vector<std::pair<int64_t, std::string>>& etags) {
   std::string xml = "<CompleteMultipartUpload>";
   for (const auto& [n, etag] : etags) {
-    xml += "<Part><PartNumber>" + std::to_string(n) + "</PartNumber><ETag>" + XmlEscape(etag) + "</ETag></Part>";
+    xml += "<Part><PartNumber>" + std::to_string(n) + "</PartNumber><ETag>" + EscapeMarkup(etag) + "</ETag></Part>";
   }
   xml += "</CompleteMultipartUpload>";
   MLFLOW_ASSIGN_OR_RETURN(Response r, Call("POST", key, {{"uploadId", upload_id}}, &xml, nullptr, nullptr,

@@ -16,6 +16,6 @@ bool XmlNextElement(const std::string& xml, const std::string& tag, size_t* pos,
 std::string XmlElementText(const std::string& xml, const std::string& tag);
 // &amp; &lt; &gt; &quot; &apos; and numeric character references.
 std::string XmlUnescape(const std::string& s);
-std::string XmlEscape(const std::string& s);
+// (Escaping for XML: EscapeMarkup in core/markup.h.)
 
 }  // namespace mlflow::artifacts

@@ -6,6 +6,7 @@
 #include <optional>
 
 #include "auth/csrf_token.h"
+#include "core/markup.h"
 #include "server/auth/auth_request.h"
 #include "server/handlers/json_render.h"
 
@@ -17,21 +18,6 @@ constexpr const char* kCreateUiPath = "/api/2.0/mlflow/users/create-ui";
 
 int64_t NowSeconds() {
   return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
-
-std::string HtmlEscape(const std::string& s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out.push_back(c);
-    }
-  }
-  return out;
 }
 
 // A JavaScript string literal that is safe inside <script>: every non-alphanumeric byte escaped.
@@ -66,7 +52,7 @@ HttpResponse AlertAndGo(const std::string& message, const std::string& href) {
 
 HttpResponse BadRequestPage(const std::string& reason) {
   return Html(400, "<!doctype html>\n<html lang=en>\n<title>400 Bad Request</title>\n<h1>Bad Request</h1>\n<p>" +
-                       HtmlEscape(reason) + "</p>\n");
+                       EscapeMarkup(reason) + "</p>\n");
 }
 
 std::string CookieValue(const HttpRequest& req, const std::string& name) {
@@ -95,7 +81,7 @@ std::string SignupPage(const std::string& token) {
          "</style></head>\n<body>\n"
          "<form action=\"" + std::string(kCreateUiPath) + "\" method=\"post\">\n"
          "  <h2>Create a user</h2>\n"
-         "  <input type=\"hidden\" name=\"csrf_token\" value=\"" + HtmlEscape(token) + "\"/>\n"
+         "  <input type=\"hidden\" name=\"csrf_token\" value=\"" + EscapeMarkup(token) + "\"/>\n"
          "  <label for=\"username\">Username</label>\n"
          "  <input type=\"text\" id=\"username\" name=\"username\" minlength=\"4\">\n"
          "  <label for=\"password\">Password</label>\n"

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "artifacts/xml_text.h"
+#include "core/markup.h"
 
 namespace mlflow::artifacts {
 namespace {
@@ -56,7 +57,9 @@ TEST(XmlText, ElementsWithAttributesSelfClosingAndLongerNames) {
   pos = 0;
   ASSERT_TRUE(XmlNextElement(xml, "BlobPrefix", &pos, &item));
   EXPECT_EQ(XmlElementText(item, "Name"), "dir/");
-  EXPECT_EQ(XmlEscape("<a&'\">"), "&lt;a&amp;&apos;&quot;&gt;");
+  const std::string escaped = EscapeMarkup("<a&'\">");
+  EXPECT_EQ(escaped, "&lt;a&amp;&#39;&quot;&gt;");
+  EXPECT_EQ(XmlUnescape(escaped), "<a&'\">");
 }
 
 }  // namespace
