@@ -83,7 +83,9 @@ inline void FiltersOnTokenUsageAndCost(std::shared_ptr<Database> db, bool analyt
     q.experiment_ids = {*exp};
     q.view = tracing::MetricView::kTraces;
     q.metric_name = metric;
-    q.aggregations = {{metric == "trace_count" ? tracing::AggregationKind::kCount : tracing::AggregationKind::kSum}};
+    tracing::MetricAggregation agg;
+    agg.kind = metric == "trace_count" ? tracing::AggregationKind::kCount : tracing::AggregationKind::kSum;
+    q.aggregations = {agg};
     q.filters = {filter};
     auto points = traces.QueryTraceMetrics(q);
     EXPECT_TRUE(points.ok()) << filter << ": " << points.status().message();
