@@ -123,7 +123,7 @@ CASES = [
                                        filters=[f"""{USAGE} = '{{"input_tokens": 30}}'"""])),
     ("filter token usage, not JSON", q("TRACES", "trace_count", "COUNT", filters=[f"{USAGE} = 'lots'"])),
     ("filter cost", q("TRACES", "input_tokens", "SUM", filters=[f"{COST} = '{COST_B2}'"])),
-    ("filter cost by name", q("TRACES", "trace_count", "COUNT", dimensions=["trace_name"],
+    ("filter cost by status", q("TRACES", "trace_count", "COUNT", dimensions=["trace_status"],
                               filters=[f"{COST} = '{COST_A1}'"])),
     ("filter cost, integers", q("TRACES", "trace_count", "COUNT", filters=[
         f"""{COST} = '{{"input_cost": 1, "output_cost": 0.75, "total_cost": 2.25}}'"""])),
