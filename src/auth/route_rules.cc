@@ -103,6 +103,8 @@ const std::map<Key, RouteRule>& Table() {
       {{"PATCH", "/mlflow/traces/{trace_id}/assessments/{assessment_id}"}, R(S::kTrace, A::kUpdate)},
       {{"DELETE", "/mlflow/traces/{trace_id}/assessments/{assessment_id}"}, R(S::kTrace, A::kUpdate)},
       {{"GET", "/mlflow/traces"}, R(S::kExperimentIds, A::kRead)},
+      // MLflow 3.17.2's validate_can_search_traces_v3: read on each experiment location.
+      {{"POST", "/mlflow/traces/search"}, R(S::kTraceSearchLocations, A::kRead)},
       {{"POST", "/mlflow/traces/delete-traces"}, R(S::kExperimentId, A::kDelete)},
       {{"POST", "/mlflow/traces/metrics"}, R(S::kExperimentIds, A::kRead)},
       {{"GET", "/mlflow/get-trace-artifact"}, R(S::kTrace, A::kRead)},

@@ -40,6 +40,7 @@ enum class Subject {
   kRegisteredModel, // param name
   kArtifactPath,    // proxied artifact path: leading experiment id, else the default permission
   kTraceLocation,   // StartTraceV3 body trace.trace_info.trace_location.mlflow_experiment.experiment_id
+  kTraceSearchLocations,  // SearchTracesV3: every locations[].mlflow_experiment.experiment_id; none: refused
   // Scorers: grants on "<experiment_id>/<quoted name>" (permissions.h ScorerPattern), with no
   // inheritance from the experiment, and the wildcard tier "scorer_version" able to veto.
   kScorerCreate,          // RegisterScorer: EDIT on the experiment, scorer and versions not denied

@@ -2,10 +2,13 @@
 experiment overview and traces pages call) on the real server and on mlflow-cpp, over the same
 traces (OTLP spans with token usage, costs, models, sessions, two hours apart) and assessments.
 Every metric, aggregation and dimension the UI uses, time buckets, time ranges, each filter
-kind, and bad requests; successful bodies are compared in full."""
+kind (token usage and cost metadata too), and bad requests; successful bodies are compared in
+full. The second test runs the same with mlflow-cpp serving a database the real server created
+(MLflow 3.17's trace tables, where session, token usage and cost are trace_info columns)."""
 import pytest
 import requests
 
+from harness import servers
 from harness.client_diff import run_scenario
 from test_http_raw_tracing import A3, J, PB, T0, otlp, send
 
@@ -73,6 +76,13 @@ def q(view, metric, *aggs, **extra):
 
 
 M = A3 + "/traces/metrics"
+USAGE = "trace.metadata.mlflow.trace.tokenUsage"
+COST = "trace.metadata.mlflow.trace.cost"
+# The metadata MLflow renders for the traces above (their LLM spans' usage and cost, summed).
+USAGE_A1 = '{"input_tokens": 30, "output_tokens": 13, "total_tokens": 43}'
+USAGE_B2 = '{"input_tokens": 7, "output_tokens": 3, "total_tokens": 10}'
+COST_A1 = '{"input_cost": 1.5, "output_cost": 0.75, "total_cost": 2.25}'
+COST_B2 = '{"input_cost": 0.125, "output_cost": 0.0625, "total_cost": 0.1875}'
 CASES = [
     # traces
     ("trace_count", q("TRACES", "trace_count", "COUNT")),
@@ -100,6 +110,27 @@ CASES = [
     ("filter two clauses", q("TRACES", "trace_count", "COUNT",
                              filters=["trace.status = 'OK'", "trace.metadata.mlflow.trace.session = 's1'"])),
     ("filter matches nothing", q("TRACES", "latency", "AVG", filters=["trace.status = 'NOPE'"])),
+    # Token usage and cost metadata (MLflow 3.17: trace_info columns): only the exact JSON MLflow
+    # renders from the trace's values matches.
+    ("filter token usage", q("TRACES", "trace_count", "COUNT", filters=[f"{USAGE} = '{USAGE_A1}'"])),
+    ("filter token usage, backticks", q("TRACES", "total_tokens", "SUM",
+                                        filters=[f"trace.metadata.`mlflow.trace.tokenUsage` = '{USAGE_B2}'"])),
+    ("filter token usage, keys reordered", q("TRACES", "trace_count", "COUNT", filters=[
+        f"""{USAGE} = '{{"output_tokens": 13, "input_tokens": 30, "total_tokens": 43}}'"""])),
+    ("filter token usage, compact JSON", q("TRACES", "trace_count", "COUNT", filters=[
+        f"""{USAGE} = '{{"input_tokens":30,"output_tokens":13,"total_tokens":43}}'"""])),
+    ("filter token usage, a subset", q("TRACES", "trace_count", "COUNT",
+                                       filters=[f"""{USAGE} = '{{"input_tokens": 30}}'"""])),
+    ("filter token usage, not JSON", q("TRACES", "trace_count", "COUNT", filters=[f"{USAGE} = 'lots'"])),
+    ("filter cost", q("TRACES", "input_tokens", "SUM", filters=[f"{COST} = '{COST_B2}'"])),
+    ("filter cost by status", q("TRACES", "trace_count", "COUNT", dimensions=["trace_status"],
+                              filters=[f"{COST} = '{COST_A1}'"])),
+    ("filter cost, integers", q("TRACES", "trace_count", "COUNT", filters=[
+        f"""{COST} = '{{"input_cost": 1, "output_cost": 0.75, "total_cost": 2.25}}'"""])),
+    ("filter cost, unknown key", q("TRACES", "trace_count", "COUNT", filters=[
+        f"""{COST} = '{{"input_cost": 1.5, "output_cost": 0.75, "total_cost": 2.25, "tax": 0.1}}'"""])),
+    ("filter cost and session", q("TRACES", "latency", "AVG", filters=[
+        f"{COST} = '{COST_A1}'", "trace.metadata.mlflow.trace.session = 's1'"])),
     ("max_results", q("TRACES", "trace_count", "COUNT", dimensions=["trace_name"], max_results=1)),
     ("unknown experiment", {**q("TRACES", "trace_count", "COUNT"), "experiment_ids": ["999999"]}),
     ("view type as number", {**q("TRACES", "trace_count", "COUNT"), "view_type": 1}),
@@ -121,6 +152,10 @@ CASES = [
                                             filters=["span.name = 'llm'", "trace.status = 'OK'"])),
     ("filter span status", q("SPANS", "span_count", "COUNT", dimensions=["span_name"],
                              filters=["span.status = 'ERROR'"])),
+    ("filter span cost by trace cost", q("SPANS", "total_cost", "SUM", dimensions=["span_model_name"],
+                                         filters=[f"{COST} = '{COST_A1}'"])),
+    ("filter span count by token usage", q("SPANS", "span_count", "COUNT", dimensions=["span_type"],
+                                           filters=[f"{USAGE} = '{USAGE_B2}'", "span.type = 'LLM'"])),
     # assessments
     ("assessment_count", q("ASSESSMENTS", "assessment_count", "COUNT")),
     ("assessment_count by name", q("ASSESSMENTS", "assessment_count", "COUNT", dimensions=["assessment_name"])),
@@ -133,6 +168,8 @@ CASES = [
     ("filter assessment type", q("ASSESSMENTS", "assessment_count", "COUNT", filters=["assessment.type = 'feedback'"])),
     ("filter assessment trace status", q("ASSESSMENTS", "assessment_count", "COUNT", dimensions=["assessment_name"],
                                          filters=["trace.status = 'OK'"])),
+    ("filter assessments by token usage", q("ASSESSMENTS", "assessment_value", "AVG", dimensions=["assessment_name"],
+                                            filters=[f"{USAGE} = '{USAGE_A1}'"])),
     # bad requests
     ("bad: unknown metric", q("TRACES", "bogus", "COUNT")),
     ("bad: span metric on traces", q("TRACES", "span_count", "COUNT")),
@@ -148,6 +185,10 @@ CASES = [
     ("bad: two clauses in one filter", q("TRACES", "trace_count", "COUNT",
                                          filters=["trace.status = 'OK' AND trace.status = 'ERROR'"])),
     ("bad: unquoted filter value", q("SPANS", "span_count", "COUNT", filters=["span.name = 5"])),
+    ("bad: token usage comparator", q("TRACES", "trace_count", "COUNT", filters=[f"{USAGE} != '{USAGE_A1}'"])),
+    ("bad: token usage IS NOT NULL", q("TRACES", "trace_count", "COUNT", filters=[f"{USAGE} IS NOT NULL"])),
+    ("bad: cost as a number", q("TRACES", "trace_count", "COUNT", filters=[f"{COST} = 2.25"])),
+    ("bad: cost LIKE", q("TRACES", "trace_count", "COUNT", filters=[f"{COST} LIKE '%2.25%'"])),
     ("bad: experiment id", {**q("TRACES", "trace_count", "COUNT"), "experiment_ids": ["abc"]}),
     ("bad: no experiment_ids", {k: v for k, v in q("TRACES", "trace_count", "COUNT").items() if k != "experiment_ids"}),
     ("bad: no view_type", {k: v for k, v in q("TRACES", "trace_count", "COUNT").items() if k != "view_type"}),
@@ -166,21 +207,51 @@ CASES = [
 ]
 
 
+def scenario(ctx, name):
+    s = requests.Session()
+    exp = s.post(ctx.uri + "/api/2.0/mlflow/experiments/create", json={"name": name}).json()["experiment_id"]
+    run = s.post(ctx.uri + "/api/2.0/mlflow/runs/create", json={"experiment_id": exp}).json()
+    ids = {"exp": exp, "run": run["run"]["info"]["run_id"]}
+    r = s.post(ctx.uri + "/v1/traces", data=TRACES, headers={"Content-Type": PB, "x-mlflow-experiment-id": exp})
+    assert r.status_code == 200, r.text
+    for trace_id, body in ASSESSMENTS:
+        r = s.post(ctx.uri + A3 + f"/traces/{trace_id}/assessments", json=body)
+        assert r.status_code == 200, r.text
+    for label, body in CASES:
+        ctx.call(f"{label} [POST {M}]", send, ctx.server, ids, "POST", M, body, J)
+    # The UI calls the /ajax-api form.
+    ctx.call("ajax-api trace_count", send, ctx.server, ids, "POST", "/ajax-api/3.0/mlflow/traces/metrics",
+             q("TRACES", "trace_count", "COUNT", dimensions=["trace_status"]), J)
+
+
 @pytest.mark.area("tracing")
 def test_trace_metrics(pair):
-    def scenario(ctx):
-        s = requests.Session()
-        exp = s.post(ctx.uri + "/api/2.0/mlflow/experiments/create", json={"name": "trace_metrics"}).json()["experiment_id"]
-        run = s.post(ctx.uri + "/api/2.0/mlflow/runs/create", json={"experiment_id": exp}).json()
-        ids = {"exp": exp, "run": run["run"]["info"]["run_id"]}
-        r = s.post(ctx.uri + "/v1/traces", data=TRACES, headers={"Content-Type": PB, "x-mlflow-experiment-id": exp})
-        assert r.status_code == 200, r.text
-        for trace_id, body in ASSESSMENTS:
-            r = s.post(ctx.uri + A3 + f"/traces/{trace_id}/assessments", json=body)
-            assert r.status_code == 200, r.text
-        for label, body in CASES:
-            ctx.call(f"{label} [POST {M}]", send, ctx.server, ids, "POST", M, body, J)
-        # The UI calls the /ajax-api form.
-        ctx.call("ajax-api trace_count", send, ctx.server, ids, "POST", "/ajax-api/3.0/mlflow/traces/metrics",
-                 q("TRACES", "trace_count", "COUNT", dimensions=["trace_status"]), J)
-    run_scenario(pair, "http.trace_metrics", scenario)
+    run_scenario(pair, "http.trace_metrics", scenario, "trace_metrics")
+
+
+class _Pair:
+    def __init__(self, real, candidate):
+        self.real, self.candidate = real, candidate
+
+
+@pytest.mark.area("tracing")
+def test_trace_metrics_on_mlflow_317_tables(venv, tmp_path):
+    """mlflow-cpp on a database the real server created (its own fresh database for the real one,
+    since the traces' ids are fixed): the analytics columns answer as MLflow's do."""
+    for d in ("schema", "real", "cand"):
+        (tmp_path / d).mkdir()
+    db = tmp_path / "cand" / "mlflow.db"
+    maker = servers.make_server("real", venv, label="real-schema", workdir=str(tmp_path / "schema"), db_path=str(db))
+    try:
+        maker.start()
+    finally:
+        maker.stop()
+    real = servers.make_server("real", venv, label="real-317", workdir=str(tmp_path / "real"),
+                               db_path=str(tmp_path / "real" / "mlflow.db"))
+    cand = servers.make_server("candidate", venv, label="cand-317", workdir=str(tmp_path / "cand"), db_path=str(db))
+    try:
+        servers.start_many([real, cand])
+        run_scenario(_Pair(real, cand), "http.trace_metrics_317", scenario, "trace_metrics_317")
+    finally:
+        real.stop()
+        cand.stop()

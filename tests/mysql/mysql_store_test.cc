@@ -18,6 +18,7 @@
 #include "unit/store/hard_delete_cases.h"
 #include "unit/store/metric_sampling_cases.h"
 #include "unit/store/pooled_database_cases.h"
+#include "unit/store/trace_metrics_cases.h"
 
 namespace mlflow::store::sql {
 namespace {
@@ -260,6 +261,14 @@ TEST_F(MysqlTest, TagReadModifyWritesLoseNothingAcrossPools) {
 }
 
 // Permanent deletion (gc): the cases tests/unit/store/hard_delete_test.cc runs on SQLite.
+TEST_F(MysqlTest, TraceMetricsFilterOnTokenUsageAndCost) {
+  trace_metrics_cases::FiltersOnTokenUsageAndCost(OpenDb(), false);
+}
+TEST_F(MysqlTest, TraceMetricsFilterOnTokenUsageAndCostInMlflow317Columns) {
+  auto db = OpenDb();
+  trace_metrics_cases::AddAnalyticsColumns(*db);
+  trace_metrics_cases::FiltersOnTokenUsageAndCost(db, true);
+}
 TEST_F(MysqlTest, HardDeleteRun) { hard_delete_cases::RunGoesWithItsRows(OpenDb()); }
 TEST_F(MysqlTest, HardDeleteDeletedRunsByAge) { hard_delete_cases::DeletedRunsByAge(OpenDb()); }
 TEST_F(MysqlTest, HardDeleteExperiment) { hard_delete_cases::ExperimentGoesWithEverythingInIt(OpenDb()); }

@@ -17,6 +17,7 @@
 #include "unit/store/hard_delete_cases.h"
 #include "unit/store/metric_sampling_cases.h"
 #include "unit/store/pooled_database_cases.h"
+#include "unit/store/trace_metrics_cases.h"
 
 namespace mlflow::store::sql {
 namespace {
@@ -415,6 +416,14 @@ TEST_F(PgTest, TagReadModifyWritesLoseNothingAcrossPools) {
 
 // Permanent deletion (gc): the cases tests/unit/store/hard_delete_test.cc runs on SQLite.
 TEST_F(PgTest, ChartSamplingPicksMlflowsPoints) { metric_sampling_cases::SamplesLikeMlflow(OpenDb()); }
+TEST_F(PgTest, TraceMetricsFilterOnTokenUsageAndCost) {
+  trace_metrics_cases::FiltersOnTokenUsageAndCost(OpenDb(), false);
+}
+TEST_F(PgTest, TraceMetricsFilterOnTokenUsageAndCostInMlflow317Columns) {
+  auto db = OpenDb();
+  trace_metrics_cases::AddAnalyticsColumns(*db);
+  trace_metrics_cases::FiltersOnTokenUsageAndCost(db, true);
+}
 TEST_F(PgTest, HardDeleteRun) { hard_delete_cases::RunGoesWithItsRows(OpenDb()); }
 TEST_F(PgTest, HardDeleteDeletedRunsByAge) { hard_delete_cases::DeletedRunsByAge(OpenDb()); }
 TEST_F(PgTest, HardDeleteExperiment) { hard_delete_cases::ExperimentGoesWithEverythingInIt(OpenDb()); }

@@ -165,6 +165,33 @@ struct AuthGate::Impl {
         }
         return true;
       }
+      case Subject::kTraceSearchLocations: {
+        // The experiment of every location that names one, in the snake_case or lowerCamelCase
+        // field names MLflow's ParseDict accepts; a search naming no experiment is refused
+        // (MLflow's _bulk_requirements_in_experiments).
+        std::vector<std::string> ids;
+        std::optional<nlohmann::json> locations = params.Raw("locations");
+        if (locations && locations->is_array()) {
+          for (const nlohmann::json& loc : *locations) {
+            if (!loc.is_object()) continue;
+            auto field = [](const nlohmann::json& o, const char* snake, const char* camel) -> const nlohmann::json* {
+              if (o.contains(snake)) return &o[snake];
+              if (o.contains(camel)) return &o[camel];
+              return nullptr;
+            };
+            const nlohmann::json* exp = field(loc, "mlflow_experiment", "mlflowExperiment");
+            if (!exp || !exp->is_object()) continue;
+            const nlohmann::json* id = field(*exp, "experiment_id", "experimentId");
+            if (id && id->is_string() && !id->get<std::string>().empty()) ids.push_back(id->get<std::string>());
+          }
+        }
+        if (ids.empty()) return false;
+        for (const std::string& id : ids) {
+          MLFLOW_ASSIGN_OR_RETURN(bool ok, CanOnExperiment(user, id, rule.action));
+          if (!ok) return false;
+        }
+        return true;
+      }
       case Subject::kRun: {
         MLFLOW_ASSIGN_OR_RETURN(std::string run_id, params.Required("run_id", "run_uuid"));
         Result<::mlflow::Run> run = ctx.tracking->GetRun(run_id);

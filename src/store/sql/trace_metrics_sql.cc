@@ -4,6 +4,7 @@
 
 #include "core/py_json.h"
 #include "core/trace_entities.h"
+#include "store/sql/trace_analytics_sql.h"
 #include "tracing/span_convert.h"
 #include "tracing/trace_rules.h"
 
@@ -64,10 +65,19 @@ Status AddFilter(Sql& where, const MetricFilter& f, MetricView view, bool analyt
       const std::string& key = *f.key;
       if (key == kMetaSession && analytics) {
         where.Add(" AND t.session_id = ").Bind(f.value);
-      } else if ((key == kMetaTokenUsage || key == kMetaCost) && analytics) {
-        // MLflow 3.17 compares the columns with the value's canonical JSON there; not done here.
-        return Status::InvalidParameter("Filtering trace metrics by '" + key +
-                                        "' is not supported by this server on MLflow 3.17's trace schema.");
+      } else if (IsAnalyticsMetadataKey(key)) {
+        // Only the JSON MLflow 3.17 renders from the trace's columns can be equal to its metadata
+        // (trace_analytics_sql.h). The older layout keeps that very text in the metadata row
+        // (sql_trace_store.cc, WriteAnalytics), so there the row's text is compared with it.
+        if (analytics) {
+          AnalyticsPredicate p = AnalyticsMetadataEquals("t", key, f.value);
+          where.Add(" AND " + p.text);
+          where.params.insert(where.params.end(), p.params.begin(), p.params.end());
+        } else if (CanonicalAnalyticsValue(key, f.value)) {
+          AddKvExists(where, "trace_request_metadata", key, f.value);
+        } else {
+          where.Add(" AND 1 = 0");
+        }
       } else if (key == kMetaSourceRun) {
         // Traces linked to the run afterwards (link-to-run) are found through entity_associations.
         where.Add(" AND (EXISTS (SELECT 1 FROM trace_request_metadata kv WHERE kv.request_id = t.request_id AND "
@@ -107,6 +117,24 @@ Status AddFilter(Sql& where, const MetricFilter& f, MetricView view, bool analyt
   }
   where.Add(std::string(" AND ") + (f.entity == "name" ? "a.name" : "a.assessment_type") + " = ").Bind(f.value);
   return Status();
+}
+
+// Every filter clause of `q`, in order, onto `where`.
+Status AddFilters(Sql& where, const TraceMetricsQuery& q, bool analytics) {
+  for (const std::string& text : q.filters) {
+    MLFLOW_ASSIGN_OR_RETURN(MetricFilter f, tracing::ParseMetricFilter(text));
+    MLFLOW_RETURN_IF_ERROR(AddFilter(where, f, q.view, analytics));
+  }
+  return Status();
+}
+
+// `select` (SELECT ... FROM ..., with its own bound values) followed by `where`, prepared and bound.
+StatementLease Prepare(Connection& c, Sql select, const Sql& where) {
+  select.Add(where.text);
+  select.params.insert(select.params.end(), where.params.begin(), where.params.end());
+  StatementLease st = c.Prepare(select.text);
+  st->BindAll(select.params);
+  return st;
 }
 
 // Inclusive millisecond bounds on `column`.
@@ -162,14 +190,8 @@ Result<std::vector<MetricSample>> ReadMetricSamples(Connection& c, const TraceMe
           .Bind(std::string(kMetaTokenUsage));
     }
     AddMsRange(where, "t.timestamp_ms", q);
-    for (const std::string& text : q.filters) {
-      MLFLOW_ASSIGN_OR_RETURN(MetricFilter f, tracing::ParseMetricFilter(text));
-      MLFLOW_RETURN_IF_ERROR(AddFilter(where, f, view, analytics));
-    }
-    sql.Add(where.text);
-    sql.params.insert(sql.params.end(), where.params.begin(), where.params.end());
-    auto st = c.Prepare(sql.text);
-    st->BindAll(sql.params);
+    MLFLOW_RETURN_IF_ERROR(AddFilters(where, q, analytics));
+    StatementLease st = Prepare(c, std::move(sql), where);
     while (st->Step()) {
       MetricSample s;
       int64_t ts = st->Int(0);
@@ -223,14 +245,8 @@ Result<std::vector<MetricSample>> ReadMetricSamples(Connection& c, const TraceMe
     } else {
       AddMsRange(where, "t.timestamp_ms", q);
     }
-    for (const std::string& text : q.filters) {
-      MLFLOW_ASSIGN_OR_RETURN(MetricFilter f, tracing::ParseMetricFilter(text));
-      MLFLOW_RETURN_IF_ERROR(AddFilter(where, f, view, analytics));
-    }
-    sql.Add(where.text);
-    sql.params.insert(sql.params.end(), where.params.begin(), where.params.end());
-    auto st = c.Prepare(sql.text);
-    st->BindAll(sql.params);
+    MLFLOW_RETURN_IF_ERROR(AddFilters(where, q, analytics));
+    StatementLease st = Prepare(c, std::move(sql), where);
     while (st->Step()) {
       MetricSample s;
       int64_t start_ns = st->Int(1);
@@ -284,14 +300,8 @@ Result<std::vector<MetricSample>> ReadMetricSamples(Connection& c, const TraceMe
     AddMsRange(where, "t.timestamp_ms", q);
   }
   where.Add(" AND a.valid = " + TrueLiteral(c.dialect()));
-  for (const std::string& text : q.filters) {
-    MLFLOW_ASSIGN_OR_RETURN(MetricFilter f, tracing::ParseMetricFilter(text));
-    MLFLOW_RETURN_IF_ERROR(AddFilter(where, f, view, analytics));
-  }
-  sql.Add(where.text);
-  sql.params.insert(sql.params.end(), where.params.begin(), where.params.end());
-  auto st = c.Prepare(sql.text);
-  st->BindAll(sql.params);
+  MLFLOW_RETURN_IF_ERROR(AddFilters(where, q, analytics));
+  StatementLease st = Prepare(c, std::move(sql), where);
   while (st->Step()) {
     MetricSample s;
     if (bucketed && !st->IsNull(0)) s.bucket_ms = tracing::TimeBucketStart(st->Int(0), *q.time_interval_seconds);

@@ -5,6 +5,7 @@
 #include <optional>
 
 #include "search/page_token.h"
+#include "store/sql/trace_analytics_sql.h"
 #include "tracing/json.h"
 #include "tracing/trace_rules.h"
 
@@ -23,10 +24,6 @@ using search::TraceValue;
 using tracing::Json;
 
 constexpr int64_t kSpanTimestampToleranceMs = 10000;
-
-constexpr const char* kTokenColumns[] = {"input_tokens", "output_tokens", "total_tokens", "cache_read_input_tokens",
-                                         "cache_creation_input_tokens", "cache_creation_input_tokens_above_1hr"};
-constexpr const char* kCostColumns[] = {"input_cost", "output_cost", "total_cost"};
 
 // SQL text plus the parameters of its `?` placeholders, in order.
 struct Sql {
@@ -246,62 +243,20 @@ class Builder {
     return s;
   }
 
-  // Token usage / cost metadata (represented by several columns in MLflow 3.17).
+  // Token usage / cost metadata (represented by several columns in MLflow 3.17,
+  // trace_analytics_sql.h).
   Result<Sql> AnalyticsMetadataClause(const TraceClause& c) const {
-    const bool tokens = c.key == "mlflow.trace.tokenUsage";
     if (!layout_.analytics_columns) return ChildClause("trace_request_metadata", c);
-    std::vector<std::string> cols;
-    if (tokens) {
-      for (const char* k : kTokenColumns) cols.push_back(k);
-    } else {
-      for (const char* k : kCostColumns) cols.push_back(k);
-    }
-    Sql exists;
-    exists.Add("(");
-    for (size_t i = 0; i < cols.size(); ++i) exists.Add(std::string(i ? " OR " : "") + "ti." + cols[i] + " IS NOT NULL");
-    exists.Add(")");
+    auto sql = [](const AnalyticsPredicate& p) {
+      Sql s;
+      s.text = p.text;
+      s.params = p.params;
+      return s;
+    };
+    Sql exists = sql(AnalyticsMetadataExists("ti", c.key));
     if (c.comparator == TraceComparator::kIsNull) return Sql().Add("NOT ").Append(exists);
     if (c.comparator == TraceComparator::kIsNotNull) return exists;
-    // Only the exact JSON MLflow renders from the columns can match.
-    std::string v = ValueText(c.value);
-    std::optional<Json> parsed = PyJsonLoads(v);
-    Json normalized = Json::object();
-    bool subset = parsed && parsed->is_object();
-    if (subset) {
-      for (auto it = parsed->begin(); it != parsed->end(); ++it)
-        if (std::find(cols.begin(), cols.end(), it.key()) == cols.end()) subset = false;
-    }
-    if (subset) {
-      for (const auto& col : cols) {
-        auto it = parsed->find(col);
-        if (it == parsed->end()) continue;
-        if (tokens) {
-          if (auto n = tracing::TokenCount(*it)) normalized[col] = *n;
-        } else if (auto d = tracing::FiniteFloat(*it)) {
-          normalized[col] = *d;
-        }
-      }
-    }
-    Sql match;
-    if (!normalized.empty() && v == PyJsonDumps(normalized)) {
-      match.Add("(");
-      bool first = true;
-      for (const auto& col : cols) {
-        match.Add(first ? "" : " AND ");
-        first = false;
-        auto it = normalized.find(col);
-        if (it == normalized.end()) {
-          match.Add("ti." + col + " IS NULL");
-        } else if (tokens) {
-          match.Add("ti." + col + " = ").Bind(it->get<int64_t>());
-        } else {
-          match.Add("ti." + col + " = ").Bind(it->get<double>());
-        }
-      }
-      match.Add(")");
-    } else {
-      match.Add("1 = 0");
-    }
+    Sql match = sql(AnalyticsMetadataEquals("ti", c.key, ValueText(c.value)));
     if (c.comparator == TraceComparator::kEq) return match;
     return Sql().Append(exists).Add(" AND NOT ").Append(match);
   }

@@ -371,6 +371,11 @@ def scenario(srv):
         # the caller may not read resolves to null (MLflow's GraphQL authorization middleware).
         for name, query, variables, keep in graphql_cases(e1, e2, r1):
             call(f"graphql-{name}-{u}", u, "POST", "/graphql", {"query": query, "variables": variables}, keep=keep)
+        # SearchTracesV3: READ on every location's experiment.
+        for which, exp in (("", e1), ("-other", e2)):
+            call(f"trace-search{which}-{u}", u, "POST", api3 + "traces/search",
+                 {"locations": [{"type": "MLFLOW_EXPERIMENT", "mlflow_experiment": {"experiment_id": exp}}]},
+                 keep=lambda b: len(b.get("traces", [])))
         call(f"run-delete-{u}", u, "POST", api + "runs/delete", {"run_id": r1})
         call(f"run-restore-{u}", u, "POST", api + "runs/restore", {"run_id": r1})
     call("exp-delete-alice", "alice", "POST", api + "experiments/delete", {"experiment_id": e2})
@@ -387,6 +392,11 @@ def scenario(srv):
          params={"experiment_name": "nope"})
     call("exp-get-no-param-carol", "carol", "GET", api + "experiments/get")
     call("unknown-path-carol", "carol", "GET", api + "no-such-endpoint")
+    call("trace-search-no-location-carol", "carol", "POST", api3 + "traces/search", {})
+    call("trace-search-camel-case-carol", "carol", "POST", api3 + "traces/search",
+         {"locations": [{"type": "MLFLOW_EXPERIMENT", "mlflowExperiment": {"experimentId": e2}}]})
+    call("trace-search-two-carol", "carol", "POST", api3 + "traces/search",
+         {"locations": [{"type": "MLFLOW_EXPERIMENT", "mlflow_experiment": {"experiment_id": e}} for e in (e1, e2)]})
     call("version-carol", "carol", "GET", "/version")
     call("home-carol", "carol", "GET", "/")
     call("version-anonymous", None, "GET", "/version")

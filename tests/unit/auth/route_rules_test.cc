@@ -39,6 +39,19 @@ TEST(RouteRules, RegistryLoggedModelsAndArtifacts) {
   EXPECT_EQ(r.subject, Subject::kRun);
 }
 
+TEST(RouteRules, Traces) {
+  // SearchTracesV3 had no rule, so non-admins were refused every trace search.
+  RouteRule r = RuleFor("POST", "/api/3.0/mlflow/traces/search");
+  EXPECT_EQ(r.kind, Kind::kResource);
+  EXPECT_EQ(r.subject, Subject::kTraceSearchLocations);
+  EXPECT_EQ(r.action, Action::kRead);
+  EXPECT_EQ(RuleFor("POST", "/ajax-api/3.0/mlflow/traces/search").subject, Subject::kTraceSearchLocations);
+  EXPECT_EQ(RuleFor("GET", "/api/3.0/mlflow/traces/search").kind, Kind::kDeny);
+  r = RuleFor("POST", "/api/3.0/mlflow/traces/metrics");
+  EXPECT_EQ(r.subject, Subject::kExperimentIds);
+  EXPECT_EQ(r.action, Action::kRead);
+}
+
 TEST(RouteRules, UnknownRoutesAreDeniedAndHealthIsPublic) {
   EXPECT_EQ(RuleFor("GET", "/api/2.0/mlflow/no-such-thing").kind, Kind::kDeny);
   EXPECT_EQ(RuleFor("GET", "/version").kind, Kind::kAuthenticated);

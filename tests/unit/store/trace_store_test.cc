@@ -17,6 +17,7 @@
 #include "store/sql/sqlite_database.h"
 #include "tracing/otlp.h"
 #include "tracing/span_convert.h"
+#include "unit/store/trace_metrics_cases.h"
 
 namespace mlflow::store::sql {
 namespace {
@@ -376,6 +377,10 @@ TEST_P(TraceStoreTest, TagsLinksAndDeletion) {
 
 INSTANTIATE_TEST_SUITE_P(Layouts, TraceStoreTest, ::testing::Values(false, true),
                          [](const ::testing::TestParamInfo<bool>& p) { return p.param ? "MLflow317" : "MLflow36"; });
+
+TEST_P(TraceStoreTest, MetricsFilterOnTokenUsageAndCost) {
+  trace_metrics_cases::FiltersOnTokenUsageAndCost(db_, GetParam());
+}
 
 }  // namespace
 }  // namespace mlflow::store::sql
