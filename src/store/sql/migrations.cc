@@ -4,8 +4,12 @@
 // databases hold. SQLite steps that MLflow runs in batch mode rebuild the table exactly as
 // alembic does; PostgreSQL gets the equivalent ALTER TABLE statements. MySQL runs the PostgreSQL
 // statements (its sessions read them under ANSI_QUOTES; mysql_sql.cc quotes `key` and `schema`)
-// except where MLflow's scripts ask MySQL for something else (ForMysql below), from
-// kMysqlOldestRevision on.
+// except where alembic spells a step differently on MySQL (ForMysql and the r.mysql() branches
+// below): column changes are `ALTER TABLE ... MODIFY` with the column's whole new definition,
+// primary and foreign keys are dropped with DROP PRIMARY KEY / DROP FOREIGN KEY, FLOAT(53) and
+// MEDIUMTEXT/LONGTEXT where MLflow asks MySQL for them, and the MySQL-only steps (0a8213491aaa,
+// c48cb773bb87, 4465047574b1) do their work. Checked, for every step, against MariaDB databases
+// MLflow 3.6.0 migrated (tests/interop/db_upgrade/dbupgrade_mysql_checks.py).
 #include "store/sql/migrations.h"
 
 #include <algorithm>
@@ -55,12 +59,6 @@ void MigrationRunner::Rebuild(std::string_view table_view, std::string_view tmp_
 }
 
 namespace {
-
-// The oldest revision a MySQL database may be at for `mlflow-cpp db upgrade` to migrate it: every
-// step after it has its MySQL spelling here (checked against MLflow 3.6.0's own migrations on
-// MariaDB by tests/interop/db_upgrade/dbupgrade_mysql_checks.py). Older MySQL databases are
-// refused untouched with the advice to run `mlflow db upgrade`.
-constexpr std::string_view kMysqlOldestRevision = "400f98739977";
 
 // `sql` with each `from` replaced by `to` on MySQL (unchanged elsewhere): where MLflow's migration
 // asks MySQL for another type than the other databases get (FLOAT(53) for Float(precision=53),
@@ -117,7 +115,8 @@ void Up451aebb31d03(MigrationRunner& r) {
 	FOREIGN KEY(run_uuid) REFERENCES runs (run_uuid)
 ))");
   } else {
-    r.Exec("ALTER TABLE metrics DROP CONSTRAINT metric_pk");
+    // MySQL's primary key is always named PRIMARY: alembic drops it as such.
+    r.Exec(r.mysql() ? "ALTER TABLE metrics DROP PRIMARY KEY" : "ALTER TABLE metrics DROP CONSTRAINT metric_pk");
     r.Exec(R"(ALTER TABLE metrics ADD CONSTRAINT metric_pk PRIMARY KEY ("key", "timestamp", step, run_uuid, value))");
   }
 }
@@ -136,6 +135,12 @@ void Up181f10493468(MigrationRunner& r) {
 	CONSTRAINT metric_pk PRIMARY KEY ("key", timestamp, step, run_uuid, value, is_nan),
 	FOREIGN KEY(run_uuid) REFERENCES runs (run_uuid)
 ))");
+  } else if (r.mysql()) {
+    // The single-precision FLOAT of MLflow's initial table becomes FLOAT(53) (a DOUBLE).
+    r.Exec("ALTER TABLE metrics MODIFY value FLOAT(53) NOT NULL");
+    r.Exec("ALTER TABLE metrics ADD COLUMN is_nan BOOL NOT NULL DEFAULT '0'");
+    r.Exec("ALTER TABLE metrics DROP PRIMARY KEY");
+    r.Exec(R"(ALTER TABLE metrics ADD CONSTRAINT metric_pk PRIMARY KEY ("key", "timestamp", step, run_uuid, value, is_nan))");
   } else {
     r.Exec("ALTER TABLE metrics ALTER COLUMN value TYPE DOUBLE PRECISION");
     r.Exec("ALTER TABLE metrics ADD COLUMN is_nan BOOLEAN DEFAULT false NOT NULL");
@@ -164,12 +169,13 @@ void Up7ac759974ad8(MigrationRunner& r) {
 	FOREIGN KEY(run_uuid) REFERENCES runs (run_uuid)
 ))");
   } else {
-    r.Exec("ALTER TABLE tags ALTER COLUMN value TYPE VARCHAR(5000)");
+    r.Exec(r.mysql() ? "ALTER TABLE tags MODIFY value VARCHAR(5000) NULL"
+                     : "ALTER TABLE tags ALTER COLUMN value TYPE VARCHAR(5000)");
   }
 }
 
 void Up89d4b8295536(MigrationRunner& r) {
-  r.Exec(R"(CREATE TABLE latest_metrics (
+  r.Exec(ForMysql(r, R"(CREATE TABLE latest_metrics (
 	"key" VARCHAR(250) NOT NULL,
 	value FLOAT NOT NULL,
 	timestamp BIGINT,
@@ -178,13 +184,14 @@ void Up89d4b8295536(MigrationRunner& r) {
 	run_uuid VARCHAR(32) NOT NULL,
 	CONSTRAINT latest_metric_pk PRIMARY KEY ("key", run_uuid),
 	FOREIGN KEY(run_uuid) REFERENCES runs (run_uuid)
-))");
+))", {{"value FLOAT NOT NULL", "value FLOAT(53) NOT NULL"}}));
   r.Exec(kLatestMetricsFill);
 }
 
 void Up2b4d017a5e9b(MigrationRunner& r) {
-  // SQLite keeps the model's extra UNIQUE(name); PostgreSQL's migrated database has only the PK.
-  r.Exec(r.sqlite() ? R"(CREATE TABLE registered_models (
+  // SQLite and MySQL keep the model's extra UNIQUE(name) (on MySQL a unique key named `name`);
+  // PostgreSQL's migrated database has only the PK.
+  r.Exec(r.dialect() != Dialect::kPostgres ? R"(CREATE TABLE registered_models (
 	name VARCHAR(256) NOT NULL,
 	creation_time BIGINT,
 	last_updated_time BIGINT,
@@ -240,6 +247,11 @@ void Upcfd24bdc0731(MigrationRunner& r) {
 	FOREIGN KEY(experiment_id) REFERENCES experiments (experiment_id),
 	CHECK (status IN ('SCHEDULED', 'FAILED', 'FINISHED', 'RUNNING', 'KILLED'))
 ))");
+  } else if (r.mysql()) {
+    // The old CHECK named `status` stays until 0a8213491aaa; the new one is unnamed (MariaDB calls
+    // it CONSTRAINT_<n>, as in a database MLflow migrated).
+    r.Exec("ALTER TABLE runs MODIFY status VARCHAR(9) NULL");
+    r.Exec("ALTER TABLE runs ADD CHECK (status IN ('SCHEDULED', 'FAILED', 'FINISHED', 'RUNNING', 'KILLED'))");
   } else {
     r.Exec("ALTER TABLE runs DROP CONSTRAINT status");
     r.Exec("ALTER TABLE runs ALTER COLUMN status TYPE VARCHAR(9)");
@@ -248,7 +260,21 @@ void Upcfd24bdc0731(MigrationRunner& r) {
   }
 }
 
-void NoOp(MigrationRunner&) {}  // MySQL-only migrations (0a8213491aaa, c48cb773bb87, 4465047574b1)
+// Whether `table` has a CHECK constraint named `name` (MySQL; a MySQL before 8.0.16 keeps none).
+bool MysqlHasCheck(MigrationRunner& r, std::string_view table, std::string_view name) {
+  auto st = r.connection().Prepare(
+      "SELECT 1 FROM information_schema.table_constraints WHERE constraint_schema = DATABASE() "
+      "AND table_name = ? AND constraint_name = ? AND constraint_type = 'CHECK'");
+  st->Bind(1, std::string(table));
+  st->Bind(2, std::string(name));
+  return st->Step();
+}
+
+// 0a8213491aaa (MySQL only): the CHECK named `status` that cfd24bdc0731 left next to the new one
+// goes. MLflow only warns when it cannot drop it; here a missing one is simply not dropped.
+void Up0a8213491aaa(MigrationRunner& r) {
+  if (r.mysql() && MysqlHasCheck(r, "runs", "status")) r.Exec("ALTER TABLE runs DROP CONSTRAINT status");
+}
 
 void Up728d730b5ebd(MigrationRunner& r) {
   r.Exec(R"(CREATE TABLE registered_model_tags (
@@ -294,12 +320,23 @@ void Upa8c4a736bde6(MigrationRunner& r) {
 	FOREIGN KEY(name) REFERENCES registered_models (name) ON UPDATE CASCADE
 ))");
   } else {
-    r.Exec("ALTER TABLE model_versions ALTER COLUMN run_id DROP NOT NULL");
+    r.Exec(r.mysql() ? "ALTER TABLE model_versions MODIFY run_id VARCHAR(32) NULL"
+                     : "ALTER TABLE model_versions ALTER COLUMN run_id DROP NOT NULL");
   }
 }
 
 void Up39d1c3be5f05(MigrationRunner& r) {
-  // A CHECK on is_nan (SQLite only: PostgreSQL has a native boolean and gets no CHECK).
+  // A CHECK on is_nan (SQLite and MySQL: PostgreSQL has a native boolean and gets no CHECK).
+  if (r.mysql()) {
+    // MODIFY restates the column without its default: metrics.is_nan loses DEFAULT 0 here (and
+    // gets it back in c48cb773bb87), as in a database MLflow migrated.
+    for (std::string_view t : {"latest_metrics", "metrics"}) {
+      const std::string table(t);
+      r.Exec("ALTER TABLE " + table + " MODIFY is_nan BOOL NOT NULL");
+      r.Exec("ALTER TABLE " + table + " ADD CHECK (is_nan IN (0, 1))");
+    }
+    return;
+  }
   if (!r.sqlite()) return;
   r.Rebuild("latest_metrics", R"(CREATE TABLE _alembic_tmp_latest_metrics (
 	"key" VARCHAR(250) NOT NULL,
@@ -325,6 +362,14 @@ void Up39d1c3be5f05(MigrationRunner& r) {
 ))");
 }
 
+// c48cb773bb87 (MySQL only): metrics.is_nan gets its DEFAULT 0 back, and (alembic restating the
+// boolean type) a second, identical unnamed CHECK.
+void Upc48cb773bb87(MigrationRunner& r) {
+  if (!r.mysql()) return;
+  r.Exec("ALTER TABLE metrics MODIFY is_nan BOOL NOT NULL DEFAULT '0'");
+  r.Exec("ALTER TABLE metrics ADD CHECK (is_nan IN (0, 1))");
+}
+
 void Upbd07f7e963c5(MigrationRunner& r) {
   r.Exec("CREATE INDEX index_params_run_uuid ON params (run_uuid)");
   r.Exec("CREATE INDEX index_metrics_run_uuid ON metrics (run_uuid)");
@@ -344,7 +389,8 @@ void Upcc1f77228345(MigrationRunner& r) {
 	FOREIGN KEY(run_uuid) REFERENCES runs (run_uuid)
 ))");
   } else {
-    r.Exec("ALTER TABLE params ALTER COLUMN value TYPE VARCHAR(500)");
+    r.Exec(r.mysql() ? "ALTER TABLE params MODIFY value VARCHAR(500) NOT NULL"
+                     : "ALTER TABLE params ALTER COLUMN value TYPE VARCHAR(500)");
   }
 }
 
@@ -366,7 +412,7 @@ void Up3500859a5d39(MigrationRunner& r) {
 }
 
 void Up7f2a7d5fae7d(MigrationRunner& r) {
-  r.Exec(R"(CREATE TABLE datasets (
+  r.Exec(ForMysql(r, R"(CREATE TABLE datasets (
 	dataset_uuid VARCHAR(36) NOT NULL,
 	experiment_id INTEGER NOT NULL,
 	name VARCHAR(500) NOT NULL,
@@ -377,7 +423,7 @@ void Up7f2a7d5fae7d(MigrationRunner& r) {
 	dataset_profile TEXT,
 	CONSTRAINT dataset_pk PRIMARY KEY (experiment_id, name, digest),
 	FOREIGN KEY(experiment_id) REFERENCES experiments (experiment_id)
-))");
+))", {{"dataset_profile TEXT", "dataset_profile MEDIUMTEXT"}}));
   r.Exec("CREATE INDEX index_datasets_dataset_uuid ON datasets (dataset_uuid)");
   r.Exec("CREATE INDEX index_datasets_experiment_id_dataset_source_type ON datasets (experiment_id, dataset_source_type)");
   r.Exec(R"(CREATE TABLE inputs (
@@ -408,7 +454,8 @@ void Up2d6e25af4d3e(MigrationRunner& r) {
 	FOREIGN KEY(run_uuid) REFERENCES runs (run_uuid)
 ))");
   } else {
-    r.Exec("ALTER TABLE params ALTER COLUMN value TYPE VARCHAR(8000)");
+    r.Exec(r.mysql() ? "ALTER TABLE params MODIFY value VARCHAR(8000) NOT NULL"
+                     : "ALTER TABLE params ALTER COLUMN value TYPE VARCHAR(8000)");
   }
 }
 
@@ -464,11 +511,17 @@ void Up5b0e9adcef9c(MigrationRunner& r) {
   } else {
     for (std::string_view t : {"trace_tags", "trace_request_metadata"}) {
       const std::string table(t);
-      r.Exec("ALTER TABLE " + table + " DROP CONSTRAINT fk_" + table + "_request_id");
+      r.Exec("ALTER TABLE " + table + (r.mysql() ? " DROP FOREIGN KEY fk_" : " DROP CONSTRAINT fk_") + table +
+             "_request_id");
       r.Exec("ALTER TABLE " + table + " ADD CONSTRAINT fk_" + table +
              "_request_id FOREIGN KEY(request_id) REFERENCES trace_info (request_id) ON DELETE CASCADE");
     }
   }
+}
+
+// 4465047574b1 (MySQL only): datasets.dataset_schema becomes MEDIUMTEXT.
+void Up4465047574b1(MigrationRunner& r) {
+  if (r.mysql()) r.Exec("ALTER TABLE datasets MODIFY dataset_schema MEDIUMTEXT NULL");
 }
 
 void Upf5a4f2784254(MigrationRunner& r) {
@@ -481,7 +534,8 @@ void Upf5a4f2784254(MigrationRunner& r) {
 	FOREIGN KEY(run_uuid) REFERENCES runs (run_uuid)
 ))");
   } else {
-    r.Exec("ALTER TABLE tags ALTER COLUMN value TYPE VARCHAR(8000)");
+    r.Exec(r.mysql() ? "ALTER TABLE tags MODIFY value VARCHAR(8000) NULL"
+                     : "ALTER TABLE tags ALTER COLUMN value TYPE VARCHAR(8000)");
   }
 }
 
@@ -502,21 +556,25 @@ void Up0584bdc529eb(MigrationRunner& r) {
 ))");
     return;
   }
-  // PostgreSQL: the old FK's name is whatever the database gave it; look it up.
+  // The old FK's name is whatever the database gave it (datasets_ibfk_1 on MySQL); look it up.
   std::string old_name;
   {
     auto st = r.connection().Prepare(
-        "SELECT c.conname FROM pg_constraint c JOIN pg_class t ON t.oid = c.conrelid "
-        "JOIN pg_class f ON f.oid = c.confrelid WHERE c.contype = 'f' AND t.relname = 'datasets' "
-        "AND f.relname = 'experiments' AND t.relnamespace = current_schema()::regnamespace "
-        "ORDER BY c.conname");
+        r.mysql() ? "SELECT constraint_name FROM information_schema.referential_constraints "
+                    "WHERE constraint_schema = DATABASE() AND table_name = 'datasets' "
+                    "AND referenced_table_name = 'experiments' ORDER BY constraint_name"
+                  : "SELECT c.conname FROM pg_constraint c JOIN pg_class t ON t.oid = c.conrelid "
+                    "JOIN pg_class f ON f.oid = c.confrelid WHERE c.contype = 'f' AND t.relname = 'datasets' "
+                    "AND f.relname = 'experiments' AND t.relnamespace = current_schema()::regnamespace "
+                    "ORDER BY c.conname");
     if (st->Step()) old_name = st->Text(0);
   }
   if (old_name.empty()) {
     throw SqlError(SqlError::Kind::kOther,
                    "cannot find the foreign key from datasets to experiments (0584bdc529eb)");
   }
-  r.Exec("ALTER TABLE datasets DROP CONSTRAINT \"" + old_name + "\"");
+  r.Exec((r.mysql() ? "ALTER TABLE datasets DROP FOREIGN KEY \"" : "ALTER TABLE datasets DROP CONSTRAINT \"") +
+         old_name + "\"");
   r.Exec("ALTER TABLE datasets ADD CONSTRAINT fk_datasets_experiment_id_experiments FOREIGN KEY(experiment_id) "
          "REFERENCES experiments (experiment_id) ON DELETE CASCADE");
 }
@@ -802,10 +860,9 @@ void Upbf29a5ff90ea(MigrationRunner& r) {
 // MLflow's 0.9.1-era tables, which MLflow creates (where missing) before running the chain.
 void CreateInitialTables(MigrationRunner& r) {
   Connection& c = r.connection();
-  const bool sqlite = r.sqlite();
   if (!c.HasTable("experiments")) {
     r.Exec(std::string(R"(CREATE TABLE experiments (
-	experiment_id )") + (sqlite ? "INTEGER" : "SERIAL") + R"( NOT NULL,
+	experiment_id )") + (r.sqlite() ? "INTEGER NOT NULL" : r.mysql() ? "INTEGER NOT NULL AUTO_INCREMENT" : "SERIAL NOT NULL") + R"(,
 	name VARCHAR(256) NOT NULL,
 	artifact_location VARCHAR(256),
 	lifecycle_stage VARCHAR(32),
@@ -886,13 +943,13 @@ const std::vector<MigrationStep>& MigrationSteps() {
       {"89d4b8295536", "create and fill latest_metrics", Up89d4b8295536},
       {"2b4d017a5e9b", "add model registry tables", Up2b4d017a5e9b},
       {"cfd24bdc0731", "run status KILLED", Upcfd24bdc0731},
-      {"0a8213491aaa", "drop duplicate KILLED constraint (MySQL only)", NoOp},
+      {"0a8213491aaa", "drop duplicate KILLED constraint (MySQL only)", Up0a8213491aaa},
       {"728d730b5ebd", "add registered model tags table", Up728d730b5ebd},
       {"27a6a02d2cf1", "add model version tags table", Up27a6a02d2cf1},
       {"84291f40a231", "add run_link to model versions", Up84291f40a231},
       {"a8c4a736bde6", "allow null model version run_id", Upa8c4a736bde6},
       {"39d1c3be5f05", "is_nan CHECK constraints", Up39d1c3be5f05},
-      {"c48cb773bb87", "reset is_nan default (MySQL only)", NoOp},
+      {"c48cb773bb87", "reset is_nan default (MySQL only)", Upc48cb773bb87},
       {"bd07f7e963c5", "indexes on run_uuid", Upbd07f7e963c5},
       {"0c779009ac13", "add runs.deleted_time", Up0c779009ac13},
       {"cc1f77228345", "param values up to 500 chars", Upcc1f77228345},
@@ -903,7 +960,7 @@ const std::vector<MigrationStep>& MigrationSteps() {
       {"acf3f17fdcc7", "add model version storage_location", Upacf3f17fdcc7},
       {"867495a8f9d4", "add trace tables", Up867495a8f9d4},
       {"5b0e9adcef9c", "cascade deletes of trace tags/metadata", Up5b0e9adcef9c},
-      {"4465047574b1", "larger dataset schema (MySQL only)", NoOp},
+      {"4465047574b1", "larger dataset schema (MySQL only)", Up4465047574b1},
       {"f5a4f2784254", "run tag values up to 8000 chars", Upf5a4f2784254},
       {"0584bdc529eb", "cascade deletes of datasets", Up0584bdc529eb},
       {"400f98739977", "add logged model tables", Up400f98739977},
@@ -922,16 +979,49 @@ const std::vector<MigrationStep>& MigrationSteps() {
   return kSteps;
 }
 
-bool MysqlUpgradableFrom(std::string_view revision) {
-  const auto& steps = MigrationSteps();
-  auto pos = [&](std::string_view rev) {
-    return std::find_if(steps.begin(), steps.end(), [&](const MigrationStep& s) { return s.revision == rev; });
-  };
-  auto it = pos(revision);
-  return it != steps.end() && it >= pos(kMysqlOldestRevision);
+namespace {
+
+// Applies the steps from `first` to the end, each followed by its alembic_version write: an
+// INSERT after the first step of a database that had no revision (`at` empty), an UPDATE after
+// every other one.
+Status RunMysqlSteps(Connection& conn, MigrationRunner& runner, std::vector<MigrationStep>::const_iterator first,
+                     std::string at, const std::function<void(std::string_view)>& progress, UpgradeOutcome& out) {
+  for (auto it = first; it != MigrationSteps().end(); ++it) {
+    if (progress) progress(it->revision);
+    try {
+      it->apply(runner);
+      auto set = conn.Prepare(at.empty() ? "INSERT INTO alembic_version (version_num) VALUES (?)"
+                                         : "UPDATE alembic_version SET version_num = ?");
+      set->Bind(1, std::string(it->revision));
+      set->Execute();
+    } catch (const SqlError& e) {
+      return Status::InvalidState("migration " + std::string(it->revision) + " (" + std::string(it->summary) +
+                                  ") failed: " + e.what() + "; MySQL commits DDL as it goes: the database " +
+                                  "is at revision " + (at.empty() ? std::string("<none>") : at) +
+                                  " (recorded in alembic_version), and the statements of the failed step " +
+                                  "that ran before the error remain");
+    }
+    at = std::string(it->revision);
+    ++out.steps_applied;
+  }
+  return Status();
 }
 
-namespace {
+// A MySQL database with MLflow's tables but no revision: see UpgradeMysql.
+Status UpgradeMysqlFromInitial(Connection& conn, MigrationRunner& runner, bool has_version_table,
+                               const std::function<void(std::string_view)>& progress, UpgradeOutcome& out) {
+  CreateInitialTables(runner);
+  if (!has_version_table) {
+    conn.ExecScript(R"(CREATE TABLE alembic_version (
+	version_num VARCHAR(32) NOT NULL,
+	CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num)
+))");
+  }
+  MLFLOW_RETURN_IF_ERROR(RunMysqlSteps(conn, runner, MigrationSteps().begin(), "", progress, out));
+  out.message = std::string("Upgraded database from revision <none> to ") + kSchemaRevision + " (" +
+                std::to_string(out.steps_applied) + " migrations, each committed on its own).";
+  return Status();
+}
 
 // MySQL commits every DDL statement on its own, so the chain cannot run in one transaction as on
 // SQLite and PostgreSQL. Instead, as alembic does on MySQL, each step is applied and then its
@@ -940,6 +1030,9 @@ namespace {
 // interrupted upgrade resumes from the revision recorded. The whole upgrade holds the named lock
 // mlflow-cpp servers take to check or create the schema (mysql_database.cc, same name), so a
 // server starting meanwhile, or a second upgrade, waits and then sees the new revision.
+// A database without a revision (MLflow 0.9's tables, no alembic_version, or an alembic_version
+// still empty because the first step did not complete) starts as alembic does there: the initial
+// tables where missing, an empty alembic_version, and the row inserted once 451aebb31d03 is done.
 Status UpgradeMysql(Connection& conn, const std::function<void(std::string_view)>& progress, UpgradeOutcome& out) {
   const auto& steps = MigrationSteps();
   try {
@@ -966,14 +1059,17 @@ Status UpgradeMysql(Connection& conn, const std::function<void(std::string_view)
       return Status();
     }
     std::vector<std::string> revs;
-    if (conn.HasTable("alembic_version")) {
+    const bool has_version_table = conn.HasTable("alembic_version");
+    if (has_version_table) {
       auto st = conn.Prepare("SELECT version_num FROM alembic_version");
       while (st->Step()) revs.push_back(st->Text(0));
     }
-    if (revs.size() != 1) {
+    if (revs.size() > 1) {
       return Status::InvalidState("alembic_version has " + std::to_string(revs.size()) +
                                   " rows (expected one); refusing to guess the schema");
     }
+    MigrationRunner runner(conn);
+    if (revs.empty()) return UpgradeMysqlFromInitial(conn, runner, has_version_table, progress, out);
     out.from_revision = revs[0];
     if (out.from_revision == kSchemaRevision) {
       out.message = std::string("Database is already at revision ") + kSchemaRevision + "; nothing to do.";
@@ -993,31 +1089,7 @@ Status UpgradeMysql(Connection& conn, const std::function<void(std::string_view)
                     : "not a revision this mlflow-cpp knows (it serves " + std::string(kSchemaRevision) +
                           "); refusing to touch it."));
     }
-    if (!MysqlUpgradableFrom(out.from_revision)) {
-      return Status::InvalidState("Database is at alembic revision " + out.from_revision +
-                                  "; on MySQL mlflow-cpp migrates databases from revision " +
-                                  std::string(kMysqlOldestRevision) +
-                                  " on: upgrade this one with `mlflow db upgrade`, which mlflow-cpp then "
-                                  "serves. Nothing was changed.");
-    }
-    MigrationRunner runner(conn);
-    std::string at = out.from_revision;
-    for (++it; it != steps.end(); ++it) {
-      if (progress) progress(it->revision);
-      try {
-        it->apply(runner);
-        auto set = conn.Prepare("UPDATE alembic_version SET version_num = ?");
-        set->Bind(1, std::string(it->revision));
-        set->Execute();
-      } catch (const SqlError& e) {
-        return Status::InvalidState("migration " + std::string(it->revision) + " (" + std::string(it->summary) +
-                                    ") failed: " + e.what() + "; MySQL commits DDL as it goes: the database " +
-                                    "is at revision " + at + " (recorded in alembic_version), and the " +
-                                    "statements of the failed step that ran before the error remain");
-      }
-      at = std::string(it->revision);
-      ++out.steps_applied;
-    }
+    MLFLOW_RETURN_IF_ERROR(RunMysqlSteps(conn, runner, it + 1, out.from_revision, progress, out));
   } catch (const SqlError& e) {
     return Status::InvalidState(std::string("upgrade failed: ") + e.what());
   }

@@ -12,7 +12,8 @@
 // reaches kSchemaRevision or it is left as it was. MySQL commits DDL implicitly, so there each
 // step is followed by its alembic_version update (as alembic does there): a failure leaves the
 // database at the last completed step's revision, and running the upgrade again resumes from it.
-// On MySQL only databases from revision 400f98739977 on are migrated (older ones are refused).
+// On MySQL a database without a revision (MLflow 0.9's tables) gets alembic_version as alembic
+// creates it there: empty at first, its row inserted when the first step is done.
 //
 //   UpgradeOutcome out;
 //   Status st = UpgradeSchema(conn, [](std::string_view rev) { Print(rev); }, &out);
@@ -38,10 +39,6 @@ struct MigrationStep {
 // The steps from 451aebb31d03 to kSchemaRevision, oldest first (same order as OlderRevisions()
 // followed by kSchemaRevision).
 const std::vector<MigrationStep>& MigrationSteps();
-
-// Whether UpgradeSchema migrates a MySQL database at `revision` (a step of MigrationSteps() from
-// 400f98739977 on; older MySQL databases are left to `mlflow db upgrade`).
-bool MysqlUpgradableFrom(std::string_view revision);
 
 struct UpgradeOutcome {
   std::string from_revision;  // "" for a database without alembic_version (pre-alembic / empty)

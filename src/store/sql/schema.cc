@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <set>
 
-#include "store/sql/migrations.h"
 #include "store/sql/schema_ddl.h"
 
 namespace mlflow::store::sql {
@@ -161,10 +160,8 @@ Result<SchemaInfo> InspectSchema(Connection& conn, std::string_view db_uri) {
   } else if (Contains(OlderRevisions(), info.revision)) {
     return Status::InvalidState(
         "Detected out-of-date database schema in " + uri + " (found version " + info.revision +
-        ", but expected " + kSchemaRevision + "). Take a backup of the database, then run `" +
-        // MySQL databases older than our MySQL migrations reach are left to MLflow's (migrations.h).
-        (conn.dialect() == Dialect::kMysql && !MysqlUpgradableFrom(info.revision) ? "mlflow" : "mlflow-cpp") +
-        " db upgrade " + uri + "` to migrate it.");
+        ", but expected " + kSchemaRevision + "). Take a backup of the database, then run `mlflow-cpp db upgrade " + uri +
+        "` to migrate it.");
   } else {
     return Status::InvalidState(
         "Database " + uri + " is at alembic revision " + info.revision +
