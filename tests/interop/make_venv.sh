@@ -79,8 +79,13 @@ if from_wheelhouse 2>/dev/null; then
 else
   flock -w 1800 8 || { echo "make_venv: timed out waiting for $wheels/.lock" >&2; exit 1; }
   fetched=0
-  # Another venv may have fetched what this one lacks while it waited for the lock.
-  "${pip[@]}" install --quiet --no-index --find-links "$wheels" "${reqs[@]}" >/dev/null 2>&1 && fetched=1
+  # Another venv may have fetched what this one lacks while it waited for the lock. If not, fetch
+  # the extra requirements alone first: their index pages only, not those of all ~100 packages.
+  offline() { "${pip[@]}" install --quiet --no-index --find-links "$wheels" "${reqs[@]}" >/dev/null 2>&1; }
+  offline && fetched=1
+  if [[ "$fetched" != 1 && ${#extra[@]} -gt 0 ]]; then
+    "${pip[@]}" wheel --quiet --wheel-dir "$wheels" "${extra[@]}" >&2 && offline && fetched=1
+  fi
   [[ "$fetched" == 1 ]] || { "${pip[@]}" wheel --quiet --wheel-dir "$wheels" "${reqs[@]}" >&2 && fetched=1; }
   flock -u 8
   if [[ "$fetched" != 1 ]] || ! from_wheelhouse >&2; then
