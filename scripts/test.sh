@@ -16,7 +16,7 @@ export PIP_FIND_LINKS="${PIP_FIND_LINKS:+$PIP_FIND_LINKS }${MLFLOW_WHEELHOUSE:-$
 # ctest starts once both are done. A venv that failed here is tried again by its own test.
 # (Its own process group, stopped if this script stops early, e.g. on a build error.)
 mkdir -p "$build"
-setsid "$repo/scripts/make-venvs.sh" "$build/venv-logs" > "$build/venv-logs.txt" 2>&1 &
+setsid -w "$repo/scripts/make-venvs.sh" "$build/venv-logs" > "$build/venv-logs.txt" 2>&1 &
 venvs=$!
 trap '[[ -n "$venvs" ]] && kill -- -"$venvs" 2>/dev/null; true' EXIT
 "$repo/scripts/build.sh" -DMLFLOW_WERROR="$werror"
