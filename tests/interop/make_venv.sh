@@ -81,12 +81,17 @@ else
   fetched=0
   # Another venv may have fetched what this one lacks while it waited for the lock. If not, fetch
   # the extra requirements alone first: their index pages only, not those of all ~100 packages.
-  offline() { "${pip[@]}" install --quiet --no-index --find-links "$wheels" "${reqs[@]}" >/dev/null 2>&1; }
-  offline && fetched=1
+  # (Only resolved here, --dry-run: the install itself runs under the shared lock, alongside others.)
+  servable() { "${pip[@]}" install --dry-run --quiet --no-index --find-links "$wheels" "${reqs[@]}" >/dev/null 2>&1; }
+  servable && fetched=1
   if [[ "$fetched" != 1 && ${#extra[@]} -gt 0 ]]; then
-    "${pip[@]}" wheel --quiet --wheel-dir "$wheels" "${extra[@]}" >&2 && offline && fetched=1
+    echo "make_venv: fetching ${extra[*]} into $wheels" >&2
+    "${pip[@]}" wheel --quiet --wheel-dir "$wheels" "${extra[@]}" >&2 && servable && fetched=1
   fi
-  [[ "$fetched" == 1 ]] || { "${pip[@]}" wheel --quiet --wheel-dir "$wheels" "${reqs[@]}" >&2 && fetched=1; }
+  if [[ "$fetched" != 1 ]]; then
+    echo "make_venv: fetching ${reqs[*]} into $wheels" >&2
+    "${pip[@]}" wheel --quiet --wheel-dir "$wheels" "${reqs[@]}" >&2 && fetched=1
+  fi
   flock -u 8
   if [[ "$fetched" != 1 ]] || ! from_wheelhouse >&2; then
     # A wheelhouse that cannot serve (a damaged file): install straight from the index, as before.
