@@ -7,6 +7,8 @@
 #   MLFLOW_INTEROP_VENV   exact venv location; honoured only for the default version, so that a
 #                         suite asking for another MLflow (db upgrade: 3.6.0) never rebuilds it
 #   PYTHON                interpreter used to create the venv (default python3)
+#   MLFLOW_WHEELHOUSE     folder of downloaded wheels shared by every venv made here (default
+#                         <repo>/.wheelhouse): each file is downloaded once, not once per venv
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -55,9 +57,48 @@ fi
 echo "make_venv: creating $venv with mlflow==$version" >&2
 rm -rf "$venv"
 "$python" -m venv "$venv"
-# pip's cache (default ~/.cache/pip) makes a second install fast; never pass --no-cache-dir.
-"$venv/bin/python" -m pip install --quiet --disable-pip-version-check \
-  "mlflow==$version" "$pytest_pin" requests pyyaml "${extra[@]}" >&2
+reqs=("mlflow==$version" "$pytest_pin" requests pyyaml "${extra[@]}")
+pip=("$venv/bin/python" -m pip --disable-pip-version-check)
+# The package index here sends no caching headers, so pip's own cache stays empty and every venv would
+# download its ~100 wheels again (CI makes eight venvs: half an hour at ~1 MB/s). The wheels go to
+# one folder instead, and every venv installs from there, offline: the first venv downloads, the
+# others download only what the folder lacks (`pip wheel` skips the files it already holds).
+# Downloads take the folder's lock exclusively, installs shared: no install reads a half-written wheel.
+wheels="${MLFLOW_WHEELHOUSE:-$repo/.wheelhouse}"
+mkdir -p "$wheels"
+exec 8>"$wheels/.lock"
+from_wheelhouse() {
+  flock -s -w 1800 8 || return 1
+  local rc=0
+  "${pip[@]}" install --quiet --no-index --find-links "$wheels" "${reqs[@]}" || rc=$?
+  flock -u 8
+  return "$rc"
+}
+if from_wheelhouse 2>/dev/null; then
+  echo "make_venv: installed from $wheels" >&2
+else
+  flock -w 1800 8 || { echo "make_venv: timed out waiting for $wheels/.lock" >&2; exit 1; }
+  fetched=0
+  # Another venv may have fetched what this one lacks while it waited for the lock. If not, fetch
+  # the extra requirements alone first: their index pages only, not those of all ~100 packages.
+  # (Only resolved here, --dry-run: the install itself runs under the shared lock, alongside others.)
+  servable() { "${pip[@]}" install --dry-run --quiet --no-index --find-links "$wheels" "${reqs[@]}" >/dev/null 2>&1; }
+  servable && fetched=1
+  if [[ "$fetched" != 1 && ${#extra[@]} -gt 0 ]]; then
+    echo "make_venv: fetching ${extra[*]} into $wheels" >&2
+    "${pip[@]}" wheel --quiet --wheel-dir "$wheels" "${extra[@]}" >&2 && servable && fetched=1
+  fi
+  if [[ "$fetched" != 1 ]]; then
+    echo "make_venv: fetching ${reqs[*]} into $wheels" >&2
+    "${pip[@]}" wheel --quiet --wheel-dir "$wheels" "${reqs[@]}" >&2 && fetched=1
+  fi
+  flock -u 8
+  if [[ "$fetched" != 1 ]] || ! from_wheelhouse >&2; then
+    # A wheelhouse that cannot serve (a damaged file): install straight from the index, as before.
+    echo "make_venv: wheelhouse $wheels failed; installing from the index" >&2
+    "${pip[@]}" install --quiet "${reqs[@]}" >&2
+  fi
+fi
 echo "$want" > "$venv/.interop-stamp"
 if ! is_ready; then
   echo "make_venv: $venv does not import mlflow $version after install" >&2

@@ -90,8 +90,12 @@ class RealAuthServer(_Calls):
                "--backend-store-uri", f"sqlite:///{os.path.join(self.folder, 'mlflow.db')}",
                "--artifacts-destination", os.path.join(self.folder, "mlartifacts")]
         self.log = open(os.path.join(self.folder, "real-server.log"), "w")
+        # No background job runner (huey): it starts eight more Python processes that import MLflow,
+        # minutes of CPU on a loaded 2-core machine, for jobs no auth check submits
+        # (tests/interop/harness/servers.py starts its real server the same way).
+        env = dict(auth_env(self.config), MLFLOW_SERVER_ENABLE_JOB_EXECUTION="false")
         self.proc = subprocess.Popen(cmd, cwd=self.folder, stdout=self.log, stderr=subprocess.STDOUT,
-                                     env=auth_env(self.config), start_new_session=True)
+                                     env=env, start_new_session=True)
         deadline = time.monotonic() + 300  # a loaded 2-core machine takes minutes to import MLflow
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:

@@ -4,9 +4,16 @@ basic-auth` (MLflow 3.17.2) and on mlflow-cpp; status codes and error bodies mus
 script also covers user and grant listings, roles and what they grant (a workspace admin too),
 scorer permissions and the sign-up page. Then an auth database written by the real server is
 served by ours. (Under tests/pg or tests/mysql, ours keeps its auth database there: authutil.)"""
+import fcntl
+import hashlib
 import json
+import os
+import pickle
 import re
 import shutil
+import sys
+import time
+from pathlib import Path
 
 import pytest
 import requests
@@ -444,16 +451,59 @@ def scenario(srv):
     return out
 
 
+def real_answers(base):
+    """The script's answers on the real server, and the auth database it left.
+
+    The real server always keeps SQLite, so e2e_auth, e2e_auth_pg and e2e_auth_mysql would run it
+    alike three times (minutes each on 2 busy cores). With MLFLOW_AUTH_REAL_CACHE (a folder; CMake
+    sets it in the build tree) the first of them stores its answers there and the others read them,
+    under a lock; the key covers this script, authutil.py and the MLflow version, so an edit or
+    another MLflow runs the real server again. (runs() asks after its own server's answers, so a
+    test waiting for the lock has done its share meanwhile.)"""
+    def run_real():
+        with RealAuthServer(base / "real") as real:
+            real.passwords = dict(real.passwords)
+            expected = scenario(real)
+        return expected, real.auth_db
+
+    cache = os.environ.get("MLFLOW_AUTH_REAL_CACHE")
+    if not cache:
+        return run_real()
+    import mlflow
+    here = Path(__file__).resolve().parent
+    stamp = Path(sys.prefix) / ".interop-stamp"  # what make_venv.sh installed
+    key = hashlib.sha256(mlflow.__version__.encode() + (stamp.read_bytes() if stamp.exists() else b"") +
+                         (here / "test_auth_differential.py").read_bytes() +
+                         (here / "authutil.py").read_bytes()).hexdigest()[:16]
+    folder = Path(cache) / key
+    folder.mkdir(parents=True, exist_ok=True)
+    with open(folder / ".lock", "w") as lock:
+        deadline = time.monotonic() + 1200  # bounded: the holder runs the script once
+        while True:
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                assert time.monotonic() < deadline, f"timed out waiting for {folder}/.lock"
+                time.sleep(1)
+        answers, db = folder / "answers.pickle", folder / "basic_auth.db"
+        if answers.exists() and db.exists():
+            print(f"real server's answers from {folder}")
+            return pickle.loads(answers.read_bytes()), str(db)
+        expected, real_db = run_real()
+        shutil.copy(real_db, db)
+        answers.with_suffix(".tmp").write_bytes(pickle.dumps(expected))
+        answers.with_suffix(".tmp").rename(answers)  # complete, or absent
+        return expected, real_db
+
+
 @pytest.fixture(scope="module")
 def runs(tmp_path_factory):
     base = tmp_path_factory.mktemp("auth")
-    with RealAuthServer(base / "real") as real:
-        real.passwords = dict(real.passwords)
-        expected = scenario(real)
-        real_db = real.auth_db
     with CppAuthServer(base / "cpp") as cpp:
         cpp.passwords = dict(cpp.passwords)
         got = scenario(cpp)
+    expected, real_db = real_answers(base)
     return expected, got, real_db, base
 
 
