@@ -40,6 +40,16 @@ size_t DecodeStrict(std::string_view s, size_t i, char32_t& cp) {
 
 }  // namespace
 
+std::string ReplaceInvalidUtf8(std::string_view s) {
+  if (IsValidUtf8(s)) return std::string(s);
+  std::string out;
+  out.reserve(s.size() + 8);
+  size_t i = 0;
+  char32_t cp = 0;
+  while (NextCodePoint(s, i, cp)) AppendUtf8(out, cp);
+  return out;
+}
+
 bool NextCodePoint(std::string_view s, size_t& i, char32_t& cp) {
   if (i >= s.size()) return false;
   size_t len = DecodeStrict(s, i, cp);

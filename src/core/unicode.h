@@ -16,6 +16,10 @@ namespace mlflow {
 // A malformed sequence decodes as U+FFFD (one byte consumed), as Python's "replace" decoding does.
 bool NextCodePoint(std::string_view s, size_t& i, char32_t& cp);
 
+// s with each malformed sequence replaced by U+FFFD, as NextCodePoint decodes it (well-formed
+// text comes back unchanged): the text Python holds after decoding bytes with errors="replace".
+std::string ReplaceInvalidUtf8(std::string_view s);
+
 // True if s is well-formed UTF-8 (no overlong forms, surrogates or values past U+10FFFF): what
 // Python's strict decoding and protobuf's string checks accept.
 bool IsValidUtf8(std::string_view s);

@@ -1,5 +1,7 @@
 #include "core/uri.h"
 
+#include "core/unicode.h"
+
 namespace mlflow {
 namespace {
 
@@ -62,7 +64,9 @@ std::vector<std::pair<std::string, std::string>> ParseQuery(std::string_view que
     if (item.empty()) continue;
     size_t eq = item.find('=');
     std::string_view value = eq == std::string_view::npos ? std::string_view() : item.substr(eq + 1);
-    items.emplace_back(FormDecodeLenient(item.substr(0, eq)), FormDecodeLenient(value));
+    // Werkzeug decodes the bytes as UTF-8 with errors="replace": a handler never sees invalid text.
+    items.emplace_back(ReplaceInvalidUtf8(FormDecodeLenient(item.substr(0, eq))),
+                       ReplaceInvalidUtf8(FormDecodeLenient(value)));
   }
   return items;
 }

@@ -17,7 +17,8 @@ bool PercentDecode(std::string_view in, std::string* out, bool form = false);
 
 // The name=value items of a query string in order, decoded as Flask reads request.args (Python's
 // parse_qsl with blank values kept): '+' is a space, a malformed %-escape stays as written, an
-// item without '=' has an empty value, empty items are skipped.
+// item without '=' has an empty value, empty items are skipped, bytes that are not UTF-8 become
+// U+FFFD.
 std::vector<std::pair<std::string, std::string>> ParseQuery(std::string_view query);
 // The first value of `name` in a query string; nullopt when it is absent.
 std::optional<std::string> QueryValue(std::string_view query, std::string_view name);

@@ -37,25 +37,6 @@ std::string Base64Decode(const std::string& in, bool* ok) {
   return out;
 }
 
-std::vector<std::pair<std::string, std::string>> ParseQuery(const std::string& query) {
-  std::vector<std::pair<std::string, std::string>> out;
-  size_t start = 0;
-  while (start <= query.size()) {
-    size_t end = query.find('&', start);
-    if (end == std::string::npos) end = query.size();
-    std::string part = query.substr(start, end - start);
-    if (!part.empty()) {
-      size_t eq = part.find('=');
-      std::string k, v;
-      PercentDecode(part.substr(0, eq), &k, true);
-      if (eq != std::string::npos) PercentDecode(part.substr(eq + 1), &v, true);
-      out.emplace_back(std::move(k), std::move(v));
-    }
-    start = end + 1;
-  }
-  return out;
-}
-
 std::string BuildQuery(const std::vector<std::pair<std::string, std::string>>& params) {
   static const char* kHex = "0123456789ABCDEF";
   auto enc = [](const std::string& s) {

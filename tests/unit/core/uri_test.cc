@@ -16,6 +16,15 @@ TEST(Uri, ParseQueryDecodesAsParseQsl) {
   EXPECT_EQ(items[4], (std::pair<std::string, std::string>{"", "v"}));
 }
 
+// Werkzeug decodes query bytes with errors="replace"; a handler echoing such a value (an error
+// message, a page) must not hold text that is not UTF-8 (handlers_fuzz: a 500 from the JSON writer).
+TEST(Uri, ParseQueryReplacesBytesThatAreNotUtf8) {
+  auto items = ParseQuery("filter=%90a&k%C3=%C3%A9");
+  ASSERT_EQ(items.size(), 2u);
+  EXPECT_EQ(items[0], (std::pair<std::string, std::string>{"filter", "\xEF\xBF\xBD" "a"}));
+  EXPECT_EQ(items[1], (std::pair<std::string, std::string>{"k\xEF\xBF\xBD", "\xC3\xA9"}));
+}
+
 TEST(Uri, QueryValueIsTheFirstOccurrence) {
   EXPECT_EQ(QueryValue("x=1&x=2", "x"), "1");
   EXPECT_EQ(QueryValue("run_id=&path=%", "run_id"), "");
