@@ -17,6 +17,21 @@
 
 namespace mlflow::store::sql::pooled_database_cases {
 
+// MLflow refuses a duplicate experiment name by its INSERT failing, which has taken an id from the
+// server's counter by then (PostgreSQL's serial sequence, InnoDB's AUTO_INCREMENT): the next
+// experiment's id skips one, and ours must too.
+inline void RefusedDuplicateExperimentTakesAnId(const std::shared_ptr<Database>& db) {
+  SqlTrackingStore ts(db, "/tmp/mlruns-dup-test");
+  ASSERT_TRUE(ts.Initialize().ok());
+  auto a = ts.CreateExperiment("a", "", {});
+  ASSERT_TRUE(a.ok()) << a.status().message();
+  EXPECT_EQ(*a, "1");
+  EXPECT_EQ(ts.CreateExperiment("a", "", {}).status().code(), ErrorCode::kResourceAlreadyExists);
+  auto b = ts.CreateExperiment("b", "", {});
+  ASSERT_TRUE(b.ok()) << b.status().message();
+  EXPECT_EQ(*b, "3");
+}
+
 // A write's error (a Status, or a real duplicate key thrown by the server) undoes that write alone.
 inline void WriteErrorRollsBackThatWriteOnly(const std::shared_ptr<Database>& db) {
   ASSERT_TRUE(db->Write([](Connection& c) {
