@@ -5,6 +5,7 @@
 //
 // Predict() may be called from many threads at once; implementations are thread-safe.
 #include <chrono>
+#include <functional>
 #include <string>
 
 #include "models/scoring_input.h"
@@ -33,6 +34,13 @@ class Predictor {
   virtual std::string Describe() const = 0;
   // Scores a request that ParseJsonRequest/ParseCsvRequest and EnforceSchema accepted.
   virtual ScoringResponse Predict(const ScoringRequest& req, Deadline deadline) = 0;
+  // The same answer through `done`, maybe later and on another thread. Natively served flavors
+  // score the rows of requests that arrive together in one library call, so the HTTP thread must
+  // not wait for its own (the server's async routes, src/server/http/http_types.h). The default
+  // answers at once.
+  virtual void PredictAsync(const ScoringRequest& req, Deadline deadline, std::function<void(ScoringResponse)> done) {
+    done(Predict(req, deadline));
+  }
   // True when requests outside what the C++ input layer models can be handed over whole (the
   // python_function flavor gives them to MLflow's own scoring code).
   virtual bool AcceptsRaw() const { return false; }

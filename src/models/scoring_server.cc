@@ -76,7 +76,18 @@ void ScoringService::Register(server::Router& router) {
     r.body = options_.version;
     return r;
   });
-  router.Add("POST", "/invocations", [this](const server::HttpRequest& req) { return Invocations(req); });
+  if (predictor_->AcceptsRaw()) {
+    // python_function: the handler waits for a worker process, on the server's handler threads.
+    router.Add("POST", "/invocations", [this](const server::HttpRequest& req) { return Invocations(req); });
+  } else {
+    // Native flavors answer on the IO threads without waiting for their own prediction, so the
+    // rows of every request that arrives meanwhile go into the predictor's next call.
+    router.AddAsync("POST", "/invocations", [this](const server::HttpRequest& req, server::Responder respond) {
+      if (!req.headers.count("content-type")) return respond(Invocations(req));
+      Dispatch(req.body, req.headers.at("content-type"), /*async=*/true,
+               [respond = std::move(respond)](ScoringResponse r) { respond(ToHttp(r)); });
+    });
+  }
   for (const char* m : {"POST", "PUT", "DELETE", "PATCH", "OPTIONS"}) {
     for (const char* p : {"/ping", "/health", "/version"}) {
       router.Add(m, p, [](const server::HttpRequest&) {
@@ -112,6 +123,13 @@ server::HttpResponse ScoringService::Invocations(const server::HttpRequest& req)
 }
 
 ScoringResponse ScoringService::Score(std::string body, const std::string& content_type) {
+  ScoringResponse answer;
+  Dispatch(std::move(body), content_type, /*async=*/false, [&answer](ScoringResponse r) { answer = std::move(r); });
+  return answer;
+}
+
+void ScoringService::Dispatch(std::string body, const std::string& content_type, bool async,
+                              const std::function<void(ScoringResponse)>& done) {
   Deadline deadline = std::chrono::steady_clock::now() + std::chrono::seconds(options_.timeout_seconds);
   // Content type and its parameters, split as MLflow does.
   std::vector<std::string> parts;
@@ -143,27 +161,27 @@ ScoringResponse ScoringService::Score(std::string body, const std::string& conte
       unexpected.push_back(k);
     }
   }
-  if (charset != "utf-8") return Text(415, "The scoring server only supports UTF-8");
+  if (charset != "utf-8") return done(Text(415, "The scoring server only supports UTF-8"));
   if (!unexpected.empty()) {
     std::string joined;
     for (size_t i = 0; i < unexpected.size(); ++i) joined += (i ? ", " : "") + unexpected[i];
-    return Text(415, "Unrecognized content type parameters: " + joined + ". " + kProtocolChange);
+    return done(Text(415, "Unrecognized content type parameters: " + joined + ". " + kProtocolChange));
   }
   bool csv = mime == "text/csv";
   bool json = mime == "application/json";
   bool parquet = mime == "application/vnd.apache.parquet";
   if (!csv && !json && !parquet) {
-    return Text(415, "This predictor only supports the following content types: Types: ['text/csv', "
+    return done(Text(415, "This predictor only supports the following content types: Types: ['text/csv', "
                      "'application/json', 'application/vnd.apache.parquet']. Got '" +
-                         content_type + "'.");
+                         content_type + "'."));
   }
   bool raw_ok = predictor_->AcceptsRaw();
   // For python_function models, CSV (pandas.read_csv's own type inference) and Parquet bodies go
   // to MLflow as they are.
-  if (raw_ok && (raw_only_ || parquet || csv)) return predictor_->PredictRaw(body, content_type, deadline);
+  if (raw_ok && (raw_only_ || parquet || csv)) return done(predictor_->PredictRaw(body, content_type, deadline));
   if (parquet) {
-    return ScoringResponse::FromError(ScoringError::BadRequest(
-        "Parquet input is served only for python_function models; send JSON or CSV to this natively served model."));
+    return done(ScoringResponse::FromError(ScoringError::BadRequest(
+        "Parquet input is served only for python_function models; send JSON or CSV to this natively served model.")));
   }
   ScoringRequest req;
   const Schema* schema = signature_ && signature_->inputs ? &*signature_->inputs : nullptr;
@@ -174,17 +192,18 @@ ScoringResponse ScoringService::Score(std::string body, const std::string& conte
   if (err) {
     // The C++ layer refuses the request; MLflow itself renders the exact answer when it runs the
     // model (python_function), else the message above is the answer.
-    if (raw_ok) return predictor_->PredictRaw(body, content_type, deadline);
+    if (raw_ok) return done(predictor_->PredictRaw(body, content_type, deadline));
     if (err->unsupported) {
       err->message = "This request is valid for MLflow but uses input mlflow-cpp handles only for python_function "
                      "models (" + err->message + ").";
     }
-    return ScoringResponse::FromError(*err);
+    return done(ScoringResponse::FromError(*err));
   }
   // Workers take typed DataFrames; instances/inputs bodies become numpy arrays or dicts in MLflow,
   // which its own parser builds.
-  if (raw_ok && req.kind != InputKind::kFrame) return predictor_->PredictRaw(body, content_type, deadline);
-  return predictor_->Predict(req, deadline);
+  if (raw_ok && req.kind != InputKind::kFrame) return done(predictor_->PredictRaw(body, content_type, deadline));
+  if (async) return predictor_->PredictAsync(req, deadline, done);
+  done(predictor_->Predict(req, deadline));
 }
 
 }  // namespace mlflow::models

@@ -7,6 +7,7 @@
 //   ScoringService svc(std::move(predictor), model, {.timeout_seconds = 60, .version = "3.17.2"});
 //   server::Router router;
 //   svc.Register(router);
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -34,8 +35,10 @@ class ScoringService {
 
  private:
   server::HttpResponse Invocations(const server::HttpRequest& req);
-  ScoringResponse ScoreParsed(ScoringRequest& req, const std::string& body, const std::string& content_type,
-                              Deadline deadline);
+  // Parses, checks and scores one body; `done` gets the answer (later and on another thread when
+  // `async` and the predictor batches requests).
+  void Dispatch(std::string body, const std::string& content_type, bool async,
+                const std::function<void(ScoringResponse)>& done);
 
   std::unique_ptr<Predictor> predictor_;
   ScoringOptions options_;

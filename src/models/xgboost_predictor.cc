@@ -62,15 +62,6 @@ DMatrixHandle ThreadProxy(const XgbLib& lib) {
 
 }  // namespace
 
-struct XgbPredictor::Pending {
-  const std::vector<float>* data;
-  size_t rows;
-  std::vector<float>* out;
-  std::vector<uint64_t>* shape;
-  Status status;
-  bool done = false;
-};
-
 XgbPredictor::~XgbPredictor() {
   if (booster_ && lib_) lib_->booster_free(booster_);
 }
@@ -179,55 +170,83 @@ Status XgbPredictor::PredictMatrix(const float* data, size_t rows, size_t cols, 
 Status XgbPredictor::PredictCoalesced(std::vector<float> data, size_t rows, size_t cols, std::vector<float>* out,
                                       std::vector<uint64_t>* shape) {
   if (rows > kCoalesceRows) return PredictMatrix(data.data(), rows, cols, out, shape);
-  Pending me{&data, rows, out, shape, Status(), false};
-  std::unique_lock lock(mu_);
-  pending_.push_back(&me);
-  if (leader_) {
-    cv_.wait(lock, [&] { return me.done; });
-    return me.status;
-  }
-  // This thread scores everything queued, including requests that arrive meanwhile.
-  leader_ = true;
-  while (!pending_.empty()) {
-    std::vector<Pending*> batch;
-    size_t total = 0;
-    while (!pending_.empty() && (batch.empty() || total + pending_.front()->rows <= kMaxCoalescedRows)) {
-      batch.push_back(pending_.front());
-      total += pending_.front()->rows;
-      pending_.erase(pending_.begin());
-    }
-    lock.unlock();
-    std::vector<float> all;
-    if (batch.size() == 1) {
-      batch[0]->status = PredictMatrix(batch[0]->data->data(), batch[0]->rows, cols, batch[0]->out, batch[0]->shape);
-    } else {
-      all.reserve(total * cols);
-      for (auto* p : batch) all.insert(all.end(), p->data->begin(), p->data->end());
-      std::vector<float> res;
-      std::vector<uint64_t> res_shape;
-      Status st = PredictMatrix(all.data(), total, cols, &res, &res_shape);
-      size_t per_row = res_shape.size() > 1 ? static_cast<size_t>(res_shape[1]) : 1;
-      size_t row = 0;
-      for (auto* p : batch) {
-        p->status = st;
-        if (st.ok()) {
-          p->out->assign(res.begin() + static_cast<long>(row * per_row),
-                         res.begin() + static_cast<long>((row + p->rows) * per_row));
-          *p->shape = res_shape;
-          (*p->shape)[0] = p->rows;
-        }
-        row += p->rows;
-      }
-    }
-    lock.lock();
-    for (auto* p : batch) p->done = true;
-    cv_.notify_all();
-  }
-  leader_ = false;
-  return me.status;
+  struct Wait {
+    std::mutex mu;
+    std::condition_variable cv;
+    bool done = false;
+    Status status;
+  };
+  auto wait = std::make_shared<Wait>();
+  Submit(std::move(data), rows, cols, [wait, out, shape](Status st, std::vector<float> res, std::vector<uint64_t> sh) {
+    std::lock_guard lock(wait->mu);
+    wait->status = std::move(st);
+    *out = std::move(res);
+    *shape = std::move(sh);
+    wait->done = true;
+    wait->cv.notify_all();
+  });
+  std::unique_lock lock(wait->mu);
+  wait->cv.wait(lock, [&] { return wait->done; });
+  return wait->status;
 }
 
-ScoringResponse XgbPredictor::Predict(const ScoringRequest& req, Deadline) {
+void XgbPredictor::Submit(std::vector<float> data, size_t rows, size_t cols, Completion complete) {
+  std::unique_lock lock(mu_);
+  pending_.push_back(Pending{std::move(data), rows, cols, std::move(complete)});
+  if (leader_) return;  // the thread scoring now takes this request in its next call
+  // This thread scores everything queued, including requests that arrive meanwhile: while it is in
+  // the library, the other threads queue their rows, and the next call takes them all at once.
+  leader_ = true;
+  while (!pending_.empty()) {
+    // One call takes requests of the same width, in arrival order, up to kMaxCoalescedRows rows.
+    std::vector<Pending> batch;
+    size_t total = 0;
+    size_t width = pending_.front().cols;
+    for (auto it = pending_.begin(); it != pending_.end();) {
+      if (it->cols == width && (batch.empty() || total + it->rows <= kMaxCoalescedRows)) {
+        total += it->rows;
+        batch.push_back(std::move(*it));
+        it = pending_.erase(it);
+      } else {
+        ++it;
+      }
+    }
+    lock.unlock();
+    ScoreBatch(batch, total, width);
+    lock.lock();
+  }
+  leader_ = false;
+}
+
+void XgbPredictor::ScoreBatch(std::vector<Pending>& batch, size_t total, size_t cols) const {
+  std::vector<float> res;
+  std::vector<uint64_t> res_shape;
+  if (batch.size() == 1) {
+    Status st = PredictMatrix(batch[0].data.data(), batch[0].rows, cols, &res, &res_shape);
+    batch[0].complete(std::move(st), std::move(res), std::move(res_shape));
+    return;
+  }
+  std::vector<float> all;
+  all.reserve(total * cols);
+  for (const Pending& p : batch) all.insert(all.end(), p.data.begin(), p.data.end());
+  Status st = PredictMatrix(all.data(), total, cols, &res, &res_shape);
+  size_t per_row = res_shape.size() > 1 ? static_cast<size_t>(res_shape[1]) : 1;
+  size_t row = 0;
+  for (Pending& p : batch) {
+    std::vector<float> mine;
+    std::vector<uint64_t> shape;
+    if (st.ok()) {
+      mine.assign(res.begin() + static_cast<long>(row * per_row), res.begin() + static_cast<long>((row + p.rows) * per_row));
+      shape = res_shape;
+      shape[0] = p.rows;
+    }
+    row += p.rows;
+    p.complete(st, std::move(mine), std::move(shape));
+  }
+}
+
+std::optional<ScoringResponse> XgbPredictor::ToMatrix(const ScoringRequest& req, std::vector<float>* matrix,
+                                                      size_t* rows_out, size_t* cols_out) const {
   const Frame& f = req.enforced;
   std::vector<std::string> names;
   for (const auto& c : f.columns) names.push_back(c.label.Str());
@@ -242,9 +261,12 @@ ScoringResponse XgbPredictor::Predict(const ScoringRequest& req, Deadline) {
     }
   }
   size_t rows = f.rows, cols = f.columns.size();
+  *rows_out = rows;
+  *cols_out = cols;
   if (rows == 0) return ScoringResponse::Predictions("[]");
   // Row-major float32, converting each value straight from its column type as xgboost does.
-  std::vector<float> m(rows * cols);
+  std::vector<float>& m = *matrix;
+  m.assign(rows * cols, 0.0f);
   for (size_t j = 0; j < cols; ++j) {
     const Column& c = f.columns[j];
     for (size_t i = 0; i < rows; ++i) {
@@ -272,11 +294,38 @@ ScoringResponse XgbPredictor::Predict(const ScoringRequest& req, Deadline) {
       }
     }
   }
+  return std::nullopt;
+}
+
+ScoringResponse XgbPredictor::Predict(const ScoringRequest& req, Deadline) {
+  std::vector<float> m;
+  size_t rows = 0, cols = 0;
+  if (auto answer = ToMatrix(req, &m, &rows, &cols)) return std::move(*answer);
   std::vector<float> out;
   std::vector<uint64_t> shape;
-  if (Status st = PredictCoalesced(std::move(m), rows, cols, &out, &shape); !st.ok()) {
-    return ScoringResponse::FromError(PredictFailed("xgboost.core.XGBoostError: " + st.message() + "\n"));
+  Status st = PredictCoalesced(std::move(m), rows, cols, &out, &shape);
+  return Answer(st, out, shape, rows);
+}
+
+void XgbPredictor::PredictAsync(const ScoringRequest& req, Deadline, std::function<void(ScoringResponse)> done) {
+  std::vector<float> m;
+  size_t rows = 0, cols = 0;
+  if (auto answer = ToMatrix(req, &m, &rows, &cols)) return done(std::move(*answer));
+  if (rows > kCoalesceRows) {
+    std::vector<float> out;
+    std::vector<uint64_t> shape;
+    Status st = PredictMatrix(m.data(), rows, cols, &out, &shape);
+    return done(Answer(st, out, shape, rows));
   }
+  Submit(std::move(m), rows, cols,
+         [this, rows, done = std::move(done)](Status st, std::vector<float> out, std::vector<uint64_t> shape) {
+           done(Answer(st, out, shape, rows));
+         });
+}
+
+ScoringResponse XgbPredictor::Answer(const Status& st, const std::vector<float>& out, const std::vector<uint64_t>& shape,
+                                     size_t rows) const {
+  if (!st.ok()) return ScoringResponse::FromError(PredictFailed("xgboost.core.XGBoostError: " + st.message() + "\n"));
   std::string p;
   p.reserve(out.size() * 22 + 16);
   size_t k = shape.size() > 1 ? static_cast<size_t>(shape[1]) : 1;

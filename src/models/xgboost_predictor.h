@@ -6,6 +6,9 @@
 //   MLFLOW_ASSIGN_OR_RETURN(auto lib, FindXgbLib(...));
 //   MLFLOW_ASSIGN_OR_RETURN(auto p, XgbPredictor::Load(model, "/tmp/model", lib, /*threads=*/1));
 #include <condition_variable>
+#include <deque>
+#include <functional>
+#include <optional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -28,6 +31,9 @@ class XgbPredictor : public Predictor {
 
   std::string Describe() const override;
   ScoringResponse Predict(const ScoringRequest& req, Deadline deadline) override;
+  // Never blocks on other requests: rows wait in a queue that the thread scoring now (or this one,
+  // when none is) takes in its next library call.
+  void PredictAsync(const ScoringRequest& req, Deadline deadline, std::function<void(ScoringResponse)> done) override;
 
   // The raw float32 output and its shape for a float32 row-major matrix (tests, benchmarks).
   Status PredictMatrix(const float* data, size_t rows, size_t cols, std::vector<float>* out,
@@ -40,7 +46,24 @@ class XgbPredictor : public Predictor {
 
  private:
   enum class Kind { kBooster, kRegressor, kClassifier };
+  using Completion = std::function<void(Status, std::vector<float> out, std::vector<uint64_t> shape)>;
+  // A small request waiting to be scored with the others that arrived meanwhile.
+  struct Pending {
+    std::vector<float> data;  // rows x cols, row-major
+    size_t rows;
+    size_t cols;
+    Completion complete;
+  };
   XgbPredictor() = default;
+  // The request as a row-major float32 matrix, or the answer when it cannot be scored.
+  std::optional<ScoringResponse> ToMatrix(const ScoringRequest& req, std::vector<float>* matrix, size_t* rows,
+                                          size_t* cols) const;
+  // The /invocations answer for a prediction's output.
+  ScoringResponse Answer(const Status& st, const std::vector<float>& out, const std::vector<uint64_t>& shape,
+                         size_t rows) const;
+  // Queues a small request; the first thread to find no leader scores the queue until it is empty.
+  void Submit(std::vector<float> data, size_t rows, size_t cols, Completion complete);
+  void ScoreBatch(std::vector<Pending>& batch, size_t total, size_t cols) const;
 
   std::shared_ptr<XgbLib> lib_;
   BoosterHandle booster_ = nullptr;
@@ -52,10 +75,8 @@ class XgbPredictor : public Predictor {
   std::vector<std::string> feature_names_;
   std::string config_;  // the prediction config JSON
 
-  struct Pending;
   std::mutex mu_;
-  std::condition_variable cv_;
-  std::vector<Pending*> pending_;
+  std::deque<Pending> pending_;
   bool leader_ = false;
 };
 

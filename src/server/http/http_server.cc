@@ -481,6 +481,7 @@ class Session : public std::enable_shared_from_this<Session<kTls>> {
     if (match.pattern) endpoint_ = *match.pattern;
     if (match.kind == Router::Match::Kind::kStream) return StartStream(match.stream);
     handler_ = match.kind == Router::Match::Kind::kHandler ? match.handler : nullptr;
+    async_ = match.kind == Router::Match::Kind::kAsync ? match.async : nullptr;
     match_kind_ = match.kind;
     if (auto len = header_parser_->content_length(); len && *len > server_.options().body_limit) {
       keep_alive_ = false;
@@ -518,6 +519,7 @@ class Session : public std::enable_shared_from_this<Session<kTls>> {
       r.headers.push_back({"Allow", server_.router().AllowHeader(req_.path)});
       return Reply(std::move(r));
     }
+    if (async_) return CallAsync();
     if (server_.options().inline_handlers) return Reply(Call());
     asio::post(server_.workers(), [self = this->shared_from_this()] {
       HttpResponse res = self->Call();
@@ -535,6 +537,25 @@ class Session : public std::enable_shared_from_this<Session<kTls>> {
       res.body = R"({"error_code": "INTERNAL_ERROR", "message": "Internal server error"})";
     }
     return res;
+  }
+
+  // Runs an async handler here, on the IO thread; its answer is written on this session's strand.
+  // A handler that throws before answering gets the usual 500; one answer only, whatever happens.
+  void CallAsync() {
+    auto answered = std::make_shared<std::atomic<bool>>(false);
+    Responder respond = [self = this->shared_from_this(), answered](HttpResponse res) {
+      if (answered->exchange(true)) return;
+      asio::post(self->stream_.get_executor(), [self, res = std::move(res)]() mutable { self->Reply(std::move(res)); });
+    };
+    try {
+      (*async_)(req_, respond);
+    } catch (const std::exception& e) {
+      spdlog::error("handler for {} {} threw: {}", req_.method, req_.path, e.what());
+      HttpResponse res;
+      res.status = 500;
+      res.body = R"({"error_code": "INTERNAL_ERROR", "message": "Internal server error"})";
+      respond(std::move(res));
+    }
   }
 
   static HttpResponse Plain(int status, std::string body) {
@@ -717,6 +738,7 @@ class Session : public std::enable_shared_from_this<Session<kTls>> {
   std::optional<http::request_parser<http::string_body>> body_parser_;
   HttpRequest req_;
   const Handler* handler_ = nullptr;
+  const AsyncHandler* async_ = nullptr;
   Router::Match::Kind match_kind_ = Router::Match::Kind::kNotFound;
   bool keep_alive_ = true;
   bool counted_ = false;

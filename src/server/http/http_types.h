@@ -62,5 +62,12 @@ class StreamContext {
 
 using Handler = std::function<HttpResponse(const HttpRequest&)>;
 using StreamHandler = std::function<void(StreamContext&)>;
+// Completes an asynchronous exchange: call it exactly once, from any thread.
+using Responder = std::function<void(HttpResponse)>;
+// A handler that never blocks: it runs on an IO thread, returns at once and answers later through
+// `respond`. The request stays valid until then. For work that is cheaper done for many requests
+// at once (a native model scoring the rows of all the requests that arrived meanwhile in one call,
+// src/models/xgboost_predictor.cc), where a blocked thread per request would cap the batch.
+using AsyncHandler = std::function<void(const HttpRequest&, Responder respond)>;
 
 }  // namespace mlflow::server

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <stdexcept>
 
 namespace mlflow::server {
 namespace {
@@ -43,6 +44,11 @@ void Router::AddStream(std::string method, const std::string& pattern, StreamHan
   routes_.back().stream = std::move(handler);
 }
 
+void Router::AddAsync(std::string method, const std::string& pattern, AsyncHandler handler) {
+  Add(std::move(method), pattern, nullptr);
+  routes_.back().async = std::move(handler);
+}
+
 void Router::AddApi(std::string method, const std::string& path, Handler handler, int major) {
   std::string v = std::to_string(major) + ".0";
   Add(method, "/api/" + v + path, handler);
@@ -58,12 +64,15 @@ void Router::AddApiStream(std::string method, const std::string& path, StreamHan
 std::vector<std::pair<std::string, std::string>> Router::BufferedRoutes() const {
   std::vector<std::pair<std::string, std::string>> out;
   for (const Route& r : routes_) {
-    if (!r.stream) out.emplace_back(r.method, r.pattern);
+    if (!r.stream && !r.async) out.emplace_back(r.method, r.pattern);
   }
   return out;
 }
 
 void Router::WrapAll(const HandlerWrapper& wrap, const StreamWrapper& wrap_stream) {
+  for (Route& r : routes_) {
+    if (r.async) throw std::logic_error("WrapAll: the async route " + r.method + " " + r.pattern + " cannot be wrapped");
+  }
   for (Route& r : routes_) {
     if (r.stream) {
       r.stream = wrap_stream(r.method, r.pattern, std::move(r.stream));
@@ -104,6 +113,9 @@ Router::Match Router::Select(const Route& r, Match m) {
   if (r.stream) {
     m.kind = Match::Kind::kStream;
     m.stream = &r.stream;
+  } else if (r.async) {
+    m.kind = Match::Kind::kAsync;
+    m.async = &r.async;
   } else {
     m.kind = Match::Kind::kHandler;
     m.handler = &r.handler;

@@ -20,8 +20,9 @@ namespace mlflow::server {
 class Router {
  public:
   struct Match {
-    enum class Kind { kNotFound, kMethodNotAllowed, kHandler, kStream } kind = Kind::kNotFound;
+    enum class Kind { kNotFound, kMethodNotAllowed, kHandler, kStream, kAsync } kind = Kind::kNotFound;
     const Handler* handler = nullptr;
+    const AsyncHandler* async = nullptr;
     const StreamHandler* stream = nullptr;
     std::map<std::string, std::string> path_params;
     const std::string* pattern = nullptr;  // the matched route's pattern (metrics label)
@@ -29,6 +30,7 @@ class Router {
 
   void Add(std::string method, const std::string& pattern, Handler handler);
   void AddStream(std::string method, const std::string& pattern, StreamHandler handler);
+  void AddAsync(std::string method, const std::string& pattern, AsyncHandler handler);
   // Mounts an MLflow REST path (e.g. "/mlflow/runs/get") under /api/2.0 and /ajax-api/2.0.
   void AddApi(std::string method, const std::string& path, Handler handler, int major = 2);
   void AddApiStream(std::string method, const std::string& path, StreamHandler handler, int major = 2);
@@ -42,7 +44,7 @@ class Router {
   std::vector<std::string> AllowedMethods(std::string_view path) const;
   // The same as an Allow header value: "GET, HEAD, OPTIONS".
   std::string AllowHeader(std::string_view path) const;
-  // Every buffered (non-streaming) route as {method, pattern}, in the order added (the handler fuzz
+  // Every buffered (non-streaming, non-async) route as {method, pattern}, in the order added (the handler fuzz
   // target, fuzz/handlers_fuzz.cc, picks endpoints from it).
   std::vector<std::pair<std::string, std::string>> BufferedRoutes() const;
   // Answers OPTIONS on every known path (routes.h: AddOptionsResponses).
@@ -51,6 +53,8 @@ class Router {
   // Replaces every route's handler by wrap(method, pattern, handler) (and the OPTIONS handler,
   // with method "OPTIONS" and an empty pattern): how a layer that sees every request (the
   // basic-auth app, src/auth/auth_gate.h) is put in front of the routes once they are all added.
+  // Async routes cannot be wrapped this way: WrapAll throws std::logic_error when one exists rather
+  // than leave it ungated.
   using HandlerWrapper = std::function<Handler(const std::string& method, const std::string& pattern, Handler)>;
   using StreamWrapper =
       std::function<StreamHandler(const std::string& method, const std::string& pattern, StreamHandler)>;
@@ -64,6 +68,7 @@ class Router {
     bool rest = false;  // last segment is {name...}
     Handler handler;
     StreamHandler stream;
+    AsyncHandler async;
   };
   static Match Select(const Route& r, Match m);
   static bool MatchRoute(const Route& r, const std::vector<std::string_view>& parts,

@@ -60,24 +60,37 @@ def test_xgboost_served_natively_and_bit_exact(xgb_server, logged):
 
 
 def test_xgboost_single_rows_concurrently_are_bit_exact(xgb_server, logged):
-    # Concurrent single-row requests are scored together: each must still get its own exact value.
+    # Concurrent single-row requests are scored together in one library call (the HTTP threads
+    # queue rows while another request is being scored): each must still get its own exact value,
+    # and a request that fails, or one too large to be batched, must not disturb the others.
     from concurrent.futures import ThreadPoolExecutor
 
     X = logged["xgb"]["X"]
     model = mlflow.pyfunc.load_model(logged["xgb"]["local"])
-    rows = [X.iloc[[i]] for i in range(64)]
+    bodies, expected = [], []
+    for i in range(240):
+        if i % 13 == 5:
+            bad = split_body(X.iloc[[i % len(X)]])
+            bad["dataframe_split"]["columns"] = bad["dataframe_split"]["columns"][:-1]
+            bad["dataframe_split"]["data"] = [row[:-1] for row in bad["dataframe_split"]["data"]]
+            bodies.append(json.dumps(bad))
+            expected.append(None)  # the answer it gets alone, asked below
+        else:
+            df = X.iloc[[i % len(X)]] if i % 20 else X.head(100)
+            bodies.append(json.dumps(split_body(df)))
+            expected.append((200, predictions_json(model.predict(df))))
 
-    def one(df):
-        s = requests.Session()
-        r = s.post(xgb_server.url + "/invocations", data=json.dumps(split_body(df)),
-                   headers={"Content-Type": "application/json"}, timeout=60)
+    def one(body):
+        r = requests.post(xgb_server.url + "/invocations", data=body,
+                          headers={"Content-Type": "application/json"}, timeout=60)
         return r.status_code, r.text
 
-    with ThreadPoolExecutor(8) as ex:
-        results = list(ex.map(one, rows))
-    for df, (status, body) in zip(rows, results):
-        assert status == 200
-        assert body == predictions_json(model.predict(df))
+    alone = {b: one(b) for b, e in zip(bodies, expected) if e is None}
+    assert all(status == 400 for status, _ in alone.values())
+    with ThreadPoolExecutor(16) as ex:
+        results = list(ex.map(one, bodies))
+    for body, want, got in zip(bodies, expected, results):
+        assert got == (want if want is not None else alone[body])
 
 
 def test_every_input_format(xgb_server, logged):

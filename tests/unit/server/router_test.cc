@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -69,6 +70,28 @@ TEST(Router, WrapAllWrapsEveryRouteWithItsPattern) {
   req.path = "/a/7";
   EXPECT_EQ((*router.Find("GET", "/a/7").handler)(req).body, "wrapped:/a/7");
   EXPECT_EQ(router.Find("PUT", "/s/x/y").kind, Router::Match::Kind::kStream);
+}
+
+// An async route is found as such, is not offered to the handler fuzzer as a buffered route, and
+// refuses to be wrapped rather than being left outside the layer (an ungated route).
+TEST(Router, AsyncRoutes) {
+  Router router;
+  router.Add("GET", "/ping", Ok);
+  router.AddAsync("POST", "/invocations", [](const HttpRequest& r, Responder respond) {
+    respond(HttpResponse{200, "text/plain", "later:" + r.body, {}});
+  });
+  auto m = router.Find("POST", "/invocations");
+  ASSERT_EQ(m.kind, Router::Match::Kind::kAsync);
+  HttpRequest req;
+  req.body = "x";
+  std::string answered;
+  (*m.async)(req, [&](HttpResponse res) { answered = res.body; });
+  EXPECT_EQ(answered, "later:x");
+  EXPECT_EQ(router.Find("GET", "/invocations").kind, Router::Match::Kind::kMethodNotAllowed);
+  EXPECT_EQ(router.BufferedRoutes(), (std::vector<std::pair<std::string, std::string>>{{"GET", "/ping"}}));
+  EXPECT_THROW(router.WrapAll([](const std::string&, const std::string&, Handler h) { return h; },
+                              [](const std::string&, const std::string&, StreamHandler h) { return h; }),
+               std::logic_error);
 }
 
 TEST(PercentDecode, DecodesAndRejectsMalformedEscapes) {
