@@ -12,6 +12,7 @@
 
 #include "core/ids.h"
 #include "metric_sampling_cases.h"
+#include "run_search_cases.h"
 #include "store/sql/schema.h"
 #include "store/sql/sqlite_connection.h"
 
@@ -255,6 +256,7 @@ TEST_F(TrackingStoreTest, MetricHistoryPages) {
 // UpdateRunTag is the store's read-modify-write of a tag (LogModel's history): concurrent updates
 // each see the previous one's value, an update's error writes nothing, deleted runs are refused.
 TEST_F(TrackingStoreTest, ChartSamplingPicksMlflowsPoints) { metric_sampling_cases::SamplesLikeMlflow(db_); }
+TEST_F(TrackingStoreTest, RunSearchPagesFollowMlflowsOrder) { run_search_cases::PagesFollowMlflowsOrder(db_); }
 
 TEST_F(TrackingStoreTest, UpdateRunTagIsOneAtomicReadModifyWrite) {
   std::string run = NewRun();
