@@ -248,6 +248,7 @@ class SqliteFloor {
 
 struct Figure {
   double ms = 0;     // p50 over HTTP
+  double cpu = 0;    // server CPU ms (user + system) per request: unlike latency, not inflated by other load
   double floor = 0;  // SQLite's read of the same rows (p50); 0 = not measured
   size_t rows = 0;   // rows in the answer
 };
@@ -256,8 +257,8 @@ using Table = std::map<std::string, std::map<int64_t, Figure>>;  // read -> size
 
 void Print(const char* title, const std::vector<std::string>& order, const Table& t, const std::vector<int64_t>& sizes) {
   std::printf("\n%s\n%-44s", title, "read");
-  for (int64_t n : sizes) std::printf(" | %9lld: ms  sqlite  rows", static_cast<long long>(n));
-  std::printf(" | growth\n");
+  for (int64_t n : sizes) std::printf(" | %9lld: ms    cpu  sqlite  rows", static_cast<long long>(n));
+  std::printf(" | growth (largest / smallest)\n");
   for (const auto& name : order) {
     auto it = t.find(name);
     if (it == t.end()) continue;
@@ -265,14 +266,14 @@ void Print(const char* title, const std::vector<std::string>& order, const Table
     for (int64_t n : sizes) {
       const Figure& f = it->second.at(n);
       if (f.floor > 0) {
-        std::printf(" | %13.1f %7.1f %5zu", f.ms, f.floor, f.rows);
+        std::printf(" | %13.1f %6.1f %7.1f %5zu", f.ms, f.cpu, f.floor, f.rows);
       } else {
-        std::printf(" | %13.1f %7s %5zu", f.ms, "-", f.rows);
+        std::printf(" | %13.1f %6.1f %7s %5zu", f.ms, f.cpu, "-", f.rows);
       }
     }
     const Figure& a = it->second.at(sizes.front());
     const Figure& b = it->second.at(sizes.back());
-    std::printf(" | %5.2fx\n", a.ms > 0 ? b.ms / a.ms : 0.0);
+    std::printf(" | %5.2fx (cpu %5.2fx)\n", a.ms > 0 ? b.ms / a.ms : 0.0, a.cpu > 0 ? b.cpu / a.cpu : 0.0);
   }
 }
 
@@ -325,20 +326,24 @@ int main(int argc, char** argv) {
     for (const auto& [name, extra] : searches) {
       std::vector<double> ms, fl;
       std::string out;
+      double cpu0 = 0;
       for (int i = 0; i < iterations + 1; ++i) {  // the first request warms the caches
+        if (i == 1) cpu0 = server.CpuSeconds();
         auto t0 = Clock::now();
         if (conn.Request("POST", "/api/2.0/mlflow/runs/search", scope + "," + extra + "}", &out) != 200)
           throw std::runtime_error("search failed: " + out.substr(0, 300));
         if (i) ms.push_back(Seconds(t0, Clock::now()) * 1000);
       }
+      const double cpu = (server.CpuSeconds() - cpu0) * 1000 / iterations;
       auto ids = RunIds(out);
       for (int i = 0; i < iterations; ++i) fl.push_back(floor.ReadRuns(ids));
-      runs_table[name][n] = {Percentile(ms, 50), Percentile(fl, 50), ids.size()};
+      runs_table[name][n] = {Percentile(ms, 50), cpu, Percentile(fl, 50), ids.size()};
     }
     // The walk: every page of the experiment in the default order, through next_page_token.
     std::vector<double> page_ms, page_floor;
     double last_ms = 0, last_floor = 0;
     size_t last_rows = 0;
+    const double walk_cpu0 = server.CpuSeconds();
     for (int pass = 0; pass < std::max(1, iterations / 4); ++pass) {
       std::string token, out;
       for (int64_t page = 0; page < n / 1000 + 2; ++page) {
@@ -357,11 +362,12 @@ int main(int argc, char** argv) {
         if (token.empty()) break;
       }
     }
+    const double walk_cpu = (server.CpuSeconds() - walk_cpu0) * 1000 / static_cast<double>(page_ms.size());
     double sum = 0, fsum = 0;
     for (double v : page_ms) sum += v;
     for (double v : page_floor) fsum += v;
-    runs_table["walk: mean page (default order)"][n] = {sum / page_ms.size(), fsum / page_floor.size(), 1000};
-    runs_table["walk: last page"][n] = {last_ms, last_floor, last_rows};
+    runs_table["walk: mean page (default order)"][n] = {sum / page_ms.size(), walk_cpu, fsum / page_floor.size(), 1000};
+    runs_table["walk: last page"][n] = {last_ms, 0, last_floor, last_rows};
     server.Stop();
   }
   Print("runs/search, 1,000 runs a page (20 params, 20 metrics, 10 tags each); sqlite = the same rows through "
@@ -382,10 +388,15 @@ int main(int argc, char** argv) {
       std::vector<double> whole, paged, pages, bulk, fl;
       std::string out;
       size_t rows = 0, bulk_rows = 0;
+      double cpu_whole = 0, cpu_paged = 0, cpu_bulk = 0;
+      size_t page_count = 0;
       for (int i = 0; i < iterations; ++i) {
+        double c0 = server.CpuSeconds();
         auto t0 = Clock::now();
         conn.Request("GET", hist, "", &out);
         whole.push_back(Seconds(t0, Clock::now()) * 1000);
+        double c1 = server.CpuSeconds();
+        cpu_whole += c1 - c0;
         std::string token;
         auto p0 = Clock::now();
         for (int page = 0; page < 1000; ++page) {
@@ -397,25 +408,29 @@ int main(int argc, char** argv) {
           if (token.empty()) break;
         }
         paged.push_back(Seconds(p0, Clock::now()) * 1000);
+        double c2 = server.CpuSeconds();
+        cpu_paged += c2 - c1;
         t0 = Clock::now();
         conn.Request("GET",
                      "/ajax-api/2.0/mlflow/metrics/get-history-bulk-interval?metric_key=loss&max_results=320&run_ids=" + run,
                      "", &out);
         bulk.push_back(Seconds(t0, Clock::now()) * 1000);
+        cpu_bulk += server.CpuSeconds() - c2;
         bulk_rows = 0;
         for (size_t at = out.find("\"step\""); at != std::string::npos; at = out.find("\"step\"", at + 1)) ++bulk_rows;
         fl.push_back(floor.ReadHistory(run, &rows));
       }
       const int64_t n = points[k];
-      t["get-history, whole history"][n] = {Percentile(whole, 50), Percentile(fl, 50), rows};
-      t["get-history, pages of 25,000 (all pages)"][n] = {Percentile(paged, 50), Percentile(fl, 50), rows};
-      t["get-history, one page of 25,000 (mean)"][n] = {[&] {
-                                                          double s = 0;
-                                                          for (double v : pages) s += v;
-                                                          return s / pages.size();
-                                                        }(),
-                                                        0, 25000};
-      t["get-history-bulk-interval, 320 points"][n] = {Percentile(bulk, 50), 0, bulk_rows};
+      const double it = iterations;
+      page_count = pages.size();
+      double page_sum = 0;
+      for (double v : pages) page_sum += v;
+      t["get-history, whole history"][n] = {Percentile(whole, 50), cpu_whole * 1000 / it, Percentile(fl, 50), rows};
+      t["get-history, pages of 25,000 (all pages)"][n] = {Percentile(paged, 50), cpu_paged * 1000 / it,
+                                                          Percentile(fl, 50), rows};
+      t["get-history, one page of 25,000 (mean)"][n] = {page_sum / static_cast<double>(page_count),
+                                                        cpu_paged * 1000 / static_cast<double>(page_count), 0, 25000};
+      t["get-history-bulk-interval, 320 points"][n] = {Percentile(bulk, 50), cpu_bulk * 1000 / it, 0, bulk_rows};
     }
     server.Stop();
     Print("metric histories (one run, metric \"loss\", one point a step); sqlite = the whole history through the C API",
