@@ -1,6 +1,7 @@
 #include "search/sql_compiler.h"
 
 #include <cctype>
+#include <cmath>
 #include <algorithm>
 #include <map>
 
@@ -219,26 +220,31 @@ bool IsJoinFilter(const Clause& c) {
          (c.type == KeyType::kAttribute && c.key == "run_name");
 }
 
-// " JOIN <table> fN ON fN.run_uuid = r.run_uuid AND fN.key = ? AND <comparison>"
-Frag RunFilterJoin(const Clause& c, SqlDialect d, int n, bool nan_as_zero) {
+// " JOIN <table> fN ON fN.run_uuid = r.run_uuid AND fN.key = ? AND <comparison>". `probe_metric`
+// (SQLite, the ordered parts): the metric value is written `+fN.value`, which SQLite's planner cannot
+// seek on, so without statistics it does not drive the join from a wide metric range (every run
+// with m1 > 0.05, then a sort) but walks the runs in the page's order and probes each, stopping
+// at the LIMIT: the cost follows the page and the filter's selectivity, not the experiment.
+Frag RunFilterJoin(const Clause& c, SqlDialect d, int n, bool nan_as_zero, bool probe_metric) {
   Frag f;
   const std::string a = "f" + std::to_string(n);
+  const std::string metric_value = (probe_metric ? "+" : "") + a + ".value";
   const char* table = c.type == KeyType::kMetric ? "latest_metrics" : c.type == KeyType::kParam ? "params" : "tags";
   const std::string key = c.type == KeyType::kAttribute ? std::string(kRunNameTag) : c.key;  // run_name: the tag
   f.Add(std::string(" JOIN ") + table + " " + a + " ON " + a + ".run_uuid = r.run_uuid AND " + a + ".key = ")
       .Bind(SqlValue{key})
       .Add(" AND ");
   if (c.type == KeyType::kMetric && nan_as_zero) {
-    EmitCompare(f, a + ".value", c, d, /*as_double=*/true);
+    EmitCompare(f, metric_value, c, d, /*as_double=*/true);
   } else if (c.type == KeyType::kMetric) {
     // NaN is stored as 0 with is_nan set; as in current MLflow (3.17), a NaN satisfies only "!="
     // (IEEE semantics). MLflow 3.6 compared the stored 0 instead.
     if (c.comparator == Comparator::kNe) {
       f.Add("(");
-      EmitCompare(f, a + ".value", c, d, /*as_double=*/true);
+      EmitCompare(f, metric_value, c, d, /*as_double=*/true);
       f.Add(" OR " + a + ".is_nan)");
     } else {
-      EmitCompare(f, a + ".value", c, d, /*as_double=*/true);
+      EmitCompare(f, metric_value, c, d, /*as_double=*/true);
       f.Add(" AND NOT " + a + ".is_nan");
     }
   } else {
@@ -321,11 +327,218 @@ Status ValidateMaxResults(SearchEntity entity, int64_t n) {
   return Status();
 }
 
+namespace {
+
+// ---- runs: the order in parts an index can walk ----
+//
+// MLflow's order (CompileRunSearch's single query) sorts every run of the experiments: a CASE puts
+// runs without the key last, and a LEFT JOIN makes the runs table drive. Split at those CASE
+// boundaries, each part is an ORDER BY an index satisfies (schema.cc, CreateExtraIndexes), so
+// with LIMIT a page reads about a page of rows. Ties on start_time DESC put NULL start times last
+// on SQLite and MySQL (NULL sorts low) and first on PostgreSQL; parts led by start_time are split
+// on it, so each part's seek stays a range.
+
+constexpr const char* kStart = "r.start_time";
+
+bool NullsSortLow(SqlDialect d) { return d != SqlDialect::kPostgres; }
+
+struct RunPart {
+  std::string from;  // FROM source before the filter joins
+  Frag cond;         // the part's own condition
+  enum Kind { kValue, kStartLeading, kUuidOnly } kind = kUuidOnly;
+  std::string value_col;  // kValue: the order key's column
+  bool ascending = true;  // kValue
+  bool tie_start = true;  // kValue: ties broken by start_time DESC, then run_uuid
+};
+
+// Two parts of rows ordered by start_time DESC, run_uuid: those with a start time and those without,
+// in the dialect's NULL order.
+void AddStartParts(std::vector<RunPart>& parts, const std::string& from, const Frag& cond, SqlDialect d) {
+  RunPart with{from, cond, RunPart::kStartLeading, "", true, true};
+  if (!with.cond.sql.empty()) with.cond.Add(" AND ");
+  with.cond.Add(std::string(kStart) + " IS NOT NULL");
+  RunPart without{from, cond, RunPart::kUuidOnly, "", true, true};
+  if (!without.cond.sql.empty()) without.cond.Add(" AND ");
+  without.cond.Add(std::string(kStart) + " IS NULL");
+  if (NullsSortLow(d)) {
+    parts.push_back(std::move(with));
+    parts.push_back(std::move(without));
+  } else {
+    parts.push_back(std::move(without));
+    parts.push_back(std::move(with));
+  }
+}
+
+std::string PartOrder(const RunPart& p) {
+  switch (p.kind) {
+    case RunPart::kValue:
+      return p.value_col + (p.ascending ? "" : " DESC") + (p.tie_start ? std::string(", ") + kStart + " DESC" : "") +
+             ", r.run_uuid";
+    case RunPart::kStartLeading: return std::string(kStart) + " DESC, r.run_uuid";
+    case RunPart::kUuidOnly: return "r.run_uuid";
+  }
+  return "r.run_uuid";
+}
+
+bool KindMatches(const SqlValue& v, CompiledSearch::KeyKind kind) {
+  switch (kind) {
+    case CompiledSearch::KeyKind::kInt: return std::holds_alternative<int64_t>(v);
+    case CompiledSearch::KeyKind::kDouble: return std::holds_alternative<double>(v);
+    case CompiledSearch::KeyKind::kText: return std::holds_alternative<std::string>(v);
+    case CompiledSearch::KeyKind::kNone: return false;
+  }
+  return false;
+}
+
+// "rows after `k` within part p", or nullopt when the keyset does not fit the part.
+std::optional<Frag> AfterKey(const RunPart& p, const RunKeyset& k, CompiledSearch::KeyKind kind, SqlDialect d) {
+  const std::string t = kStart;
+  Frag f;
+  switch (p.kind) {
+    case RunPart::kUuidOnly:
+      f.Add("r.run_uuid > ").Bind(SqlValue{k.run_uuid});
+      return f;
+    case RunPart::kStartLeading:
+      if (!k.start_time) return std::nullopt;
+      f.Add(t + " <= ").Bind(SqlValue{*k.start_time}).Add(" AND (" + t + " < ").Bind(SqlValue{*k.start_time});
+      f.Add(" OR r.run_uuid > ").Bind(SqlValue{k.run_uuid}).Add(")");
+      return f;
+    case RunPart::kValue: {
+      if (!KindMatches(k.value, kind)) return std::nullopt;
+      const char* bound = p.ascending ? " >= " : " <= ";
+      const char* strict = p.ascending ? " > " : " < ";
+      // The first term is a range an index seeks; the second orders ties.
+      f.Add(p.value_col + bound).Bind(k.value).Add(" AND (" + p.value_col + strict).Bind(k.value).Add(" OR ");
+      if (!p.tie_start) {
+        f.Add("r.run_uuid > ").Bind(SqlValue{k.run_uuid});
+      } else if (k.start_time) {
+        f.Add(t + " < ").Bind(SqlValue{*k.start_time}).Add(" OR (" + t + " = ").Bind(SqlValue{*k.start_time});
+        f.Add(" AND r.run_uuid > ").Bind(SqlValue{k.run_uuid}).Add(")");
+        if (NullsSortLow(d)) f.Add(" OR " + t + " IS NULL");
+      } else if (NullsSortLow(d)) {
+        f.Add("(" + t + " IS NULL AND r.run_uuid > ").Bind(SqlValue{k.run_uuid}).Add(")");
+      } else {
+        f.Add("(" + t + " IS NOT NULL OR r.run_uuid > ").Bind(SqlValue{k.run_uuid}).Add(")");
+      }
+      f.Add(")");
+      return f;
+    }
+  }
+  return std::nullopt;
+}
+
+// The parts of an order of at most one key; false when the key is not one we split.
+bool RunParts(const std::vector<OrderBy>& order, SqlDialect d, std::vector<RunPart>& parts,
+              CompiledSearch::KeyKind& kind) {
+  const std::string runs = "runs r";
+  kind = CompiledSearch::KeyKind::kNone;
+  if (order.empty()) {
+    AddStartParts(parts, runs, Frag{}, d);
+    return true;
+  }
+  const OrderBy& ob = order.front();
+  if (ob.type == KeyType::kAttribute) {
+    const std::string col = RunColumn(ob.key);
+    if (ob.key == "start_time" || ob.key == "end_time") {
+      kind = CompiledSearch::KeyKind::kInt;
+    } else if (ob.key == "run_id" || ob.key == "run_name" || ob.key == "user_id" || ob.key == "status" ||
+               ob.key == "artifact_uri") {
+      kind = CompiledSearch::KeyKind::kText;
+    } else {
+      return false;
+    }
+    RunPart with{runs, Frag{}, RunPart::kValue, col, ob.ascending, ob.key != "start_time"};
+    with.cond.Add(col + " IS NOT NULL");
+    parts.push_back(std::move(with));
+    Frag missing;
+    missing.Add(col + " IS NULL");
+    if (ob.key == "start_time") {
+      parts.push_back(RunPart{runs, missing, RunPart::kUuidOnly, "", true, true});
+    } else {
+      AddStartParts(parts, runs, missing, d);
+    }
+    return true;
+  }
+  const char* table = ob.type == KeyType::kMetric ? "latest_metrics" : ob.type == KeyType::kParam ? "params" : "tags";
+  if (ob.type != KeyType::kMetric && ob.type != KeyType::kParam && ob.type != KeyType::kTag) return false;
+  kind = ob.type == KeyType::kMetric ? CompiledSearch::KeyKind::kDouble : CompiledSearch::KeyKind::kText;
+  // The key's rows drive: one index seek on (key, value) walks them in order.
+  const std::string keyed = std::string(table) + " o JOIN runs r ON r.run_uuid = o.run_uuid";
+  RunPart with{keyed, Frag{}, RunPart::kValue, "o.value", ob.ascending, true};
+  with.cond.Add("o.key = ").Bind(SqlValue{ob.key});
+  with.cond.Add(ob.type == KeyType::kMetric ? " AND NOT o.is_nan AND o.value IS NOT NULL" : " AND o.value IS NOT NULL");
+  parts.push_back(std::move(with));
+  if (ob.type == KeyType::kMetric) {  // NaN values come after real ones, before missing ones
+    Frag nan;
+    nan.Add("o.key = ").Bind(SqlValue{ob.key}).Add(" AND o.is_nan");
+    AddStartParts(parts, keyed, nan, d);
+  }
+  Frag missing;
+  missing.Add(std::string("NOT EXISTS (SELECT 1 FROM ") + table + " m WHERE m.run_uuid = r.run_uuid AND m.key = ")
+      .Bind(SqlValue{ob.key})
+      .Add(ob.type == KeyType::kMetric ? " AND (m.is_nan OR m.value IS NOT NULL))" : " AND m.value IS NOT NULL)");
+  AddStartParts(parts, runs, missing, d);
+  return true;
+}
+
+std::string RunQueryCanonical(const RunSearchSpec& spec, SqlDialect d) {
+  std::string c = "runs/1|" + std::to_string(static_cast<int>(d)) + "|" +
+                  std::to_string(static_cast<int>(spec.view_type)) + "|" + (spec.nan_compares_as_zero ? "z" : "n");
+  for (const auto& e : spec.experiment_ids) c += "|e" + e;
+  c += "|f" + std::to_string(spec.filter.size()) + ":" + spec.filter;
+  for (const auto& o : spec.order_by) c += "|o" + std::to_string(o.size()) + ":" + o;
+  return c;
+}
+
+// Fills out.run_segments: each part as "SELECT run_uuid, value, start_time ... ORDER BY ... LIMIT n".
+void CompileRunParts(const RunSearchSpec& spec, const std::vector<OrderBy>& order, const Frag& filter_joins,
+                     const std::vector<Frag>& conds, const std::optional<RunKeyset>& keyset, SqlDialect d,
+                     CompiledSearch& out) {
+  std::vector<RunPart> parts;
+  CompiledSearch::KeyKind kind;
+  if (!RunParts(order, d, parts, kind)) return;
+  out.run_key_kind = kind;
+  out.run_query_digest = QueryDigest(RunQueryCanonical(spec, d));
+  size_t first = 0;
+  std::optional<Frag> after;
+  if (keyset && keyset->query_digest == out.run_query_digest && keyset->segment >= 0 &&
+      static_cast<size_t>(keyset->segment) < parts.size()) {
+    after = AfterKey(parts[static_cast<size_t>(keyset->segment)], *keyset, kind, d);
+    if (after) first = static_cast<size_t>(keyset->segment);
+  }
+  out.run_skip = after ? 0 : out.offset;
+  for (size_t i = first; i < parts.size(); ++i) {
+    const RunPart& p = parts[i];
+    Frag q;
+    q.Add("SELECT r.run_uuid, " + (p.kind == RunPart::kValue ? p.value_col : std::string("NULL")) + ", " + kStart +
+          " FROM " + p.from)
+        .Append(filter_joins);
+    std::vector<Frag> where = conds;
+    where.push_back(p.cond);
+    if (i == first && after) where.push_back(*after);
+    EmitWhere(q, where);
+    q.Add(" ORDER BY " + PartOrder(p) + " LIMIT ").Bind(SqlValue{out.run_skip + out.max_results + 1});
+    out.run_segments.push_back({std::move(q.sql), std::move(q.params)});
+    out.run_segment_ids.push_back(static_cast<int>(i));
+  }
+}
+
+}  // namespace
+
+std::string CompiledSearch::NextRunPageToken(size_t rows, RunKeyset last) const {
+  if (static_cast<int64_t>(rows) <= max_results || max_results <= 0) return "";
+  const auto* d = std::get_if<double>(&last.value);
+  if (run_segments.empty() || (d && !std::isfinite(*d))) return EncodeOffsetToken(offset + max_results);
+  last.query_digest = run_query_digest;
+  return EncodeRunPageToken(offset + max_results, last);
+}
+
 Result<CompiledSearch> CompileRunSearch(const RunSearchSpec& spec, SqlDialect d) {
   MLFLOW_RETURN_IF_ERROR(ValidateMaxResults(SearchEntity::kRuns, spec.max_results));
   MLFLOW_ASSIGN_OR_RETURN(Filter filter, ParseFilter(SearchEntity::kRuns, spec.filter));
   MLFLOW_ASSIGN_OR_RETURN(std::vector<OrderBy> order, ParseOrderByList(SearchEntity::kRuns, spec.order_by));
-  MLFLOW_ASSIGN_OR_RETURN(int64_t offset, DecodeOffsetToken(spec.page_token));
+  MLFLOW_ASSIGN_OR_RETURN(RunPageToken token, DecodeRunPageToken(spec.page_token));
+  const int64_t offset = token.offset;
   MLFLOW_ASSIGN_OR_RETURN(std::vector<int64_t> exp_ids, ExperimentIds(spec.experiment_ids));
 
   Frag joins;
@@ -367,11 +580,13 @@ Result<CompiledSearch> CompileRunSearch(const RunSearchSpec& spec, SqlDialect d)
     conds.push_back(std::move(f));
   }
   conds.push_back(LifecycleIn("r.lifecycle_stage", spec.view_type));
-  Frag filter_joins;
+  Frag filter_joins, part_filter_joins;
   int fn = 0;
   for (const Clause& c : filter.clauses) {
     if (IsJoinFilter(c)) {
-      filter_joins.Append(RunFilterJoin(c, d, ++fn, spec.nan_compares_as_zero));
+      ++fn;
+      filter_joins.Append(RunFilterJoin(c, d, fn, spec.nan_compares_as_zero, false));
+      part_filter_joins.Append(RunFilterJoin(c, d, fn, spec.nan_compares_as_zero, d == SqlDialect::kSqlite));
     } else {
       conds.push_back(RunFilter(c, d));
     }
@@ -381,7 +596,17 @@ Result<CompiledSearch> CompileRunSearch(const RunSearchSpec& spec, SqlDialect d)
   q.Add("SELECT r.run_uuid FROM runs r").Append(filter_joins).Append(joins);
   EmitWhere(q, conds);
   q.Add(" ORDER BY ").Append(order_sql);
-  return PageQuery(std::move(q), offset, spec.max_results);
+  MLFLOW_ASSIGN_OR_RETURN(CompiledSearch out, PageQuery(std::move(q), offset, spec.max_results));
+  if (order.size() <= 1) {
+    CompileRunParts(spec, order, part_filter_joins, conds, token.keyset, d, out);
+    for (const SqlQuery& part : out.run_segments) {
+      if (part.params.size() > kMaxBoundValues) {
+        return Invalid("Search filter is too large: it needs " + std::to_string(part.params.size()) +
+                       " values, at most " + std::to_string(kMaxBoundValues) + " are supported.");
+      }
+    }
+  }
+  return out;
 }
 
 Result<CompiledSearch> CompileExperimentSearch(const ExperimentSearchSpec& spec, SqlDialect d) {

@@ -31,6 +31,7 @@
 #include "search/filter.h"
 #include "search/order_by.h"
 #include "search/page_token.h"
+#include "search/run_page_token.h"
 
 namespace mlflow::search {
 
@@ -72,6 +73,18 @@ struct CompiledSearch {
   // extra row).
   std::string NextPageToken(size_t rows_returned) const;
 
+  // Runs ordered by at most one key (see CompileRunSearch): the same page as `query`, as parts of
+  // the order each walked by an index, run in order until the page is full
+  // (store/sql/run_search_sql.h). Empty: run `query`.
+  std::vector<SqlQuery> run_segments;
+  std::vector<int> run_segment_ids;  // each part's place in the full order (keyset tokens name it)
+  int64_t run_skip = 0;              // rows of the parts to skip first (an offset token)
+  enum class KeyKind { kNone, kInt, kDouble, kText };
+  KeyKind run_key_kind = KeyKind::kNone;  // type of the parts' second column
+  std::string run_query_digest;
+  // The next token after a page whose last row is `last` (segment, value, start_time, run_uuid set).
+  std::string NextRunPageToken(size_t rows_returned, RunKeyset last) const;
+
   // internal
   bool token_when_full = false;
   std::optional<LoggedModelPageToken> logged_model_token;
@@ -82,6 +95,11 @@ struct CompiledSearch {
 // metrics: values, then NaN, then missing), then start_time DESC unless ordered by start_time,
 // then run_uuid ASC. Scope: runs.experiment_id IN experiment_ids (decimal strings; empty list
 // matches nothing) and lifecycle_stage per view_type.
+// With at most one order_by key, run_segments splits that order into parts (rows with the key's
+// value, NaN metrics, runs without the key; each by start_time present or NULL) whose ORDER BY an
+// index can walk (store/sql/schema.cc, CreateExtraIndexes), each with LIMIT; a keyset token
+// (run_page_token.h) for the same query starts at the row after the last one returned. Columns of
+// the parts: run_uuid, the key's value (or NULL), start_time.
 struct RunSearchSpec {
   std::vector<std::string> experiment_ids;
   ViewType view_type = ViewType::kActiveOnly;

@@ -17,6 +17,7 @@
 #include "store/sql/sql_tracking_store.h"
 #include "unit/store/hard_delete_cases.h"
 #include "unit/store/metric_sampling_cases.h"
+#include "unit/store/run_search_cases.h"
 #include "unit/store/pooled_database_cases.h"
 #include "unit/store/trace_metrics_cases.h"
 
@@ -244,6 +245,7 @@ TEST_F(MysqlTest, TrackingStoreRoundTrip) {
 }
 
 TEST_F(MysqlTest, ChartSamplingPicksMlflowsPoints) { metric_sampling_cases::SamplesLikeMlflow(OpenDb()); }
+TEST_F(MysqlTest, RunSearchPagesFollowMlflowsOrder) { run_search_cases::PagesFollowMlflowsOrder(OpenDb()); }
 
 TEST_F(MysqlTest, TagReadModifyWritesLoseNothingAcrossPools) {
   pooled_database_cases::TagReadModifyWritesLoseNothingAcrossPools(OpenDb(4), OpenDb(4), 6, 15);

@@ -16,6 +16,7 @@
 #include "store/sql/sql_tracking_store.h"
 #include "unit/store/hard_delete_cases.h"
 #include "unit/store/metric_sampling_cases.h"
+#include "unit/store/run_search_cases.h"
 #include "unit/store/pooled_database_cases.h"
 #include "unit/store/trace_metrics_cases.h"
 
@@ -405,6 +406,7 @@ TEST_F(PgTest, TagReadModifyWritesLoseNothingAcrossPools) {
 
 // Permanent deletion (gc): the cases tests/unit/store/hard_delete_test.cc runs on SQLite.
 TEST_F(PgTest, ChartSamplingPicksMlflowsPoints) { metric_sampling_cases::SamplesLikeMlflow(OpenDb()); }
+TEST_F(PgTest, RunSearchPagesFollowMlflowsOrder) { run_search_cases::PagesFollowMlflowsOrder(OpenDb()); }
 TEST_F(PgTest, TraceMetricsFilterOnTokenUsageAndCost) {
   trace_metrics_cases::FiltersOnTokenUsageAndCost(OpenDb(), false);
 }

@@ -118,6 +118,22 @@ void CreateExtraIndexes(Connection& conn) {
   conn.ExecScript(
       "CREATE INDEX IF NOT EXISTS idx_mlflowcpp_metric_steps ON metrics (run_uuid, key, step, timestamp, value, "
       "is_nan)");
+  // Run search (search/sql_compiler.h, run_segments): a page of an experiment's runs in start_time
+  // order, or in run name order, is an index walk with LIMIT instead of a sort of every run; ordered
+  // by a metric, the key's rows walk in value order. MLflow has no index on runs.experiment_id.
+  conn.ExecScript(
+      "CREATE INDEX IF NOT EXISTS idx_mlflowcpp_runs_experiment_start ON runs (experiment_id, start_time DESC, "
+      "run_uuid)");
+  conn.ExecScript("CREATE INDEX IF NOT EXISTS idx_mlflowcpp_runs_experiment_name ON runs (experiment_id, name)");
+  conn.ExecScript(
+      "CREATE INDEX IF NOT EXISTS idx_mlflowcpp_latest_metrics_key_value ON latest_metrics (key, value, is_nan, "
+      "run_uuid)");
+  // Ordered by a param: the same walk on its values. SQLite only: a param value may be 8,000
+  // characters, past what a PostgreSQL btree entry (about 2,700 bytes) or a MySQL index key (3,072
+  // bytes) holds, and there such a write would fail or the index be refused.
+  if (conn.dialect() == Dialect::kSqlite) {
+    conn.ExecScript("CREATE INDEX IF NOT EXISTS idx_mlflowcpp_params_key_value ON params (key, value, run_uuid)");
+  }
 }
 
 Result<SchemaInfo> InspectSchema(Connection& conn, std::string_view db_uri) {

@@ -15,6 +15,7 @@
 #include "core/validation.h"
 #include "store/sql/metric_sampling.h"
 #include "store/sql/run_loader.h"
+#include "store/sql/run_search_sql.h"
 #include "store/sql/schema.h"
 #include "search/sql_compiler.h"
 
@@ -883,17 +884,10 @@ Result<RunSearchPage> SqlTrackingStore::SearchRuns(const RunSearchRequest& reque
   spec.page_token = request.page_token;
   MLFLOW_ASSIGN_OR_RETURN(search::CompiledSearch compiled, search::CompileRunSearch(spec, db_->dialect()));
   return db_->Read<RunSearchPage>([&](Connection& c) -> Result<RunSearchPage> {
-    std::vector<std::string> ids;
-    auto st = c.Prepare(compiled.query.sql);
-    st->BindAll(compiled.query.params);
-    size_t rows = 0;
-    while (st->Step()) {
-      ++rows;
-      if (static_cast<int64_t>(ids.size()) < compiled.max_results) ids.push_back(st->Text(0));
-    }
+    RunIdPage ids = SearchRunIds(c, compiled);  // run_search_sql.h: index walks, keyset tokens
     RunSearchPage page;
-    MLFLOW_ASSIGN_OR_RETURN(page.runs, sql::LoadRuns(c, ids, /*with_model_inputs=*/false));
-    page.next_page_token = compiled.NextPageToken(rows);
+    MLFLOW_ASSIGN_OR_RETURN(page.runs, sql::LoadRuns(c, ids.ids, /*with_model_inputs=*/false));
+    page.next_page_token = std::move(ids.next_page_token);
     return page;
   });
 }

@@ -12,6 +12,8 @@
 
 #include "core/ids.h"
 #include "metric_sampling_cases.h"
+#include "run_search_cases.h"
+#include "search/sql_compiler.h"
 #include "store/sql/schema.h"
 #include "store/sql/sqlite_connection.h"
 
@@ -255,6 +257,64 @@ TEST_F(TrackingStoreTest, MetricHistoryPages) {
 // UpdateRunTag is the store's read-modify-write of a tag (LogModel's history): concurrent updates
 // each see the previous one's value, an update's error writes nothing, deleted runs are refused.
 TEST_F(TrackingStoreTest, ChartSamplingPicksMlflowsPoints) { metric_sampling_cases::SamplesLikeMlflow(db_); }
+TEST_F(TrackingStoreTest, RunSearchPagesFollowMlflowsOrder) { run_search_cases::PagesFollowMlflowsOrder(db_); }
+
+// The parts of a run search are index walks on SQLite (schema.cc, CreateExtraIndexes): no part
+// scans the runs table or sorts every run of the experiment (a sort of ties only, "RIGHT PART OF
+// ORDER BY", is allowed). Before the parts, each of these plans sorted the whole experiment.
+TEST_F(TrackingStoreTest, RunSearchPartsWalkIndexes) {
+  ASSERT_TRUE(store_->Initialize().ok());
+  const std::vector<std::pair<std::vector<std::string>, std::string>> cases = {
+      {{}, ""},
+      {{"attributes.start_time DESC"}, ""},
+      {{"attributes.start_time ASC"}, ""},
+      {{"metrics.m DESC"}, ""},
+      {{"params.p"}, ""},
+      {{"attributes.run_name"}, ""},
+      {{}, "metrics.m > 0.05 and params.p = 'v'"},
+  };
+  for (const auto& [order, filter] : cases) {
+    search::RunSearchSpec spec;
+    spec.experiment_ids = {"0"};
+    spec.order_by = order;
+    spec.filter = filter;
+    auto compiled = search::CompileRunSearch(spec, SqlDialect::kSqlite);
+    ASSERT_TRUE(compiled.ok()) << compiled.status().message();
+    ASSERT_FALSE(compiled->run_segments.empty()) << filter;
+    for (const auto& part : compiled->run_segments) {
+      auto plan = db_->Read<std::string>([&](store::sql::Connection& c) -> Result<std::string> {
+        auto st = c.Prepare("EXPLAIN QUERY PLAN " + part.sql);
+        st->BindAll(part.params);
+        std::string out;
+        while (st->Step()) out += st->Text(3) + "\n";
+        return out;
+      });
+      ASSERT_TRUE(plan.ok()) << plan.status().message();
+      EXPECT_EQ(plan->find("SCAN r"), std::string::npos) << part.sql << "\n" << *plan;
+      EXPECT_EQ(plan->find("USE TEMP B-TREE FOR ORDER BY"), std::string::npos) << part.sql << "\n" << *plan;
+      EXPECT_NE(plan->find("idx_mlflowcpp_"), std::string::npos) << part.sql << "\n" << *plan;
+    }
+  }
+  // Ordered by a metric with a param equality: the filter drives (only the matching runs are read,
+  // on the param's index), then the matches are sorted.
+  search::RunSearchSpec spec;
+  spec.experiment_ids = {"0"};
+  spec.order_by = {"metrics.m DESC"};
+  spec.filter = "params.p = 'v'";
+  auto compiled = search::CompileRunSearch(spec, SqlDialect::kSqlite);
+  ASSERT_TRUE(compiled.ok());
+  const auto& part = compiled->run_segments.front();
+  auto plan = db_->Read<std::string>([&](store::sql::Connection& c) -> Result<std::string> {
+    auto st = c.Prepare("EXPLAIN QUERY PLAN " + part.sql);
+    st->BindAll(part.params);
+    std::string out;
+    while (st->Step()) out += st->Text(3) + "\n";
+    return out;
+  });
+  ASSERT_TRUE(plan.ok());
+  EXPECT_EQ(plan->find("SEARCH f1 USING COVERING INDEX idx_mlflowcpp_params_key_value (key=? AND value=?)"), 0u)
+      << *plan;
+}
 
 TEST_F(TrackingStoreTest, UpdateRunTagIsOneAtomicReadModifyWrite) {
   std::string run = NewRun();
