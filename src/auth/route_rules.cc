@@ -103,7 +103,7 @@ const std::map<Key, RouteRule>& Table() {
       {{"GET", "/mlflow/traces/{trace_id}/assessments/{assessment_id}"}, R(S::kTrace, A::kRead)},
       {{"PATCH", "/mlflow/traces/{trace_id}/assessments/{assessment_id}"}, R(S::kTrace, A::kUpdate)},
       {{"DELETE", "/mlflow/traces/{trace_id}/assessments/{assessment_id}"}, R(S::kTrace, A::kUpdate)},
-      {{"GET", "/mlflow/traces"}, R(S::kExperimentIdsRequired, A::kRead)},
+      {{"GET", "/mlflow/traces"}, R(S::kTraceExperimentIds, A::kRead)},
       {{"GET", "/mlflow/traces/batchGet"}, R(S::kTraceIds, A::kRead)},
       {{"POST", "/mlflow/traces/batchGetInfos"}, R(S::kTraceIds, A::kRead)},
       {{"POST", "/mlflow/traces/link-to-run"}, R(S::kRunAndTraceIds, A::kUpdate)},

@@ -141,11 +141,24 @@ struct AuthGate::Impl {
     return Allows(p, a);
   }
 
-  // The action on every experiment listed; an empty list is refused (an unscoped bulk request).
-  Result<bool> CanOnEveryExperiment(const auth::User& user, const std::vector<std::string>& ids, Action a) {
+  // An action on a run, trace or logged model of an experiment, as MLflow 3.17.2 resolves it
+  // (mlflow/server/auth/__init__.py _run_requirement, _authorize_trace, _authorize_logged_model_id,
+  // _bulk_requirements_in_experiments): READ on the experiment, and the action allowed by the
+  // wildcard grant on the sub-resource tier ("run", "trace", "logged_model") when the user holds
+  // one (a DENY there refuses even an experiment's MANAGE), else by the experiment's permission.
+  Result<bool> CanInExperiment(const auth::User& user, const std::string& experiment_id, const char* tier, Action a) {
+    MLFLOW_ASSIGN_OR_RETURN(std::vector<auth::Grant> grants, store->GrantsOf(user.id));
+    if (!Effective(grants, "experiment", experiment_id).can_read) return false;
+    return Allows(auth::Governing(grants, {{tier, "*"}, {"experiment", experiment_id}}, config.default_permission), a);
+  }
+
+  // The action on every experiment listed (in the tier, when one is named); an empty list is
+  // refused (an unscoped bulk request).
+  Result<bool> CanOnEveryExperiment(const auth::User& user, const std::vector<std::string>& ids, Action a,
+                                    const char* tier = nullptr) {
     if (ids.empty()) return false;
     for (const std::string& id : ids) {
-      MLFLOW_ASSIGN_OR_RETURN(bool ok, CanOnExperiment(user, id, a));
+      MLFLOW_ASSIGN_OR_RETURN(bool ok, tier ? CanInExperiment(user, id, tier, a) : CanOnExperiment(user, id, a));
       if (!ok) return false;
     }
     return true;
@@ -189,10 +202,10 @@ struct AuthGate::Impl {
         }
         return true;
       }
-      case Subject::kExperimentIdsRequired: {
-        std::vector<std::string> ids = params.List("experiment_ids");
-        return CanOnEveryExperiment(user, ids, rule.action);
-      }
+      case Subject::kExperimentIdsRequired:
+        return CanOnEveryExperiment(user, params.List("experiment_ids"), rule.action);
+      case Subject::kTraceExperimentIds:
+        return CanOnEveryExperiment(user, params.List("experiment_ids"), rule.action, "trace");
       case Subject::kTraceMetricsExperimentIds: {
         // Read as MLflow reads the message (either spelling; both at once: 400).
         const nlohmann::json& body = params.Body();
@@ -204,7 +217,7 @@ struct AuthGate::Impl {
             if (!JsonText(id).empty()) ids.push_back(JsonText(id));
           }
         }
-        return CanOnEveryExperiment(user, ids, rule.action);
+        return CanOnEveryExperiment(user, ids, rule.action, "trace");
       }
       case Subject::kTraceSearchLocations: {
         // The experiment of every location that names one, in the snake_case or lowerCamelCase
@@ -223,20 +236,20 @@ struct AuthGate::Impl {
             if (id && id->is_string() && !id->get<std::string>().empty()) ids.push_back(id->get<std::string>());
           }
         }
-        return CanOnEveryExperiment(user, ids, rule.action);
+        return CanOnEveryExperiment(user, ids, rule.action, "trace");
       }
       case Subject::kTraceIds: {
         MLFLOW_ASSIGN_OR_RETURN(std::vector<std::string> experiments, TraceExperiments(params.List("trace_ids")));
-        return CanOnEveryExperiment(user, experiments, Action::kRead);
+        return CanOnEveryExperiment(user, experiments, Action::kRead, "trace");
       }
       case Subject::kRunAndTraceIds: {
         MLFLOW_ASSIGN_OR_RETURN(std::string run_id, params.Required("run_id", "run_uuid"));
         Result<::mlflow::Run> run = ctx.tracking->GetRun(run_id);
         if (!run.ok()) return false;
-        MLFLOW_ASSIGN_OR_RETURN(bool ok, CanOnExperiment(user, run->info.experiment_id, rule.action));
+        MLFLOW_ASSIGN_OR_RETURN(bool ok, CanInExperiment(user, run->info.experiment_id, "run", rule.action));
         if (!ok) return false;
         MLFLOW_ASSIGN_OR_RETURN(std::vector<std::string> experiments, TraceExperiments(params.List("trace_ids")));
-        return CanOnEveryExperiment(user, experiments, Action::kRead);
+        return CanOnEveryExperiment(user, experiments, Action::kRead, "trace");
       }
       case Subject::kDataset:
       case Subject::kDatasetAndExperimentIds: {
@@ -254,7 +267,7 @@ struct AuthGate::Impl {
         MLFLOW_ASSIGN_OR_RETURN(std::string run_id, params.Required("run_id", "run_uuid"));
         Result<::mlflow::Run> run = ctx.tracking->GetRun(run_id);
         if (!run.ok()) return false;  // MLflow refuses (403) what it cannot find
-        return CanOnExperiment(user, run->info.experiment_id, rule.action);
+        return CanInExperiment(user, run->info.experiment_id, "run", rule.action);
       }
       case Subject::kRunIds: {
         std::vector<std::string> ids = params.List("run_id");
@@ -265,7 +278,7 @@ struct AuthGate::Impl {
         for (const std::string& id : ids) {
           Result<::mlflow::Run> run = ctx.tracking->GetRun(id);
           if (!run.ok()) return false;
-          MLFLOW_ASSIGN_OR_RETURN(bool ok, CanOnExperiment(user, run->info.experiment_id, rule.action));
+          MLFLOW_ASSIGN_OR_RETURN(bool ok, CanInExperiment(user, run->info.experiment_id, "run", rule.action));
           if (!ok) return false;
         }
         return true;
@@ -274,7 +287,7 @@ struct AuthGate::Impl {
         MLFLOW_ASSIGN_OR_RETURN(std::string id, params.Required("model_id"));
         Result<::mlflow::store::LoggedModel> m = ctx.logged_models->GetLoggedModel(id);
         if (!m.ok()) return false;
-        return CanOnExperiment(user, m->experiment_id, rule.action);
+        return CanInExperiment(user, m->experiment_id, "logged_model", rule.action);
       }
       case Subject::kTrace: {
         std::string id = params.Optional("trace_id");
@@ -283,7 +296,7 @@ struct AuthGate::Impl {
         }
         Result<TraceInfo> info = ctx.tracing->GetTraceInfo(id);
         if (!info.ok()) return false;
-        return CanOnExperiment(user, info->experiment_id, rule.action);
+        return CanInExperiment(user, info->experiment_id, "trace", rule.action);
       }
       case Subject::kTraceLocation: {
         std::string id = params.Optional("experiment_id");

@@ -52,7 +52,7 @@ TEST(RouteRules, Traces) {
   r = RuleFor("POST", "/api/3.0/mlflow/traces/metrics");
   EXPECT_EQ(r.subject, Subject::kTraceMetricsExperimentIds);
   EXPECT_EQ(r.action, Action::kRead);
-  EXPECT_EQ(RuleFor("GET", "/api/2.0/mlflow/traces").subject, Subject::kExperimentIdsRequired);
+  EXPECT_EQ(RuleFor("GET", "/api/2.0/mlflow/traces").subject, Subject::kTraceExperimentIds);
   EXPECT_EQ(RuleFor("GET", "/api/3.0/mlflow/traces/batchGet").subject, Subject::kTraceIds);
   EXPECT_EQ(RuleFor("POST", "/api/3.0/mlflow/traces/batchGetInfos").subject, Subject::kTraceIds);
   r = RuleFor("POST", "/api/2.0/mlflow/traces/link-to-run");
