@@ -46,6 +46,10 @@ start cloud "$repo/tests/e2e/artifacts/make_cloud_venv.sh"
 # e2e_auth* (tests/e2e/auth/run.sh).
 start auth -u MLFLOW_INTEROP_VENV -u MLFLOW_VERSION \
   MLFLOW_VENV_ROOT="${MLFLOW_VENV_ROOT:-$repo/.venv-auth}/auth-x" MLFLOW_INTEROP_PIP_EXTRA="flask-wtf==1.3.0" "$mv"
+# e2e_auth_schema_pg, e2e_auth_schema_mysql (tests/e2e/auth/run_schema.sh).
+start auth-db -u MLFLOW_INTEROP_VENV -u MLFLOW_VERSION \
+  MLFLOW_VENV_ROOT="${MLFLOW_VENV_ROOT:-$repo/.venv-auth}/auth-db-x" \
+  MLFLOW_INTEROP_PIP_EXTRA="psycopg2-binary==2.9.13 pymysql==1.1.1 flask-wtf==1.3.0" "$mv"
 # interop_db_roundtrip_mysql, interop_suite_mysql (tests/interop/mysql/run.sh, run_suite.sh) and
 # interop_db_upgrade_mysql (tests/interop/db_upgrade/run.sh).
 start mysql MLFLOW_VENV_ROOT="$mysql_root" MLFLOW_INTEROP_VENV= MLFLOW_INTEROP_PIP_EXTRA="pymysql==1.1.1" "$mv"

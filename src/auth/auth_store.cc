@@ -20,6 +20,30 @@ namespace {
 
 constexpr const char* kWorkspace = "default";
 
+// MLflow's auth store finds a taken username by its INSERT failing on the UNIQUE key; on
+// PostgreSQL and MySQL that INSERT has taken the next users.id by then (the serial's sequence
+// value, InnoDB's AUTO_INCREMENT value) and neither gives it back, so the next user's id skips one.
+// Ours takes it too, as the tracking store does for experiments (store/sql/sql_tracking_store.cc,
+// ConsumeExperimentId): on MySQL by the same refused INSERT (a failed statement undoes only
+// itself), on PostgreSQL, where a failed statement would abort the transaction, by nextval().
+void ConsumeUserId(Connection& c, const std::string& username) {
+  if (c.dialect() == store::sql::Dialect::kPostgres) {
+    auto next = c.Prepare("SELECT nextval(pg_get_serial_sequence('users', 'id'))");
+    while (next->Step()) {
+    }
+    return;
+  }
+  try {
+    auto ins = c.Prepare("INSERT INTO users (username, password_hash, is_admin) VALUES (?, '', 0)");
+    ins->Bind(1, username);
+    ins->Execute();
+  } catch (const SqlError& e) {
+    if (e.kind() != SqlError::Kind::kConstraint) throw;
+    return;
+  }
+  throw SqlError(SqlError::Kind::kOther, "a taken username was not refused by its UNIQUE key");
+}
+
 std::string HiddenRoleName(int64_t user_id) { return "__user_" + std::to_string(user_id) + "__"; }
 
 // The ids of the hidden per-user roles in the workspace: names matching ^__user_<digits>__$
@@ -171,6 +195,7 @@ Result<User> AuthStore::CreateUser(const std::string& username, const std::strin
   User created;
   MLFLOW_RETURN_IF_ERROR(db_->Write([&](Connection& c) -> Status {
     if (LoadUser(c, username)) {
+      if (c.dialect() != store::sql::Dialect::kSqlite) ConsumeUserId(c, username);
       return Status::AlreadyExists("User (username=" + username +
                                    ") already exists. Error: UNIQUE constraint failed: users.username");
     }

@@ -48,6 +48,7 @@ const std::map<Key, RouteRule>& Table() {
       {{"GET", "/mlflow/metrics/get-history-bulk"}, R(S::kRunIds, A::kRead)},
       {{"GET", "/mlflow/metrics/get-history-bulk-interval"}, R(S::kRunIds, A::kRead)},
       {{"GET", "/mlflow/artifacts/list"}, R(S::kRun, A::kRead)},
+      {{"POST", "/mlflow/artifacts/presigned-download-url"}, R(S::kRun, A::kRead)},
       // Run artifacts outside the REST API
       {{"GET", "/get-artifact"}, R(S::kRun, A::kRead)},
       {{"POST", "/mlflow/upload-artifact"}, R(S::kRun, A::kUpdate)},
@@ -102,11 +103,15 @@ const std::map<Key, RouteRule>& Table() {
       {{"GET", "/mlflow/traces/{trace_id}/assessments/{assessment_id}"}, R(S::kTrace, A::kRead)},
       {{"PATCH", "/mlflow/traces/{trace_id}/assessments/{assessment_id}"}, R(S::kTrace, A::kUpdate)},
       {{"DELETE", "/mlflow/traces/{trace_id}/assessments/{assessment_id}"}, R(S::kTrace, A::kUpdate)},
-      {{"GET", "/mlflow/traces"}, R(S::kExperimentIds, A::kRead)},
+      {{"GET", "/mlflow/traces"}, R(S::kTraceExperimentIds, A::kRead)},
+      {{"GET", "/mlflow/traces/batchGet"}, R(S::kTraceIds, A::kRead)},
+      {{"POST", "/mlflow/traces/batchGetInfos"}, R(S::kTraceIds, A::kRead)},
+      {{"POST", "/mlflow/traces/link-to-run"}, R(S::kRunAndTraceIds, A::kUpdate)},
+      {{"POST", "/mlflow/traces/link-prompts"}, R(S::kTrace, A::kUpdate)},
       // MLflow 3.17.2's validate_can_search_traces_v3: read on each experiment location.
       {{"POST", "/mlflow/traces/search"}, R(S::kTraceSearchLocations, A::kRead)},
       {{"POST", "/mlflow/traces/delete-traces"}, R(S::kExperimentId, A::kDelete)},
-      {{"POST", "/mlflow/traces/metrics"}, R(S::kExperimentIds, A::kRead)},
+      {{"POST", "/mlflow/traces/metrics"}, R(S::kTraceMetricsExperimentIds, A::kRead)},
       {{"GET", "/mlflow/get-trace-artifact"}, R(S::kTrace, A::kRead)},
       // Scorers
       {{"POST", "/mlflow/scorers/register"}, R(S::kScorerCreate, A::kUpdate, Effect::kGrantScorer)},
@@ -115,6 +120,21 @@ const std::map<Key, RouteRule>& Table() {
       {{"GET", "/mlflow/scorers/get"}, R(S::kScorer, A::kRead)},
       {{"DELETE", "/mlflow/scorers/delete"}, R(S::kScorer, A::kDelete, Effect::kDropScorerGrants)},
       {{"GET", "/mlflow/scorers/online-configs"}, R(S::kOnlineScoringConfigs, A::kRead)},
+      // Evaluation datasets: through the experiments a dataset is linked to (MLflow 3.17.2's
+      // DATASET_BEFORE_REQUEST_HANDLERS; a dataset linked to none is refused to non-admins).
+      {{"POST", "/mlflow/datasets/create"}, R(S::kExperimentIdsRequired, A::kUpdate)},
+      {{"POST", "/mlflow/datasets/search"}, R(S::kExperimentIdsRequired, A::kRead)},
+      {{"GET", "/mlflow/datasets/search"}, R(S::kExperimentIdsRequired, A::kRead)},
+      {{"GET", "/mlflow/datasets/{dataset_id}"}, R(S::kDataset, A::kRead)},
+      {{"DELETE", "/mlflow/datasets/{dataset_id}"}, R(S::kDataset, A::kDelete)},
+      {{"PATCH", "/mlflow/datasets/{dataset_id}/tags"}, R(S::kDataset, A::kUpdate)},
+      {{"DELETE", "/mlflow/datasets/{dataset_id}/tags/{key}"}, R(S::kDataset, A::kUpdate)},
+      {{"POST", "/mlflow/datasets/{dataset_id}/records"}, R(S::kDataset, A::kUpdate)},
+      {{"GET", "/mlflow/datasets/{dataset_id}/records"}, R(S::kDataset, A::kRead)},
+      {{"DELETE", "/mlflow/datasets/{dataset_id}/records"}, R(S::kDataset, A::kUpdate)},
+      {{"GET", "/mlflow/datasets/{dataset_id}/experiment-ids"}, R(S::kDataset, A::kRead)},
+      {{"POST", "/mlflow/datasets/{dataset_id}/add-experiments"}, R(S::kDatasetAndExperimentIds, A::kUpdate)},
+      {{"POST", "/mlflow/datasets/{dataset_id}/remove-experiments"}, R(S::kDataset, A::kUpdate)},
       // Proxied artifacts
       {{"GET", "/mlflow-artifacts/artifacts/{path...}"}, R(S::kArtifactPath, A::kRead)},
       {{"PUT", "/mlflow-artifacts/artifacts/{path...}"}, R(S::kArtifactPath, A::kUpdate)},

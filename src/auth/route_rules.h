@@ -32,7 +32,19 @@ enum class Subject {
   kNone,
   kExperimentId,    // param experiment_id
   kExperimentName,  // param experiment_name -> its experiment
-  kExperimentIds,   // every id of the list param experiment_ids (search-datasets, traces)
+  kExperimentIds,   // every id of the list param experiment_ids (search-datasets)
+  // Every id of experiment_ids (or experimentIds); none at all: refused, as MLflow's
+  // _bulk_requirements_in_experiments and its dataset create/search checks refuse an unscoped
+  // request (GET traces, traces/metrics, datasets/create, datasets/search).
+  kExperimentIdsRequired,
+  kTraceExperimentIds,  // GET traces: as kExperimentIdsRequired, in the "trace" tier of each experiment
+  kTraceMetricsExperimentIds,  // QueryTraceMetrics: as kExperimentIdsRequired, from its JSON (either spelling)
+  kTraceIds,        // every trace of trace_ids -> its experiment; none, or one unknown: refused
+  kRunAndTraceIds,  // link-to-run: the action on run_id's experiment, READ on every trace's (none: refused)
+  kDataset,         // path dataset_id -> every experiment it is linked to; none (or no dataset): refused
+  kDatasetAndExperimentIds,  // add-experiments: kDataset, and the action on every experiment_ids (required)
+  // Runs, logged models and traces: READ on their experiment and the action in their wildcard
+  // tier ("run", "logged_model", "trace"), else in the experiment (auth_gate.cc CanInExperiment).
   kRun,             // param run_id (run_uuid) -> its experiment
   kRunIds,          // every run of the repeated query param run_id / run_ids
   kLoggedModel,     // param model_id (path) -> its experiment

@@ -17,6 +17,7 @@
 
 #include "auth/password_hash.h"
 #include "auth/permissions.h"
+#include "auth/request_aliases.h"
 #include "auth/route_rules.h"
 #include "core/uri.h"
 #include "server/auth/auth_handlers.h"
@@ -140,6 +141,42 @@ struct AuthGate::Impl {
     return Allows(p, a);
   }
 
+  // An action on a run, trace or logged model of an experiment, as MLflow 3.17.2 resolves it
+  // (mlflow/server/auth/__init__.py _run_requirement, _authorize_trace, _authorize_logged_model_id,
+  // _bulk_requirements_in_experiments): READ on the experiment, and the action allowed by the
+  // wildcard grant on the sub-resource tier ("run", "trace", "logged_model") when the user holds
+  // one (a DENY there refuses even an experiment's MANAGE), else by the experiment's permission.
+  Result<bool> CanInExperiment(const auth::User& user, const std::string& experiment_id, const char* tier, Action a) {
+    MLFLOW_ASSIGN_OR_RETURN(std::vector<auth::Grant> grants, store->GrantsOf(user.id));
+    if (!Effective(grants, "experiment", experiment_id).can_read) return false;
+    return Allows(auth::Governing(grants, {{tier, "*"}, {"experiment", experiment_id}}, config.default_permission), a);
+  }
+
+  // The action on every experiment listed (in the tier, when one is named); an empty list is
+  // refused (an unscoped bulk request).
+  Result<bool> CanOnEveryExperiment(const auth::User& user, const std::vector<std::string>& ids, Action a,
+                                    const char* tier = nullptr) {
+    if (ids.empty()) return false;
+    for (const std::string& id : ids) {
+      MLFLOW_ASSIGN_OR_RETURN(bool ok, tier ? CanInExperiment(user, id, tier, a) : CanOnExperiment(user, id, a));
+      if (!ok) return false;
+    }
+    return true;
+  }
+
+  // The experiment of each trace; nothing when one of them does not exist (MLflow refuses the
+  // whole request then).
+  Result<std::vector<std::string>> TraceExperiments(const std::vector<std::string>& trace_ids) {
+    std::vector<std::string> out;
+    for (const std::string& id : trace_ids) {
+      Result<TraceInfo> info = ctx.tracing->GetTraceInfo(id);
+      if (!info.ok() && info.status().code() == ErrorCode::kResourceDoesNotExist) return std::vector<std::string>{};
+      if (!info.ok()) return info.status();
+      out.push_back(info->experiment_id);
+    }
+    return out;
+  }
+
   // Whether the caller may do `action` on the rule's subject; a Status for a request the check
   // cannot even read (missing parameter, unknown experiment name), answered as MLflow's JSON
   // error. A run, logged model or trace that does not exist is refused, as MLflow does.
@@ -165,38 +202,72 @@ struct AuthGate::Impl {
         }
         return true;
       }
+      case Subject::kExperimentIdsRequired:
+        return CanOnEveryExperiment(user, params.List("experiment_ids"), rule.action);
+      case Subject::kTraceExperimentIds:
+        return CanOnEveryExperiment(user, params.List("experiment_ids"), rule.action, "trace");
+      case Subject::kTraceMetricsExperimentIds: {
+        // Read as MLflow reads the message (either spelling; both at once: 400).
+        const nlohmann::json& body = params.Body();
+        MLFLOW_RETURN_IF_ERROR(auth::RejectConflictingAliases(body, auth::QueryTraceMetricsFields()));
+        std::vector<std::string> ids;
+        const nlohmann::json* list = auth::AliasedValue(body, auth::QueryTraceMetricsFields().front());
+        if (list && list->is_array()) {
+          for (const nlohmann::json& id : *list) {
+            if (!JsonText(id).empty()) ids.push_back(JsonText(id));
+          }
+        }
+        return CanOnEveryExperiment(user, ids, rule.action, "trace");
+      }
       case Subject::kTraceSearchLocations: {
         // The experiment of every location that names one, in the snake_case or lowerCamelCase
-        // field names MLflow's ParseDict accepts; a search naming no experiment is refused
-        // (MLflow's _bulk_requirements_in_experiments).
+        // field names MLflow's ParseDict accepts (a field spelt both ways: 400, as MLflow); a
+        // search naming no experiment is refused (MLflow's _bulk_requirements_in_experiments).
+        const nlohmann::json& body = params.Body();
+        MLFLOW_RETURN_IF_ERROR(auth::RejectConflictingAliases(body, auth::SearchTracesV3Fields()));
+        const auth::AliasedField& locations_field = auth::SearchTracesV3Fields().front();
+        const auth::AliasedField& experiment_field = locations_field.fields.front();
         std::vector<std::string> ids;
-        std::optional<nlohmann::json> locations = params.Raw("locations");
+        const nlohmann::json* locations = auth::AliasedValue(body, locations_field);
         if (locations && locations->is_array()) {
           for (const nlohmann::json& loc : *locations) {
-            if (!loc.is_object()) continue;
-            auto field = [](const nlohmann::json& o, const char* snake, const char* camel) -> const nlohmann::json* {
-              if (o.contains(snake)) return &o[snake];
-              if (o.contains(camel)) return &o[camel];
-              return nullptr;
-            };
-            const nlohmann::json* exp = field(loc, "mlflow_experiment", "mlflowExperiment");
-            if (!exp || !exp->is_object()) continue;
-            const nlohmann::json* id = field(*exp, "experiment_id", "experimentId");
+            const nlohmann::json* exp = auth::AliasedValue(loc, experiment_field);
+            const nlohmann::json* id = exp ? auth::AliasedValue(*exp, experiment_field.fields.front()) : nullptr;
             if (id && id->is_string() && !id->get<std::string>().empty()) ids.push_back(id->get<std::string>());
           }
         }
-        if (ids.empty()) return false;
-        for (const std::string& id : ids) {
-          MLFLOW_ASSIGN_OR_RETURN(bool ok, CanOnExperiment(user, id, rule.action));
-          if (!ok) return false;
-        }
-        return true;
+        return CanOnEveryExperiment(user, ids, rule.action, "trace");
+      }
+      case Subject::kTraceIds: {
+        MLFLOW_ASSIGN_OR_RETURN(std::vector<std::string> experiments, TraceExperiments(params.List("trace_ids")));
+        return CanOnEveryExperiment(user, experiments, Action::kRead, "trace");
+      }
+      case Subject::kRunAndTraceIds: {
+        MLFLOW_ASSIGN_OR_RETURN(std::string run_id, params.Required("run_id", "run_uuid"));
+        Result<::mlflow::Run> run = ctx.tracking->GetRun(run_id);
+        if (!run.ok()) return false;
+        MLFLOW_ASSIGN_OR_RETURN(bool ok, CanInExperiment(user, run->info.experiment_id, "run", rule.action));
+        if (!ok) return false;
+        MLFLOW_ASSIGN_OR_RETURN(std::vector<std::string> experiments, TraceExperiments(params.List("trace_ids")));
+        return CanOnEveryExperiment(user, experiments, Action::kRead, "trace");
+      }
+      case Subject::kDataset:
+      case Subject::kDatasetAndExperimentIds: {
+        MLFLOW_ASSIGN_OR_RETURN(std::string dataset_id, params.Required("dataset_id"));
+        Result<std::vector<std::string>> linked = ctx.datasets->GetExperimentIds(dataset_id);
+        // An unknown dataset is refused, as MLflow does; another failure is answered as itself.
+        if (!linked.ok() && linked.status().code() == ErrorCode::kResourceDoesNotExist) return false;
+        if (!linked.ok()) return linked.status();
+        MLFLOW_ASSIGN_OR_RETURN(bool ok, CanOnEveryExperiment(user, *linked, rule.action));
+        if (!ok || rule.subject == Subject::kDataset) return ok;
+        // Attaching needs the action on the experiments being attached too.
+        return CanOnEveryExperiment(user, params.List("experiment_ids"), rule.action);
       }
       case Subject::kRun: {
         MLFLOW_ASSIGN_OR_RETURN(std::string run_id, params.Required("run_id", "run_uuid"));
         Result<::mlflow::Run> run = ctx.tracking->GetRun(run_id);
         if (!run.ok()) return false;  // MLflow refuses (403) what it cannot find
-        return CanOnExperiment(user, run->info.experiment_id, rule.action);
+        return CanInExperiment(user, run->info.experiment_id, "run", rule.action);
       }
       case Subject::kRunIds: {
         std::vector<std::string> ids = params.List("run_id");
@@ -207,7 +278,7 @@ struct AuthGate::Impl {
         for (const std::string& id : ids) {
           Result<::mlflow::Run> run = ctx.tracking->GetRun(id);
           if (!run.ok()) return false;
-          MLFLOW_ASSIGN_OR_RETURN(bool ok, CanOnExperiment(user, run->info.experiment_id, rule.action));
+          MLFLOW_ASSIGN_OR_RETURN(bool ok, CanInExperiment(user, run->info.experiment_id, "run", rule.action));
           if (!ok) return false;
         }
         return true;
@@ -216,7 +287,7 @@ struct AuthGate::Impl {
         MLFLOW_ASSIGN_OR_RETURN(std::string id, params.Required("model_id"));
         Result<::mlflow::store::LoggedModel> m = ctx.logged_models->GetLoggedModel(id);
         if (!m.ok()) return false;
-        return CanOnExperiment(user, m->experiment_id, rule.action);
+        return CanInExperiment(user, m->experiment_id, "logged_model", rule.action);
       }
       case Subject::kTrace: {
         std::string id = params.Optional("trace_id");
@@ -225,7 +296,7 @@ struct AuthGate::Impl {
         }
         Result<TraceInfo> info = ctx.tracing->GetTraceInfo(id);
         if (!info.ok()) return false;
-        return CanOnExperiment(user, info->experiment_id, rule.action);
+        return CanInExperiment(user, info->experiment_id, "trace", rule.action);
       }
       case Subject::kTraceLocation: {
         std::string id = params.Optional("experiment_id");

@@ -41,6 +41,8 @@ class CheckParams {
   std::vector<std::string> List(const std::string& name) const;
   // A string (or number) deep in a JSON body; "" when absent.
   std::string Nested(const std::vector<std::string>& keys) const;
+  // The JSON body when the parameters come from one (an object; null otherwise).
+  const nlohmann::json& Body() const { return body_; }
   // The parameter as sent: a JSON value from the body, a string from the query or path.
   std::optional<nlohmann::json> Raw(const std::string& name) const;
   // Required() read as Python's int() reads it (role ids): INVALID_PARAMETER_VALUE

@@ -335,6 +335,13 @@ def scenario(srv):
     e2 = must("alice", "POST", api + "experiments/create", {"name": "alice-exp"})["experiment_id"]
     must("alice", "POST", api + "registered-models/create", {"name": "alice-model"})
     must("alice", "POST", api + "runs/create", {"experiment_id": e2})
+    # A trace and an evaluation dataset in the shared experiment, for the trace and dataset checks.
+    tid = must(ADMIN, "POST", api + "traces", {"experiment_id": e1, "timestamp_ms": 1000, "request_metadata": [],
+                                               "tags": []})["trace_info"]["request_id"]
+    ds = must(ADMIN, "POST", api3 + "datasets/create", {"name": "shared-ds", "experiment_ids": [e1]})
+    ds_id = ds["dataset"]["dataset_id"]
+    metrics_body = {"experiment_ids": [e1], "metric_name": "trace_count", "view_type": "TRACES",
+                    "aggregations": [{"aggregation_type": "COUNT"}]}
 
     # Each level against each endpoint group.
     for u in USERS:
@@ -383,6 +390,27 @@ def scenario(srv):
             call(f"trace-search{which}-{u}", u, "POST", api3 + "traces/search",
                  {"locations": [{"type": "MLFLOW_EXPERIMENT", "mlflow_experiment": {"experiment_id": exp}}]},
                  keep=lambda b: len(b.get("traces", [])))
+        # Traces listed, counted, fetched in bulk and linked (READ, or EDIT on the run for links).
+        call(f"traces-v2-{u}", u, "GET", api + "traces", params={"experiment_ids": e1},
+             keep=lambda b: len(b.get("traces", [])))
+        call(f"trace-metrics-{u}", u, "POST", api3 + "traces/metrics", metrics_body)
+        call(f"trace-metrics-camel-{u}", u, "POST", api3 + "traces/metrics",
+             dict({k: v for k, v in metrics_body.items() if k != "experiment_ids"}, experimentIds=[e1]))
+        call(f"trace-batch-infos-{u}", u, "POST", api3 + "traces/batchGetInfos", {"trace_ids": [tid]},
+             keep=lambda b: len(b.get("trace_infos", b.get("traces", []))))
+        call(f"trace-link-to-run-{u}", u, "POST", api + "traces/link-to-run", {"run_id": r1, "trace_ids": [tid]})
+        call(f"presigned-download-{u}", u, "POST", api + "artifacts/presigned-download-url",
+             {"run_id": r1, "path": "model"})
+        # Evaluation datasets, through the experiments they are linked to.
+        call(f"ds-search-{u}", u, "POST", api3 + "datasets/search", {"experiment_ids": [e1]},
+             keep=_names("datasets"))
+        call(f"ds-create-{u}", u, "POST", api3 + "datasets/create", {"name": "ds-" + u, "experiment_ids": [e1]},
+             keep=lambda b: b["dataset"]["name"])
+        call(f"ds-get-{u}", u, "GET", api3 + "datasets/" + ds_id, keep=lambda b: b["dataset"]["name"])
+        call(f"ds-records-{u}", u, "GET", api3 + f"datasets/{ds_id}/records")
+        call(f"ds-tags-{u}", u, "PATCH", api3 + f"datasets/{ds_id}/tags", {"tags": {"who": u}})
+        call(f"ds-add-experiments-{u}", u, "POST", api3 + f"datasets/{ds_id}/add-experiments",
+             {"experiment_ids": [e2]}, keep=lambda b: sorted(b["dataset"].get("experiment_ids", [])))
         call(f"run-delete-{u}", u, "POST", api + "runs/delete", {"run_id": r1})
         call(f"run-restore-{u}", u, "POST", api + "runs/restore", {"run_id": r1})
     call("exp-delete-alice", "alice", "POST", api + "experiments/delete", {"experiment_id": e2})
@@ -404,6 +432,23 @@ def scenario(srv):
          {"locations": [{"type": "MLFLOW_EXPERIMENT", "mlflowExperiment": {"experimentId": e2}}]})
     call("trace-search-two-carol", "carol", "POST", api3 + "traces/search",
          {"locations": [{"type": "MLFLOW_EXPERIMENT", "mlflow_experiment": {"experiment_id": e}} for e in (e1, e2)]})
+    # Unscoped trace listings and counts are refused; so is a trace search or count naming a field
+    # both ways (400 before the check, as MLflow), and a dataset or trace that does not exist.
+    call("traces-v2-unscoped-carol", "carol", "GET", api + "traces")
+    call("trace-metrics-unscoped-carol", "carol", "POST", api3 + "traces/metrics",
+         {"metric_name": "trace_count", "view_type": "TRACES"})
+    call("trace-search-both-spellings-carol", "carol", "POST", api3 + "traces/search",
+         {"locations": [{"mlflow_experiment": {"experiment_id": e1}, "mlflowExperiment": {"experimentId": e1}}]})
+    call("trace-search-both-id-spellings-carol", "carol", "POST", api3 + "traces/search",
+         {"locations": [{"mlflow_experiment": {"experiment_id": e1, "experimentId": e1}}]})
+    call("trace-search-both-top-spellings-carol", "carol", "POST", api3 + "traces/search",
+         {"locations": [{"mlflow_experiment": {"experiment_id": e1}}], "max_results": 5, "maxResults": 5})
+    call("trace-metrics-both-spellings-carol", "carol", "POST", api3 + "traces/metrics",
+         dict(metrics_body, experimentIds=[e1]))
+    call("trace-batch-infos-missing-carol", "carol", "POST", api3 + "traces/batchGetInfos", {"trace_ids": ["tr-nope"]})
+    call("trace-batch-get-unscoped-carol", "carol", "GET", api3 + "traces/batchGet")
+    call("ds-get-missing-carol", "carol", "GET", api3 + "datasets/d-0123")
+    call("ds-search-unscoped-carol", "carol", "POST", api3 + "datasets/search", {})
     call("version-carol", "carol", "GET", "/version")
     call("home-carol", "carol", "GET", "/")
     call("version-anonymous", None, "GET", "/version")

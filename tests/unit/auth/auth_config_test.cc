@@ -48,6 +48,26 @@ TEST_F(AuthConfigTest, NeedsTheSecretKey) {
   EXPECT_FALSE(c->admin_password.has_value());
 }
 
+// MLflow imports `authorization_function` as a Python callable; this server cannot, so it accepts
+// only MLflow's own Basic one (spelt out or left out) and refuses any other at startup, by name.
+TEST_F(AuthConfigTest, AuthorizationFunctionOnlyTheBasicDefault) {
+  setenv("MLFLOW_FLASK_SERVER_SECRET_KEY", "k", 1);
+  const std::string base = "[mlflow]\ndefault_permission = READ\ndatabase_uri = sqlite:///a.db\n";
+  setenv("MLFLOW_AUTH_CONFIG_PATH", Write(base).c_str(), 1);
+  Result<AuthConfig> c = LoadAuthConfig();
+  ASSERT_TRUE(c.ok()) << c.status().message();
+  EXPECT_EQ(c->authorization_function, "mlflow.server.auth:authenticate_request_basic_auth");
+  setenv("MLFLOW_AUTH_CONFIG_PATH",
+         Write(base + "authorization_function = mlflow.server.auth:authenticate_request_basic_auth\n").c_str(), 1);
+  EXPECT_TRUE(LoadAuthConfig().ok());
+  setenv("MLFLOW_AUTH_CONFIG_PATH", Write(base + "authorization_function = my_company.auth:check_jwt\n").c_str(), 1);
+  c = LoadAuthConfig();
+  ASSERT_FALSE(c.ok());
+  EXPECT_EQ(c.status().code(), ErrorCode::kInvalidParameterValue);
+  EXPECT_NE(c.status().message().find("my_company.auth:check_jwt"), std::string::npos) << c.status().message();
+  EXPECT_NE(c.status().message().find("only HTTP Basic"), std::string::npos) << c.status().message();
+}
+
 TEST_F(AuthConfigTest, EnvironmentWinsEvenWhenEmpty) {
   setenv("MLFLOW_FLASK_SERVER_SECRET_KEY", "k", 1);
   setenv("MLFLOW_AUTH_CONFIG_PATH",

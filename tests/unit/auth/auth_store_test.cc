@@ -76,6 +76,27 @@ TEST_F(AuthStoreTest, UsersAndPasswords) {
   EXPECT_EQ(store_->GetUser("carol").status().message(), "User with username=carol not found");
 }
 
+// MLflow refuses a taken username by its INSERT failing, which on PostgreSQL and MySQL has taken
+// an id from the server's counter: the next user's id skips one there, and ours must too. On
+// SQLite (users.id is a rowid without AUTOINCREMENT) nothing is taken.
+TEST_F(AuthStoreTest, RefusedDuplicateUserTakesAnIdOnServers) {
+  Result<User> a = store_->CreateUser("alice", "alice-password", false);
+  ASSERT_TRUE(a.ok()) << a.status().message();
+  Result<User> dup = store_->CreateUser("alice", "another-password", false);
+  EXPECT_EQ(dup.status().code(), ErrorCode::kResourceAlreadyExists);
+  EXPECT_EQ(dup.status().message(), "User (username=alice) already exists. Error: UNIQUE constraint failed: users.username");
+  Result<User> b = store_->CreateUser("bob", "bob-password-1", false);
+  ASSERT_TRUE(b.ok()) << b.status().message();
+#if defined(MLFLOW_AUTH_TEST_ON_PG) || defined(MLFLOW_AUTH_TEST_ON_MYSQL)
+  EXPECT_EQ(b->id, a->id + 2);
+#else
+  EXPECT_EQ(b->id, a->id + 1);
+#endif
+  // The refused attempt left nothing behind: alice keeps her password, one alice.
+  EXPECT_TRUE(store_->Authenticate("alice", "alice-password")->has_value());
+  EXPECT_FALSE(store_->Authenticate("alice", "another-password")->has_value());
+}
+
 TEST_F(AuthStoreTest, GrantsLiveOnTheHiddenRole) {
   User alice = *store_->CreateUser("alice", "alice-password", false);
   ASSERT_TRUE(store_->CreateGrant(alice.id, "alice", "experiment", "5", "EDIT").ok());

@@ -47,9 +47,40 @@ TEST(RouteRules, Traces) {
   EXPECT_EQ(r.action, Action::kRead);
   EXPECT_EQ(RuleFor("POST", "/ajax-api/3.0/mlflow/traces/search").subject, Subject::kTraceSearchLocations);
   EXPECT_EQ(RuleFor("GET", "/api/3.0/mlflow/traces/search").kind, Kind::kDeny);
+  // An unscoped trace listing or metrics query is refused (MLflow 3.17.2 denies it), so both name
+  // a subject that requires experiment ids.
   r = RuleFor("POST", "/api/3.0/mlflow/traces/metrics");
-  EXPECT_EQ(r.subject, Subject::kExperimentIds);
+  EXPECT_EQ(r.subject, Subject::kTraceMetricsExperimentIds);
   EXPECT_EQ(r.action, Action::kRead);
+  EXPECT_EQ(RuleFor("GET", "/api/2.0/mlflow/traces").subject, Subject::kTraceExperimentIds);
+  EXPECT_EQ(RuleFor("GET", "/api/3.0/mlflow/traces/batchGet").subject, Subject::kTraceIds);
+  EXPECT_EQ(RuleFor("POST", "/api/3.0/mlflow/traces/batchGetInfos").subject, Subject::kTraceIds);
+  r = RuleFor("POST", "/api/2.0/mlflow/traces/link-to-run");
+  EXPECT_EQ(r.subject, Subject::kRunAndTraceIds);
+  EXPECT_EQ(r.action, Action::kUpdate);
+  r = RuleFor("POST", "/api/2.0/mlflow/traces/link-prompts");
+  EXPECT_EQ(r.subject, Subject::kTrace);
+  EXPECT_EQ(r.action, Action::kUpdate);
+}
+
+TEST(RouteRules, DatasetsAndPresignedDownloads) {
+  // These had no rule, so every non-admin was refused them; MLflow checks the linked experiments.
+  RouteRule r = RuleFor("POST", "/api/3.0/mlflow/datasets/create");
+  EXPECT_EQ(r.subject, Subject::kExperimentIdsRequired);
+  EXPECT_EQ(r.action, Action::kUpdate);
+  EXPECT_EQ(RuleFor("GET", "/ajax-api/3.0/mlflow/datasets/search").subject, Subject::kExperimentIdsRequired);
+  r = RuleFor("GET", "/api/3.0/mlflow/datasets/{dataset_id}/records");
+  EXPECT_EQ(r.subject, Subject::kDataset);
+  EXPECT_EQ(r.action, Action::kRead);
+  EXPECT_EQ(RuleFor("DELETE", "/api/3.0/mlflow/datasets/{dataset_id}").action, Action::kDelete);
+  EXPECT_EQ(RuleFor("DELETE", "/api/3.0/mlflow/datasets/{dataset_id}/tags/{key}").action, Action::kUpdate);
+  EXPECT_EQ(RuleFor("POST", "/api/3.0/mlflow/datasets/{dataset_id}/add-experiments").subject,
+            Subject::kDatasetAndExperimentIds);
+  r = RuleFor("POST", "/api/2.0/mlflow/artifacts/presigned-download-url");
+  EXPECT_EQ(r.subject, Subject::kRun);
+  EXPECT_EQ(r.action, Action::kRead);
+  // Still no rule: MLflow's webhooks are admin-only, and so they stay here.
+  EXPECT_EQ(RuleFor("GET", "/api/2.0/mlflow/webhooks").kind, Kind::kDeny);
 }
 
 TEST(RouteRules, UnknownRoutesAreDeniedAndHealthIsPublic) {
