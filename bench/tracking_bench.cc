@@ -1,10 +1,13 @@
 // Tracking server benchmark: the real server over loopback with N keep-alive clients, beside
-// SQLite's own ceiling for the same rows (measured in the same run, on the same disk).
+// SQLite's own ceiling for the same rows (measured in the same run, right after each phase, on the
+// same disk). Write figures: create-run, log-batch (100 metrics), log-metric, and a fully
+// populated run (create-run, then one log-batch of 20 params, 20 metrics and 10 tags).
 //
 //   tracking_bench [--binary PATH] [--clients 8] [--seconds 4] [--workdir DIR]
 //
 // Prints figures; never fails on them.
 #include <sqlite3.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -38,6 +41,22 @@ std::string CreateRun(HttpConnection& c) {
   if (st != 200) throw std::runtime_error("create run failed: " + body);
   return ExtractString(body, "run_id");
 }
+
+// CPU time of the calling thread: the ceiling runs on one thread, so this is SQLite's own work
+// (fsync waits excluded), a figure that other load on the machine changes little.
+double ThreadCpuSeconds() {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
+}
+
+// A ceiling phase: operations per second, and the CPU seconds it took for `ops` operations.
+struct Ceiling {
+  double rate = 0;
+  double cpu = 0;
+  double ops = 1;
+  double CpuMicrosPerOp() const { return ops > 0 ? cpu * 1e6 / ops : 0; }
+};
 
 // --- SQLite's ceiling: the same rows through the C API, in transactions of `rows_per_tx` ---
 
@@ -90,7 +109,7 @@ std::string InsertRawRun(RawDb& raw) {
   return id;
 }
 
-double RawMetricPointsPerSecond(const std::string& path, int rows_per_tx, double seconds) {
+Ceiling RawMetricPointsPerSecond(const std::string& path, int rows_per_tx, double seconds) {
   RawDb raw(path);
   raw.Exec("BEGIN");
   std::string run = InsertRawRun(raw);
@@ -106,6 +125,7 @@ double RawMetricPointsPerSecond(const std::string& path, int rows_per_tx, double
   int64_t step = 0;
   uint64_t points = 0;
   auto start = Clock::now();
+  double cpu0 = ThreadCpuSeconds();
   while (Seconds(start, Clock::now()) < seconds) {
     raw.Exec("BEGIN IMMEDIATE");
     for (int i = 0; i < rows_per_tx; ++i, ++step) {
@@ -133,20 +153,108 @@ double RawMetricPointsPerSecond(const std::string& path, int rows_per_tx, double
   double elapsed = Seconds(start, Clock::now());
   sqlite3_finalize(ins);
   sqlite3_finalize(latest);
-  return static_cast<double>(points) / elapsed;
+  return {static_cast<double>(points) / elapsed, ThreadCpuSeconds() - cpu0, static_cast<double>(points)};
 }
 
-double RawRunsPerSecond(const std::string& path, int runs_per_tx, double seconds) {
+// A fully populated run as the server writes it: the run and its mlflow.runName tag, then one batch
+// of 20 params, 20 metrics (each with its latest_metrics upsert) and 10 tags; `runs_per_tx` runs
+// (both requests of each) per transaction.
+Ceiling RawFullRunsPerSecond(const std::string& path, int runs_per_tx, double seconds) {
+  RawDb raw(path);
+  sqlite3_stmt* param = raw.Prep("INSERT INTO params (key, value, run_uuid) VALUES (?, ?, ?)");
+  sqlite3_stmt* metric = raw.Prep(
+      "INSERT INTO metrics (key, value, timestamp, run_uuid, step, is_nan) VALUES (?, ?, ?, ?, ?, 0) "
+      "ON CONFLICT DO NOTHING");
+  sqlite3_stmt* latest = raw.Prep(
+      "INSERT INTO latest_metrics (key, value, timestamp, step, is_nan, run_uuid) VALUES (?, ?, ?, ?, 0, ?) "
+      "ON CONFLICT (key, run_uuid) DO UPDATE SET value = excluded.value, timestamp = excluded.timestamp, "
+      "step = excluded.step WHERE (excluded.step, excluded.timestamp, excluded.value) > "
+      "(latest_metrics.step, latest_metrics.timestamp, latest_metrics.value)");
+  sqlite3_stmt* tag = raw.Prep(
+      "INSERT INTO tags (key, value, run_uuid) VALUES (?, ?, ?) "
+      "ON CONFLICT (key, run_uuid) DO UPDATE SET value = excluded.value");
+  auto run_step = [](sqlite3_stmt* st) {
+    sqlite3_step(st);
+    sqlite3_reset(st);
+  };
+  uint64_t runs = 0;
+  auto start = Clock::now();
+  double cpu0 = ThreadCpuSeconds();
+  while (Seconds(start, Clock::now()) < seconds) {
+    raw.Exec("BEGIN IMMEDIATE");
+    for (int r = 0; r < runs_per_tx; ++r) {
+      std::string id = InsertRawRun(raw);
+      for (int i = 0; i < 20; ++i) {
+        std::string key = "p" + std::to_string(i), value = "value" + std::to_string(i);
+        sqlite3_bind_text(param, 1, key.c_str(), -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(param, 2, value.c_str(), -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(param, 3, id.c_str(), -1, SQLITE_TRANSIENT);
+        run_step(param);
+      }
+      for (int i = 0; i < 20; ++i) {
+        std::string key = "m" + std::to_string(i);
+        sqlite3_bind_text(metric, 1, key.c_str(), -1, SQLITE_TRANSIENT);
+        sqlite3_bind_double(metric, 2, i * 0.5);
+        sqlite3_bind_int64(metric, 3, 1700000000000);
+        sqlite3_bind_text(metric, 4, id.c_str(), -1, SQLITE_TRANSIENT);
+        sqlite3_bind_int64(metric, 5, 0);
+        run_step(metric);
+        sqlite3_bind_text(latest, 1, key.c_str(), -1, SQLITE_TRANSIENT);
+        sqlite3_bind_double(latest, 2, i * 0.5);
+        sqlite3_bind_int64(latest, 3, 1700000000000);
+        sqlite3_bind_int64(latest, 4, 0);
+        sqlite3_bind_text(latest, 5, id.c_str(), -1, SQLITE_TRANSIENT);
+        run_step(latest);
+      }
+      for (int i = 0; i < 10; ++i) {
+        std::string key = "t" + std::to_string(i), value = "value" + std::to_string(i);
+        sqlite3_bind_text(tag, 1, key.c_str(), -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(tag, 2, value.c_str(), -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(tag, 3, id.c_str(), -1, SQLITE_TRANSIENT);
+        run_step(tag);
+      }
+    }
+    raw.Exec("COMMIT");
+    runs += static_cast<uint64_t>(runs_per_tx);
+  }
+  double elapsed = Seconds(start, Clock::now());
+  for (sqlite3_stmt* st : {param, metric, latest, tag}) sqlite3_finalize(st);
+  return {static_cast<double>(runs) / elapsed, ThreadCpuSeconds() - cpu0, static_cast<double>(runs)};
+}
+
+// The batch of a fully populated run: 20 params, 20 metrics, 10 tags.
+std::string FullRunBatchBody(const std::string& run_id) {
+  std::string b = "{\"run_id\":\"" + run_id + "\",\"params\":[";
+  for (int i = 0; i < 20; ++i) {
+    b += (i ? "," : "") + std::string("{\"key\":\"p") + std::to_string(i) + "\",\"value\":\"value" + std::to_string(i) +
+         "\"}";
+  }
+  b += "],\"metrics\":[";
+  for (int i = 0; i < 20; ++i) {
+    b += (i ? "," : "") + std::string("{\"key\":\"m") + std::to_string(i) + "\",\"value\":" + std::to_string(i * 0.5) +
+         ",\"timestamp\":1700000000000,\"step\":0}";
+  }
+  b += "],\"tags\":[";
+  for (int i = 0; i < 10; ++i) {
+    b += (i ? "," : "") + std::string("{\"key\":\"t") + std::to_string(i) + "\",\"value\":\"value" + std::to_string(i) +
+         "\"}";
+  }
+  return b + "]}";
+}
+
+Ceiling RawRunsPerSecond(const std::string& path, int runs_per_tx, double seconds) {
   RawDb raw(path);
   uint64_t runs = 0;
   auto start = Clock::now();
+  double cpu0 = ThreadCpuSeconds();
   while (Seconds(start, Clock::now()) < seconds) {
     raw.Exec("BEGIN IMMEDIATE");
     for (int i = 0; i < runs_per_tx; ++i) InsertRawRun(raw);
     raw.Exec("COMMIT");
     runs += static_cast<uint64_t>(runs_per_tx);
   }
-  return static_cast<double>(runs) / Seconds(start, Clock::now());
+  return {static_cast<double>(runs) / Seconds(start, Clock::now()), ThreadCpuSeconds() - cpu0,
+          static_cast<double>(runs)};
 }
 
 // Write requests and transactions so far, from the server's /mlflow-cpp/stats.
@@ -159,6 +267,19 @@ std::pair<double, double> WriteStats(int port) {
     return pos == std::string::npos ? 0.0 : std::atof(body.c_str() + pos + field.size() + 3);
   };
   return {number("write_requests"), number("write_transactions")};
+}
+
+// The first three fields of /proc/loadavg: figures on this shared machine mean little without it.
+std::string LoadAverage() {
+  std::FILE* f = std::fopen("/proc/loadavg", "r");
+  if (!f) return "?";
+  double a = 0, b = 0, c = 0;
+  int n = std::fscanf(f, "%lf %lf %lf", &a, &b, &c);
+  std::fclose(f);
+  if (n != 3) return "?";
+  char out[64];
+  std::snprintf(out, sizeof out, "%.2f %.2f %.2f", a, b, c);
+  return out;
 }
 
 // Average requests per transaction over a phase.
@@ -189,9 +310,33 @@ int main(int argc, char** argv) {
   std::printf("tracking benchmark: %d keep-alive clients, %.1f s per phase, workdir %s\n", opt.clients, opt.seconds,
               opt.workdir.c_str());
 
-  double launch = 0, rss_idle = 0, rss_after = 0, create_rate = 0, batch_rate = 0, metric_rate = 0;
+  // SQLite's ceiling for each write figure: the same rows straight through the C API, on the same
+  // disk, in transactions of the size group commit formed in that phase, measured right after the
+  // phase (the server idle), so both see the same machine load.
+  std::string raw_path = opt.workdir + "/raw.db";
+  auto fresh = [&] {
+    for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(raw_path + suffix);
+    return raw_path;
+  };
+  auto rows = [](double group, int per_request) { return std::max(1, static_cast<int>(group * per_request + 0.5)); };
+  const double raw_seconds = opt.seconds / 2;
+
+  std::printf("load average at start: %s\n", LoadAverage().c_str());
+  // One write figure: the server's rate and CPU per operation (user + system of the whole process,
+  // from /proc), beside SQLite's ceiling for the same rows.
+  struct Figure {
+    explicit Figure(const char* n) : name(n) {}
+    const char* name;
+    double rate = 0;
+    double server_cpu_us = 0;
+    Ceiling ceiling;
+  };
+  Figure create{"create-run /s"}, batch{"log-batch metric points /s (100 per request)"},
+      metric{"log-metric requests /s"}, full{"full run /s (create, batch of 20/20/10)"};
+  double launch = 0, rss_idle = 0, rss_after = 0;
+  Ceiling raw_batch_single;
   double history_ms = 0, history_one_ms = 0;
-  double group_create = 1, group_batch = 1, group_metric = 1;  // requests per transaction formed
+  double group_create = 1, group_batch = 1, group_metric = 1, group_full = 1;  // requests per transaction formed
   {
     fs::create_directories(opt.workdir + "/server");
     ServerProcess server(opt.binary, opt.workdir + "/server");
@@ -199,15 +344,22 @@ int main(int argc, char** argv) {
     std::this_thread::sleep_for(std::chrono::milliseconds(300));
     rss_idle = server.RssMb();
     int port = server.port();
+    // Runs one server phase: fills the figure's rate and CPU per operation, returns the requests per
+    // transaction that group commit formed.
+    auto phase = [&](Figure& f, auto fn) {
+      auto before = WriteStats(port);
+      double cpu0 = server.CpuSeconds();
+      uint64_t ops = RunClients(port, opt.clients, opt.seconds, fn);
+      f.server_cpu_us = ops ? (server.CpuSeconds() - cpu0) * 1e6 / static_cast<double>(ops) : 0;
+      f.rate = static_cast<double>(ops) / opt.seconds;
+      return GroupSize(before, WriteStats(port));
+    };
 
-    auto s0 = WriteStats(port);
-    uint64_t runs = RunClients(port, opt.clients, opt.seconds, [](int, HttpConnection& c) {
+    group_create = phase(create, [](int, HttpConnection& c) {
       CreateRun(c);
       return uint64_t{1};
     });
-    create_rate = static_cast<double>(runs) / opt.seconds;
-    auto s1 = WriteStats(port);
-    group_create = GroupSize(s0, s1);
+    create.ceiling = RawRunsPerSecond(fresh(), rows(group_create, 1), raw_seconds);
 
     std::vector<std::string> run_ids;
     {
@@ -215,26 +367,35 @@ int main(int argc, char** argv) {
       for (int i = 0; i < opt.clients; ++i) run_ids.push_back(CreateRun(c));
     }
     std::vector<int64_t> next_step(static_cast<size_t>(opt.clients), 0);
-    uint64_t points = RunClients(port, opt.clients, opt.seconds, [&](int i, HttpConnection& c) {
+    group_batch = phase(batch, [&](int i, HttpConnection& c) {
       auto& step = next_step[static_cast<size_t>(i)];
       std::string body = BatchBody(run_ids[static_cast<size_t>(i)], step, 100);
       step += 100;
       if (c.Request("POST", "/api/2.0/mlflow/runs/log-batch", body) != 200) throw std::runtime_error("batch failed");
       return uint64_t{100};
     });
-    batch_rate = static_cast<double>(points) / opt.seconds;
-    auto s2 = WriteStats(port);
-    group_batch = GroupSize(s1, s2);
+    batch.ceiling = RawMetricPointsPerSecond(fresh(), rows(group_batch, 100), raw_seconds);
+    raw_batch_single = RawMetricPointsPerSecond(fresh(), 100, raw_seconds);
 
-    uint64_t single = RunClients(port, opt.clients, opt.seconds, [&](int i, HttpConnection& c) {
+    group_metric = phase(metric, [&](int i, HttpConnection& c) {
       auto& step = next_step[static_cast<size_t>(i)];
       std::string body = "{\"run_id\":\"" + run_ids[static_cast<size_t>(i)] +
                          "\",\"key\":\"single\",\"value\":1.5,\"timestamp\":1,\"step\":" + std::to_string(step++) + "}";
       if (c.Request("POST", "/api/2.0/mlflow/runs/log-metric", body) != 200) throw std::runtime_error("metric failed");
       return uint64_t{1};
     });
-    metric_rate = static_cast<double>(single) / opt.seconds;
-    group_metric = GroupSize(s2, WriteStats(port));
+    metric.ceiling = RawMetricPointsPerSecond(fresh(), rows(group_metric, 1), raw_seconds);
+
+    // A fully populated run: create, then one batch of 20 params, 20 metrics and 10 tags.
+    group_full = phase(full, [](int, HttpConnection& c) {
+      std::string run = CreateRun(c);
+      if (c.Request("POST", "/api/2.0/mlflow/runs/log-batch", FullRunBatchBody(run)) != 200) {
+        throw std::runtime_error("full-run batch failed");
+      }
+      return uint64_t{1};
+    });
+    // Two requests a run: group_full / 2 runs per transaction.
+    full.ceiling = RawFullRunsPerSecond(fresh(), rows(group_full / 2, 1), raw_seconds);
 
     // History of 100,000 points: fetched as the Python client does (pages of 25,000).
     HttpConnection c(port);
@@ -273,34 +434,24 @@ int main(int argc, char** argv) {
     server.Stop();
   }
 
-  // SQLite's ceiling: the same rows straight through the C API, on the same disk, in transactions
-  // of the size group commit actually formed in each phase (and one request per transaction).
-  std::string raw_path = opt.workdir + "/raw.db";
-  auto fresh = [&] {
-    for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(raw_path + suffix);
-    return raw_path;
-  };
-  auto rows = [](double group, int per_request) { return std::max(1, static_cast<int>(group * per_request + 0.5)); };
-  double raw_batch_group = RawMetricPointsPerSecond(fresh(), rows(group_batch, 100), opt.seconds / 2);
-  double raw_batch_single = RawMetricPointsPerSecond(fresh(), 100, opt.seconds / 2);
-  double raw_metric_group = RawMetricPointsPerSecond(fresh(), rows(group_metric, 1), opt.seconds / 2);
-  double raw_runs_group = RawRunsPerSecond(fresh(), rows(group_create, 1), opt.seconds / 2);
-
-  std::printf("\n%-44s %14s %14s %8s\n", "figure", "mlflow-cpp", "sqlite ceiling", "ratio");
-  std::printf("%-44s %14.0f %14.0f %7.0f%%\n", "create-run /s", create_rate, raw_runs_group,
-              100 * create_rate / raw_runs_group);
-  std::printf("%-44s %14.0f %14.0f %7.0f%%\n", "log-batch metric points /s (100 per request)", batch_rate,
-              raw_batch_group, 100 * batch_rate / raw_batch_group);
-  std::printf("%-44s %14.0f %14.0f %7.0f%%\n", "log-metric requests /s", metric_rate, raw_metric_group,
-              100 * metric_rate / raw_metric_group);
-  std::printf("%-44s %14.0f\n", "  (sqlite, one 100-point request per tx) /s", raw_batch_single);
-  std::printf("%-44s %8.1f / %.1f / %.1f\n", "requests per transaction (run/batch/metric)", group_create, group_batch,
-              group_metric);
+  std::printf("\n%-44s %14s %14s %8s %14s %14s %8s\n", "figure", "mlflow-cpp", "sqlite ceiling", "ratio",
+              "server us/op", "sqlite us/op", "ratio");
+  for (const Figure* f : {&create, &batch, &metric, &full}) {
+    // CPU per operation: the server's whole process (HTTP, JSON, hand-offs, SQLite) against
+    // SQLite's own work for the same rows; a ratio that other load on the machine changes little.
+    double server_us = f->server_cpu_us, raw_us = f->ceiling.CpuMicrosPerOp();
+    std::printf("%-44s %14.0f %14.0f %7.0f%% %14.1f %14.1f %7.0f%%\n", f->name, f->rate, f->ceiling.rate,
+                100 * f->rate / f->ceiling.rate, server_us, raw_us, server_us > 0 ? 100 * raw_us / server_us : 0);
+  }
+  std::printf("%-44s %14.0f\n", "  (sqlite, one 100-point request per tx) /s", raw_batch_single.rate);
+  std::printf("%-44s %8.1f / %.1f / %.1f / %.1f\n", "requests per transaction (run/batch/metric/full)", group_create,
+              group_batch, group_metric, group_full);
   std::printf("%-44s %14.1f\n", "get-history 100k points, 4 pages (ms, p50)", history_ms);
   std::printf("%-44s %14.1f\n", "get-history 100k points, 1 request (ms, p50)", history_one_ms);
   std::printf("%-44s %14.1f\n", "server RSS idle (MB)", rss_idle);
   std::printf("%-44s %14.1f\n", "server RSS after load (MB)", rss_after);
   std::printf("%-44s %14.1f\n", "launch to first good /health (ms)", launch * 1000);
+  std::printf("load average at end: %s\n", LoadAverage().c_str());
   if (own_workdir) fs::remove_all(opt.workdir);
   return 0;
 }

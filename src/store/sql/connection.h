@@ -45,12 +45,17 @@ class Statement {
   virtual ~Statement() = default;
   // Parameters are 1-based, like SQLite's.
   virtual void Bind(int index, const SqlValue& value) = 0;
-  void Bind(int index, int64_t v) { Bind(index, SqlValue{v}); }
-  void Bind(int index, int v) { Bind(index, SqlValue{int64_t{v}}); }
-  void Bind(int index, double v) { Bind(index, SqlValue{v}); }
-  void Bind(int index, std::string_view v) { Bind(index, SqlValue{std::string(v)}); }
-  void Bind(int index, const std::string& v) { Bind(index, SqlValue{v}); }
-  void Bind(int index, const char* v) { Bind(index, SqlValue{std::string(v)}); }
+  // Typed binds: by default through a SqlValue; a driver that can bind the value as it is (SQLite)
+  // overrides them, so binding text on the hot write paths allocates no std::string first.
+  virtual void BindText(int index, std::string_view v) { Bind(index, SqlValue{std::string(v)}); }
+  virtual void BindInt64(int index, int64_t v) { Bind(index, SqlValue{v}); }
+  virtual void BindDouble(int index, double v) { Bind(index, SqlValue{v}); }
+  void Bind(int index, int64_t v) { BindInt64(index, v); }
+  void Bind(int index, int v) { BindInt64(index, int64_t{v}); }
+  void Bind(int index, double v) { BindDouble(index, v); }
+  void Bind(int index, std::string_view v) { BindText(index, v); }
+  void Bind(int index, const std::string& v) { BindText(index, v); }
+  void Bind(int index, const char* v) { BindText(index, v); }
   void BindNull(int index) { Bind(index, SqlValue{}); }
   void Bind(int index, const std::optional<std::string>& v) {
     if (v) {
@@ -116,6 +121,11 @@ class Connection {
   // A prepared statement for this SQL text, from the connection's cache when it is idle; a text
   // already leased gets a private statement, so nested use of one text is safe.
   virtual StatementLease Prepare(const std::string& sql) = 0;
+  // The same for SQL text that is a string literal (most of the store's statements): a connection
+  // may find it by the literal's address before hashing and comparing the whole text
+  // (sqlite_connection.h); the default makes a std::string and calls the one above.
+  StatementLease Prepare(const char* sql) { return PrepareLiteral(sql); }
+  virtual StatementLease PrepareLiteral(const char* sql) { return Prepare(std::string(sql)); }
   // Runs one or more statements without parameters.
   virtual void ExecScript(const std::string& sql) = 0;
   // Whether a table / column exists (schema detection).

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <map>
 #include <set>
+#include <span>
 #include <tuple>
 #include <unordered_map>
 
@@ -34,7 +35,8 @@ Result<int64_t> ParseExperimentId(const std::string& id) {
   return *n;
 }
 
-Result<Experiment> LoadExperiment(Connection& c, int64_t id) {
+// The experiment's row without its tags (what creating a run in it needs).
+Result<Experiment> LoadExperimentRow(Connection& c, int64_t id) {
   auto st = c.Prepare(
       "SELECT experiment_id, name, artifact_location, lifecycle_stage, creation_time, last_update_time "
       "FROM experiments WHERE experiment_id = ?");
@@ -47,6 +49,11 @@ Result<Experiment> LoadExperiment(Connection& c, int64_t id) {
   e.lifecycle_stage = st->Text(3);
   if (!st->IsNull(4)) e.creation_time = st->Int(4);
   if (!st->IsNull(5)) e.last_update_time = st->Int(5);
+  return e;
+}
+
+Result<Experiment> LoadExperiment(Connection& c, int64_t id) {
+  MLFLOW_ASSIGN_OR_RETURN(Experiment e, LoadExperimentRow(c, id));
   auto tags = c.Prepare("SELECT key, value FROM experiment_tags WHERE experiment_id = ? ORDER BY key");
   tags->Bind(1, id);
   while (tags->Step()) e.tags.push_back({tags->Text(0), tags->Text(1)});
@@ -203,7 +210,7 @@ void UpsertLatestMetricsMultiRow(Connection& c, const std::string& run_id,
 }
 
 // Writes metric points and keeps latest_metrics; reduces a batch to one upsert per key.
-void WriteMetrics(Connection& c, const std::string& run_id, int64_t experiment_id, const std::vector<Metric>& metrics) {
+void WriteMetrics(Connection& c, const std::string& run_id, int64_t experiment_id, std::span<const Metric> metrics) {
   struct Latest {
     const Metric* m;
     StoredValue sv;
@@ -519,7 +526,7 @@ Result<Run> SqlTrackingStore::CreateRun(const std::string& experiment_id_in, con
 
   Run run;
   Status st = db_->Write([&](Connection& c) -> Status {
-    MLFLOW_ASSIGN_OR_RETURN(Experiment e, LoadExperiment(c, exp_id));
+    MLFLOW_ASSIGN_OR_RETURN(Experiment e, LoadExperimentRow(c, exp_id));
     MLFLOW_RETURN_IF_ERROR(RequireActiveExperiment(e));
     run = Run();
     RunInfo& info = run.info;
@@ -611,7 +618,7 @@ Result<Run> SqlTrackingStore::GetRun(const std::string& run_id) {
 Status SqlTrackingStore::LogMetric(const std::string& run_id, const Metric& metric) {
   return db_->Write([&](Connection& c) -> Status {
     MLFLOW_ASSIGN_OR_RETURN(RunState s, RequireActiveRun(c, run_id));
-    WriteMetrics(c, run_id, s.experiment_id, {metric});
+    WriteMetrics(c, run_id, s.experiment_id, std::span<const Metric>(&metric, 1));
     return Status();
   });
 }
@@ -661,10 +668,20 @@ Status SqlTrackingStore::LogBatch(const std::string& run_id, const std::vector<M
   return db_->Write([&](Connection& c) -> Status {
     MLFLOW_ASSIGN_OR_RETURN(RunState s, RequireActiveRun(c, run_id));
     if (!params.empty()) {
-      // A changed value aborts the batch before anything is written.
+      // A changed value aborts the batch: nothing of it is kept (the request's savepoint or
+      // transaction is rolled back when it fails). Params of a run are mostly new, so on SQLite and
+      // PostgreSQL each is inserted first and its stored value read only when it was there already
+      // (one statement a param, not two). MySQL's spelling of DO NOTHING counts a kept row as
+      // changed under some client flags, so there each is looked up first.
+      const bool insert_first = c.dialect() != sql::Dialect::kMysql;
       std::string conflicts;
       std::vector<const KeyValue*> fresh;
       for (const auto& p : params) {
+        if (insert_first) {
+          auto ins = c.Prepare("INSERT INTO params (key, value, run_uuid) VALUES (?, ?, ?) ON CONFLICT DO NOTHING");
+          ins->BindAll(p.key, p.value, run_id);
+          if (ins->Execute() == 1) continue;
+        }
         auto get = c.Prepare("SELECT value FROM params WHERE run_uuid = ? AND key = ?");
         get->BindAll(run_id, p.key);
         if (get->Step()) {

@@ -21,6 +21,20 @@ class SqliteStatement : public Statement {
   SqliteStatement(sqlite3* db, sqlite3_stmt* st) : db_(db), st_(st) {}
   ~SqliteStatement() override { sqlite3_finalize(st_); }
 
+  void BindText(int index, std::string_view v) override {
+    // An empty view may have no data pointer; SQLite would bind that as NULL, not ''.
+    const char* data = v.data() ? v.data() : "";
+    int rc = sqlite3_bind_text(st_, index, data, static_cast<int>(v.size()), SQLITE_TRANSIENT);
+    if (rc != SQLITE_OK) Throw(db_, rc, "bind");
+  }
+  void BindInt64(int index, int64_t v) override {
+    int rc = sqlite3_bind_int64(st_, index, v);
+    if (rc != SQLITE_OK) Throw(db_, rc, "bind");
+  }
+  void BindDouble(int index, double v) override {
+    int rc = sqlite3_bind_double(st_, index, v);
+    if (rc != SQLITE_OK) Throw(db_, rc, "bind");
+  }
   void Bind(int index, const SqlValue& value) override {
     int rc = SQLITE_OK;
     switch (value.index()) {
@@ -126,6 +140,7 @@ SqliteConnection::SqliteConnection(const std::string& path, bool read_only) {
 }
 
 SqliteConnection::~SqliteConnection() {
+  literals_.clear();
   cache_.Clear();  // finalize idle statements before closing
   // close_v2: should a statement still be leased, the handle closes when it is finalized.
   if (db_) sqlite3_close_v2(db_);
@@ -139,6 +154,24 @@ StatementLease SqliteConnection::Prepare(const std::string& sql) {
   if (rc != SQLITE_OK) Throw(db_, rc, "prepare: " + sql.substr(0, 200));
   auto st = std::make_shared<SqliteStatement>(db_, raw);
   if (!cache_.Contains(sql)) cache_.Insert(sql, st);  // else: the cached one is leased; this one is private
+  return StatementLease(std::move(st));
+}
+
+StatementLease SqliteConnection::PrepareLiteral(const char* sql) {
+  auto it = literals_.find(sql);
+  if (it != literals_.end() && it->second.sql == sql) {
+    // Idle: held by this map alone. Leased (nested use of one text): a private statement.
+    if (it->second.statement.use_count() == 1) return StatementLease(it->second.statement);
+    return Prepare(std::string(sql));
+  }
+  if (literals_.size() >= kLiteralCacheCapacity) return Prepare(std::string(sql));  // not a literal after all
+  sqlite3_stmt* raw = nullptr;
+  std::string text(sql);
+  int rc = sqlite3_prepare_v3(db_, text.c_str(), static_cast<int>(text.size()), SQLITE_PREPARE_PERSISTENT, &raw,
+                              nullptr);
+  if (rc != SQLITE_OK) Throw(db_, rc, "prepare: " + text.substr(0, 200));
+  auto st = std::make_shared<SqliteStatement>(db_, raw);
+  literals_[sql] = LiteralEntry{std::move(text), st};  // replaces an entry whose buffer now holds other text
   return StatementLease(std::move(st));
 }
 

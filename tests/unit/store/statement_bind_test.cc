@@ -1,8 +1,10 @@
 // Statement::BindAll / BindFrom bind their arguments in order through the Bind overloads, on a real
-// SQLite statement: strings, integers, doubles, SqlValue (NULL included) and optional strings.
+// SQLite statement: strings, integers, doubles, SqlValue (NULL included) and optional strings; and
+// statements of literal SQL found by the literal's address.
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <cstdio>
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -64,6 +66,65 @@ TEST_F(StatementBindTest, BindAllOfAListStillBindsTheList) {
   ASSERT_TRUE(st->Step());
   EXPECT_EQ(st->Text(0), "x");
   EXPECT_EQ(st->Int(1), 3);
+}
+
+TEST_F(StatementBindTest, AnEmptyViewBindsEmptyTextNotNull) {
+  // SQLite binds a null data pointer as NULL; a default string_view has one.
+  auto st = conn_->Prepare("SELECT typeof(?), ? = ''");
+  st->BindAll(std::string_view{}, std::string_view{});
+  ASSERT_TRUE(st->Step());
+  EXPECT_EQ(st->Text(0), "text");
+  EXPECT_EQ(st->Int(1), 1);
+}
+
+// Literal SQL is found by its address (SqliteConnection::PrepareLiteral).
+TEST_F(StatementBindTest, ALiteralIsPreparedOnceAndReused) {
+  Connection& c = *conn_;
+  static const char* const kSql = "SELECT 41 + ?";
+  Statement* first = nullptr;
+  {
+    auto st = c.Prepare(kSql);
+    first = &*st;
+    st->Bind(1, 1);
+    ASSERT_TRUE(st->Step());
+    EXPECT_EQ(st->Int(0), 42);
+  }
+  auto again = c.Prepare(kSql);
+  EXPECT_EQ(&*again, first);
+  again->Bind(1, 2);  // rewound and cleared when the first lease ended
+  ASSERT_TRUE(again->Step());
+  EXPECT_EQ(again->Int(0), 43);
+}
+
+TEST_F(StatementBindTest, ABufferReusedForAnotherTextGetsThatText) {
+  Connection& c = *conn_;
+  char buffer[32] = "SELECT 'first'";
+  {
+    auto st = c.Prepare(static_cast<const char*>(buffer));
+    ASSERT_TRUE(st->Step());
+    EXPECT_EQ(st->Text(0), "first");
+  }
+  std::snprintf(buffer, sizeof buffer, "%s", "SELECT 'second'");
+  auto st = c.Prepare(static_cast<const char*>(buffer));
+  ASSERT_TRUE(st->Step());
+  EXPECT_EQ(st->Text(0), "second");
+}
+
+TEST_F(StatementBindTest, NestedUseOfOneLiteralGetsTwoStatements) {
+  Connection& c = *conn_;
+  static const char* const kSql = "SELECT value FROM (SELECT 1 AS value UNION ALL SELECT 2) WHERE value >= ? ORDER BY value";
+  auto outer = c.Prepare(kSql);
+  outer->Bind(1, 1);
+  int rows = 0;
+  while (outer->Step()) {
+    auto inner = c.Prepare(kSql);
+    EXPECT_NE(&*inner, &*outer);
+    inner->Bind(1, 2);
+    ASSERT_TRUE(inner->Step());
+    EXPECT_EQ(inner->Int(0), 2);
+    ++rows;
+  }
+  EXPECT_EQ(rows, 2);  // the inner statements never rewound the outer one
 }
 
 }  // namespace

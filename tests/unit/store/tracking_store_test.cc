@@ -159,6 +159,23 @@ TEST_F(TrackingStoreTest, ParamsAreImmutableAndBatchesAllOrNothing) {
   EXPECT_EQ(Count("SELECT COUNT(*) FROM tags WHERE key = 't'"), 0);
 }
 
+// LogBatch inserts each param first and reads the stored value only when the insert kept the
+// old row: the conflicts are still listed in the batch's order, an unchanged value is no conflict,
+// and the params inserted before a conflict are rolled back with the rest of the batch.
+TEST_F(TrackingStoreTest, BatchParamConflictsAreListedInOrderAndNothingIsKept) {
+  std::string run = NewRun();
+  ASSERT_TRUE(store_->LogBatch(run, {}, {{"x", "1"}, {"y", "2"}, {"z", "3"}}, {}).ok());
+  Status st = store_->LogBatch(run, {}, {{"new1", "n"}, {"z", "30"}, {"y", "2"}, {"x", "10"}, {"new2", "n"}}, {});
+  EXPECT_EQ(st.code(), ErrorCode::kInvalidParameterValue);
+  EXPECT_NE(st.message().find("[{'key': 'z', 'old_value': '3', 'new_value': '30'}, "
+                              "{'key': 'x', 'old_value': '1', 'new_value': '10'}]"),
+            std::string::npos)
+      << st.message();
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM params"), 3);
+  ASSERT_TRUE(store_->LogBatch(run, {}, {{"y", "2"}, {"w", "4"}}, {}).ok());  // unchanged value: no conflict
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM params"), 4);
+}
+
 TEST_F(TrackingStoreTest, DeletingAnExperimentDeletesItsRunsAndRestoreBringsThemBack) {
   auto exp = store_->CreateExperiment("e", "", {});
   std::string r1 = NewRun(*exp), r2 = NewRun(*exp);
