@@ -55,6 +55,25 @@ function colorPixels(canvas, rgb) {
   }, rgb);
 }
 
+// Reads a canvas until `ok(count)` holds (a redraw can land a frame after the state that asked
+// for it), at most `ms` milliseconds; returns the last count for the assertion's message.
+// How many runs of a chart's list have the colour `rgb`: the palette has 16 colours, so two of
+// three charted runs share one about once in eight seeds, and their pixels add up when none is
+// hovered (a hovered run's namesakes fade, like every other run).
+function runsColoured(page, rgb) {
+  return page.locator('.legend-item .color-dot').evaluateAll((dots, c) => dots.filter((d) => d.style.background === c).length, rgb);
+}
+
+async function pixelsWhen(canvas, rgb, ok, ms = 3000) {
+  const end = Date.now() + ms;
+  let n = await colorPixels(canvas, rgb);
+  while (!ok(n) && Date.now() < end) {
+    await new Promise((r) => setTimeout(r, 50));
+    n = await colorPixels(canvas, rgb);
+  }
+  return n;
+}
+
 describe('static serving', () => {
   it('serves index.html at / (no-cache) and hashed assets under /static-files/ (gzip, immutable)', async () => {
     const index = await fetch(`${srv.url}/`);
@@ -470,14 +489,15 @@ describe('chart hover and x-axis', () => {
       const rgb = await item.locator('.color-dot').evaluate((e) => e.style.background);
       await p.page.mouse.move(5, 5);
       await p.page.waitForFunction(() => document.querySelector('[data-metric="loss"] [data-testid=line-chart]')?.dataset.highlight === '');
-      const plain = await colorPixels(canvas, rgb);
+      const plain = await colorPixels(canvas, rgb) / await runsColoured(p.page, rgb);
+      const id = await item.getAttribute('data-run-id');
       await item.hover();
-      await p.page.waitForFunction(() => document.querySelector('[data-metric="loss"] [data-testid=line-chart]')?.dataset.highlight !== '');
-      const emphasised = await colorPixels(canvas, rgb);
+      await p.page.waitForFunction((v) => document.querySelector('[data-metric="loss"] [data-testid=line-chart]')?.dataset.highlight === v, id);
+      const emphasised = await pixelsWhen(canvas, rgb, (n) => n >= 2 * plain);
       // Its own colour, twice as wide and on top: at least twice the pixels of that colour (a line
       // left under the others, or drawn in another colour, has about as many or fewer).
       assert.ok(plain > 50, `${name}: ${plain} pixels of ${rgb} without hover`);
-      assert.ok(emphasised >= 2 * plain, `${name}: ${emphasised} pixels of ${rgb} when hovered, ${plain} when not`);
+      assert.ok(emphasised >= 2 * plain, `${name}: ${emphasised} pixels of ${rgb} when hovered, ${plain} a run of that colour when not`);
     }
     await noProblems(p);
   });
@@ -501,12 +521,16 @@ describe('chart hover and x-axis', () => {
     const id = data.children[1].run_id;  // trial-2
     const item = p.page.locator('.legend-item', { hasText: 'trial-2' });
     const rgb = await item.locator('.color-dot').evaluate((e) => e.style.background);
-    const plain = await colorPixels(scatter.locator('canvas'), rgb);
+    // The dialog's Add button was under the pointer: once it closes, a chart or the list may be, and
+    // hover a run. Away from both, nothing is highlighted.
+    await p.page.mouse.move(5, 5);
+    await p.page.waitForFunction(() => document.querySelector('[data-testid=scatter-plot]')?.dataset.highlight === '');
+    const plain = await colorPixels(scatter.locator('canvas'), rgb) / await runsColoured(p.page, rgb);
     await item.hover();
     await p.page.waitForFunction((v) => document.querySelector('[data-testid=scatter-plot]')?.dataset.highlight === v, id);
     // Drawn larger, in its colour, on top.
-    const emphasised = await colorPixels(scatter.locator('canvas'), rgb);
-    assert.ok(plain > 20 && emphasised >= 2 * plain, `${emphasised} pixels of ${rgb} when hovered, ${plain} when not`);
+    const emphasised = await pixelsWhen(scatter.locator('canvas'), rgb, (n) => n >= 2 * plain);
+    assert.ok(plain > 20 && emphasised >= 2 * plain, `${emphasised} pixels of ${rgb} when hovered, ${plain} a run of that colour when not`);
     await p.page.mouse.move(5, 5);
     await p.page.waitForFunction(() => document.querySelector('[data-testid=scatter-plot]')?.dataset.highlight === '');
     // A run hovered in a line chart is highlighted in the scatter too.
@@ -516,6 +540,8 @@ describe('chart hover and x-axis', () => {
     await p.page.mouse.move(box.x + box.width * 0.1, box.y + box.height * 0.5);
     await p.page.mouse.move(box.x + box.width * 0.12, box.y + box.height * 0.5);
     const marked = await p.page.locator('.legend-item.on').getAttribute('data-run-id');
+    await p.page.waitForFunction((v) => document.querySelector('[data-testid=scatter-plot]')?.dataset.highlight === v, marked, { timeout: 3000 })
+      .catch(() => {});
     assert.equal(await scatter.getAttribute('data-highlight'), marked);
   }
 
