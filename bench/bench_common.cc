@@ -204,4 +204,25 @@ double Percentile(std::vector<double> v, double p) {
   return v[std::min(idx, v.size() - 1)];
 }
 
+std::string SearchSeedBatch(const std::string& run_id, int64_t i) {
+  std::string b = "{\"run_id\":\"" + run_id + "\",\"params\":[";
+  for (int p = 0; p < 20; ++p) {
+    if (p) b += ',';
+    std::string v = p == 2 ? (i % 10 == 0 ? "v" : "w" + std::to_string(i % 7)) : std::to_string((i * 31 + p * 17) % 9973);
+    b += "{\"key\":\"p" + std::to_string(p) + "\",\"value\":\"" + v + "\"}";
+  }
+  b += "],\"metrics\":[";
+  for (int m = 0; m < 20; ++m) {
+    if (m) b += ',';
+    double v = static_cast<double>((i * 7919 + m * 104729) % 100003) / 100003.0;
+    b += "{\"key\":\"m" + std::to_string(m) + "\",\"value\":" + std::to_string(v) + ",\"timestamp\":1,\"step\":0}";
+  }
+  b += "],\"tags\":[";
+  for (int t = 0; t < 10; ++t) {
+    if (t) b += ',';
+    b += "{\"key\":\"t" + std::to_string(t) + "\",\"value\":\"v" + std::to_string((i + t) % 5) + "\"}";
+  }
+  return b + "]}";
+}
+
 }  // namespace mlflow::bench

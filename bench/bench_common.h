@@ -81,6 +81,11 @@ uint64_t RunClients(int port, int clients, double seconds, Fn fn) {
 // A log-batch body of n metric points on 10 keys (m0..m9), steps first_step.. first_step+n-1.
 std::string BatchBody(const std::string& run_id, int64_t first_step, int n);
 
+// One run's log-batch for the search benchmarks (bench/search_bench.cc, bench/scale_bench.cc):
+// params p0..p19 (p2 = 'v' for one run in ten, so a filter on it is selective like a real query),
+// metrics m0..m19 in [0, 1), tags t0..t9.
+std::string SearchSeedBatch(const std::string& run_id, int64_t i);
+
 // Value of a JSON string field in a small flat body ("run_id":"...") without a JSON parser.
 std::string ExtractString(const std::string& body, const std::string& field);
 

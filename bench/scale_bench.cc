@@ -60,29 +60,6 @@ std::string UrlEncode(const std::string& s) {
   return out;
 }
 
-// One run's log-batch: params p0..p19 (p2 = 'v' for one run in ten: the filtered search's
-// selective clause), metrics m0..m19 in [0, 1), tags t0..t9.
-std::string RunBatch(const std::string& run_id, int64_t i) {
-  std::string b = "{\"run_id\":\"" + run_id + "\",\"params\":[";
-  for (int p = 0; p < 20; ++p) {
-    if (p) b += ',';
-    std::string v = p == 2 ? (i % 10 == 0 ? "v" : "w" + std::to_string(i % 7)) : std::to_string((i * 31 + p * 17) % 9973);
-    b += "{\"key\":\"p" + std::to_string(p) + "\",\"value\":\"" + v + "\"}";
-  }
-  b += "],\"metrics\":[";
-  for (int m = 0; m < 20; ++m) {
-    if (m) b += ',';
-    double v = static_cast<double>((i * 7919 + m * 104729) % 100003) / 100003.0;
-    b += "{\"key\":\"m" + std::to_string(m) + "\",\"value\":" + std::to_string(v) + ",\"timestamp\":1,\"step\":0}";
-  }
-  b += "],\"tags\":[";
-  for (int t = 0; t < 10; ++t) {
-    if (t) b += ',';
-    b += "{\"key\":\"t" + std::to_string(t) + "\",\"value\":\"v" + std::to_string((i + t) % 5) + "\"}";
-  }
-  return b + "]}";
-}
-
 std::string ReadFile(const std::string& path) {
   std::ifstream in(path);
   std::string s;
@@ -115,7 +92,7 @@ std::string SeedRuns(const std::string& binary, const std::string& dir, int64_t 
                              "\",\"start_time\":" + std::to_string(1700000000000LL + i) + "}";
         if (conn.Request("POST", "/api/2.0/mlflow/runs/create", create, &out) != 200)
           throw std::runtime_error("create-run failed: " + out);
-        if (conn.Request("POST", "/api/2.0/mlflow/runs/log-batch", RunBatch(ExtractString(out, "run_id"), i), &out) != 200)
+        if (conn.Request("POST", "/api/2.0/mlflow/runs/log-batch", SearchSeedBatch(ExtractString(out, "run_id"), i), &out) != 200)
           throw std::runtime_error("log-batch failed: " + out);
         ++done;
       }

@@ -109,19 +109,24 @@ std::string InsertRawRun(RawDb& raw) {
   return id;
 }
 
+// The store's metric statements, as the ceilings run them (bind order: key, value, timestamp, run,
+// step; latest: key, value, timestamp, step, run).
+constexpr const char* kInsertMetric =
+    "INSERT INTO metrics (key, value, timestamp, run_uuid, step, is_nan) VALUES (?, ?, ?, ?, ?, 0) "
+    "ON CONFLICT DO NOTHING";
+constexpr const char* kUpsertLatestMetric =
+    "INSERT INTO latest_metrics (key, value, timestamp, step, is_nan, run_uuid) VALUES (?, ?, ?, ?, 0, ?) "
+    "ON CONFLICT (key, run_uuid) DO UPDATE SET value = excluded.value, timestamp = excluded.timestamp, "
+    "step = excluded.step WHERE (excluded.step, excluded.timestamp, excluded.value) > "
+    "(latest_metrics.step, latest_metrics.timestamp, latest_metrics.value)";
+
 Ceiling RawMetricPointsPerSecond(const std::string& path, int rows_per_tx, double seconds) {
   RawDb raw(path);
   raw.Exec("BEGIN");
   std::string run = InsertRawRun(raw);
   raw.Exec("COMMIT");
-  sqlite3_stmt* ins = raw.Prep(
-      "INSERT INTO metrics (key, value, timestamp, run_uuid, step, is_nan) VALUES (?, ?, ?, ?, ?, 0) "
-      "ON CONFLICT DO NOTHING");
-  sqlite3_stmt* latest = raw.Prep(
-      "INSERT INTO latest_metrics (key, value, timestamp, step, is_nan, run_uuid) VALUES (?, ?, ?, ?, 0, ?) "
-      "ON CONFLICT (key, run_uuid) DO UPDATE SET value = excluded.value, timestamp = excluded.timestamp, "
-      "step = excluded.step WHERE (excluded.step, excluded.timestamp, excluded.value) > "
-      "(latest_metrics.step, latest_metrics.timestamp, latest_metrics.value)");
+  sqlite3_stmt* ins = raw.Prep(kInsertMetric);
+  sqlite3_stmt* latest = raw.Prep(kUpsertLatestMetric);
   int64_t step = 0;
   uint64_t points = 0;
   auto start = Clock::now();
@@ -162,14 +167,8 @@ Ceiling RawMetricPointsPerSecond(const std::string& path, int rows_per_tx, doubl
 Ceiling RawFullRunsPerSecond(const std::string& path, int runs_per_tx, double seconds) {
   RawDb raw(path);
   sqlite3_stmt* param = raw.Prep("INSERT INTO params (key, value, run_uuid) VALUES (?, ?, ?)");
-  sqlite3_stmt* metric = raw.Prep(
-      "INSERT INTO metrics (key, value, timestamp, run_uuid, step, is_nan) VALUES (?, ?, ?, ?, ?, 0) "
-      "ON CONFLICT DO NOTHING");
-  sqlite3_stmt* latest = raw.Prep(
-      "INSERT INTO latest_metrics (key, value, timestamp, step, is_nan, run_uuid) VALUES (?, ?, ?, ?, 0, ?) "
-      "ON CONFLICT (key, run_uuid) DO UPDATE SET value = excluded.value, timestamp = excluded.timestamp, "
-      "step = excluded.step WHERE (excluded.step, excluded.timestamp, excluded.value) > "
-      "(latest_metrics.step, latest_metrics.timestamp, latest_metrics.value)");
+  sqlite3_stmt* metric = raw.Prep(kInsertMetric);
+  sqlite3_stmt* latest = raw.Prep(kUpsertLatestMetric);
   sqlite3_stmt* tag = raw.Prep(
       "INSERT INTO tags (key, value, run_uuid) VALUES (?, ?, ?) "
       "ON CONFLICT (key, run_uuid) DO UPDATE SET value = excluded.value");

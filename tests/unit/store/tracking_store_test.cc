@@ -50,6 +50,16 @@ class TrackingStoreTest : public ::testing::Test {
     EXPECT_TRUE(st->Step());
     return st->Int(0);
   }
+  // SQLite's plan for one compiled query, a line per step (EXPLAIN QUERY PLAN's detail column).
+  Result<std::string> QueryPlan(const search::SqlQuery& query) {
+    return db_->Read<std::string>([&](store::sql::Connection& c) -> Result<std::string> {
+      auto st = c.Prepare("EXPLAIN QUERY PLAN " + query.sql);
+      st->BindAll(query.params);
+      std::string out;
+      while (st->Step()) out += st->Text(3) + "\n";
+      return out;
+    });
+  }
 
   fs::path dir_;
   std::string path_;
@@ -299,13 +309,7 @@ TEST_F(TrackingStoreTest, RunSearchPartsWalkIndexes) {
     ASSERT_TRUE(compiled.ok()) << compiled.status().message();
     ASSERT_FALSE(compiled->run_segments.empty()) << filter;
     for (const auto& part : compiled->run_segments) {
-      auto plan = db_->Read<std::string>([&](store::sql::Connection& c) -> Result<std::string> {
-        auto st = c.Prepare("EXPLAIN QUERY PLAN " + part.sql);
-        st->BindAll(part.params);
-        std::string out;
-        while (st->Step()) out += st->Text(3) + "\n";
-        return out;
-      });
+      auto plan = QueryPlan(part);
       ASSERT_TRUE(plan.ok()) << plan.status().message();
       EXPECT_EQ(plan->find("SCAN r"), std::string::npos) << part.sql << "\n" << *plan;
       EXPECT_EQ(plan->find("USE TEMP B-TREE FOR ORDER BY"), std::string::npos) << part.sql << "\n" << *plan;
@@ -321,13 +325,7 @@ TEST_F(TrackingStoreTest, RunSearchPartsWalkIndexes) {
   auto compiled = search::CompileRunSearch(spec, SqlDialect::kSqlite);
   ASSERT_TRUE(compiled.ok());
   const auto& part = compiled->run_segments.front();
-  auto plan = db_->Read<std::string>([&](store::sql::Connection& c) -> Result<std::string> {
-    auto st = c.Prepare("EXPLAIN QUERY PLAN " + part.sql);
-    st->BindAll(part.params);
-    std::string out;
-    while (st->Step()) out += st->Text(3) + "\n";
-    return out;
-  });
+  auto plan = QueryPlan(part);
   ASSERT_TRUE(plan.ok());
   EXPECT_EQ(plan->find("SEARCH f1 USING COVERING INDEX idx_mlflowcpp_params_key_value (key=? AND value=?)"), 0u)
       << *plan;
