@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets (fuzz/, clang with ASan + UBSan) into build-fuzz/ and runs each for
-# its share of the time: scripts/fuzz.sh [seconds-total] (default 60). Each target starts from its
+# its share of the time: scripts/fuzz.sh [seconds-total] (default 60; 0 only builds). Each target starts from its
 # seed corpus (fuzz/corpus/<target>/, kept unchanged) plus what earlier runs found
 # (build-fuzz/corpus/<target>/). A crash, sanitizer report, leak or timeout fails the run; the
 # input that caused it is saved as build-fuzz/crashes/<target>-crash-<sha1> (rerun: the target
@@ -24,6 +24,7 @@ CC=clang CXX=clang++ cmake -S "$repo" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Re
 build_args=()
 for t in "${targets[@]}"; do build_args+=(--target "$t"); done
 cmake --build "$build" -j"${FUZZ_JOBS:-$(nproc)}" "${build_args[@]}"
+(( total > 0 )) || exit 0
 
 share=$(( total / ${#targets[@]} ))
 (( share >= 1 )) || share=1
