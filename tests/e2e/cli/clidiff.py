@@ -6,10 +6,12 @@ import shutil
 import sqlite3
 import subprocess
 import sys
-import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 from mlflow_server import server_binary  # noqa: E402
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))), "zygote"))
+from zygote_client import run_python  # noqa: E402
 
 # Tables whose rows gc removes; compared between the two runs.
 TABLES = ["experiments", "experiment_tags", "runs", "params", "metrics", "latest_metrics", "tags",
@@ -17,36 +19,17 @@ TABLES = ["experiments", "experiment_tags", "runs", "params", "metrics", "latest
           "trace_info", "trace_tags", "trace_request_metadata", "spans", "datasets", "inputs"]
 
 
-_zygote = None
-
-
-def _mlflow_zygote():
-    """One mlflow_zygote.py per test process: MLflow imported once (4 to 5 s of CPU a command
-    otherwise), a forked child per command."""
-    global _zygote
-    if _zygote is None or _zygote.poll() is not None:
-        here = os.path.dirname(os.path.abspath(__file__))
-        _zygote = subprocess.Popen([sys.executable, os.path.join(here, "mlflow_zygote.py")], stdin=subprocess.PIPE,
-                                   stdout=subprocess.PIPE, text=True, cwd=here)
-    return _zygote
+# The real CLI through a zygote (tests/zygote): MLflow imported once, a forked child per command.
+MLFLOW_PRELOAD = ("mlflow", "mlflow.cli", "mlflow.store.tracking.sqlalchemy_store",
+                  "mlflow.store.artifact.artifact_repository_registry")
 
 
 def run_mlflow(args, cwd, env=None):
-    """The real MLflow CLI (the venv's) with args, as `python -m mlflow` would run it."""
+    """The real MLflow CLI (the venv's) with args, as `python -m mlflow` runs it."""
     e = dict(os.environ, **(env or {}))
     e.pop("MLFLOW_TRACKING_URI", None)
     e.update(env or {})
-    z = _mlflow_zygote()
-    with tempfile.TemporaryDirectory() as tmp:
-        out, err = os.path.join(tmp, "out"), os.path.join(tmp, "err")
-        z.stdin.write(json.dumps({"args": list(args), "cwd": str(cwd), "env": e, "out": out, "err": err,
-                                  "timeout": 300}) + "\n")
-        z.stdin.flush()
-        line = z.stdout.readline()
-        assert line, "mlflow_zygote.py stopped"
-        code = json.loads(line)["code"]
-        with open(out) as f_out, open(err) as f_err:
-            return subprocess.CompletedProcess(["python", "-m", "mlflow", *args], code, f_out.read(), f_err.read())
+    return run_python(sys.executable, ["-m", "mlflow", *args], cwd=cwd, env=e, timeout=300, preload=MLFLOW_PRELOAD)
 
 
 def run_ours(args, cwd, env=None):

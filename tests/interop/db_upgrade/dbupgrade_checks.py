@@ -17,7 +17,6 @@ import math
 import os
 import re
 import sqlite3
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -33,6 +32,7 @@ sys.path.insert(0, str(FIXTURES))
 import make_fixture  # noqa: E402
 import sqlite_structure  # noqa: E402
 from mlflow_server import MlflowCppServer  # noqa: E402
+from upgrade_compare import run  # noqa: E402 - commands, Python ones through a zygote
 
 BINARY = os.environ["MLFLOW_CPP_BINARY"]
 MAKE_SCHEMA = os.environ["MLFLOW_MAKE_SCHEMA"]
@@ -40,10 +40,6 @@ PY360 = str(Path(os.environ["MLFLOW_VENV_360"]) / "bin" / "python")
 OUR_REVISION = "bf29a5ff90ea"
 REVISIONS = sorted(p.stem for p in FIXTURES.glob("*.sql"))
 assert len(REVISIONS) >= 8, REVISIONS
-
-
-def run(cmd, timeout=300, **kw):
-    return subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, **kw)
 
 
 def load_dump(revision, path):

@@ -4,9 +4,9 @@ Runs under tests/mysql/with_mariadb.sh (MLFLOW_TEST_MYSQL_URI = admin URI of a p
 server, MLFLOW_TEST_MYSQL_SOCKET its socket) in a venv with MLflow 3.17.2 and PyMySQL; the
 reference migrations come from MLflow 3.6.0 (MLFLOW_VENV_360, also with PyMySQL).
 
-For every fixture revision, from MLflow 0.9's tables without alembic_version ("base") through the
-1.x and 2.x revisions to 3.x: the real MLflow 3.6.0 builds a MySQL database at that revision and
-make_fixture.py fills it (every table a migration after it touches has rows), twice; one copy is
+For each starting revision of upgrade_compare.server_chain("mysql") (MLflow 0.9's tables without
+alembic_version, "base", and a share of the 1.x, 2.x and 3.x fixture revisions): the real MLflow
+3.6.0 builds a MySQL database at that revision and make_fixture.py fills it (every table a migration after it touches has rows), twice; one copy is
 upgraded by `mlflow-cpp db upgrade`, the other by MLflow 3.6.0's own migrations. Both must be equal structurally
 (schema/mysql_structure.py: column types, defaults, constraints and CHECKs by name, indexes) and
 row by row, and equal to a fresh database mlflow-cpp creates; mlflow-cpp then serves the result
@@ -23,7 +23,7 @@ import uuid
 
 import pytest
 
-from upgrade_compare import (BINARY, CHAIN, OUR_REVISION, Backend, check_concurrent_upgrades_serialise,
+from upgrade_compare import (BINARY, OUR_REVISION, Backend, check_concurrent_upgrades_serialise, server_chain,
                              check_upgrade_equals_mlflow, progress, run, upgrade)
 import mysql_structure  # tests/interop/schema, on sys.path from upgrade_compare
 
@@ -102,7 +102,7 @@ def fresh():
     return name
 
 
-@pytest.mark.parametrize("revision", CHAIN)
+@pytest.mark.parametrize("revision", server_chain("mysql"))
 def test_mysql_upgrade_equals_real_mlflow_upgrade(revision, fresh, tmp_path):
     ours, _ = check_upgrade_equals_mlflow(MY, revision, fresh, tmp_path, upgrade_says="each committed on its own")
     assert MY.revision(ours) == [OUR_REVISION]

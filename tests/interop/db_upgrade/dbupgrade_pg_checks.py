@@ -1,8 +1,8 @@
 """`mlflow-cpp db upgrade` on PostgreSQL databases written by older MLflow releases.
 
 Runs under tests/pg/with_cluster.sh (MLFLOW_TEST_PG_URI = admin URI of a private cluster). For
-every fixture revision in tests/fixtures/db: the real MLflow 3.6.0 builds a PostgreSQL database at
-that revision and make_fixture.py fills it with the fixture rows (twice); one copy is upgraded by
+each starting revision of upgrade_compare.server_chain("pg") (a share of tests/fixtures/db's): the
+real MLflow 3.6.0 builds a PostgreSQL database at that revision and make_fixture.py fills it with the fixture rows (twice); one copy is upgraded by
 `mlflow-cpp db upgrade`, the other by MLflow's own migrations. Both must be equal structurally
 (pg_structure.py: columns, types, defaults, constraints by name, indexes, sequences, alembic rows)
 and row by row, and equal to a fresh CreateSchema database; then mlflow-cpp serves the result
@@ -16,7 +16,7 @@ import uuid
 
 import pytest
 
-from upgrade_compare import (CHAIN, MAKE_SCHEMA, Backend, check_concurrent_upgrades_serialise,
+from upgrade_compare import (MAKE_SCHEMA, Backend, check_concurrent_upgrades_serialise, server_chain,
                              check_upgrade_equals_mlflow, run, upgrade)
 import pg_structure  # tests/interop/schema, on sys.path from upgrade_compare
 
@@ -67,7 +67,7 @@ def fresh_schema():
     return uri
 
 
-@pytest.mark.parametrize("revision", CHAIN)
+@pytest.mark.parametrize("revision", server_chain("pg"))
 def test_postgres_upgrade_equals_real_mlflow_upgrade(revision, fresh_schema, tmp_path):
     ours, theirs = check_upgrade_equals_mlflow(PG, revision, fresh_schema, tmp_path)
     # Experiment ids keep coming from the sequence after the upgrade.
