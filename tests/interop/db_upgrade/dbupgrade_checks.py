@@ -14,30 +14,21 @@ Environment (set by run.sh): MLFLOW_CPP_BINARY, MLFLOW_MAKE_SCHEMA, MLFLOW_VENV_
 in the MLflow 3.17.2 venv.
 """
 import math
-import os
 import re
 import sqlite3
 import sys
 import time
-from pathlib import Path
 
 import pytest
 
-HERE = Path(__file__).resolve().parent
-REPO = HERE.parents[2]
-FIXTURES = REPO / "tests" / "fixtures" / "db"
-sys.path.insert(0, str(REPO / "tests" / "interop" / "schema"))
-sys.path.insert(0, str(REPO / "tests" / "e2e"))
-sys.path.insert(0, str(FIXTURES))
-import make_fixture  # noqa: E402
+# Paths, binaries, sys.path and the command runner (Python commands through a zygote) are shared
+# with the PostgreSQL and MySQL checks.
+from upgrade_compare import BINARY, FIXTURES, HERE, MAKE_SCHEMA, OUR_REVISION, PY360, run
+
+import make_fixture  # noqa: E402 - on sys.path from upgrade_compare
 import sqlite_structure  # noqa: E402
 from mlflow_server import MlflowCppServer  # noqa: E402
-from upgrade_compare import run  # noqa: E402 - commands, Python ones through a zygote
 
-BINARY = os.environ["MLFLOW_CPP_BINARY"]
-MAKE_SCHEMA = os.environ["MLFLOW_MAKE_SCHEMA"]
-PY360 = str(Path(os.environ["MLFLOW_VENV_360"]) / "bin" / "python")
-OUR_REVISION = "bf29a5ff90ea"
 REVISIONS = sorted(p.stem for p in FIXTURES.glob("*.sql"))
 assert len(REVISIONS) >= 8, REVISIONS
 
