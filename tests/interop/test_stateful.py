@@ -22,6 +22,7 @@ import requests
 import areas
 
 from harness.client_diff import normalizer_for
+from harness.normalize import RANDOM_NAME
 from harness.compare import Comparison, unexplained
 
 A = "/api/2.0/mlflow"
@@ -393,7 +394,12 @@ class Replay:
                                                          "order_by": op["order_by"], "run_view_type": op["view"],
                                                          "max_results": 1000})
             if js is not None:  # the order is what matters; the run bodies are checked by snapshot()
-                return {"status": 200, "runs": [r["info"]["run_id"] for r in js.get("runs", [])]}
+                runs = js.get("runs", [])
+                if "run_name" in op["filter"] or any("run_name" in o for o in op["order_by"]):
+                    # A run created without a name has one each server drew at random: where it
+                    # sorts, and whether it is LIKE 'r%', differ between the servers by chance.
+                    runs = [r for r in runs if not RANDOM_NAME.match(r["info"].get("run_name", ""))]
+                return {"status": 200, "runs": [r["info"]["run_id"] for r in runs]}
             return obs
         if k == "search_experiments":
             f = f"name LIKE '{self.ns}-%'" + (f" AND {op['filter']}" if op["filter"] else "")
