@@ -15,6 +15,7 @@
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
+#include "auth/assessment_rules.h"
 #include "auth/password_hash.h"
 #include "auth/permissions.h"
 #include "auth/request_aliases.h"
@@ -217,7 +218,27 @@ struct AuthGate::Impl {
             if (!JsonText(id).empty()) ids.push_back(JsonText(id));
           }
         }
-        return CanOnEveryExperiment(user, ids, rule.action, "trace");
+        MLFLOW_ASSIGN_OR_RETURN(bool ok, CanOnEveryExperiment(user, ids, rule.action, "trace"));
+        // The ASSESSMENTS view also reads the assessment tier of each experiment.
+        const nlohmann::json* view = auth::AliasedValue(body, auth::QueryTraceMetricsFields()[1]);
+        if (!ok || !view || (*view != "ASSESSMENTS" && *view != 3)) return ok;
+        MLFLOW_ASSIGN_OR_RETURN(std::vector<auth::Grant> grants, store->GrantsOf(user.id));
+        for (const std::string& id : ids) {
+          if (!auth::AssessmentTierReadable(grants, id, config.default_permission)) return false;
+        }
+        return true;
+      }
+      case Subject::kAssessment:
+      case Subject::kAssessmentCreate: {
+        MLFLOW_ASSIGN_OR_RETURN(std::string trace_id, params.Required("trace_id"));
+        Result<TraceInfo> info = ctx.tracing->GetTraceInfo(trace_id);
+        if (!info.ok()) return false;  // MLflow refuses a trace it cannot find
+        MLFLOW_ASSIGN_OR_RETURN(std::vector<auth::Grant> grants, store->GrantsOf(user.id));
+        auth::AssessmentOp op = rule.subject == Subject::kAssessmentCreate ? auth::AssessmentOp::kCreate
+                                : rule.action == Action::kRead             ? auth::AssessmentOp::kGet
+                                : rule.action == Action::kDelete           ? auth::AssessmentOp::kDelete
+                                                                           : auth::AssessmentOp::kUpdate;
+        return auth::AssessmentAllowed(grants, info->experiment_id, op, config.default_permission);
       }
       case Subject::kTraceSearchLocations: {
         // The experiment of every location that names one, in the snake_case or lowerCamelCase

@@ -537,7 +537,44 @@ def scenario(srv):
     call("user-delete-self", ADMIN, "DELETE", api + "users/delete", {"username": ADMIN})
     call("user-delete-bob", ADMIN, "DELETE", api + "users/delete", {"username": "bob"})
     call("deleted-user-bob", "bob", "GET", api + "experiments/get", params={"experiment_id": e1})
+    assessment_tier(call, must, api, api3, tid, metrics_body)
     return out
+
+
+def assessment_tier(call, must, api, api3, tid, metrics_body):
+    """The assessment tier: a wildcard grant on "assessment" overrides the experiment for the
+    assessment routes (and metrics over the ASSESSMENTS view). Last in the script: its grants
+    would shift the role_permissions ids later cases show."""
+    feedback = {"assessment": {"assessment_name": "q", "source": {"source_type": "HUMAN", "source_id": "me"},
+                               "feedback": {"value": 2}}}
+    path = api3 + f"traces/{tid}/assessments"
+    aid = must(ADMIN, "POST", path, feedback)["assessment"]["assessment_id"]
+    update = {"assessment": {"assessment_name": "renamed"}, "update_mask": "assessmentName"}
+    assessments_body = dict(metrics_body, view_type="ASSESSMENTS", metric_name="assessment_count")
+    # alice: EDIT on the experiment; READ on the tier keeps reads and creates, takes writes away.
+    call("assessment-get-alice", "alice", "GET", f"{path}/{aid}", keep=lambda b: b["assessment"]["assessment_name"])
+    must(ADMIN, "POST", api3 + "users/permissions/grant",
+         {"username": "alice", "resource_type": "assessment", "resource_id": "*", "permission": "READ"})
+    call("assessment-get-tier-read-alice", "alice", "GET", f"{path}/{aid}",
+         keep=lambda b: b["assessment"]["assessment_name"])
+    call("assessment-update-tier-read-alice", "alice", "PATCH", f"{path}/{aid}", update)
+    call("assessment-delete-tier-read-alice", "alice", "DELETE", f"{path}/{aid}")
+    call("assessment-create-tier-read-alice", "alice", "POST", path, feedback,
+         keep=lambda b: b["assessment"]["assessment_name"])
+    # carol: the default READ; DENY on the tier refuses even reading, and metrics over assessments.
+    call("assessment-get-carol", "carol", "GET", f"{path}/{aid}", keep=lambda b: b["assessment"]["assessment_name"])
+    call("trace-metrics-assessments-carol", "carol", "POST", api3 + "traces/metrics", assessments_body)
+    must(ADMIN, "POST", api3 + "users/permissions/grant",
+         {"username": "carol", "resource_type": "assessment", "resource_id": "*", "permission": "DENY"})
+    call("assessment-get-tier-deny-carol", "carol", "GET", f"{path}/{aid}")
+    call("trace-metrics-assessments-tier-deny-carol", "carol", "POST", api3 + "traces/metrics", assessments_body)
+    call("trace-metrics-traces-tier-deny-carol", "carol", "POST", api3 + "traces/metrics", metrics_body)
+    # dave (no experiment grant left): MANAGE on the tier deletes what the experiment alone would not.
+    call("assessment-delete-dave", "dave", "DELETE", f"{path}/{aid}")
+    must(ADMIN, "POST", api3 + "users/permissions/grant",
+         {"username": "dave", "resource_type": "assessment", "resource_id": "*", "permission": "MANAGE"})
+    call("assessment-delete-tier-manage-dave", "dave", "DELETE", f"{path}/{aid}")
+    call("assessment-get-deleted-admin", ADMIN, "GET", f"{path}/{aid}")
 
 
 def real_answers(base):
