@@ -28,12 +28,49 @@ const nlohmann::json* AliasedValue(const nlohmann::json& object, const AliasedFi
   return nullptr;
 }
 
+namespace {
+
+bool NamesField(const std::string& key, const std::vector<AliasedField>& fields) {
+  for (const AliasedField& f : fields) {
+    if (key == f.name || key == f.json_name) return true;
+  }
+  return false;
+}
+
+// Whether protobuf's parser reads a non-object item as an empty message (iterating it yields only
+// unknown field names) rather than failing on it.
+bool ReadsAsEmptyMessage(const nlohmann::json& item, const std::vector<AliasedField>& fields) {
+  if (item.is_string()) return true;  // one-character names: never a field
+  if (!item.is_array()) return false;
+  for (const nlohmann::json& e : item) {
+    if (!e.is_string() || NamesField(e.get<std::string>(), fields)) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+std::vector<const nlohmann::json*> ItemsParsedBeforeFailure(const nlohmann::json& list,
+                                                            const std::vector<AliasedField>& fields) {
+  std::vector<const nlohmann::json*> out;
+  if (!list.is_array()) return out;
+  for (const nlohmann::json& item : list) {
+    if (item.is_object()) {
+      out.push_back(&item);
+    } else if (!ReadsAsEmptyMessage(item, fields)) {
+      break;
+    }
+  }
+  return out;
+}
+
 const std::vector<AliasedField>& SearchTracesV3Fields() {
   static const std::vector<AliasedField> kFields = {
       {"locations",
        "locations",
        {{"mlflow_experiment", "mlflowExperiment", {{"experiment_id", "experimentId", {}}}},
-        {"inference_table", "inferenceTable", {{"full_table_name", "fullTableName", {}}}}}},
+        {"inference_table", "inferenceTable", {{"full_table_name", "fullTableName", {}}}},
+        {"type", "type", {}}}},
       {"max_results", "maxResults", {}},
       {"order_by", "orderBy", {}},
       {"page_token", "pageToken", {}},

@@ -1,9 +1,10 @@
 #pragma once
 // MLflow 3.17.2 refuses a JSON body that spells one protobuf field both ways ("max_results" and
 // "maxResults"), because its auth check and its handler could otherwise read different values
-// (mlflow/server/handlers.py, _reject_conflicting_field_aliases, which the auth app's checks run
-// through _get_request_message). Our checks read the fields themselves, so they refuse the same
-// bodies, per message, from a description of the message's fields that have two spellings.
+// (mlflow/server/handlers.py, _reject_conflicting_field_aliases, run by _get_request_message for
+// every caller, and so by the auth app's checks too). The trace handlers
+// (server/handlers/trace_handlers.cc) and the auth gate's checks of the same messages refuse the
+// same bodies, per message, from a description of the message's fields that have two spellings.
 //
 //   MLFLOW_RETURN_IF_ERROR(RejectConflictingAliases(body, SearchTracesV3Fields()));
 #include <string>
@@ -29,11 +30,23 @@ struct AliasedField {
 Status RejectConflictingAliases(const nlohmann::json& body, const std::vector<AliasedField>& fields);
 
 // The fields of SearchTracesV3 and QueryTraceMetrics (mlflow/protos/service.proto) that matter
-// here: those with two spellings and the messages holding such fields.
+// here: those with two spellings and the messages holding such fields (and every field of a
+// location, for ItemsParsedBeforeFailure).
 const std::vector<AliasedField>& SearchTracesV3Fields();
 const std::vector<AliasedField>& QueryTraceMetricsFields();
 
 // The value of a field sent under either spelling (the proto name first), or nullptr.
 const nlohmann::json* AliasedValue(const nlohmann::json& object, const AliasedField& field);
+
+// The object items of a repeated message field that MLflow's request parser (protobuf's ParseDict,
+// which fills the message in place) reads before it fails. A string item, or a list of strings
+// none of which names a field, reads as an empty message (its characters or elements are unknown
+// field names, which MLflow ignores); any other non-object item (number, bool, null, other lists)
+// ends the parse there, and MLflow's handlers go on with the items read before it, because the
+// schema check that follows only asks for a list. `fields`: the item message's fields.
+//
+//   for (const nlohmann::json* loc : ItemsParsedBeforeFailure(*locations, SearchTracesV3Fields().front().fields))
+std::vector<const nlohmann::json*> ItemsParsedBeforeFailure(const nlohmann::json& list,
+                                                            const std::vector<AliasedField>& fields);
 
 }  // namespace mlflow::auth

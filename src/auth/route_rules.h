@@ -49,6 +49,10 @@ enum class Subject {
   kRunIds,          // every run of the repeated query param run_id / run_ids
   kLoggedModel,     // param model_id (path) -> its experiment
   kTrace,           // param trace_id / request_id -> its experiment
+  // Assessments: path trace_id -> its experiment; the "assessment" tier (auth/assessment_rules.h),
+  // by the action (kRead get, kUpdate update, kDelete delete); kAssessmentCreate for a create.
+  kAssessment,
+  kAssessmentCreate,
   kRegisteredModel, // param name
   kArtifactPath,    // proxied artifact path: leading experiment id, else the default permission
   kTraceLocation,   // StartTraceV3 body trace.trace_info.trace_location.mlflow_experiment.experiment_id

@@ -103,10 +103,14 @@ Status TracingService::LinkTracesToRun(const std::vector<std::string>& trace_ids
                                     " traces to a run in a single request. Provided " +
                                     std::to_string(trace_ids.size()) + " traces.");
   }
+  // Nothing to link: MLflow's store returns before it looks the run up (unknown run: 200).
+  if (trace_ids.empty()) return Status();
   return store_.LinkTracesToRun(trace_ids, run_id);
 }
 
 Status TracingService::LinkPromptsToTrace(const std::string& trace_id, const std::vector<PromptVersionRef>& versions) {
+  // Nothing to link: MLflow's store returns before it looks the trace up (unknown trace: 200).
+  if (versions.empty()) return Status();
   std::vector<std::string> ids;
   ids.reserve(versions.size());
   for (const PromptVersionRef& pv : versions) {

@@ -200,6 +200,10 @@ CASES = [
     # aggregation as COUNT (not offered for latency).
     ("unknown view type", q("LOGS", "trace_count", "COUNT")),
     ("bad: unknown aggregation type", q("TRACES", "latency", "MEDIAN")),
+    # A field spelt both ways is refused for every caller (MLflow's _reject_conflicting_field_aliases).
+    ("bad: experiment ids both ways", q("TRACES", "trace_count", "COUNT", experimentIds=["{exp}"])),
+    ("bad: aggregation type both ways", {**q("TRACES", "trace_count"),
+                                         "aggregations": [{"aggregation_type": "COUNT", "aggregationType": "COUNT"}]}),
     # MLflow answers this with a 500 HTML page (a ValueError it does not catch); mlflow-cpp with a
     # 400 (tests/interop/known_differences.yaml, trace-metrics-percentile-without-value).
     ("bad: percentile without value", {**q("TRACES", "latency"),

@@ -15,6 +15,7 @@
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
+#include "auth/assessment_rules.h"
 #include "auth/password_hash.h"
 #include "auth/permissions.h"
 #include "auth/request_aliases.h"
@@ -217,21 +218,42 @@ struct AuthGate::Impl {
             if (!JsonText(id).empty()) ids.push_back(JsonText(id));
           }
         }
-        return CanOnEveryExperiment(user, ids, rule.action, "trace");
+        MLFLOW_ASSIGN_OR_RETURN(bool ok, CanOnEveryExperiment(user, ids, rule.action, "trace"));
+        // The ASSESSMENTS view also reads the assessment tier of each experiment.
+        const nlohmann::json* view = auth::AliasedValue(body, auth::QueryTraceMetricsFields()[1]);
+        if (!ok || !view || (*view != "ASSESSMENTS" && *view != 3)) return ok;
+        MLFLOW_ASSIGN_OR_RETURN(std::vector<auth::Grant> grants, store->GrantsOf(user.id));
+        for (const std::string& id : ids) {
+          if (!auth::AssessmentTierReadable(grants, id, config.default_permission)) return false;
+        }
+        return true;
+      }
+      case Subject::kAssessment:
+      case Subject::kAssessmentCreate: {
+        MLFLOW_ASSIGN_OR_RETURN(std::string trace_id, params.Required("trace_id"));
+        Result<TraceInfo> info = ctx.tracing->GetTraceInfo(trace_id);
+        if (!info.ok()) return false;  // MLflow refuses a trace it cannot find
+        MLFLOW_ASSIGN_OR_RETURN(std::vector<auth::Grant> grants, store->GrantsOf(user.id));
+        auth::AssessmentOp op = rule.subject == Subject::kAssessmentCreate ? auth::AssessmentOp::kCreate
+                                : rule.action == Action::kRead             ? auth::AssessmentOp::kGet
+                                : rule.action == Action::kDelete           ? auth::AssessmentOp::kDelete
+                                                                           : auth::AssessmentOp::kUpdate;
+        return auth::AssessmentAllowed(grants, info->experiment_id, op, config.default_permission);
       }
       case Subject::kTraceSearchLocations: {
         // The experiment of every location that names one, in the snake_case or lowerCamelCase
-        // field names MLflow's ParseDict accepts (a field spelt both ways: 400, as MLflow); a
-        // search naming no experiment is refused (MLflow's _bulk_requirements_in_experiments).
+        // field names MLflow's ParseDict accepts (a field spelt both ways: 400, as MLflow), among
+        // the locations its parser reads before a malformed item; a search naming no experiment
+        // is refused (MLflow's _bulk_requirements_in_experiments).
         const nlohmann::json& body = params.Body();
         MLFLOW_RETURN_IF_ERROR(auth::RejectConflictingAliases(body, auth::SearchTracesV3Fields()));
         const auth::AliasedField& locations_field = auth::SearchTracesV3Fields().front();
         const auth::AliasedField& experiment_field = locations_field.fields.front();
         std::vector<std::string> ids;
         const nlohmann::json* locations = auth::AliasedValue(body, locations_field);
-        if (locations && locations->is_array()) {
-          for (const nlohmann::json& loc : *locations) {
-            const nlohmann::json* exp = auth::AliasedValue(loc, experiment_field);
+        if (locations) {
+          for (const nlohmann::json* loc : auth::ItemsParsedBeforeFailure(*locations, locations_field.fields)) {
+            const nlohmann::json* exp = auth::AliasedValue(*loc, experiment_field);
             const nlohmann::json* id = exp ? auth::AliasedValue(*exp, experiment_field.fields.front()) : nullptr;
             if (id && id->is_string() && !id->get<std::string>().empty()) ids.push_back(id->get<std::string>());
           }
@@ -270,15 +292,24 @@ struct AuthGate::Impl {
         return CanInExperiment(user, run->info.experiment_id, "run", rule.action);
       }
       case Subject::kRunIds: {
-        std::vector<std::string> ids = params.List("run_id");
-        for (const std::string& id : params.List("run_ids")) ids.push_back(id);
+        // get-history-bulk names its runs run_id, get-history-bulk-interval run_ids (MLflow reads
+        // only that name on each route).
+        const bool interval = req.path.find("-interval") != std::string::npos;
+        std::vector<std::string> ids = params.List(interval ? "run_ids" : "run_id");
         if (ids.empty()) {
-          return Status::InvalidParameter("GetMetricHistoryBulk request must specify at least one run_id.");
+          return Status::InvalidParameter(std::string(interval ? "GetMetricHistoryBulkInterval" : "GetMetricHistoryBulk") +
+                                          " request must specify at least one run_id.");
         }
+        // Every run is looked up before any is checked: an unknown run is answered as the
+        // store's 404 even after a run the caller may not read, as MLflow's
+        // validate_can_read_metric_history_bulk does (unlike its single-run checks, which refuse).
+        std::vector<std::string> experiments;
         for (const std::string& id : ids) {
-          Result<::mlflow::Run> run = ctx.tracking->GetRun(id);
-          if (!run.ok()) return false;
-          MLFLOW_ASSIGN_OR_RETURN(bool ok, CanInExperiment(user, run->info.experiment_id, "run", rule.action));
+          MLFLOW_ASSIGN_OR_RETURN(::mlflow::Run run, ctx.tracking->GetRun(id));
+          experiments.push_back(run.info.experiment_id);
+        }
+        for (const std::string& experiment_id : experiments) {
+          MLFLOW_ASSIGN_OR_RETURN(bool ok, CanInExperiment(user, experiment_id, "run", rule.action));
           if (!ok) return false;
         }
         return true;

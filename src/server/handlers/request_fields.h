@@ -35,6 +35,8 @@ class RequestFields {
   Result<std::vector<KeyValue>> KeyValueList(const std::string& name, bool require_key = false) const;
   // Raw JSON field of a JSON body (nullptr when absent or for query-string requests).
   const nlohmann::json* Json(const std::string& name) const;
+  // The whole JSON body: an empty object for a body that is not one, null for a query-string request.
+  const nlohmann::json& Body() const { return body_; }
   bool Has(const std::string& name) const;
   bool from_query() const { return from_query_; }
 

@@ -5,6 +5,7 @@
 #include <cctype>
 #include <initializer_list>
 
+#include "auth/request_aliases.h"
 #include "core/py_text.h"
 
 #include "server/handlers/artifact_handlers.h"
@@ -37,6 +38,16 @@ Result<std::vector<std::string>> RequiredList(const RequestFields& f, const char
   MLFLOW_ASSIGN_OR_RETURN(std::vector<std::string> v, f.StringList(name));
   if (v.empty()) return MissingParameter(name);
   return v;
+}
+
+// A required list field that may be empty: MLflow's _assert_required refuses only an absent or
+// null value (its link handlers then link nothing).
+Result<std::vector<std::string>> PresentList(const RequestFields& f, const char* name) {
+  if (!f.Has(name)) return MissingParameter(name);
+  const json* v = f.Json(name);
+  if (v && !v->is_array()) return TypeError(name, *v);
+  if (v && v->empty()) return std::vector<std::string>{};
+  return RequiredList(f, name);
 }
 
 // An optional list of strings whose presence matters (experiment_ids scoping).
@@ -183,20 +194,25 @@ std::string PageResponse(const store::TracePage& page, bool v2) {
   return out;
 }
 
+// MLflow crashes (500) on a location whose mlflow_experiment or experiment_id is not what the
+// proto says (an empty experiment id reaches int()); those are answered 400 here
+// (tests/interop/known_differences.yaml, trace-search-location-wrong-type).
 Result<std::string> SearchTracesV3(ApiContext& ctx, const HttpRequest& req) {
   RequestFields f(req);
-  const json* locations = f.Json("locations");
-  if (!locations) return MissingParameter("locations");
+  const std::vector<auth::AliasedField>& fields = auth::SearchTracesV3Fields();
+  MLFLOW_RETURN_IF_ERROR(auth::RejectConflictingAliases(f.Body(), fields));
+  const auth::AliasedField& experiment_field = fields.front().fields.front();
+  const json* locations = auth::AliasedValue(f.Body(), fields.front());
+  if (!locations || locations->is_null()) return MissingParameter("locations");
   if (!locations->is_array()) return TypeError("locations", *locations);
   store::TraceSearchRequest r;
-  for (const auto& loc : *locations) {
-    if (!loc.is_object()) return TypeError("locations", *locations);
-    auto exp = loc.find("mlflow_experiment");
-    if (exp == loc.end() || exp->is_null()) continue;
+  for (const json* loc : auth::ItemsParsedBeforeFailure(*locations, fields.front().fields)) {
+    const json* exp = auth::AliasedValue(*loc, experiment_field);
+    if (!exp || exp->is_null()) continue;
     if (!exp->is_object()) return TypeError("locations", *locations);
-    auto id = exp->find("experiment_id");
+    const json* id = auth::AliasedValue(*exp, experiment_field.fields.front());
     std::string eid;
-    if (id != exp->end() && !id->is_null()) {
+    if (id && !id->is_null()) {
       if (!id->is_string()) return TypeError("locations", *locations);
       eid = id->get<std::string>();
     }
@@ -268,6 +284,7 @@ Result<tracing::MetricAggregation> ParseAggregation(const json& a, const json& a
 
 Result<std::string> QueryTraceMetrics(ApiContext& ctx, const HttpRequest& req) {
   RequestFields f(req);
+  MLFLOW_RETURN_IF_ERROR(auth::RejectConflictingAliases(f.Body(), auth::QueryTraceMetricsFields()));
   tracing::TraceMetricsQuery q;
   MLFLOW_ASSIGN_OR_RETURN(q.experiment_ids, RequiredList(f, "experiment_ids"));
   const json* view = f.Json("view_type");
@@ -362,7 +379,7 @@ Result<json> DeleteTraceTag(ApiContext& ctx, const HttpRequest& req, const char*
 
 Result<json> LinkTracesToRun(ApiContext& ctx, const HttpRequest& req) {
   RequestFields f(req);
-  MLFLOW_ASSIGN_OR_RETURN(std::vector<std::string> ids, RequiredList(f, "trace_ids"));
+  MLFLOW_ASSIGN_OR_RETURN(std::vector<std::string> ids, PresentList(f, "trace_ids"));
   MLFLOW_ASSIGN_OR_RETURN(std::string run_id, f.RequiredString("run_id"));
   MLFLOW_RETURN_IF_ERROR(ctx.tracing->LinkTracesToRun(ids, run_id));
   return json::object();
@@ -372,7 +389,7 @@ Result<json> LinkPromptsToTrace(ApiContext& ctx, const HttpRequest& req) {
   RequestFields f(req);
   MLFLOW_ASSIGN_OR_RETURN(std::string trace_id, f.RequiredString("trace_id"));
   const json* versions = f.Json("prompt_versions");
-  if (!versions || (versions->is_array() && versions->empty())) return MissingParameter("prompt_versions");
+  if (!versions) return MissingParameter("prompt_versions");
   if (!versions->is_array()) return TypeError("prompt_versions", *versions);
   std::vector<service::PromptVersionRef> refs;
   for (const auto& pv : *versions) {

@@ -47,5 +47,27 @@ TEST(RequestAliases, AliasedValueReadsEitherSpelling) {
   EXPECT_EQ(AliasedValue(json(5), ids), nullptr);
 }
 
+// As protobuf's ParseDict fills MLflow's message: objects are locations, a string (or a list of
+// strings naming no field) an empty one, anything else ends the parse with what was read before.
+TEST(RequestAliases, ItemsParsedBeforeFailureStopsWhereMlflowsParserDoes) {
+  const std::vector<AliasedField>& location = SearchTracesV3Fields().front().fields;
+  auto count = [&](const char* text) { return ItemsParsedBeforeFailure(json::parse(text), location).size(); };
+  EXPECT_EQ(count(R"([{"a": 1}, {"b": 2}])"), 2u);
+  EXPECT_EQ(count(R"([5])"), 0u);
+  EXPECT_EQ(count(R"([5, {"a": 1}])"), 0u);
+  EXPECT_EQ(count(R"([{"a": 1}, 5, {"b": 2}])"), 1u);
+  EXPECT_EQ(count(R"([{"a": 1}, null, {"b": 2}])"), 1u);
+  EXPECT_EQ(count(R"([{"a": 1}, true, {"b": 2}])"), 1u);
+  EXPECT_EQ(count(R"(["x", {"a": 1}, [], ["xyz"], {"b": 2}])"), 2u);
+  EXPECT_EQ(count(R"([{"a": 1}, ["type"], {"b": 2}])"), 1u);
+  EXPECT_EQ(count(R"([{"a": 1}, ["mlflowExperiment"], {"b": 2}])"), 1u);
+  EXPECT_EQ(count(R"([{"a": 1}, [1], {"b": 2}])"), 1u);
+  const json list = json::parse(R"(["x", {"a": 1}])");
+  std::vector<const json*> items = ItemsParsedBeforeFailure(list, location);
+  ASSERT_EQ(items.size(), 1u);
+  EXPECT_EQ(*items[0], json::parse(R"({"a": 1})"));
+  EXPECT_TRUE(ItemsParsedBeforeFailure(json::parse(R"({"a": 1})"), location).empty());
+}
+
 }  // namespace
 }  // namespace mlflow::auth

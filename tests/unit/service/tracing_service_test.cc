@@ -94,6 +94,20 @@ TEST_F(TracingServiceTest, PromptVersionsMustBeIntegers) {
   for (const auto& t : info->tags) EXPECT_NE(t.key, kTagLinkedPrompts);
 }
 
+// MLflow's store returns before looking anything up when there is nothing to link, so an unknown
+// run or trace is accepted then; nothing is written.
+TEST_F(TracingServiceTest, LinkingNothingIsAcceptedAndWritesNothing) {
+  std::string id = NewTrace();
+  EXPECT_TRUE(tracing_->LinkTracesToRun({}, "no-such-run").ok());
+  EXPECT_TRUE(tracing_->LinkPromptsToTrace("tr-no-such-trace", {}).ok());
+  EXPECT_TRUE(tracing_->LinkPromptsToTrace(id, {}).ok());
+  auto info = tracing_->GetTraceInfo(id);
+  ASSERT_TRUE(info.ok());
+  for (const auto& t : info->tags) EXPECT_NE(t.key, kTagLinkedPrompts);
+  // With something to link, the unknown trace is still refused.
+  EXPECT_EQ(tracing_->LinkPromptsToTrace("tr-no-such-trace", {{"p", "1"}}).code(), ErrorCode::kResourceDoesNotExist);
+}
+
 TEST_F(TracingServiceTest, SearchLocationsAreExperimentIds) {
   NewTrace();
   store::TraceSearchRequest r;
