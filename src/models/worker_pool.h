@@ -63,6 +63,10 @@ class PythonPredictor : public Predictor {
   ScoringResponse Submit(std::shared_ptr<Job> job);
   // Takes the next batch for a free worker (blocks); empty when stopping.
   std::vector<std::shared_ptr<Job>> NextBatch();
+  // Under concurrent load, waits briefly (mu_ held by `lock`) for the requests that usually come
+  // with the first queued one; see the comment in worker_pool.cc.
+  void Gather(std::unique_lock<std::mutex>& lock);
+  void BatchTook(std::chrono::steady_clock::duration d);
 
   WorkerPoolOptions options_;
   std::vector<std::unique_ptr<Worker>> workers_;
@@ -70,6 +74,10 @@ class PythonPredictor : public Predictor {
   std::condition_variable cv_;
   std::deque<std::shared_ptr<Job>> queue_;
   bool stopping_ = false;
+  // Requests waiting in Submit, and the most seen at once lately (the clients' concurrency).
+  size_t active_ = 0, peak_ = 0;
+  std::chrono::steady_clock::time_point peak_at_{};
+  std::chrono::steady_clock::duration batch_time_{};  // moving average of a batch's round trip
   std::string mlflow_version_;
   std::atomic<int> starts_{0};
   friend class Worker;
