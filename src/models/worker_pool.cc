@@ -428,6 +428,7 @@ PythonPredictor::~PythonPredictor() {
     queue_.clear();
   }
   cv_.notify_all();
+  gather_cv_.notify_all();
   workers_.clear();  // joins threads, stops processes
 }
 
@@ -472,6 +473,9 @@ std::vector<std::shared_ptr<PythonPredictor::Job>> PythonPredictor::NextBatch() 
       }
     }
   }
+  // Requests left behind (other columns or params, or past the row limit) go to an idle worker:
+  // arrivals during a Gather woke only the gathering workers.
+  if (!queue_.empty()) cv_.notify_one();
   return batch;
 }
 
@@ -493,7 +497,9 @@ void PythonPredictor::Gather(std::unique_lock<std::mutex>& lock) {
     for (const auto& j : queue_) rows += j->rows;
     return queue_.size() >= peak_ || rows >= options_.max_batch_rows;
   };
-  cv_.wait_until(lock, Clock::now() + linger, enough);
+  ++gathering_;
+  gather_cv_.wait_until(lock, Clock::now() + linger, enough);
+  --gathering_;
 }
 
 void PythonPredictor::BatchTook(Clock::duration d) {
@@ -502,6 +508,7 @@ void PythonPredictor::BatchTook(Clock::duration d) {
 }
 
 ScoringResponse PythonPredictor::Submit(std::shared_ptr<Job> job) {
+  bool gathering = false;
   {
     std::lock_guard lock(mu_);
     if (stopping_) return ScoringResponse::FromError(ScoringError{503, "TEMPORARILY_UNAVAILABLE", "The server is stopping", "", "", false});
@@ -511,9 +518,14 @@ ScoringResponse PythonPredictor::Submit(std::shared_ptr<Job> job) {
       peak_ = active_;
       peak_at_ = now;
     }
+    gathering = gathering_ > 0;
   }
-  // All: a worker gathering a batch (Gather) waits for each arrival too.
-  cv_.notify_all();
+  // A worker gathering a batch takes this request too; else one idle worker wakes.
+  if (gathering) {
+    gather_cv_.notify_all();
+  } else {
+    cv_.notify_one();
+  }
   ScoringResponse out;
   {
     std::unique_lock lock(job->mu);

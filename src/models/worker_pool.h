@@ -71,7 +71,9 @@ class PythonPredictor : public Predictor {
   WorkerPoolOptions options_;
   std::vector<std::unique_ptr<Worker>> workers_;
   mutable std::mutex mu_;
-  std::condition_variable cv_;
+  std::condition_variable cv_;         // idle workers: the queue is no longer empty
+  std::condition_variable gather_cv_;  // workers in Gather: one more request queued
+  int gathering_ = 0;
   std::deque<std::shared_ptr<Job>> queue_;
   bool stopping_ = false;
   // Requests waiting in Submit, and the most seen at once lately (the clients' concurrency).
