@@ -304,7 +304,8 @@ class Profile:
     """Profiling by hand (bench/models_bench.sh's notes): cProfile of the serving loop and how many
     requests each batch held, rewritten to <prefix>.<pid>.prof / .batches every 500 batches (the
     server kills its workers when it stops, so nothing is left for the end). A value ending in
-    ":batches" counts batches only (cProfile slows the worker, which changes the batches)."""
+    ":batches" counts batches only (cProfile slows the worker, which changes the batches) and
+    rewrites the counts after every batch (tests/e2e/models/test_serve.py reads them)."""
 
     def __init__(self, spec):
         import cProfile
@@ -320,7 +321,7 @@ class Profile:
     def batch(self, requests, cpu):
         self.predict_cpu += cpu
         self.sizes[requests] = self.sizes.get(requests, 0) + 1
-        if sum(self.sizes.values()) % 500 == 0:
+        if sum(self.sizes.values()) % (500 if self.prof else 1) == 0:
             if self.prof:
                 self.prof.disable()
                 self.prof.dump_stats(self.path + ".prof")
