@@ -490,7 +490,8 @@ std::vector<std::shared_ptr<PythonPredictor::Job>> PythonPredictor::NextBatch() 
 // a request waits at most about as long as scoring one batch takes.
 void PythonPredictor::Gather(std::unique_lock<std::mutex>& lock) {
   auto linger = std::min<Clock::duration>(batch_time_, std::chrono::milliseconds(5));
-  if (linger <= Clock::duration::zero()) return;
+  // Raw bodies and requests with their own index go alone: nothing to gather for them.
+  if (linger <= Clock::duration::zero() || queue_.front()->key.empty()) return;
   auto enough = [this] {
     if (stopping_ || queue_.empty()) return true;
     size_t rows = 0;
