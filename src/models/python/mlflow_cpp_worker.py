@@ -301,7 +301,7 @@ def main():
 
 
 class Profile:
-    """Profiling by hand (bench/models_bench.sh's notes): cProfile of the serving loop and how many
+    """Profiling by hand (README, models benchmark): cProfile of the serving loop and how many
     requests each batch held, rewritten to <prefix>.<pid>.prof / .batches every 500 batches (the
     server kills its workers when it stops, so nothing is left for the end). A value ending in
     ":batches" counts batches only (cProfile slows the worker, which changes the batches) and
