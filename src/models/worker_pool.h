@@ -7,6 +7,8 @@
 // - Batching: requests waiting when a worker becomes free are sent together if they have the same
 //   columns, dtypes and params (and batching is on for the model); the worker splits the result
 //   back per request, or scores them one by one when the output is not row-aligned or one fails.
+//   Under concurrent load a free worker first waits briefly for the requests lately in flight
+//   (Gather): a batch costs a worker about the same for 1 or 8 rows.
 // - A worker that dies mid-batch fails that batch's requests with a 500 naming the exit, and is
 //   started again; the other workers keep serving.
 // - A request waits at most until its deadline (504); a worker still busy with an expired batch
@@ -63,13 +65,23 @@ class PythonPredictor : public Predictor {
   ScoringResponse Submit(std::shared_ptr<Job> job);
   // Takes the next batch for a free worker (blocks); empty when stopping.
   std::vector<std::shared_ptr<Job>> NextBatch();
+  // Under concurrent load, waits briefly (mu_ held by `lock`) for the requests that usually come
+  // with the first queued one; see the comment in worker_pool.cc.
+  void Gather(std::unique_lock<std::mutex>& lock);
+  void BatchTook(std::chrono::steady_clock::duration d);
 
   WorkerPoolOptions options_;
   std::vector<std::unique_ptr<Worker>> workers_;
   mutable std::mutex mu_;
-  std::condition_variable cv_;
+  std::condition_variable cv_;         // idle workers: the queue is no longer empty
+  std::condition_variable gather_cv_;  // workers in Gather: one more request queued
+  int gathering_ = 0;
   std::deque<std::shared_ptr<Job>> queue_;
   bool stopping_ = false;
+  // Requests waiting in Submit, and the most seen at once lately (the clients' concurrency).
+  size_t active_ = 0, peak_ = 0;
+  std::chrono::steady_clock::time_point peak_at_{};
+  std::chrono::steady_clock::duration batch_time_{};  // moving average of a batch's round trip
   std::string mlflow_version_;
   std::atomic<int> starts_{0};
   friend class Worker;

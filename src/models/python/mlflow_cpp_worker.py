@@ -25,6 +25,7 @@ import os
 import re
 import struct
 import sys
+import time
 import traceback
 
 HEADER = struct.Struct("<II")
@@ -295,13 +296,53 @@ def main():
         return 3
     write_frame(out, {"type": "ready", "mlflow_version": mlflow.__version__,
                       "python": sys.version.split()[0], "pid": os.getpid()})
+    profile = os.environ.get("MLFLOW_CPP_WORKER_PROFILE")
+    return serve(worker, stdin, out, Profile(profile) if profile else None)
+
+
+class Profile:
+    """Profiling by hand (README, models benchmark): cProfile of the serving loop and how many
+    requests each batch held, rewritten to <prefix>.<pid>.prof / .batches every 500 batches (the
+    server kills its workers when it stops, so nothing is left for the end). A value ending in
+    ":batches" counts batches only (cProfile slows the worker, which changes the batches) and
+    rewrites the counts after every batch (tests/e2e/models/test_serve.py reads them)."""
+
+    def __init__(self, spec):
+        import cProfile
+
+        prefix, _, mode = spec.partition(":")
+        self.path = f"{prefix}.{os.getpid()}"
+        self.sizes = {}
+        self.predict_cpu = 0.0
+        self.prof = cProfile.Profile() if mode != "batches" else None
+        if self.prof:
+            self.prof.enable()
+
+    def batch(self, requests, cpu):
+        self.predict_cpu += cpu
+        self.sizes[requests] = self.sizes.get(requests, 0) + 1
+        if sum(self.sizes.values()) % (500 if self.prof else 1) == 0:
+            if self.prof:
+                self.prof.disable()
+                self.prof.dump_stats(self.path + ".prof")
+            with open(self.path + ".batches", "w") as f:
+                json.dump({"batches": {str(k): v for k, v in sorted(self.sizes.items())},
+                           "cpu_s": time.process_time(), "predict_cpu_s": self.predict_cpu}, f)
+            if self.prof:
+                self.prof.enable()
+
+
+def serve(worker, stdin, out, profile):
     while True:
         header, blob = read_frame(stdin)
         if header is None:
             return 0
         kind = header.get("type")
         if kind == "predict":
+            started = time.process_time() if profile else 0
             results = worker.predict_batch(header, blob)
+            if profile:
+                profile.batch(len(results), time.process_time() - started)
         elif kind == "raw":
             results = [worker.raw(header, blob)]
         elif kind == "shutdown":
