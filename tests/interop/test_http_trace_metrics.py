@@ -133,6 +133,9 @@ CASES = [
         f"{COST} = '{COST_A1}'", "trace.metadata.mlflow.trace.session = 's1'"])),
     ("max_results", q("TRACES", "trace_count", "COUNT", dimensions=["trace_name"], max_results=1)),
     ("unknown experiment", {**q("TRACES", "trace_count", "COUNT"), "experiment_ids": ["999999"]}),
+    # Present but empty: MLflow's required check passes a list, empty or not; nothing is counted.
+    ("no experiments", {**q("TRACES", "trace_count", "COUNT"), "experiment_ids": []}),
+    ("no experiments, latency", {**q("TRACES", "latency", "AVG"), "experiment_ids": []}),
     ("view type as number", {**q("TRACES", "trace_count", "COUNT"), "view_type": 1}),
     # spans
     ("span_count", q("SPANS", "span_count", "COUNT")),

@@ -286,7 +286,8 @@ Result<std::string> QueryTraceMetrics(ApiContext& ctx, const HttpRequest& req) {
   RequestFields f(req);
   MLFLOW_RETURN_IF_ERROR(auth::RejectConflictingAliases(f.Body(), auth::QueryTraceMetricsFields()));
   tracing::TraceMetricsQuery q;
-  MLFLOW_ASSIGN_OR_RETURN(q.experiment_ids, RequiredList(f, "experiment_ids"));
+  // Present but empty is a query over no experiment (MLflow answers its empty aggregates).
+  MLFLOW_ASSIGN_OR_RETURN(q.experiment_ids, PresentList(f, "experiment_ids"));
   const json* view = f.Json("view_type");
   if (!view || view->is_null() || (view->is_string() && view->get<std::string>().empty())) {
     return MissingParameter("view_type");
