@@ -3,9 +3,11 @@
 # packages already present are skipped, so a second run takes a second.
 set -euo pipefail
 
+# Boost: only Asio and Beast (headers) and Boost.System are used; libboost1.81-all-dev would also
+# pull MPI, Python and ICU development packages that nothing here needs.
 packages=(
   build-essential cmake ninja-build ccache pkg-config git ca-certificates curl
-  libboost1.81-all-dev nlohmann-json3-dev libyaml-cpp-dev libsqlite3-dev sqlite3
+  libboost1.81-dev libboost-system1.81-dev nlohmann-json3-dev libyaml-cpp-dev libsqlite3-dev sqlite3
   libcurl4-openssl-dev libssl-dev zlib1g-dev libspdlog-dev libfmt-dev libcli11-dev
   libgtest-dev libgmock-dev libpq-dev libpqxx-dev postgresql nginx
   libmariadb-dev mariadb-server

@@ -13,7 +13,6 @@ logs="${1:-$(mktemp -d -t mlflow-venvs.XXXXXX)}"
 mkdir -p "$logs"
 jobs_max="${MLFLOW_VENV_JOBS:-3}"
 mv="$repo/tests/interop/make_venv.sh"
-mysql_root="${MLFLOW_MYSQL_VENV_ROOT:-$repo/.venv-mysql}"
 
 declare -A pids=()
 failed=()
@@ -37,27 +36,13 @@ started=$SECONDS
 # First, alone: the pinned MLflow (tests/interop/CMakeLists.txt, fixture interop_venv); it fills
 # the wheelhouse the others install from.
 make_one interop "$mv" || failed+=(interop)
-# db_upgrade (SQLite) and the schema comparison: MLflow 3.6.0.
+# db_upgrade (SQLite, PostgreSQL, MySQL) and the schema comparison: MLflow 3.6.0. This venv and
+# the one above serve the auth, PostgreSQL and MySQL suites too (make_venv.sh gives each the drivers).
 start interop-3.6.0 MLFLOW_VERSION=3.6.0 "$mv"
 # e2e_models*, fixture models_venv.
 start models "$repo/tests/models/make_venv.sh"
 # e2e_cloud_artifacts, fixture cloud_artifacts_venv.
 start cloud "$repo/tests/e2e/artifacts/make_cloud_venv.sh"
-# e2e_auth* (tests/e2e/auth/run.sh).
-start auth -u MLFLOW_INTEROP_VENV -u MLFLOW_VERSION \
-  MLFLOW_VENV_ROOT="${MLFLOW_VENV_ROOT:-$repo/.venv-auth}/auth-x" MLFLOW_INTEROP_PIP_EXTRA="flask-wtf==1.3.0" "$mv"
-# e2e_auth_schema_pg, e2e_auth_schema_mysql (tests/e2e/auth/run_schema.sh).
-start auth-db -u MLFLOW_INTEROP_VENV -u MLFLOW_VERSION \
-  MLFLOW_VENV_ROOT="${MLFLOW_VENV_ROOT:-$repo/.venv-auth}/auth-db-x" \
-  MLFLOW_INTEROP_PIP_EXTRA="psycopg2-binary==2.9.13 pymysql==1.1.1 flask-wtf==1.3.0" "$mv"
-# interop_db_roundtrip_mysql, interop_suite_mysql (tests/interop/mysql/run.sh, run_suite.sh) and
-# interop_db_upgrade_mysql (tests/interop/db_upgrade/run.sh).
-start mysql MLFLOW_VENV_ROOT="$mysql_root" MLFLOW_INTEROP_VENV= MLFLOW_INTEROP_PIP_EXTRA="pymysql==1.1.1" "$mv"
-start mysql-3.6.0 MLFLOW_VERSION=3.6.0 MLFLOW_VENV_ROOT="$mysql_root" MLFLOW_INTEROP_VENV= \
-  MLFLOW_INTEROP_PIP_EXTRA="pymysql==1.1.1" "$mv"
-# interop_db_upgrade_pg (tests/interop/db_upgrade/run.sh).
-start pg-3.6.0 MLFLOW_VERSION=3.6.0 MLFLOW_VENV_ROOT="$repo/.venv-dbupgrade-pg" \
-  MLFLOW_INTEROP_PIP_EXTRA=psycopg2-binary "$mv"
 while (( ${#pids[@]} > 0 )); do reap_one; done
 
 echo "make-venvs: $(( SECONDS - started )) s, logs in $logs"

@@ -27,6 +27,10 @@ extra=()
 if [[ "$(printf '%s\n' "$version" 3.17.0 | sort -V | head -n 1)" != "3.17.0" ]]; then
   extra+=("sqlalchemy<2.1")
 fi
+# One venv per MLflow version serves every suite: the database drivers (PostgreSQL, MySQL suites) and
+# the auth app's Flask-WTF are small and change nothing for the others (only mlflow/server/auth
+# imports flask_wtf), where separate venvs cost CI a full MLflow install each.
+extra+=("psycopg2-binary==2.9.13" "pymysql==1.1.1" "flask-wtf==1.3.0")
 # shellcheck disable=SC2206
 extra+=(${MLFLOW_INTEROP_PIP_EXTRA:-})
 # The stamp records what was installed; a venv is reused only when it matches exactly.
@@ -56,9 +60,44 @@ fi
 
 echo "make_venv: creating $venv with mlflow==$version" >&2
 rm -rf "$venv"
-"$python" -m venv "$venv"
 reqs=("mlflow==$version" "$pytest_pin" requests pyyaml "${extra[@]}")
 pip=("$venv/bin/python" -m pip --disable-pip-version-check)
+
+# uv (pinned, from PyPI) installs the wheels in about half the CPU time of pip (measured: 38 s
+# against 68 s for the MLflow venv, nearly all of it the byte-compiling both do; without it, every
+# test's Python would compile MLflow again, since PYTHONDONTWRITEBYTECODE may be set). It is made once
+# into its own small venv beside the wheelhouse; pip is the fallback when that fails.
+uv_pin=0.13.9
+uv_home="${MLFLOW_UV_HOME:-${MLFLOW_WHEELHOUSE:-$repo/.wheelhouse}.uv-$uv_pin}"
+uv=""
+find_uv() {
+  [[ -x "$uv_home/bin/uv" ]] && { uv="$uv_home/bin/uv"; return 0; }
+  exec 7>"$uv_home.lock"
+  flock -w 600 7 || return 1
+  if [[ ! -x "$uv_home/bin/uv" ]]; then
+    rm -rf "$uv_home"
+    "$python" -m venv "$uv_home" >&2 &&
+      "$uv_home/bin/python" -m pip install --quiet --disable-pip-version-check "uv==$uv_pin" >&2 ||
+      { rm -rf "$uv_home"; flock -u 7; return 1; }
+  fi
+  flock -u 7
+  uv="$uv_home/bin/uv"
+}
+if [[ "${MLFLOW_VENV_USE_PIP:-}" != 1 ]] && find_uv; then
+  # --seed: the venv keeps its own pip (the wheel downloads below and some suites use it).
+  "$uv" venv --quiet --seed --python "$python" "$venv" >&2
+else
+  uv=""
+  "$python" -m venv "$venv"
+fi
+# Installs into the venv from the given sources (pip's arguments, which uv takes alike here).
+install_into_venv() {
+  if [[ -n "$uv" ]]; then
+    VIRTUAL_ENV="$venv" "$uv" pip install --quiet --compile-bytecode "$@"
+  else
+    "${pip[@]}" install --quiet "$@"
+  fi
+}
 # The package index here sends no caching headers, so pip's own cache stays empty and every venv would
 # download its ~100 wheels again (CI makes eight venvs: half an hour at ~1 MB/s). The wheels go to
 # one folder instead, and every venv installs from there, offline: the first venv downloads, the
@@ -70,7 +109,7 @@ exec 8>"$wheels/.lock"
 from_wheelhouse() {
   flock -s -w 1800 8 || return 1
   local rc=0
-  "${pip[@]}" install --quiet --no-index --find-links "$wheels" "${reqs[@]}" || rc=$?
+  install_into_venv --no-index --find-links "$wheels" "${reqs[@]}" || rc=$?
   flock -u 8
   return "$rc"
 }
@@ -96,7 +135,7 @@ else
   if [[ "$fetched" != 1 ]] || ! from_wheelhouse >&2; then
     # A wheelhouse that cannot serve (a damaged file): install straight from the index, as before.
     echo "make_venv: wheelhouse $wheels failed; installing from the index" >&2
-    "${pip[@]}" install --quiet "${reqs[@]}" >&2
+    install_into_venv "${reqs[@]}" >&2
   fi
 fi
 echo "$want" > "$venv/.interop-stamp"

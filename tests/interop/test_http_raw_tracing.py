@@ -221,6 +221,8 @@ CASES = [
     ("get trace: bad bool", "GET", A3 + "/traces/get?trace_id=tr-nope&allow_partial=maybe", None, {}),
     ("batch get: no ids", "GET", A3 + "/traces/batchGet", None, {}),
     ("batch get infos: no ids", "POST", A3 + "/traces/batchGetInfos", {}, J),
+    ("batch get infos: empty ids", "POST", A3 + "/traces/batchGetInfos", {"trace_ids": []}, J),
+    ("batch get infos: null ids", "POST", A3 + "/traces/batchGetInfos", {"trace_ids": None}, J),
     ("batch get infos: not a list", "POST", A3 + "/traces/batchGetInfos", {"trace_ids": "x"}, J),
     # search
     ("search: no locations", "POST", A3 + "/traces/search", {}, J),

@@ -138,7 +138,9 @@ Result<std::string> BatchGetTraces(ApiContext& ctx, const HttpRequest& req) {
 
 Result<std::string> BatchGetTraceInfos(ApiContext& ctx, const HttpRequest& req) {
   RequestFields f(req);
-  MLFLOW_ASSIGN_OR_RETURN(std::vector<std::string> ids, RequiredList(f, "trace_ids"));
+  // MLflow answers an empty `trace_ids` with no infos (only absent or null is refused).
+  MLFLOW_ASSIGN_OR_RETURN(std::vector<std::string> ids, PresentList(f, "trace_ids"));
+  if (ids.empty()) return std::string("{}");
   MLFLOW_ASSIGN_OR_RETURN(auto experiment_ids, OptionalList(f, "experiment_ids"));
   MLFLOW_ASSIGN_OR_RETURN(std::vector<TraceInfo> infos, ctx.tracing->BatchGetTraceInfos(ids, experiment_ids));
   if (infos.empty()) return std::string("{}");

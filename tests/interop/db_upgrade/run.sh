@@ -3,8 +3,8 @@
 # MLflow 3.6.0 venv for the reference migrations; venvs from make_venv.sh.
 #   run.sh <mlflow-cpp binary> <mlflow_make_schema binary> [checks file] [pytest args...]
 # checks file: dbupgrade_checks.py (SQLite, default) or dbupgrade_pg_checks.py (PostgreSQL: run
-# under tests/pg/with_cluster.sh; its 3.6.0 venv also gets psycopg2-binary, in its own folder) or
-# dbupgrade_mysql_checks.py (MySQL: run under tests/mysql/with_mariadb.sh; both venvs with PyMySQL).
+# under tests/pg/with_cluster.sh) or dbupgrade_mysql_checks.py (MySQL: run under
+# tests/mysql/with_mariadb.sh); make_venv.sh's venvs hold both database drivers.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 interop="$here/.."
@@ -14,22 +14,8 @@ export MLFLOW_MAKE_SCHEMA="$(abs "$2")"
 shift 2
 checks="dbupgrade_checks.py"
 if [[ $# -gt 0 && "$1" == dbupgrade_*checks.py ]]; then checks="$1"; shift; fi
-repo="$(cd "$interop/../.." && pwd)"
-if [[ "$checks" == dbupgrade_pg_checks.py ]]; then
-  export MLFLOW_VENV_360="$(MLFLOW_VERSION=3.6.0 MLFLOW_VENV_ROOT="$repo/.venv-dbupgrade-pg" \
-    MLFLOW_INTEROP_PIP_EXTRA=psycopg2-binary "$interop/make_venv.sh" | tail -n 1)"
-  venv="$("$interop/make_venv.sh" | tail -n 1)"
-elif [[ "$checks" == dbupgrade_mysql_checks.py ]]; then
-  # Both MLflows need PyMySQL: venvs in the MySQL root (as tests/interop/mysql/run.sh).
-  mysql_root="${MLFLOW_MYSQL_VENV_ROOT:-$repo/.venv-mysql}"
-  export MLFLOW_VENV_360="$(MLFLOW_VERSION=3.6.0 MLFLOW_VENV_ROOT="$mysql_root" MLFLOW_INTEROP_VENV= \
-    MLFLOW_INTEROP_PIP_EXTRA="pymysql==1.1.1" "$interop/make_venv.sh" | tail -n 1)"
-  venv="$(MLFLOW_VENV_ROOT="$mysql_root" MLFLOW_INTEROP_VENV= MLFLOW_INTEROP_PIP_EXTRA="pymysql==1.1.1" \
-    "$interop/make_venv.sh" | tail -n 1)"
-else
-  export MLFLOW_VENV_360="$(MLFLOW_VERSION=3.6.0 "$interop/make_venv.sh" | tail -n 1)"
-  venv="$("$interop/make_venv.sh" | tail -n 1)"
-fi
+export MLFLOW_VENV_360="$(MLFLOW_VERSION=3.6.0 "$interop/make_venv.sh" | tail -n 1)"
+venv="$("$interop/make_venv.sh" | tail -n 1)"
 cd "$here"
 # The file names do not match the interop suite's test_*.py pattern: these run on their own.
 # Exit 5 (nothing collected) stays a failure.

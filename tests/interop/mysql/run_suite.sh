@@ -2,7 +2,7 @@
 # The interop suite (run_interop.sh: the real MLflow server against mlflow-cpp, same calls, answers
 # compared) with both servers on MySQL: under a private MariaDB server (tests/mysql/with_mariadb.sh)
 # the harness gives each server a fresh database (harness/mysql_backend.py). The real MLflow needs
-# PyMySQL: the venv is the one run.sh uses (pinned MLflow plus pymysql, MLFLOW_MYSQL_VENV_ROOT).
+# PyMySQL, which make_venv.sh's pinned MLflow venv holds.
 #   run_suite.sh <mlflow-cpp binary> [pytest args...]
 # MLFLOW_INTEROP_AREAS picks the areas (default: the store's core, see below).
 set -euo pipefail
@@ -17,7 +17,4 @@ repo="$(cd "$interop/../.." && pwd)"
 # checks count SQLite rows), db_roundtrip (SQLite files; the MySQL round trips are
 # interop_db_roundtrip_mysql), harness (no server), artifacts (no store difference).
 export MLFLOW_INTEROP_AREAS="${MLFLOW_INTEROP_AREAS:-experiments,runs,logging,search,registry}"
-export MLFLOW_VENV_ROOT="${MLFLOW_MYSQL_VENV_ROOT:-$repo/.venv-mysql}"
-export MLFLOW_INTEROP_VENV=
-export MLFLOW_INTEROP_PIP_EXTRA="pymysql==1.1.1"
 exec "$repo/tests/mysql/with_mariadb.sh" "$interop/run_interop.sh" "$@"
