@@ -34,13 +34,7 @@ def write_config(folder, default_permission="READ", auth_db=None):
                 f"database_uri = {uri}\n"
                 f"admin_username = {ADMIN}\n"
                 f"admin_password = {ADMIN_PW}\n"
-                "authorization_function = mlflow.server.auth:authenticate_request_basic_auth\n"
-                # The real server otherwise hashes the password (PBKDF2) on every request, most of
-                # its time in the scenario. Its cache is dropped for a user whose password, admin
-                # flag or existence changes, by the worker that changed it (there is one), so the
-                # answers stay the same. Ours reads no such key: it keeps a verified credential
-                # for as long as the stored hash is unchanged (VerifiedCache, src/server/auth/auth_gate.cc).
-                "auth_cache_ttl_seconds = 3600\n")
+                "authorization_function = mlflow.server.auth:authenticate_request_basic_auth\n")
     return path, auth_db
 
 
