@@ -226,7 +226,10 @@ Status TrackingService::DeleteTag(const std::string& run_id, const std::string& 
   return store_.DeleteTag(run_id, key);
 }
 
-Status TrackingService::LogBatch(LogBatchRequest r) {
+namespace {
+
+// MLflow's checks of a log-batch request, in its order; long values are cut in place.
+Status CheckLogBatch(LogBatchRequest& r) {
   MLFLOW_RETURN_IF_ERROR(v::ValidateRunIdFormat(r.run_id));
   MLFLOW_RETURN_IF_ERROR(BatchLimit(r.metrics.size(), limits::kMaxMetricsPerBatch, "metrics"));
   MLFLOW_RETURN_IF_ERROR(BatchLimit(r.params.size(), limits::kMaxParamsPerBatch, "params"));
@@ -255,7 +258,34 @@ Status TrackingService::LogBatch(LogBatchRequest r) {
     MLFLOW_RETURN_IF_ERROR(v::ValidateKey(r.tags[i].key, path + ".key", path + ".key"));
     MLFLOW_RETURN_IF_ERROR(FitValue(r.tags[i].value, limits::kMaxTagValueLength, path + ".value"));
   }
+  return Status();
+}
+
+}  // namespace
+
+Status TrackingService::LogBatch(LogBatchRequest r) {
+  MLFLOW_RETURN_IF_ERROR(CheckLogBatch(r));
   return store_.LogBatch(r.run_id, r.metrics, r.params, r.tags);
+}
+
+void TrackingService::LogBatchAsync(LogBatchRequest r, std::function<void(Status)> done) {
+  if (Status st = CheckLogBatch(r); !st.ok()) return done(st);
+  store_.LogBatchAsync(std::move(r.run_id), std::move(r.metrics), std::move(r.params), std::move(r.tags),
+                       std::move(done));
+}
+
+void TrackingService::LogMetricAsync(const std::string& run_id, const Metric& metric,
+                                     std::function<void(Status)> done) {
+  if (Status st = v::ValidateKey(metric.key, "name", "Metric name"); !st.ok()) return done(st);
+  store_.LogMetricAsync(run_id, metric, std::move(done));
+}
+
+void TrackingService::CreateRunAsync(const CreateRunRequest& request, std::function<void(Result<Run>)> done) {
+  if (!request.experiment_id || request.experiment_id->empty()) {
+    return done(Status::Internal("CreateRunAsync needs an experiment id"));
+  }
+  store_.CreateRunAsync(*request.experiment_id, request.user_id, request.start_time, request.tags, request.run_name,
+                        std::move(done));
 }
 
 Status TrackingService::LogModel(const std::string& run_id, const std::string& model_json) {

@@ -154,6 +154,16 @@ class TrackingService {
   Status LogInputs(const LogInputsRequest& request);
   Status LogOutputs(const std::string& run_id, const std::vector<ModelOutput>& models);
 
+  // --- the same writes without waiting (server/handlers/fast_writes.h) ---
+  // The same rules and answers as CreateRun, LogMetric and LogBatch; `done` gets the answer, at once
+  // for a refused request, else after the COMMIT on the store's writer thread. Only worth calling
+  // when async_writes() is true (elsewhere the store blocks). CreateRunAsync needs an experiment id:
+  // without one MLflow reads the Default experiment first, which the blocking CreateRun does.
+  bool async_writes() const { return store_.async_writes(); }
+  void CreateRunAsync(const CreateRunRequest& request, std::function<void(Result<Run>)> done);
+  void LogMetricAsync(const std::string& run_id, const Metric& metric, std::function<void(Status)> done);
+  void LogBatchAsync(LogBatchRequest request, std::function<void(Status)> done);
+
   // --- metric history and datasets ---
   Result<store::MetricHistoryPage> GetMetricHistory(const MetricHistoryRequest& request);
   // Points with run_id filled, ordered by run, timestamp, step, value.

@@ -104,6 +104,24 @@ class TrackingStore {
                           const std::vector<KeyValue>& params, const std::vector<KeyValue>& tags) = 0;
   virtual Status LogInputs(const std::string& run_id, const std::vector<DatasetInput>& datasets,
                            const std::vector<ModelInput>& models) = 0;
+
+  // --- the same writes without waiting (the request path of server/handlers/fast_writes.h) ---
+  // When async_writes() is true these queue the write and return at once; `done` gets what the
+  // blocking call would have returned, after the COMMIT, on the writer's thread (short, non-blocking
+  // work only). Elsewhere they run the blocking call and then `done` on the calling thread.
+  virtual bool async_writes() const { return false; }
+  virtual void CreateRunAsync(const std::string& experiment_id, const std::string& user_id,
+                              std::optional<int64_t> start_time, const std::vector<KeyValue>& tags,
+                              const std::string& run_name, std::function<void(Result<Run>)> done) {
+    done(CreateRun(experiment_id, user_id, start_time, tags, run_name));
+  }
+  virtual void LogMetricAsync(const std::string& run_id, const Metric& metric, std::function<void(Status)> done) {
+    done(LogMetric(run_id, metric));
+  }
+  virtual void LogBatchAsync(std::string run_id, std::vector<Metric> metrics, std::vector<KeyValue> params,
+                             std::vector<KeyValue> tags, std::function<void(Status)> done) {
+    done(LogBatch(run_id, metrics, params, tags));
+  }
   virtual Status LogOutputs(const std::string& run_id, const std::vector<ModelOutput>& models) = 0;
   // One atomic read-modify-write of a run tag: `update` gets the tag's value (nullopt when unset)
   // and returns the new one, inside the write transaction that stores it, with the run locked

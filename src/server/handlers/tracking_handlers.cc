@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "core/validation.h"
+#include "server/handlers/fast_writes.h"
 #include "server/handlers/json_render.h"
 #include "server/handlers/request_fields.h"
 #include "server/handlers/routes.h"
@@ -177,17 +178,9 @@ Result<json> SearchExperiments(ApiContext& ctx, const HttpRequest& req) {
 // Runs
 
 Result<json> CreateRun(ApiContext& ctx, const HttpRequest& req) {
-  RequestFields f(req);
-  MLFLOW_ASSIGN_OR_RETURN(std::optional<std::string> exp, f.String("experiment_id"));
-  MLFLOW_ASSIGN_OR_RETURN(std::optional<std::string> user, f.String("user_id"));
-  MLFLOW_ASSIGN_OR_RETURN(std::optional<std::string> name, f.String("run_name"));
-  MLFLOW_ASSIGN_OR_RETURN(std::optional<int64_t> start, f.Int64("start_time"));
-  MLFLOW_ASSIGN_OR_RETURN(std::vector<KeyValue> tags, f.KeyValueList("tags"));
-  service::CreateRunRequest r{exp, user.value_or(""), start, std::move(tags), name.value_or("")};
+  MLFLOW_ASSIGN_OR_RETURN(service::CreateRunRequest r, DecodeCreateRun(req));
   MLFLOW_ASSIGN_OR_RETURN(Run run, ctx.tracking->CreateRun(r));
-  json out = ToJson(run);
-  out.erase("outputs");  // MLflow's CreateRun answer has no outputs field
-  return json{{"run", std::move(out)}};
+  return CreateRunAnswer(run);
 }
 
 Result<json> UpdateRun(ApiContext& ctx, const HttpRequest& req) {
@@ -452,6 +445,22 @@ Result<json> SearchDatasets(ApiContext& ctx, const HttpRequest& req) {
 
 }  // namespace
 
+Result<service::CreateRunRequest> DecodeCreateRun(const HttpRequest& req) {
+  RequestFields f(req);
+  MLFLOW_ASSIGN_OR_RETURN(std::optional<std::string> exp, f.String("experiment_id"));
+  MLFLOW_ASSIGN_OR_RETURN(std::optional<std::string> user, f.String("user_id"));
+  MLFLOW_ASSIGN_OR_RETURN(std::optional<std::string> name, f.String("run_name"));
+  MLFLOW_ASSIGN_OR_RETURN(std::optional<int64_t> start, f.Int64("start_time"));
+  MLFLOW_ASSIGN_OR_RETURN(std::vector<KeyValue> tags, f.KeyValueList("tags"));
+  return service::CreateRunRequest{exp, user.value_or(""), start, std::move(tags), name.value_or("")};
+}
+
+nlohmann::json CreateRunAnswer(const Run& run) {
+  json out = ToJson(run);
+  out.erase("outputs");  // MLflow's CreateRun answer has no outputs field
+  return json{{"run", std::move(out)}};
+}
+
 void RegisterTrackingHandlers(Router& router, ApiContext& ctx) {
   auto bind = [&ctx](Result<json> (*fn)(ApiContext&, const HttpRequest&)) {
     return [&ctx, fn](const HttpRequest& req) { return fn(ctx, req); };
@@ -488,6 +497,7 @@ void RegisterTrackingHandlers(Router& router, ApiContext& ctx) {
   AddJsonApi(router, "GET", "/mlflow/metrics/get-history-bulk-interval", bind(GetMetricHistoryBulkInterval));
   AddJsonApi(router, "GET", "/ajax-api/2.0/mlflow/metrics/get-history-bulk", bind(GetMetricHistoryBulk));
   AddJsonApi(router, "POST", "/ajax-api/2.0/mlflow/experiments/search-datasets", bind(SearchDatasets));
+  AddFastWrites(router, ctx);  // after the routes it attaches to
 }
 
 }  // namespace mlflow::server

@@ -482,6 +482,7 @@ class Session : public std::enable_shared_from_this<Session<kTls>> {
     if (match.kind == Router::Match::Kind::kStream) return StartStream(match.stream);
     handler_ = match.kind == Router::Match::Kind::kHandler ? match.handler : nullptr;
     async_ = match.kind == Router::Match::Kind::kAsync ? match.async : nullptr;
+    inline_ = match.kind == Router::Match::Kind::kHandler ? match.inline_handler : nullptr;
     match_kind_ = match.kind;
     if (auto len = header_parser_->content_length(); len && *len > server_.options().body_limit) {
       keep_alive_ = false;
@@ -520,6 +521,7 @@ class Session : public std::enable_shared_from_this<Session<kTls>> {
       return Reply(std::move(r));
     }
     if (async_) return CallAsync();
+    if (inline_ && CallInline()) return;
     if (server_.options().inline_handlers) return Reply(Call());
     asio::post(server_.workers(), [self = this->shared_from_this()] {
       HttpResponse res = self->Call();
@@ -555,6 +557,26 @@ class Session : public std::enable_shared_from_this<Session<kTls>> {
       res.status = 500;
       res.body = R"({"error_code": "INTERNAL_ERROR", "message": "Internal server error"})";
       respond(std::move(res));
+    }
+  }
+
+  // Tries the route's inline handler here, on the IO thread; false when it declined (nothing was
+  // answered), and the buffered handler runs on a worker as for any route. Answered as CallAsync.
+  bool CallInline() {
+    auto answered = std::make_shared<std::atomic<bool>>(false);
+    Responder respond = [self = this->shared_from_this(), answered](HttpResponse res) {
+      if (answered->exchange(true)) return;
+      asio::post(self->stream_.get_executor(), [self, res = std::move(res)]() mutable { self->Reply(std::move(res)); });
+    };
+    try {
+      return (*inline_)(req_, respond);
+    } catch (const std::exception& e) {
+      spdlog::error("handler for {} {} threw: {}", req_.method, req_.path, e.what());
+      HttpResponse res;
+      res.status = 500;
+      res.body = R"({"error_code": "INTERNAL_ERROR", "message": "Internal server error"})";
+      respond(std::move(res));
+      return true;
     }
   }
 
@@ -739,6 +761,7 @@ class Session : public std::enable_shared_from_this<Session<kTls>> {
   HttpRequest req_;
   const Handler* handler_ = nullptr;
   const AsyncHandler* async_ = nullptr;
+  const InlineHandler* inline_ = nullptr;
   Router::Match::Kind match_kind_ = Router::Match::Kind::kNotFound;
   bool keep_alive_ = true;
   bool counted_ = false;

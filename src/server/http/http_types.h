@@ -69,5 +69,11 @@ using Responder = std::function<void(HttpResponse)>;
 // at once (a native model scoring the rows of all the requests that arrived meanwhile in one call,
 // src/models/xgboost_predictor.cc), where a blocked thread per request would cap the batch.
 using AsyncHandler = std::function<void(const HttpRequest&, Responder respond)>;
+// A buffered route's first try, on the IO thread that read the request: it either takes the
+// request (returns true and answers through `respond` exactly once, from any thread) or declines
+// (returns false without answering), and the route's Handler then runs on a worker thread as
+// usual. It must never block: the tracking writes queue their SQL for the SQLite writer and answer
+// from its completion (src/server/handlers/fast_writes.h), two thread hand-offs fewer per request.
+using InlineHandler = std::function<bool(const HttpRequest&, Responder respond)>;
 
 }  // namespace mlflow::server

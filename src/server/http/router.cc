@@ -61,6 +61,16 @@ void Router::AddApiStream(std::string method, const std::string& path, StreamHan
   AddStream(std::move(method), "/ajax-api/" + v + path, std::move(handler));
 }
 
+void Router::SetInline(const std::string& method, const std::string& pattern, InlineHandler handler) {
+  for (Route& r : routes_) {
+    if (r.method == method && r.pattern == pattern && r.handler) {
+      r.inline_handler = std::move(handler);
+      return;
+    }
+  }
+  throw std::logic_error("SetInline: no buffered route " + method + " " + pattern);
+}
+
 std::vector<std::pair<std::string, std::string>> Router::BufferedRoutes() const {
   std::vector<std::pair<std::string, std::string>> out;
   for (const Route& r : routes_) {
@@ -78,6 +88,7 @@ void Router::WrapAll(const HandlerWrapper& wrap, const StreamWrapper& wrap_strea
       r.stream = wrap_stream(r.method, r.pattern, std::move(r.stream));
     } else {
       r.handler = wrap(r.method, r.pattern, std::move(r.handler));
+      r.inline_handler = nullptr;  // it would skip the wrapper
     }
   }
   if (options_handler_) options_handler_ = wrap("OPTIONS", "", std::move(options_handler_));
@@ -119,6 +130,7 @@ Router::Match Router::Select(const Route& r, Match m) {
   } else {
     m.kind = Match::Kind::kHandler;
     m.handler = &r.handler;
+    if (r.inline_handler) m.inline_handler = &r.inline_handler;
   }
   return m;
 }

@@ -24,6 +24,7 @@ class Router {
     const Handler* handler = nullptr;
     const AsyncHandler* async = nullptr;
     const StreamHandler* stream = nullptr;
+    const InlineHandler* inline_handler = nullptr;  // kHandler only: tried first on the IO thread
     std::map<std::string, std::string> path_params;
     const std::string* pattern = nullptr;  // the matched route's pattern (metrics label)
   };
@@ -34,6 +35,10 @@ class Router {
   // Mounts an MLflow REST path (e.g. "/mlflow/runs/get") under /api/2.0 and /ajax-api/2.0.
   void AddApi(std::string method, const std::string& path, Handler handler, int major = 2);
   void AddApiStream(std::string method, const std::string& path, StreamHandler handler, int major = 2);
+  // Gives the buffered route `method pattern` (added before) an InlineHandler tried first; throws
+  // std::logic_error when there is no such route. WrapAll drops it: a wrapped route runs its
+  // wrapper and handler on a worker thread, as before.
+  void SetInline(const std::string& method, const std::string& pattern, InlineHandler handler);
 
   // path: percent-decoded path without the query. An OPTIONS request on a known path without a
   // route of its own goes to the handler given to SetOptionsHandler (when there is one).
@@ -69,6 +74,7 @@ class Router {
     Handler handler;
     StreamHandler stream;
     AsyncHandler async;
+    InlineHandler inline_handler;
   };
   static Match Select(const Route& r, Match m);
   static bool MatchRoute(const Route& r, const std::vector<std::string_view>& parts,

@@ -22,6 +22,8 @@ namespace mlflow::store::sql {
 
 using WriteFn = std::function<Status(Connection&)>;
 using ReadFn = std::function<Status(Connection&)>;
+// Gets a queued write's result after the COMMIT that holds it (WriteAsync).
+using WriteDone = std::function<void(Status)>;
 
 // Turns a SqlError into MLflow's error: a constraint violation is BAD_REQUEST (what MLflow's SQL
 // store answers for integrity errors), lock contention TEMPORARILY_UNAVAILABLE (clients retry).
@@ -34,6 +36,14 @@ class Database {
   // Runs fn in a write transaction. fn's non-OK Status (or a SqlError it throws) undoes fn's
   // changes alone and is returned.
   virtual Status Write(WriteFn fn) = 0;
+  // True when WriteAsync queues without blocking the caller (SQLite's writer thread); elsewhere
+  // (the pooled servers) WriteAsync is Write followed by `done` on the calling thread.
+  virtual bool async_writes() const { return false; }
+  // Write without waiting: fn runs in a write transaction as for Write, and `done` gets the same
+  // Status once the COMMIT holding it returned (so an acknowledgement sent from `done` is as durable
+  // as one sent after Write). `done` runs on the writer thread: it must be short and never block.
+  // fn and everything it refers to must live until then (capture by value).
+  virtual void WriteAsync(WriteFn fn, WriteDone done) { done(Write(std::move(fn))); }
   // Runs fn in a read transaction on a read connection.
   virtual Status ReadTx(ReadFn fn) = 0;
   // Closes connections after pending writes finish.

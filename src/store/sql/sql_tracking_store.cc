@@ -502,9 +502,20 @@ Status SqlTrackingStore::DeleteExperimentTag(const std::string& experiment_id, c
 // ---------------------------------------------------------------------------------------------
 // Runs
 
-Result<Run> SqlTrackingStore::CreateRun(const std::string& experiment_id_in, const std::string& user_id,
-                                        std::optional<int64_t> start_time, const std::vector<KeyValue>& tags_in,
-                                        const std::string& run_name_in) {
+namespace {
+
+// What CreateRun inserts, settled before the transaction (the checks that need no database).
+struct NewRun {
+  int64_t exp_id = 0;
+  std::string user_id;
+  std::optional<int64_t> start_time;
+  std::vector<KeyValue> tags;
+  std::string run_name;
+};
+
+Result<NewRun> PrepareNewRun(const std::string& experiment_id_in, const std::string& user_id,
+                             std::optional<int64_t> start_time, const std::vector<KeyValue>& tags_in,
+                             const std::string& run_name_in) {
   MLFLOW_ASSIGN_OR_RETURN(int64_t exp_id, ParseExperimentId(experiment_id_in));
   // Name from the argument or the mlflow.runName tag; both given must agree.
   std::vector<KeyValue> tags = tags_in;
@@ -523,39 +534,75 @@ Result<Run> SqlTrackingStore::CreateRun(const std::string& experiment_id_in, con
   }
   std::string run_name = !run_name_in.empty() ? run_name_in : (has_name_tag ? tag_name : GenerateRunName());
   if (!has_name_tag) tags.push_back({kRunNameTag, run_name});
+  return NewRun{exp_id, user_id, start_time, std::move(tags), std::move(run_name)};
+}
 
+// The write of CreateRun, in the caller's transaction.
+Result<Run> InsertRun(Connection& c, const NewRun& n) {
+  MLFLOW_ASSIGN_OR_RETURN(Experiment e, LoadExperimentRow(c, n.exp_id));
+  MLFLOW_RETURN_IF_ERROR(RequireActiveExperiment(e));
+  Run run;
+  RunInfo& info = run.info;
+  info.run_id = NewUuidHex();
+  info.run_name = n.run_name;
+  info.experiment_id = e.experiment_id;
+  info.user_id = n.user_id;
+  info.status = "RUNNING";
+  info.start_time = n.start_time.value_or(0);
+  info.artifact_uri = AppendToUriPath(AppendToUriPath(e.artifact_location, info.run_id), "artifacts");
+  info.lifecycle_stage = kLifecycleActive;
+  auto ins = c.Prepare(
+      "INSERT INTO runs (run_uuid, name, source_type, source_name, entry_point_name, user_id, status, start_time, "
+      "end_time, source_version, lifecycle_stage, artifact_uri, experiment_id, deleted_time) "
+      "VALUES (?, ?, 'UNKNOWN', '', '', ?, 'RUNNING', ?, NULL, '', 'active', ?, ?, NULL)");
+  ins->BindAll(info.run_id, info.run_name, n.user_id, *info.start_time, info.artifact_uri, n.exp_id);
+  ins->Execute();
+  std::map<std::string, std::string> unique_tags;
+  for (const auto& t : n.tags) unique_tags[t.key] = t.value;
+  for (const auto& [k, v] : unique_tags) {
+    auto tag = c.Prepare("INSERT INTO tags (key, value, run_uuid) VALUES (?, ?, ?)");
+    tag->BindAll(k, v, info.run_id);
+    tag->Execute();
+    run.tags.push_back({k, v});
+  }
+  return run;
+}
+
+}  // namespace
+
+Result<Run> SqlTrackingStore::CreateRun(const std::string& experiment_id, const std::string& user_id,
+                                        std::optional<int64_t> start_time, const std::vector<KeyValue>& tags,
+                                        const std::string& run_name) {
+  MLFLOW_ASSIGN_OR_RETURN(NewRun n, PrepareNewRun(experiment_id, user_id, start_time, tags, run_name));
   Run run;
   Status st = db_->Write([&](Connection& c) -> Status {
-    MLFLOW_ASSIGN_OR_RETURN(Experiment e, LoadExperimentRow(c, exp_id));
-    MLFLOW_RETURN_IF_ERROR(RequireActiveExperiment(e));
-    run = Run();
-    RunInfo& info = run.info;
-    info.run_id = NewUuidHex();
-    info.run_name = run_name;
-    info.experiment_id = e.experiment_id;
-    info.user_id = user_id;
-    info.status = "RUNNING";
-    info.start_time = start_time.value_or(0);
-    info.artifact_uri = AppendToUriPath(AppendToUriPath(e.artifact_location, info.run_id), "artifacts");
-    info.lifecycle_stage = kLifecycleActive;
-    auto ins = c.Prepare(
-        "INSERT INTO runs (run_uuid, name, source_type, source_name, entry_point_name, user_id, status, start_time, "
-        "end_time, source_version, lifecycle_stage, artifact_uri, experiment_id, deleted_time) "
-        "VALUES (?, ?, 'UNKNOWN', '', '', ?, 'RUNNING', ?, NULL, '', 'active', ?, ?, NULL)");
-    ins->BindAll(info.run_id, info.run_name, user_id, *info.start_time, info.artifact_uri, exp_id);
-    ins->Execute();
-    std::map<std::string, std::string> unique_tags;
-    for (const auto& t : tags) unique_tags[t.key] = t.value;
-    for (const auto& [k, v] : unique_tags) {
-      auto tag = c.Prepare("INSERT INTO tags (key, value, run_uuid) VALUES (?, ?, ?)");
-      tag->BindAll(k, v, info.run_id);
-      tag->Execute();
-      run.tags.push_back({k, v});
-    }
+    MLFLOW_ASSIGN_OR_RETURN(run, InsertRun(c, n));
     return Status();
   });
   if (!st.ok()) return st;
   return run;
+}
+
+void SqlTrackingStore::CreateRunAsync(const std::string& experiment_id, const std::string& user_id,
+                                      std::optional<int64_t> start_time, const std::vector<KeyValue>& tags,
+                                      const std::string& run_name, std::function<void(Result<Run>)> done) {
+  Result<NewRun> n = PrepareNewRun(experiment_id, user_id, start_time, tags, run_name);
+  if (!n.ok()) return done(n.status());
+  // The job and its completion share the input and the inserted run.
+  struct Job {
+    NewRun in;
+    Run out;
+  };
+  auto job = std::make_shared<Job>(Job{std::move(n).value(), Run()});
+  db_->WriteAsync(
+      [job](Connection& c) -> Status {
+        MLFLOW_ASSIGN_OR_RETURN(job->out, InsertRun(c, job->in));
+        return Status();
+      },
+      [job, done = std::move(done)](Status st) {
+        if (!st.ok()) return done(st);
+        done(std::move(job->out));
+      });
 }
 
 Result<RunInfo> SqlTrackingStore::UpdateRun(const std::string& run_id, const std::optional<std::string>& status,
@@ -615,12 +662,28 @@ Result<Run> SqlTrackingStore::GetRun(const std::string& run_id) {
 // ---------------------------------------------------------------------------------------------
 // Run data
 
-Status SqlTrackingStore::LogMetric(const std::string& run_id, const Metric& metric) {
-  return db_->Write([&](Connection& c) -> Status {
+namespace {
+
+// The write of LogMetric; it refers to its arguments, which must outlive it.
+WriteFn LogMetricWrite(const std::string& run_id, const Metric& metric) {
+  return [&run_id, &metric](Connection& c) -> Status {
     MLFLOW_ASSIGN_OR_RETURN(RunState s, RequireActiveRun(c, run_id));
     WriteMetrics(c, run_id, s.experiment_id, std::span<const Metric>(&metric, 1));
     return Status();
-  });
+  };
+}
+
+}  // namespace
+
+Status SqlTrackingStore::LogMetric(const std::string& run_id, const Metric& metric) {
+  return db_->Write(LogMetricWrite(run_id, metric));
+}
+
+void SqlTrackingStore::LogMetricAsync(const std::string& run_id, const Metric& metric,
+                                      std::function<void(Status)> done) {
+  auto args = std::make_shared<std::pair<std::string, Metric>>(run_id, metric);
+  db_->WriteAsync([args, write = LogMetricWrite(args->first, args->second)](Connection& c) { return write(c); },
+                  std::move(done));
 }
 
 Status SqlTrackingStore::LogParam(const std::string& run_id, const KeyValue& param) {
@@ -663,9 +726,12 @@ Status SqlTrackingStore::DeleteTag(const std::string& run_id, const std::string&
   });
 }
 
-Status SqlTrackingStore::LogBatch(const std::string& run_id, const std::vector<Metric>& metrics,
-                                  const std::vector<KeyValue>& params, const std::vector<KeyValue>& tags) {
-  return db_->Write([&](Connection& c) -> Status {
+namespace {
+
+// The write of LogBatch; it refers to its arguments, which must outlive it.
+WriteFn LogBatchWrite(const std::string& run_id, const std::vector<Metric>& metrics,
+                      const std::vector<KeyValue>& params, const std::vector<KeyValue>& tags) {
+  return [&run_id, &metrics, &params, &tags](Connection& c) -> Status {
     MLFLOW_ASSIGN_OR_RETURN(RunState s, RequireActiveRun(c, run_id));
     if (!params.empty()) {
       // A changed value aborts the batch: nothing of it is kept (the request's savepoint or
@@ -708,7 +774,26 @@ Status SqlTrackingStore::LogBatch(const std::string& run_id, const std::vector<M
     if (!metrics.empty()) WriteMetrics(c, run_id, s.experiment_id, metrics);
     for (const auto& t : tags) UpsertRunTag(c, run_id, t);
     return Status();
-  });
+  };
+}
+
+}  // namespace
+
+Status SqlTrackingStore::LogBatch(const std::string& run_id, const std::vector<Metric>& metrics,
+                                  const std::vector<KeyValue>& params, const std::vector<KeyValue>& tags) {
+  return db_->Write(LogBatchWrite(run_id, metrics, params, tags));
+}
+
+void SqlTrackingStore::LogBatchAsync(std::string run_id, std::vector<Metric> metrics, std::vector<KeyValue> params,
+                                     std::vector<KeyValue> tags, std::function<void(Status)> done) {
+  struct Args {
+    std::string run_id;
+    std::vector<Metric> metrics;
+    std::vector<KeyValue> params, tags;
+  };
+  auto args = std::make_shared<Args>(Args{std::move(run_id), std::move(metrics), std::move(params), std::move(tags)});
+  WriteFn write = LogBatchWrite(args->run_id, args->metrics, args->params, args->tags);
+  db_->WriteAsync([args, write = std::move(write)](Connection& c) { return write(c); }, std::move(done));
 }
 
 Status SqlTrackingStore::LogInputs(const std::string& run_id, const std::vector<DatasetInput>& datasets,

@@ -50,6 +50,13 @@ class SqlTrackingStore : public TrackingStore {
   Status LogInputs(const std::string& run_id, const std::vector<DatasetInput>& datasets,
                    const std::vector<ModelInput>& models) override;
   Status LogOutputs(const std::string& run_id, const std::vector<ModelOutput>& models) override;
+  bool async_writes() const override { return db_->async_writes(); }
+  void CreateRunAsync(const std::string& experiment_id, const std::string& user_id, std::optional<int64_t> start_time,
+                      const std::vector<KeyValue>& tags, const std::string& run_name,
+                      std::function<void(Result<Run>)> done) override;
+  void LogMetricAsync(const std::string& run_id, const Metric& metric, std::function<void(Status)> done) override;
+  void LogBatchAsync(std::string run_id, std::vector<Metric> metrics, std::vector<KeyValue> params,
+                     std::vector<KeyValue> tags, std::function<void(Status)> done) override;
   Status UpdateRunTag(const std::string& run_id, const std::string& key, const TagUpdate& update) override;
 
   Result<MetricHistoryPage> GetMetricHistory(const std::string& run_id, const std::string& key, int64_t max_results,

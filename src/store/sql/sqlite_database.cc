@@ -1,5 +1,6 @@
 #include "store/sql/sqlite_database.h"
 
+#include <cstdio>
 #include <optional>
 
 #include "store/sql/sqlite_connection.h"
@@ -38,17 +39,52 @@ SqliteDatabase::Stats SqliteDatabase::stats() {
   return stats_;
 }
 
-Status SqliteDatabase::Write(WriteFn fn) {
-  DbCallTimer timer(timings_, DbTimings::kWrite);
-  Job job{std::move(fn), Status()};
+bool SqliteDatabase::Enqueue(Job* job) {
   {
     std::lock_guard lock(queue_mu_);
-    if (closing_) return Status::Unavailable("the server is shutting down");
-    queue_.push_back(&job);
+    if (closing_) return false;
+    queue_.push_back(job);
   }
   queue_cv_.notify_one();
+  return true;
+}
+
+Status SqliteDatabase::Write(WriteFn fn) {
+  DbCallTimer timer(timings_, DbTimings::kWrite);
+  Job job;
+  job.fn = std::move(fn);
+  if (!Enqueue(&job)) return Status::Unavailable("the server is shutting down");
   job.done.acquire();
   return job.result;
+}
+
+void SqliteDatabase::WriteAsync(WriteFn fn, WriteDone done) {
+  auto job = std::make_unique<Job>();
+  job->fn = std::move(fn);
+  job->async_done = std::move(done);
+  job->queued_at = std::chrono::steady_clock::now();
+  Job* raw = job.release();
+  if (!Enqueue(raw)) {
+    std::unique_ptr<Job> owned(raw);
+    owned->async_done(Status::Unavailable("the server is shutting down"));
+  }
+}
+
+void SqliteDatabase::Finish(Job* job) {
+  if (!job->async_done) {
+    job->done.release();  // the caller may return and destroy the job from here on
+    return;
+  }
+  std::unique_ptr<Job> owned(job);
+  // The same figure Write's DbCallTimer records: queued to committed.
+  timings_.ObserveSeconds(DbTimings::kWrite,
+                          std::chrono::duration<double>(std::chrono::steady_clock::now() - job->queued_at).count());
+  try {
+    owned->async_done(std::move(owned->result));
+  } catch (const std::exception& e) {
+    // `done` answers a client; one that throws must not stop the writer for everyone else.
+    std::fprintf(stderr, "write completion threw: %s\n", e.what());
+  }
 }
 
 void SqliteDatabase::WriterLoop() {
@@ -95,7 +131,7 @@ void SqliteDatabase::WriterLoop() {
     timings_.ObserveBatch(group.size());
     for (Job* job : group) {
       if (!commit_status.ok()) job->result = commit_status;
-      job->done.release();  // the caller may return and destroy the job from here on
+      Finish(job);
     }
     group.clear();
   }

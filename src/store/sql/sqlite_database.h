@@ -11,6 +11,11 @@
 //   options.path = "/tmp/mlflow.db";
 //   auto db = std::make_shared<SqliteDatabase>(options);
 //   Status st = db->Write([&](Connection& c) { ...; return Status(); });
+//   db->WriteAsync([row](Connection& c) { ...; return Status(); }, [](Status st) { /* answer */ });
+//
+// WriteAsync lets a request's IO thread queue its write and go back to reading: the writer thread
+// calls `done` after the COMMIT, so no thread waits per request (server/handlers/fast_writes.h).
+#include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <memory>
@@ -38,6 +43,8 @@ class SqliteDatabase : public Database {
 
   Dialect dialect() const override { return Dialect::kSqlite; }
   Status Write(WriteFn fn) override;
+  bool async_writes() const override { return true; }
+  void WriteAsync(WriteFn fn, WriteDone done) override;
   Status ReadTx(ReadFn fn) override;
   void Close() override;
 
@@ -50,7 +57,12 @@ class SqliteDatabase : public Database {
     WriteFn fn;
     Status result;
     std::binary_semaphore done{0};  // wakes exactly this caller, not every waiting one
+    // Set for WriteAsync: the job is heap-owned by the queue and `async_done` replaces the wake-up.
+    WriteDone async_done;
+    std::chrono::steady_clock::time_point queued_at;
   };
+  bool Enqueue(Job* job);  // false when closing
+  void Finish(Job* job);   // after the COMMIT: wakes the caller or calls async_done
   void WriterLoop();
   std::unique_ptr<Connection> AcquireReader();
   void ReleaseReader(std::unique_ptr<Connection> c);

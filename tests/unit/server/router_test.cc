@@ -94,6 +94,32 @@ TEST(Router, AsyncRoutes) {
                std::logic_error);
 }
 
+// An inline handler rides on a buffered route (fast_writes.h); WrapAll drops it, so a wrapped route
+// (the basic-auth gate) always runs its wrapper.
+TEST(Router, InlineHandlerIsTriedFirstUntilWrapped) {
+  Router router;
+  router.AddApi("POST", "/mlflow/runs/log-metric", [](const HttpRequest&) { return HttpResponse{200, "", "handler", {}}; });
+  EXPECT_THROW(router.SetInline("POST", "/api/2.0/mlflow/runs/nope", [](const HttpRequest&, Responder) { return false; }),
+               std::logic_error);
+  router.SetInline("POST", "/api/2.0/mlflow/runs/log-metric", [](const HttpRequest&, Responder respond) {
+    respond(HttpResponse{200, "", "inline", {}});
+    return true;
+  });
+  auto m = router.Find("POST", "/api/2.0/mlflow/runs/log-metric");
+  ASSERT_EQ(m.kind, Router::Match::Kind::kHandler);
+  ASSERT_NE(m.inline_handler, nullptr);
+  std::string answered;
+  EXPECT_TRUE((*m.inline_handler)(HttpRequest{}, [&](HttpResponse r) { answered = r.body; }));
+  EXPECT_EQ(answered, "inline");
+  EXPECT_EQ(router.Find("POST", "/ajax-api/2.0/mlflow/runs/log-metric").inline_handler, nullptr);  // not set there
+  EXPECT_EQ(router.BufferedRoutes().size(), 2u);  // still buffered routes
+  router.WrapAll([](const std::string&, const std::string&, Handler h) { return h; },
+                 [](const std::string&, const std::string&, StreamHandler h) { return h; });
+  m = router.Find("POST", "/api/2.0/mlflow/runs/log-metric");
+  EXPECT_EQ(m.inline_handler, nullptr);
+  EXPECT_EQ((*m.handler)(HttpRequest{}).body, "handler");
+}
+
 TEST(PercentDecode, DecodesAndRejectsMalformedEscapes) {
   std::string out;
   EXPECT_TRUE(PercentDecode("a%20b%2Fc", &out));
