@@ -38,16 +38,23 @@ std::string ApiPath(const std::string& path, int major) {
 // The spelling check of one route, prepared at startup: the message's fields and every JSON name
 // below them that differs from its proto name. A body whose text holds none of those names (and no
 // \u escape, which could spell one) cannot spell a field both ways: the hot paths skip a second parse.
+// A catch-all route ("/mlflow/gateway/{path...}", serving many of MLflow's routes with one answer)
+// looks up the request's own path instead.
 struct SpellingCheck {
   const std::vector<auth::AliasedField>* fields = nullptr;
   std::vector<std::string> json_names;
+  bool per_request = false;
 
   SpellingCheck(const std::string& method, const std::string& api_path)
       : fields(auth::SpelledFieldsOfRoute(method, api_path)) {
     if (fields != nullptr) CollectJsonNames(*fields, json_names);
+    const std::string tail = "/{path...}";
+    per_request = fields == nullptr && api_path.size() > tail.size() &&
+                  api_path.compare(api_path.size() - tail.size(), tail.size(), tail) == 0;
   }
 
   Status Check(const HttpRequest& req) const {
+    if (per_request) return CheckFieldSpellings(req, auth::SpelledFieldsOfRoute(req.method, req.path));
     if (fields == nullptr) return Status();
     bool may_hold = req.body.find("\\u") != std::string::npos;
     for (size_t i = 0; i < json_names.size() && !may_hold; ++i) {
