@@ -2,9 +2,9 @@
 // MLflow 3.17.2 refuses a JSON body that spells one protobuf field both ways ("max_results" and
 // "maxResults"), because its auth check and its handler could otherwise read different values
 // (mlflow/server/handlers.py, _reject_conflicting_field_aliases, run by _get_request_message for
-// every caller, and so by the auth app's checks too). The trace handlers
-// (server/handlers/trace_handlers.cc) and the auth gate's checks of the same messages refuse the
-// same bodies, per message, from a description of the message's fields that have two spellings.
+// every caller, and so by the auth app's checks too). Every JSON route refuses such a body before
+// its handler runs (server/handlers/routes.cc, from the table in auth/field_spellings.h); the auth
+// gate's checks of the trace messages refuse it too, before they read the body.
 //
 //   MLFLOW_RETURN_IF_ERROR(RejectConflictingAliases(body, SearchTracesV3Fields()));
 #include <string>

@@ -54,6 +54,17 @@ enum class Subject {
   kAssessment,
   kAssessmentCreate,
   kRegisteredModel, // param name
+  // The registry's shared routes (mlflow/server/auth/__init__.py, the *_registered_model_or_prompt
+  // validators): param name -> the stored registered model, a prompt when it carries the tag
+  // mlflow.prompt.is_prompt=true, whose grants then live under "prompt" instead of
+  // "registered_model". The version tier is "prompt_version" or "registered_model_version" ("*").
+  kRegistryEntity,        // the action on the model or prompt (an unknown name: "registered_model")
+  kModelVersion,          // READ on the container; kRead: the version tier not denied; else the
+                          // action in the version tier, or on the container when the tier has no grant
+  kModelVersionCreate,    // UPDATE on the container, the version tier not denied
+  kModelVersionAlias,     // the action on the container, READ in the version tier (else the container)
+  kRegistryCascadeDelete, // DELETE on the container and in the version tier (else the container)
+  kModelVersionArtifact,  // READ on ("registered_model", name), the version tier (else the container) not denied
   kArtifactPath,    // proxied artifact path: leading experiment id, else the default permission
   kTraceLocation,   // StartTraceV3 body trace.trace_info.trace_location.mlflow_experiment.experiment_id
   kTraceSearchLocations,  // SearchTracesV3: every locations[].mlflow_experiment.experiment_id; none: refused

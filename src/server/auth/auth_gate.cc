@@ -153,6 +153,56 @@ struct AuthGate::Impl {
     return Allows(auth::Governing(grants, {{tier, "*"}, {"experiment", experiment_id}}, config.default_permission), a);
   }
 
+  // Whether a stored registered model is a prompt (MLflow's RegisteredModel._is_prompt); nullopt for
+  // an unknown name.
+  Result<std::optional<bool>> IsPrompt(const std::string& name) {
+    Result<::mlflow::store::RegisteredModel> rm = ctx.registry->GetRegisteredModel(name);
+    if (!rm.ok() && rm.status().code() == ErrorCode::kResourceDoesNotExist) return std::optional<bool>();
+    if (!rm.ok()) return rm.status();
+    for (const KeyValue& t : rm->tags) {
+      if (t.key == "mlflow.prompt.is_prompt" && t.value == "true") return std::optional<bool>(true);
+    }
+    return std::optional<bool>(false);
+  }
+
+  // The registry's shared routes, as MLflow 3.17.2 checks them (mlflow/server/auth/__init__.py:
+  // _get_permission_from_registered_model_or_prompt_name, validate_can_*_model_or_prompt_version,
+  // validate_can_create_model_version, validate_can_{set,delete}_model_or_prompt_version_alias,
+  // validate_can_delete_registered_model_or_prompt_cascade, validate_can_read_model_version_artifact).
+  // The container is the stored model or prompt (its grants under "registered_model" or "prompt");
+  // the version tier ("registered_model_version" / "prompt_version", wildcard only) governs the
+  // version operations when the caller holds a grant there, else the container's grant does.
+  Result<bool> CanOnRegistryEntity(const auth::User& user, const RouteRule& rule, const CheckParams& params) {
+    MLFLOW_ASSIGN_OR_RETURN(std::string name, params.Required("name"));
+    MLFLOW_ASSIGN_OR_RETURN(std::optional<bool> prompt, IsPrompt(name));
+    MLFLOW_ASSIGN_OR_RETURN(std::vector<auth::Grant> grants, store->GrantsOf(user.id));
+    if (rule.subject == Subject::kRegistryEntity) {
+      return Allows(Effective(grants, prompt.value_or(false) ? "prompt" : "registered_model", name), rule.action);
+    }
+    if (!prompt) return false;  // a version of nothing: refused, as MLflow refuses an unknown target
+    const std::string type = *prompt ? "prompt" : "registered_model";
+    const std::string version_tier = *prompt ? "prompt_version" : "registered_model_version";
+    const Permission container = Effective(grants, type, name);
+    const Permission tier = auth::Governing(grants, {{version_tier, "*"}, {type, name}}, config.default_permission);
+    switch (rule.subject) {
+      case Subject::kModelVersion:
+        if (!container.can_read) return false;
+        if (rule.action == Action::kRead) return !Denied(grants, {{version_tier, "*"}});
+        return Allows(tier, rule.action);
+      case Subject::kModelVersionCreate:
+        return container.can_update && !Denied(grants, {{version_tier, "*"}});
+      case Subject::kModelVersionAlias:
+        return Allows(container, rule.action) && tier.can_read;
+      case Subject::kRegistryCascadeDelete:
+        return container.can_delete && tier.can_delete;
+      case Subject::kModelVersionArtifact:
+        // The artifact's positive gate reads the "registered_model" grant even for a prompt.
+        return Effective(grants, "registered_model", name).can_read && tier.name != "DENY";
+      default:
+        return false;
+    }
+  }
+
   // The action on every experiment listed (in the tier, when one is named); an empty list is
   // refused (an unscoped bulk request).
   Result<bool> CanOnEveryExperiment(const auth::User& user, const std::vector<std::string>& ids, Action a,
@@ -342,6 +392,13 @@ struct AuthGate::Impl {
         MLFLOW_ASSIGN_OR_RETURN(Permission p, PermissionOn(user, "registered_model", name));
         return Allows(p, rule.action);
       }
+      case Subject::kRegistryEntity:
+      case Subject::kModelVersion:
+      case Subject::kModelVersionCreate:
+      case Subject::kModelVersionAlias:
+      case Subject::kRegistryCascadeDelete:
+      case Subject::kModelVersionArtifact:
+        return CanOnRegistryEntity(user, rule, params);
       case Subject::kScorerCreate: {
         MLFLOW_ASSIGN_OR_RETURN(std::string experiment_id, params.Required("experiment_id"));
         MLFLOW_ASSIGN_OR_RETURN(std::string name, params.Required("name"));

@@ -14,9 +14,11 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
+#include "auth/request_aliases.h"
 #include "core/status.h"
 #include "server/http/router.h"
 
@@ -48,6 +50,13 @@ Status CheckContentType(const HttpRequest& req);
 // handler then names the missing field), but fails on a JSON number or boolean, or on a JSON
 // string whose content is not JSON: INVALID_PARAMETER_VALUE here, before the handler runs.
 Status CheckJsonBody(const HttpRequest& req);
+
+// MLflow refuses a JSON body that spells one field of the route's protobuf message both ways
+// ("max_results" and "maxResults"), for every caller and before anything runs; routes that read
+// raw JSON accept any keys (auth/field_spellings.h holds which routes and fields). A GET with a
+// query string is read from the query, where only proto names count, so it is never refused.
+// fields: SpelledFieldsOfRoute of the route, nullptr for none.
+Status CheckFieldSpellings(const HttpRequest& req, const std::vector<auth::AliasedField>* fields);
 
 // OPTIONS on a known path answers with an Allow header listing its methods: 204 under /api/ and
 // /ajax-api/, 200 with an empty body elsewhere, as MLflow does. Register once, after the routes

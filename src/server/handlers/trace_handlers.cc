@@ -202,7 +202,6 @@ std::string PageResponse(const store::TracePage& page, bool v2) {
 Result<std::string> SearchTracesV3(ApiContext& ctx, const HttpRequest& req) {
   RequestFields f(req);
   const std::vector<auth::AliasedField>& fields = auth::SearchTracesV3Fields();
-  MLFLOW_RETURN_IF_ERROR(auth::RejectConflictingAliases(f.Body(), fields));
   const auth::AliasedField& experiment_field = fields.front().fields.front();
   const json* locations = auth::AliasedValue(f.Body(), fields.front());
   if (!locations || locations->is_null()) return MissingParameter("locations");
@@ -286,7 +285,6 @@ Result<tracing::MetricAggregation> ParseAggregation(const json& a, const json& a
 
 Result<std::string> QueryTraceMetrics(ApiContext& ctx, const HttpRequest& req) {
   RequestFields f(req);
-  MLFLOW_RETURN_IF_ERROR(auth::RejectConflictingAliases(f.Body(), auth::QueryTraceMetricsFields()));
   tracing::TraceMetricsQuery q;
   // Present but empty is a query over no experiment (MLflow answers its empty aggregates).
   MLFLOW_ASSIGN_OR_RETURN(q.experiment_ids, PresentList(f, "experiment_ids"));

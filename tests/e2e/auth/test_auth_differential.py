@@ -538,6 +538,7 @@ def scenario(srv):
     call("user-delete-bob", ADMIN, "DELETE", api + "users/delete", {"username": "bob"})
     call("deleted-user-bob", "bob", "GET", api + "experiments/get", params={"experiment_id": e1})
     assessment_tier(call, must, api, api3, tid, metrics_body)
+    version_tiers(call, must, api, api3)
     return out
 
 
@@ -575,6 +576,93 @@ def assessment_tier(call, must, api, api3, tid, metrics_body):
          {"username": "dave", "resource_type": "assessment", "resource_id": "*", "permission": "MANAGE"})
     call("assessment-delete-tier-manage-dave", "dave", "DELETE", f"{path}/{aid}")
     call("assessment-get-deleted-admin", ADMIN, "GET", f"{path}/{aid}")
+
+
+def version_tiers(call, must, api, api3):
+    """The version tiers of the registry: a wildcard grant on "registered_model_version" (or
+    "prompt_version" for a prompt, a registered model tagged mlflow.prompt.is_prompt) vetoes reading
+    versions and, when held, decides version writes instead of the model's grant; the model's own
+    grants live under "prompt" for a prompt. Last in the script, as assessment_tier."""
+    for u in ("erin", "hank"):
+        must(ADMIN, "POST", api + "users/create", {"username": u, "password": u + "-password"})
+
+    def grant(user, rtype, rid, perm, replace=False):
+        if replace:
+            must(ADMIN, "POST", api3 + "users/permissions/revoke",
+                 {"username": user, "resource_type": rtype, "resource_id": rid})
+        must(ADMIN, "POST", api3 + "users/permissions/grant",
+             {"username": user, "resource_type": rtype, "resource_id": rid, "permission": perm})
+
+    must(ADMIN, "POST", api + "registered-models/create", {"name": "tier-model"})
+    must(ADMIN, "POST", api + "model-versions/create", {"name": "tier-model", "source": "s3://bucket/m"})
+    must(ADMIN, "POST", api + "model-versions/create", {"name": "tier-model", "source": "s3://bucket/m2"})
+    must(ADMIN, "POST", api + "registered-models/alias", {"name": "tier-model", "alias": "prod", "version": "1"})
+    prompt_tag = {"key": "mlflow.prompt.is_prompt", "value": "true"}
+    must(ADMIN, "POST", api + "registered-models/create", {"name": "tier-prompt", "tags": [prompt_tag]})
+    must(ADMIN, "POST", api + "model-versions/create",
+         {"name": "tier-prompt", "source": "dummy-source",
+          "tags": [prompt_tag, {"key": "mlflow.prompt.text", "value": "hi {{x}}"}]})
+    mv = {"name": "tier-model", "version": "1"}
+    pv = {"name": "tier-prompt", "version": "1"}
+    version = lambda b: b["model_version"]["version"]  # noqa: E731
+
+    # erin, the default permission: reads versions; DENY on the version tier takes that away only.
+    call("mv-get-erin", "erin", "GET", api + "model-versions/get", params=mv, keep=version)
+    grant("erin", "registered_model_version", "*", "DENY")
+    call("mv-get-tier-deny-erin", "erin", "GET", api + "model-versions/get", params=mv)
+    call("mv-uri-tier-deny-erin", "erin", "GET", api + "model-versions/get-download-uri", params=mv)
+    call("mv-alias-get-tier-deny-erin", "erin", "GET", api + "registered-models/alias",
+         params={"name": "tier-model", "alias": "prod"})
+    call("mv-latest-tier-deny-erin", "erin", "POST", api + "registered-models/get-latest-versions",
+         {"name": "tier-model"})
+    call("rm-get-tier-deny-erin", "erin", "GET", api + "registered-models/get", params={"name": "tier-model"},
+         keep=lambda b: b["registered_model"]["name"])
+    call("mv-get-unknown-model-erin", "erin", "GET", api + "model-versions/get",
+         params={"name": "no-such-model", "version": "1"})
+    # The prompt's versions are another tier: erin still reads them, until that tier is denied too.
+    call("pv-get-model-tier-deny-erin", "erin", "GET", api + "model-versions/get", params=pv, keep=version)
+    grant("erin", "prompt_version", "*", "DENY")
+    call("pv-get-tier-deny-erin", "erin", "GET", api + "model-versions/get", params=pv)
+
+    # gina: EDIT on the tier lets her update versions of a model she only reads (the tier decides
+    # when held), not delete them; the alias routes need the model's own level and tier READ.
+    call("mv-update-hank", "hank", "PATCH", api + "model-versions/update", dict(mv, description="x"))
+    grant("hank", "registered_model_version", "*", "EDIT")
+    call("mv-update-tier-edit-hank", "hank", "PATCH", api + "model-versions/update", dict(mv, description="y"),
+         keep=lambda b: b["model_version"]["description"])
+    call("mv-set-tag-tier-edit-hank", "hank", "POST", api + "model-versions/set-tag", dict(mv, key="k", value="v"))
+    call("mv-delete-tag-tier-edit-hank", "hank", "DELETE", api + "model-versions/delete-tag", dict(mv, key="k"))
+    call("mv-create-tier-edit-hank", "hank", "POST", api + "model-versions/create",
+         {"name": "tier-model", "source": "s3://bucket/m3"})
+    call("mv-alias-set-tier-edit-hank", "hank", "POST", api + "registered-models/alias",
+         {"name": "tier-model", "alias": "hank", "version": "2"})
+    grant("hank", "registered_model", "tier-model", "MANAGE")
+    call("mv-create-manage-hank", "hank", "POST", api + "model-versions/create",
+         {"name": "tier-model", "source": "s3://bucket/m4"}, keep=version)
+    call("mv-alias-set-manage-hank", "hank", "POST", api + "registered-models/alias",
+         {"name": "tier-model", "alias": "hank", "version": "2"})
+    # Deleting the model deletes its versions: the tier's EDIT governs and lacks delete.
+    call("rm-delete-tier-edit-hank", "hank", "DELETE", api + "registered-models/delete", {"name": "tier-model"})
+    call("mv-delete-tier-edit-hank", "hank", "DELETE", api + "model-versions/delete", mv)
+    call("rm-delete-unknown-hank", "hank", "DELETE", api + "registered-models/delete", {"name": "no-such-model"})
+    # A prompt's grants are under "prompt": a registered_model DENY on its name changes nothing,
+    # a prompt DENY refuses.
+    grant("hank", "registered_model", "tier-prompt", "DENY")
+    call("prompt-get-rm-deny-hank", "hank", "GET", api + "registered-models/get", params={"name": "tier-prompt"},
+         keep=lambda b: b["registered_model"]["name"])
+    call("prompt-set-tag-rm-deny-hank", "hank", "POST", api + "registered-models/set-tag",
+         {"name": "tier-prompt", "key": "k", "value": "v"})
+    grant("hank", "prompt", "tier-prompt", "DENY")
+    call("prompt-get-deny-hank", "hank", "GET", api + "registered-models/get", params={"name": "tier-prompt"})
+    call("pv-get-prompt-deny-hank", "hank", "GET", api + "model-versions/get", params=pv)
+    # DENY on the version tier, MANAGE on the model: no new version, no alias; the model remains.
+    grant("hank", "registered_model_version", "*", "DENY", replace=True)
+    call("mv-create-tier-deny-hank", "hank", "POST", api + "model-versions/create",
+         {"name": "tier-model", "source": "s3://bucket/m5"})
+    call("mv-alias-delete-tier-deny-hank", "hank", "DELETE", api + "registered-models/alias",
+         {"name": "tier-model", "alias": "prod"})
+    call("rm-rename-tier-deny-hank", "hank", "POST", api + "registered-models/rename",
+         {"name": "tier-model", "new_name": "tier-model-2"}, keep=lambda b: b["registered_model"]["name"])
 
 
 def real_answers(base):
@@ -646,6 +734,11 @@ def test_same_answers_as_mlflow(runs):
     assert got["graphql-get-run-carol"] == (200, ((True, "shared"), False)), got["graphql-get-run-carol"]
     assert got["graphql-get-run-dave"] == (200, (None, False)), got["graphql-get-run-dave"]
     assert got["graphql-search-runs-shared-dave"] == (200, (None, False)), got["graphql-search-runs-shared-dave"]
+    # The version tiers decided (a wrong rule on both servers alike would still pass the comparison).
+    assert got["mv-get-erin"][0] == 200 and got["mv-get-tier-deny-erin"][0] == 403
+    assert got["pv-get-model-tier-deny-erin"][0] == 200 and got["pv-get-tier-deny-erin"][0] == 403
+    assert got["mv-update-hank"][0] == 403 and got["mv-update-tier-edit-hank"][0] == 200
+    assert got["rm-delete-tier-edit-hank"][0] == 403 and got["prompt-get-rm-deny-hank"][0] == 200
     # The script exercised both outcomes for every level: allowed and refused.
     for u in USERS:
         statuses = {v[0] for k, v in got.items() if k.endswith("-" + u)}

@@ -25,9 +25,21 @@ TEST(RouteRules, ExperimentsAndRuns) {
 
 TEST(RouteRules, RegistryLoggedModelsAndArtifacts) {
   RouteRule r = RuleFor("DELETE", "/api/2.0/mlflow/registered-models/delete");
-  EXPECT_EQ(r.subject, Subject::kRegisteredModel);
+  EXPECT_EQ(r.subject, Subject::kRegistryCascadeDelete);
   EXPECT_EQ(r.action, Action::kDelete);
   EXPECT_EQ(r.effect, Effect::kDropRegisteredModelGrants);
+  // Version operations consult the version tier (registered_model_version / prompt_version).
+  r = RuleFor("PATCH", "/api/2.0/mlflow/model-versions/update");
+  EXPECT_EQ(r.subject, Subject::kModelVersion);
+  EXPECT_EQ(r.action, Action::kUpdate);
+  r = RuleFor("DELETE", "/api/2.0/mlflow/model-versions/delete-tag");
+  EXPECT_EQ(r.subject, Subject::kModelVersion);
+  EXPECT_EQ(r.action, Action::kDelete);
+  EXPECT_EQ(RuleFor("GET", "/api/2.0/mlflow/registered-models/alias").subject, Subject::kModelVersion);
+  EXPECT_EQ(RuleFor("POST", "/api/2.0/mlflow/registered-models/alias").subject, Subject::kModelVersionAlias);
+  EXPECT_EQ(RuleFor("POST", "/api/2.0/mlflow/model-versions/create").subject, Subject::kModelVersionCreate);
+  EXPECT_EQ(RuleFor("GET", "/model-versions/get-artifact").subject, Subject::kModelVersionArtifact);
+  EXPECT_EQ(RuleFor("POST", "/api/2.0/mlflow/registered-models/set-tag").subject, Subject::kRegistryEntity);
   r = RuleFor("GET", "/api/2.0/mlflow/registered-models/search");
   EXPECT_EQ(r.effect, Effect::kFilterRegisteredModels);
   r = RuleFor("PATCH", "/api/2.0/mlflow/logged-models/{model_id}/tags");
