@@ -23,6 +23,10 @@ from authutil import ADMIN, ADMIN_PW, CppAuthServer, RealAuthServer, basic
 USERS = ["alice", "bob", "carol", "dave"]
 # Where the two servers knowingly differ, with the reason (docs/reference/auth.md).
 KNOWN_DIFFERENCES = {
+    # A Bearer header: with its credential cache on (authutil.write_config turns it on for speed),
+    # MLflow 3.17.2 answers 500 (its cache key hashes the absent password); with its default
+    # config it answers 401 as for any credential it cannot read, and so does ours (asserted below).
+    "bearer",
     # MLflow's hook runs before routing, so an unknown path is refused (401/403) before its 404;
     # ours routes first and answers 404 for a path no route serves, whoever asks.
     "unknown-path-anonymous",
@@ -726,6 +730,8 @@ def test_same_answers_as_mlflow(runs):
     assert expected.keys() == got.keys()
     mismatches = {k: (expected[k], got[k]) for k in expected if expected[k] != got[k] and k not in KNOWN_DIFFERENCES}
     assert not mismatches, "\n".join(f"{k}: mlflow {e} / ours {g}" for k, (e, g) in mismatches.items())
+    # A Bearer header gets the answer to an unreadable Basic header: 401, the login challenge.
+    assert got["bearer"] == expected["bad-base64"] and got["bearer"][0] == 401, (got["bearer"], expected["bad-base64"])
     # The known difference is ours answering 400, not anything else.
     assert got["trace-search-id-not-string-admin"][:2] == (400, "INVALID_PARAMETER_VALUE"), \
         got["trace-search-id-not-string-admin"]
