@@ -1,6 +1,7 @@
 #include "store/sql/metric_shapes.h"
 
 #include <algorithm>
+#include <map>
 #include <random>
 #include <tuple>
 
@@ -282,25 +283,18 @@ void MetricShapes::RunsDeleted() {
 }
 
 void MetricShapes::Replay(Connection& c, int64_t after_rowid) {
-  auto st = c.Prepare("SELECT run_uuid, key, step FROM metrics WHERE rowid > ? ORDER BY run_uuid, key");
-  st->Bind(1, after_rowid);
-  std::string run, key;
-  std::vector<int64_t> steps;
-  auto flush = [&] {
-    if (steps.empty()) return;
-    const State before = Load(c, run, key, after_rowid);
-    Store(c, run, key, before, Extend(before, std::move(steps)));
-    steps.clear();
-  };
-  while (st->Step()) {
-    if (st->TextView(0) != run || st->TextView(1) != key) {
-      flush();
-      run = st->Text(0);
-      key = st->Text(1);
-    }
-    steps.push_back(st->Int(2));
+  // In rowid order (a range of the table, as long as the foreign points; ordered by history instead,
+  // SQLite would scan the whole step index), gathered per history here.
+  std::map<std::pair<std::string, std::string>, std::vector<int64_t>> steps;
+  {
+    auto st = c.Prepare("SELECT run_uuid, key, step FROM metrics WHERE rowid > ? ORDER BY rowid");
+    st->Bind(1, after_rowid);
+    while (st->Step()) steps[{st->Text(0), st->Text(1)}].push_back(st->Int(2));
   }
-  flush();
+  for (auto& [history, points] : steps) {
+    const State before = Load(c, history.first, history.second, after_rowid);
+    Store(c, history.first, history.second, before, Extend(before, std::move(points)));
+  }
 }
 
 void MetricShapes::DropAll(Connection& c) {
@@ -354,9 +348,8 @@ void MetricShapes::AfterTransaction(bool committed) {
 // after the cursor; a history without a row gets one when its steps, read in order, are one a step.
 bool MetricShapes::RebuildChunk(Connection& c, std::string* after_key, std::string* after_run) {
   auto list = c.Prepare(
-      "SELECT key, run_uuid FROM latest_metrics WHERE key > ? OR (key = ? AND run_uuid > ?) ORDER BY key, run_uuid "
-      "LIMIT ?");
-  list->BindAll(*after_key, *after_key, *after_run, int64_t{kRebuildHistories});
+      "SELECT key, run_uuid FROM latest_metrics WHERE (key, run_uuid) > (?, ?) ORDER BY key, run_uuid LIMIT ?");
+  list->BindAll(*after_key, *after_run, int64_t{kRebuildHistories});
   std::vector<std::pair<std::string, std::string>> histories;
   while (list->Step()) histories.emplace_back(list->Text(0), list->Text(1));
   int64_t budget = kRebuildPoints;
