@@ -8,11 +8,14 @@
 //   - 320 and 1,000 points of the 1,000,000-point run (the UI asks 320 to 1,000 a run);
 //   - 320 points of one 100,000-point run;
 //   - 1,000 points of each of the ten 100,000-point runs in one request (the bench's chart, which
-//     the UI splits over 4 requests) and a zoomed range of them (steps 40,000..60,000).
+//     the UI splits over 4 requests) and a zoomed range of them (steps 40,000..60,000);
+//   - metrics/get-history pages of 25,000: the first and the last page of the 100,000- and the
+//     1,000,000-point run (issue 25: a page's cost must not grow with its position).
 // Prints figures; never fails on them.
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -45,6 +48,21 @@ void Seed(HttpConnection& c, const std::string& run, int64_t points) {
     b += "]}";
     if (c.Request("POST", "/api/2.0/mlflow/runs/log-batch", b) != 200) throw std::runtime_error("log-batch failed");
   }
+}
+
+// A page token (base64: '+', '/', '=') as a query value.
+std::string UrlEncode(const std::string& s) {
+  std::string out;
+  for (char ch : s) {
+    if (std::isalnum(static_cast<unsigned char>(ch))) {
+      out += ch;
+    } else {
+      char hex[4];
+      std::snprintf(hex, sizeof hex, "%%%02X", static_cast<unsigned char>(ch));
+      out += hex;
+    }
+  }
+  return out;
 }
 
 // p50 in ms of `repeat` requests; *points gets the number of points in the last answer.
@@ -112,6 +130,28 @@ int main(int argc, char** argv) {
       size_t points = 0;
       double ms = Time(c, k.target, repeat, &points);
       std::printf("%-46s %10.1f %10zu\n", k.label, ms, points);
+    }
+    // metrics/get-history in pages of 25,000 (the Python client's page): the first and the last
+    // page of each history, the last one reached by following the tokens, so its cost shows
+    // whether a page skips the pages before it.
+    std::printf("\n%-46s %10s %10s\n", "get-history, pages of 25,000", "ms (p50)", "points");
+    for (const auto& [label, run] : std::vector<std::pair<std::string, std::string>>{
+             {"100,000 points", runs[0]}, {"1,000,000 points", big}}) {
+      const std::string page = "/api/2.0/mlflow/metrics/get-history?metric_key=loss&max_results=25000&run_id=" + run;
+      std::string token, last = page, body;
+      int pages = 0;
+      for (; pages < 100; ++pages) {
+        if (c.Request("GET", page + token, "", &body) != 200) throw std::runtime_error("get-history failed: " + body);
+        std::string next = ExtractString(body, "next_page_token");
+        if (next.empty()) break;
+        last = page + "&page_token=" + UrlEncode(next);
+        token = "&page_token=" + UrlEncode(next);
+      }
+      size_t points = 0;
+      double first_ms = Time(c, page, std::max(1, repeat / 4), &points);
+      std::printf("%-46s %10.1f %10zu\n", (label + ", first page").c_str(), first_ms, points);
+      double last_ms = Time(c, last, std::max(1, repeat / 4), &points);
+      std::printf("%-46s %10.1f %10zu\n", (label + ", page " + std::to_string(pages + 1)).c_str(), last_ms, points);
     }
     server.Stop();
   }

@@ -307,3 +307,59 @@ def test_real_db_served_by_both(workroot, venv):
         ours.stop()
     cmp = compare_dumps("db.real_written.served_by_both", real, d_real, ours, d_ours)
     cmp.assert_ok()
+
+
+def sample(uri, run_ids, query):
+    params = [("run_ids", r) for r in run_ids] + [("metric_key", "loss")] + list(query.items())
+    r = requests.get(uri + "/ajax-api/2.0/mlflow/metrics/get-history-bulk-interval", params=params, timeout=60)
+    assert r.status_code == 200, r.text
+    return r.json().get("metrics", [])
+
+
+@pytest.mark.area("db_roundtrip")
+def test_real_writes_between_candidate_writes_sample_alike(workroot, venv):
+    """mlflow-cpp records on SQLite which histories are one point a step (store/sql/metric_shapes.h),
+    a table the real server does not know: points the real server adds to a file ours wrote (an
+    append, a second point on a step, a prepend) must be sampled as MLflow samples them, before and
+    after ours writes again (which replays them into its record)."""
+    db = workroot / "s" / "mlflow.db"
+    db.parent.mkdir()
+    ours = serve("candidate", "cand-first", db, venv)
+    try:
+        ours.start()
+        c = MlflowClient(tracking_uri=ours.url)
+        exp = c.create_experiment("shapes")
+        runs = [c.create_run(exp, start_time=T0).info.run_id for _ in range(3)]
+        for r in runs:
+            c.log_batch(r, metrics=[Metric("loss", float(s), T0 + s, s) for s in range(400)])
+    finally:
+        ours.stop()
+    real = serve("real", "real-between", db, venv)
+    try:
+        real.start()
+        c = MlflowClient(tracking_uri=real.url)
+        c.log_batch(runs[0], metrics=[Metric("loss", 1.0, T0 + 1000 + s, s) for s in range(400, 410)])
+        c.log_metric(runs[1], "loss", 2.0, timestamp=T0 + 2000, step=123)
+        c.log_metric(runs[2], "loss", 3.0, timestamp=T0 + 3000, step=-1)
+    finally:
+        real.stop()
+    copy = workroot / "r" / "mlflow.db"
+    copy.parent.mkdir()
+    shutil.copy(db, copy)
+    ours2 = serve("candidate", "cand-after", db, venv)
+    reference = serve("real", "real-reference", copy, venv)
+    queries = [{"max_results": n, **rng} for n in (1, 7, 100, 320, 1000)
+               for rng in ({}, {"start_step": 100, "end_step": 200}, {"start_step": -5, "end_step": 3})]
+    cmp = Comparison("db.real_points_in_candidate_db.sampled")
+    try:
+        servers.start_many([ours2, reference])
+        for q in queries:
+            cmp.check(f"before our write {q}", sample(reference.url, runs, q), sample(ours2.url, runs, q))
+        for s in (ours2, reference):
+            MlflowClient(tracking_uri=s.url).log_metric(runs[0], "loss", 4.0, timestamp=T0 + 5000, step=410)
+        for q in queries:
+            cmp.check(f"after our write {q}", sample(reference.url, runs, q), sample(ours2.url, runs, q))
+    finally:
+        ours2.stop()
+        reference.stop()
+    cmp.assert_ok()

@@ -6,7 +6,8 @@ MLflow 3.17.2 samples each run's points (not its steps): NTILE(max_results) over
 The histories below are the cases where that choice is easy to get wrong: many points on one step
 (log_metric without a step), sparse and negative steps, steps that do not grow with time, ties
 broken by value and by is_nan, a repeated step and a missing one that cancel out, a single
-point, no points; asked with and without step bounds, at
+point, no points, one-point-a-step histories later prepended to, given a repeated step or appended
+to point by point; asked with and without step bounds, at
 sizes around each history's length, for several runs at once (unknown and repeated run ids too)."""
 import math
 
@@ -31,8 +32,20 @@ def histories():
     cancelling = [(st, T0 + st, 1.0) for st in range(100, 200) if st != 160] + [(150, T0 + 1, 2.0)]
     # one point a step and a second one on the last step: one point more than steps
     tail = [(st, T0 + st, 1.0) for st in range(100)] + [(99, T0 + 500, 3.0)]
+    # one point a step at first, then changed by later requests (mlflow-cpp keeps a one-point-a-step
+    # record per history on SQLite, store/sql/metric_shapes.h, which these must move or drop):
+    # prepended to, given a second point on a step, appended to one log-metric at a time
+    first = [(i, T0 + i, float(i)) for i in range(300)]
     return {"dense": dense, "cancelling": cancelling, "tail": tail, "sparse": sparse, "same_step": same_step, "shuffled": shuffled,
-            "one": [(5, T0, 1.0)], "empty": []}
+            "one": [(5, T0, 1.0)], "empty": [], "prepended": first, "repeated_later": first, "appended": first}
+
+
+# Requests after the first batches: each a log-batch, or a log-metric for a single point.
+LATER = {
+    "prepended": [[(-1, T0 + 400, 2.0)], [(-2, T0 + 401, 2.0), (-4, T0 + 402, 2.0), (-3, T0 + 403, 2.0)]],
+    "repeated_later": [[(300, T0 + 400, 2.0)], [(150, T0 + 401, "NaN")], [(301, T0 + 402, 2.0)]],
+    "appended": [[(300 + i, T0 + 400 + i, 3.0)] for i in range(5)],
+}
 
 
 def seed(base):
@@ -46,6 +59,14 @@ def seed(base):
         for i in range(0, len(points), 1000):
             batch = [{"key": "loss", "step": st, "timestamp": ts, "value": v} for st, ts, v in points[i:i + 1000]]
             r = s.post(base + A + "/runs/log-batch", json={"run_id": run, "metrics": batch})
+            assert r.status_code == 200, r.text
+    for name, batches in LATER.items():
+        for points in batches:
+            batch = [{"key": "loss", "step": st, "timestamp": ts, "value": v} for st, ts, v in points]
+            if len(batch) == 1:
+                r = s.post(base + A + "/runs/log-metric", json={"run_id": ids[name], **batch[0]})
+            else:
+                r = s.post(base + A + "/runs/log-batch", json={"run_id": ids[name], "metrics": batch})
             assert r.status_code == 200, r.text
     return ids
 
@@ -61,7 +82,8 @@ def ask(base, ids, runs, query):
     return {"status": resp.status_code, "body": body if resp.status_code == 200 else body.get("error_code")}
 
 
-RUNS = ["dense", "sparse", "same_step", "shuffled", "one", "empty", "f" * 32, "cancelling", "tail", "dense"]
+RUNS = ["dense", "sparse", "same_step", "shuffled", "one", "empty", "f" * 32, "cancelling", "tail", "dense", "prepended",
+        "repeated_later", "appended"]
 RANGES = [None, (0, 499), (-5, 3), (10, 10), (0, 0), (-1000, -994), (2000, 3000), (-(2**63), 2**63 - 1), (140, 170)]
 SIZES = [1, 2, 3, 7, 99, 100, 101, 320, 599, 600, 601, 1000, 1199, 1200, 1201, 2500, None]
 

@@ -16,6 +16,7 @@
 #include "store/sql/sql_logged_model_store.h"
 #include "store/sql/sql_tracking_store.h"
 #include "unit/store/hard_delete_cases.h"
+#include "unit/store/metric_history_page_cases.h"
 #include "unit/store/metric_sampling_cases.h"
 #include "unit/store/run_search_cases.h"
 #include "unit/store/pooled_database_cases.h"
@@ -245,6 +246,7 @@ TEST_F(MysqlTest, TrackingStoreRoundTrip) {
 }
 
 TEST_F(MysqlTest, ChartSamplingPicksMlflowsPoints) { metric_sampling_cases::SamplesLikeMlflow(OpenDb()); }
+TEST_F(MysqlTest, MetricHistoryPagesSeek) { metric_history_page_cases::HistoryPagesSeek(OpenDb()); }
 TEST_F(MysqlTest, RunSearchPagesFollowMlflowsOrder) { run_search_cases::PagesFollowMlflowsOrder(OpenDb()); }
 
 TEST_F(MysqlTest, TagReadModifyWritesLoseNothingAcrossPools) {

@@ -15,6 +15,7 @@
 #include "store/sql/sql_logged_model_store.h"
 #include "store/sql/sql_tracking_store.h"
 #include "unit/store/hard_delete_cases.h"
+#include "unit/store/metric_history_page_cases.h"
 #include "unit/store/metric_sampling_cases.h"
 #include "unit/store/run_search_cases.h"
 #include "unit/store/pooled_database_cases.h"
@@ -406,6 +407,7 @@ TEST_F(PgTest, TagReadModifyWritesLoseNothingAcrossPools) {
 
 // Permanent deletion (gc): the cases tests/unit/store/hard_delete_test.cc runs on SQLite.
 TEST_F(PgTest, ChartSamplingPicksMlflowsPoints) { metric_sampling_cases::SamplesLikeMlflow(OpenDb()); }
+TEST_F(PgTest, MetricHistoryPagesSeek) { metric_history_page_cases::HistoryPagesSeek(OpenDb()); }
 TEST_F(PgTest, RunSearchPagesFollowMlflowsOrder) { run_search_cases::PagesFollowMlflowsOrder(OpenDb()); }
 TEST_F(PgTest, TraceMetricsFilterOnTokenUsageAndCost) {
   trace_metrics_cases::FiltersOnTokenUsageAndCost(OpenDb(), false);

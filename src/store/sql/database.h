@@ -29,6 +29,8 @@ using WriteDone = std::function<void(Status)>;
 // store answers for integrity errors), lock contention TEMPORARILY_UNAVAILABLE (clients retry).
 Status TranslateSqlError(const SqlError& e);
 
+class MetricShapes;
+
 class Database {
  public:
   virtual ~Database() = default;
@@ -56,6 +58,9 @@ class Database {
     uint64_t writes = 0;
   };
   virtual Stats stats() { return {}; }
+  // The writer's record of which metric histories are one point a step (metric_shapes.h); SQLite
+  // only, nullptr elsewhere.
+  virtual MetricShapes* metric_shapes() { return nullptr; }
   // Wall time of Write and ReadTx calls as the store sees them (waiting for the writer or a
   // pooled connection included) and requests per commit; implementations record them.
   DbTimings& timings() { return timings_; }

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "store/sql/metric_shapes.h"
+
 namespace mlflow::store::sql {
 namespace {
 
@@ -160,6 +162,41 @@ std::vector<Metric> SampleOnServer(Connection& c, const std::string& run_id, con
   return out;
 }
 
+// A history of exactly one point a step from min_step (metric_shapes.h) has its position p at
+// step lo + p: the kept points are index seeks on (run_uuid, key, step), as many as the points
+// returned. nullopt (the caller walks) when a seek does not find exactly one point.
+std::optional<std::vector<Metric>> SampleByShape(Connection& c, const std::string& run_id, const std::string& key,
+                                                 StepRange range, int64_t min_step, int64_t max_results) {
+  int64_t hi = 0;
+  {
+    auto st = c.Prepare("SELECT max(step) FROM metrics WHERE run_uuid = ? AND key = ?");
+    st->BindAll(run_id, key);
+    if (!st->Step() || st->IsNull(0)) return std::nullopt;
+    hi = st->Int(0);
+  }
+  int64_t lo = min_step;
+  if (range.bounded) {
+    lo = std::max(lo, range.start);
+    hi = std::min(hi, range.end);
+  }
+  if (lo > hi) return std::vector<Metric>{};
+  const __int128 span = static_cast<__int128>(hi) - lo + 1;
+  if (span > INT64_MAX) return std::nullopt;
+  std::vector<int64_t> positions = SampledPositions(static_cast<int64_t>(span), max_results);
+  std::vector<Metric> out;
+  out.reserve(positions.size());
+  auto st = c.Prepare("SELECT timestamp, value, is_nan FROM metrics WHERE run_uuid = ? AND key = ? AND step = ? LIMIT 2");
+  for (int64_t pos : positions) {
+    const int64_t step = lo + pos;
+    st->Reset();
+    st->BindAll(run_id, key, step);
+    if (!st->Step()) return std::nullopt;
+    out.push_back(MakeMetric(run_id, key, step, st->Int(0), st->Double(1), st->Int(2) != 0));
+    if (st->Step()) return std::nullopt;
+  }
+  return out;
+}
+
 }  // namespace
 
 std::vector<int64_t> SampledPositions(int64_t total, int64_t max_results) {
@@ -179,11 +216,18 @@ std::vector<int64_t> SampledPositions(int64_t total, int64_t max_results) {
 
 std::vector<Metric> SampleMetricHistory(Connection& c, const std::string& run_id, const std::string& key,
                                         std::optional<int64_t> start_step, std::optional<int64_t> end_step,
-                                        int64_t max_results) {
+                                        int64_t max_results, bool shapes_trusted) {
   StepRange range;
   if (start_step && end_step) range = {true, *start_step, *end_step};
   const int64_t n = std::max<int64_t>(1, max_results);
-  if (c.dialect() == Dialect::kSqlite) return SampleInProcess(c, run_id, key, range, n);
+  if (c.dialect() == Dialect::kSqlite) {
+    if (shapes_trusted) {
+      if (std::optional<int64_t> min_step = MetricShapeMinStep(c, run_id, key)) {
+        if (auto sample = SampleByShape(c, run_id, key, range, *min_step, n)) return std::move(*sample);
+      }
+    }
+    return SampleInProcess(c, run_id, key, range, n);
+  }
   const int64_t total = CountPoints(c, run_id, key, range);
   if (total == 0) return {};
   return SampleOnServer(c, run_id, key, range, total, n);

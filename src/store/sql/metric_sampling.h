@@ -11,6 +11,10 @@
 // index-only, plus one row read per kept point; a count and a second walk only when the history is
 // not one point a step. On PostgreSQL and MySQL, a count and one numbering query. Never a sort,
 // never a read of the table itself; still linear in the points in range (the walk passes each).
+//
+// Except on SQLite for a history known to be one point a step (metric_shapes.h): position p of the
+// range is step first + p, so each kept point is one index seek, whatever the history's length.
+// Each seek must find exactly one point; any other answer falls back to the walk.
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -25,9 +29,10 @@ namespace mlflow::store::sql {
 std::vector<int64_t> SampledPositions(int64_t total, int64_t max_results);
 
 // The kept points of one run (run_id and key filled), in (step, timestamp, value, is_nan) order.
-// start_step and end_step are both set or both unset.
+// start_step and end_step are both set or both unset. shapes_trusted (SQLite): the caller found
+// the one-point-a-step rows trustworthy in this read snapshot (MetricShapesTrusted).
 std::vector<Metric> SampleMetricHistory(Connection& c, const std::string& run_id, const std::string& key,
                                         std::optional<int64_t> start_step, std::optional<int64_t> end_step,
-                                        int64_t max_results);
+                                        int64_t max_results, bool shapes_trusted = false);
 
 }  // namespace mlflow::store::sql

@@ -9,6 +9,7 @@
 #include "core/entities.h"
 #include "core/ids.h"
 #include "core/python_numbers.h"
+#include "store/sql/metric_shapes.h"
 #include "store/sql/sql_logged_model_store.h"
 #include "store/sql/sql_tracking_store.h"
 
@@ -35,8 +36,11 @@ Result<std::vector<std::string>> SelectIds(Database& db, const std::string& sql,
   });
 }
 
-void DeleteRunChildren(Connection& c, const std::string& run_filter, const SqlValue& key) {
-  for (const char* table : {"metrics", "latest_metrics", "params", "tags"}) {
+// On SQLite the runs' one-point-a-step rows leave with their points (metric_shapes.h; the table
+// exists only there).
+void DeleteRunChildren(Connection& c, Database& db, const std::string& run_filter, const SqlValue& key) {
+  if (MetricShapes* shapes = db.metric_shapes()) shapes->RunsDeleted();
+  for (const char* table : {"mlflowcpp_metric_shape", "metrics", "latest_metrics", "params", "tags"}) {
     DeleteWhere(c, table, "run_uuid IN (" + run_filter + ")", key);
   }
   DeleteWhere(c, "logged_model_metrics", "run_id IN (" + run_filter + ")", key);
@@ -54,7 +58,7 @@ Status SqlTrackingStore::HardDeleteRun(const std::string& run_id) {
     auto found = c.Prepare("SELECT 1 FROM runs WHERE run_uuid = ?");
     found->Bind(1, run_id);
     if (!found->Step()) return Status::NotFound("Run with id=" + run_id + " not found");
-    DeleteRunChildren(c, "SELECT run_uuid FROM runs WHERE run_uuid = ?", SqlValue{run_id});
+    DeleteRunChildren(c, *db_, "SELECT run_uuid FROM runs WHERE run_uuid = ?", SqlValue{run_id});
     DeleteWhere(c, "runs", "run_uuid = ?", run_id);
     return Status();
   });
@@ -76,7 +80,7 @@ Status SqlTrackingStore::HardDeleteExperiment(const std::string& experiment_id) 
     if (!found->Step() || found->IsNull(0) || found->Text(0) != kLifecycleDeleted) return not_found;
     const SqlValue key{eid};
     // Runs and what hangs off them.
-    DeleteRunChildren(c, "SELECT run_uuid FROM runs WHERE experiment_id = ?", key);
+    DeleteRunChildren(c, *db_, "SELECT run_uuid FROM runs WHERE experiment_id = ?", key);
     // Logged models.
     for (const char* table : {"logged_model_metrics", "logged_model_params", "logged_model_tags", "logged_models"}) {
       DeleteWhere(c, table, "experiment_id = ?", eid);

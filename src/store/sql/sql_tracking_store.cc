@@ -14,7 +14,9 @@
 #include "core/limits.h"
 #include "core/python_numbers.h"
 #include "core/validation.h"
+#include "store/sql/metric_history_page.h"
 #include "store/sql/metric_sampling.h"
+#include "store/sql/metric_shapes.h"
 #include "store/sql/run_loader.h"
 #include "store/sql/run_search_sql.h"
 #include "store/sql/schema.h"
@@ -104,12 +106,13 @@ StoredValue Sanitize(double v) {
   return {v, 0};
 }
 
-void InsertMetric(Connection& c, const std::string& run_id, const Metric& m, StoredValue sv) {
+// True when the point was new (the primary key refuses a repeated one silently).
+bool InsertMetric(Connection& c, const std::string& run_id, const Metric& m, StoredValue sv) {
   auto st = c.Prepare(
       "INSERT INTO metrics (key, value, timestamp, run_uuid, step, is_nan) VALUES (?, ?, ?, ?, ?, ?) "
       "ON CONFLICT DO NOTHING");
   st->BindAll(m.key, sv.value, m.timestamp, run_id, m.step, sv.is_nan);
-  st->Execute();
+  return st->Execute() > 0;
 }
 
 // Keeps latest_metrics at the greatest (step, timestamp, value), value as stored (NaN = 0).
@@ -209,8 +212,11 @@ void UpsertLatestMetricsMultiRow(Connection& c, const std::string& run_id,
   }
 }
 
-// Writes metric points and keeps latest_metrics; reduces a batch to one upsert per key.
-void WriteMetrics(Connection& c, const std::string& run_id, int64_t experiment_id, std::span<const Metric> metrics) {
+// Writes metric points and keeps latest_metrics; reduces a batch to one upsert per key. On SQLite,
+// `shapes` is told the steps inserted per key (metric_shapes.h; the sorted batch holds each key's
+// points together).
+void WriteMetrics(Connection& c, MetricShapes* shapes, const std::string& run_id, int64_t experiment_id,
+                  std::span<const Metric> metrics) {
   struct Latest {
     const Metric* m;
     StoredValue sv;
@@ -226,13 +232,25 @@ void WriteMetrics(Connection& c, const std::string& run_id, int64_t experiment_i
   const bool multi_row = c.dialect() == sql::Dialect::kPostgres && sorted.size() > 1;
   std::vector<std::pair<const Metric*, StoredValue>> rows;
   std::map<std::string_view, Latest> latest;
+  if (multi_row) shapes = nullptr;  // PostgreSQL: no shapes are kept
+  const Metric* group = nullptr;    // the key whose inserted steps are being gathered
+  std::vector<int64_t> steps;
+  auto end_group = [&] {
+    if (group) shapes->Inserted(c, run_id, group->key, std::move(steps));
+    steps.clear();
+  };
   for (const Metric* mp : sorted) {
     const Metric& m = *mp;
     StoredValue sv = Sanitize(m.value);
+    if (shapes && (!group || group->key != m.key)) {
+      end_group();
+      group = &m;
+      shapes->BeforeInsert(c, run_id, m.key);
+    }
     if (multi_row) {
       rows.push_back({&m, sv});
-    } else {
-      InsertMetric(c, run_id, m, sv);
+    } else if (InsertMetric(c, run_id, m, sv) && shapes) {
+      steps.push_back(m.step);
     }
     if (!m.model_id.empty()) InsertLoggedModelMetric(c, run_id, experiment_id, m, sv);
     auto [it, inserted] = latest.try_emplace(m.key, Latest{&m, sv});
@@ -243,6 +261,7 @@ void WriteMetrics(Connection& c, const std::string& run_id, int64_t experiment_i
       }
     }
   }
+  end_group();
   if (multi_row) {
     InsertMetricsMultiRow(c, run_id, rows);
     rows.clear();
@@ -306,6 +325,7 @@ SqlTrackingStore::SqlTrackingStore(std::shared_ptr<sql::Database> db, std::strin
 Status SqlTrackingStore::Initialize() {
   return db_->Write([&](Connection& c) -> Status {
     CreateExtraIndexes(c);  // already there when a server opened the database (open_database.cc)
+    if (MetricShapes* shapes = db_->metric_shapes()) shapes->Enable(c);
     auto st = c.Prepare("SELECT 1 FROM experiments WHERE experiment_id = 0");
     if (st->Step()) return Status();
     int64_t now = NowMillis();
@@ -668,7 +688,7 @@ namespace {
 WriteFn LogMetricWrite(const std::string& run_id, const Metric& metric) {
   return [&run_id, &metric](Connection& c) -> Status {
     MLFLOW_ASSIGN_OR_RETURN(RunState s, RequireActiveRun(c, run_id));
-    WriteMetrics(c, run_id, s.experiment_id, std::span<const Metric>(&metric, 1));
+    WriteMetrics(c, db_->metric_shapes(), run_id, s.experiment_id, std::span<const Metric>(&metric, 1));
     return Status();
   };
 }
@@ -771,7 +791,7 @@ WriteFn LogBatchWrite(const std::string& run_id, const std::vector<Metric>& metr
         ins->Execute();
       }
     }
-    if (!metrics.empty()) WriteMetrics(c, run_id, s.experiment_id, metrics);
+    if (!metrics.empty()) WriteMetrics(c, db_->metric_shapes(), run_id, s.experiment_id, metrics);
     for (const auto& t : tags) UpsertRunTag(c, run_id, t);
     return Status();
   };
@@ -901,8 +921,10 @@ Result<std::vector<Metric>> SqlTrackingStore::GetMetricHistoryAtSteps(const std:
   // MLflow 3.17.2's sampling for the UI's charts, run by run (metric_sampling.h).
   return db_->Read<std::vector<Metric>>([&](Connection& c) -> Result<std::vector<Metric>> {
     std::vector<Metric> out;  // an unknown run contributes nothing, as in MLflow
+    // Whether the one-point-a-step rows hold in this read snapshot (metric_shapes.h): once a request.
+    const bool shapes = c.dialect() == sql::Dialect::kSqlite && MetricShapesTrusted(c);
     for (const auto& id : run_ids) {
-      std::vector<Metric> sample = SampleMetricHistory(c, id, key, start_step, end_step, max_results);
+      std::vector<Metric> sample = SampleMetricHistory(c, id, key, start_step, end_step, max_results, shapes);
       out.insert(out.end(), std::make_move_iterator(sample.begin()), std::make_move_iterator(sample.end()));
     }
     return out;
@@ -942,33 +964,10 @@ namespace mlflow::store::sql {
 
 Result<MetricHistoryPage> SqlTrackingStore::GetMetricHistory(const std::string& run_id, const std::string& key,
                                                              int64_t max_results, const std::string& page_token) {
-  MLFLOW_ASSIGN_OR_RETURN(int64_t offset, search::DecodeOffsetToken(page_token));
+  // Like MLflow 3.x, an unknown run has an empty history rather than an error. Pages seek where the
+  // last one ended (metric_history_page.h).
   return db_->Read<MetricHistoryPage>([&](Connection& c) -> Result<MetricHistoryPage> {
-    // Like MLflow 3.x, an unknown run has an empty history rather than an error.
-    MetricHistoryPage page;
-    // One row past the page tells whether a next page exists.
-    int64_t limit = max_results > 0 ? max_results + 1 : -1;
-    auto st = c.Prepare(
-        "SELECT value, timestamp, step, is_nan FROM metrics WHERE run_uuid = ? AND key = ? "
-        "ORDER BY timestamp, step, value LIMIT ? OFFSET ?");
-    // PostgreSQL: LIMIT NULL is no limit (-1 is an error there); MySQL takes neither, only a
-    // number, so there "no limit" is the largest one.
-    if (limit < 0 && c.dialect() == sql::Dialect::kMysql) limit = INT64_MAX;
-    const bool no_limit_is_null = limit < 0 && c.dialect() == sql::Dialect::kPostgres;
-    st->BindAll(run_id, key, no_limit_is_null ? SqlValue{} : SqlValue{limit}, offset);
-    while (st->Step()) {
-      Metric m;
-      m.key = key;
-      m.value = st->Int(3) ? NAN : st->Double(0);
-      m.timestamp = st->Int(1);
-      m.step = st->Int(2);
-      page.metrics.push_back(std::move(m));
-    }
-    if (max_results > 0 && static_cast<int64_t>(page.metrics.size()) > max_results) {
-      page.metrics.pop_back();
-      page.next_page_token = search::EncodeOffsetToken(offset + max_results);
-    }
-    return page;
+    return ReadMetricHistoryPage(c, run_id, key, max_results, page_token);
   });
 }
 

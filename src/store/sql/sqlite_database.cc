@@ -3,12 +3,14 @@
 #include <cstdio>
 #include <optional>
 
+#include "store/sql/metric_shapes.h"
 #include "store/sql/sqlite_connection.h"
 
 namespace mlflow::store::sql {
 
 SqliteDatabase::SqliteDatabase(SqliteOptions options) : options_(std::move(options)) {
   writer_ = std::make_unique<SqliteConnection>(options_.path);
+  shapes_ = std::make_unique<MetricShapes>(*this);
   writer_thread_ = std::thread([this] { WriterLoop(); });
 }
 
@@ -22,6 +24,7 @@ void SqliteDatabase::Close() {
   }
   queue_cv_.notify_all();
   if (writer_thread_.joinable()) writer_thread_.join();
+  shapes_->Stop();  // its rebuild's writes are refused from here on
   std::lock_guard lock(readers_mu_);
   readers_.clear();
   // A clean checkpoint leaves the database as one file for other programs (MLflow) to open.
@@ -103,8 +106,10 @@ void SqliteDatabase::WriterLoop() {
     Status commit_status;
     try {
       c.Prepare("BEGIN IMMEDIATE")->Execute();
+      shapes_->BeginTransaction(c);
       for (Job* job : group) {
         c.Prepare("SAVEPOINT w")->Execute();
+        shapes_->BeforeJob();
         try {
           job->result = job->fn(c);
         } catch (const SqlError& e) {
@@ -112,9 +117,13 @@ void SqliteDatabase::WriterLoop() {
         } catch (const std::exception& e) {
           job->result = Status::Internal(e.what());
         }
-        if (!job->result.ok()) c.Prepare("ROLLBACK TO w")->Execute();
+        if (!job->result.ok()) {
+          c.Prepare("ROLLBACK TO w")->Execute();
+          shapes_->AfterJobRolledBack();
+        }
         c.Prepare("RELEASE w")->Execute();
       }
+      shapes_->BeforeCommit(c);
       c.Prepare("COMMIT")->Execute();
     } catch (const SqlError& e) {
       commit_status = TranslateSqlError(e);
@@ -123,6 +132,7 @@ void SqliteDatabase::WriterLoop() {
       } catch (const SqlError&) {
       }
     }
+    shapes_->AfterTransaction(commit_status.ok());
     {
       std::lock_guard lock(queue_mu_);
       stats_.commits++;

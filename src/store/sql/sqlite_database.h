@@ -51,6 +51,7 @@ class SqliteDatabase : public Database {
   // Direct access for schema set-up before serving; not thread-safe.
   Connection& writer_connection() { return *writer_; }
   Stats stats() override;
+  MetricShapes* metric_shapes() override { return shapes_.get(); }
 
  private:
   struct Job {
@@ -69,6 +70,8 @@ class SqliteDatabase : public Database {
 
   SqliteOptions options_;
   std::unique_ptr<Connection> writer_;
+  // Told of each write transaction's edges on the writer thread (metric_shapes.h).
+  std::unique_ptr<MetricShapes> shapes_;
 
   std::mutex queue_mu_;
   std::condition_variable queue_cv_;  // writer waits for jobs

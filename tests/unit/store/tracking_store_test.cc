@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "core/ids.h"
+#include "metric_history_page_cases.h"
 #include "metric_sampling_cases.h"
 #include "run_search_cases.h"
 #include "search/sql_compiler.h"
@@ -284,6 +285,7 @@ TEST_F(TrackingStoreTest, MetricHistoryPages) {
 // UpdateRunTag is the store's read-modify-write of a tag (LogModel's history): concurrent updates
 // each see the previous one's value, an update's error writes nothing, deleted runs are refused.
 TEST_F(TrackingStoreTest, ChartSamplingPicksMlflowsPoints) { metric_sampling_cases::SamplesLikeMlflow(db_); }
+TEST_F(TrackingStoreTest, MetricHistoryPagesSeek) { metric_history_page_cases::HistoryPagesSeek(db_); }
 TEST_F(TrackingStoreTest, RunSearchPagesFollowMlflowsOrder) { run_search_cases::PagesFollowMlflowsOrder(db_); }
 
 // The parts of a run search are index walks on SQLite (schema.cc, CreateExtraIndexes): no part
