@@ -684,11 +684,12 @@ Result<Run> SqlTrackingStore::GetRun(const std::string& run_id) {
 
 namespace {
 
-// The write of LogMetric; it refers to its arguments, which must outlive it.
-WriteFn LogMetricWrite(const std::string& run_id, const Metric& metric) {
-  return [&run_id, &metric](Connection& c) -> Status {
+// The write of LogMetric; it refers to its arguments, which must outlive it. `shapes`: the
+// database's one-point-a-step rows (metric_shapes.h), null where none are kept.
+WriteFn LogMetricWrite(MetricShapes* shapes, const std::string& run_id, const Metric& metric) {
+  return [shapes, &run_id, &metric](Connection& c) -> Status {
     MLFLOW_ASSIGN_OR_RETURN(RunState s, RequireActiveRun(c, run_id));
-    WriteMetrics(c, db_->metric_shapes(), run_id, s.experiment_id, std::span<const Metric>(&metric, 1));
+    WriteMetrics(c, shapes, run_id, s.experiment_id, std::span<const Metric>(&metric, 1));
     return Status();
   };
 }
@@ -696,13 +697,13 @@ WriteFn LogMetricWrite(const std::string& run_id, const Metric& metric) {
 }  // namespace
 
 Status SqlTrackingStore::LogMetric(const std::string& run_id, const Metric& metric) {
-  return db_->Write(LogMetricWrite(run_id, metric));
+  return db_->Write(LogMetricWrite(db_->metric_shapes(), run_id, metric));
 }
 
 void SqlTrackingStore::LogMetricAsync(const std::string& run_id, const Metric& metric,
                                       std::function<void(Status)> done) {
   auto args = std::make_shared<std::pair<std::string, Metric>>(run_id, metric);
-  db_->WriteAsync([args, write = LogMetricWrite(args->first, args->second)](Connection& c) { return write(c); },
+  db_->WriteAsync([args, write = LogMetricWrite(db_->metric_shapes(), args->first, args->second)](Connection& c) { return write(c); },
                   std::move(done));
 }
 
@@ -748,10 +749,11 @@ Status SqlTrackingStore::DeleteTag(const std::string& run_id, const std::string&
 
 namespace {
 
-// The write of LogBatch; it refers to its arguments, which must outlive it.
-WriteFn LogBatchWrite(const std::string& run_id, const std::vector<Metric>& metrics,
+// The write of LogBatch; it refers to its arguments, which must outlive it. `shapes` as in
+// LogMetricWrite.
+WriteFn LogBatchWrite(MetricShapes* shapes, const std::string& run_id, const std::vector<Metric>& metrics,
                       const std::vector<KeyValue>& params, const std::vector<KeyValue>& tags) {
-  return [&run_id, &metrics, &params, &tags](Connection& c) -> Status {
+  return [shapes, &run_id, &metrics, &params, &tags](Connection& c) -> Status {
     MLFLOW_ASSIGN_OR_RETURN(RunState s, RequireActiveRun(c, run_id));
     if (!params.empty()) {
       // A changed value aborts the batch: nothing of it is kept (the request's savepoint or
@@ -791,7 +793,7 @@ WriteFn LogBatchWrite(const std::string& run_id, const std::vector<Metric>& metr
         ins->Execute();
       }
     }
-    if (!metrics.empty()) WriteMetrics(c, db_->metric_shapes(), run_id, s.experiment_id, metrics);
+    if (!metrics.empty()) WriteMetrics(c, shapes, run_id, s.experiment_id, metrics);
     for (const auto& t : tags) UpsertRunTag(c, run_id, t);
     return Status();
   };
@@ -801,7 +803,7 @@ WriteFn LogBatchWrite(const std::string& run_id, const std::vector<Metric>& metr
 
 Status SqlTrackingStore::LogBatch(const std::string& run_id, const std::vector<Metric>& metrics,
                                   const std::vector<KeyValue>& params, const std::vector<KeyValue>& tags) {
-  return db_->Write(LogBatchWrite(run_id, metrics, params, tags));
+  return db_->Write(LogBatchWrite(db_->metric_shapes(), run_id, metrics, params, tags));
 }
 
 void SqlTrackingStore::LogBatchAsync(std::string run_id, std::vector<Metric> metrics, std::vector<KeyValue> params,
@@ -812,7 +814,7 @@ void SqlTrackingStore::LogBatchAsync(std::string run_id, std::vector<Metric> met
     std::vector<KeyValue> params, tags;
   };
   auto args = std::make_shared<Args>(Args{std::move(run_id), std::move(metrics), std::move(params), std::move(tags)});
-  WriteFn write = LogBatchWrite(args->run_id, args->metrics, args->params, args->tags);
+  WriteFn write = LogBatchWrite(db_->metric_shapes(), args->run_id, args->metrics, args->params, args->tags);
   db_->WriteAsync([args, write = std::move(write)](Connection& c) { return write(c); }, std::move(done));
 }
 
