@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "auth/field_spellings.h"
 #include "server/handlers/json_render.h"
 #include "server/handlers/routes.h"
 #include "server/handlers/tracking_handlers.h"
@@ -22,6 +23,11 @@ std::function<void(Status)> EmptyAnswer(Responder respond) {
 
 bool CreateRunInline(ApiContext& ctx, const HttpRequest& req, Responder respond) {
   if (!CheckContentType(req).ok() || !CheckJsonBody(req).ok()) return false;
+  // DecodeCreateRun reads either spelling of a field (experiment_id, experimentId); a body with both
+  // goes to the route's handler, whose spelling check refuses it as MLflow does (routes.cc). The
+  // log-metric and log-batch readers decline every field they do not know, camelCase included.
+  static const auto* const spelled = auth::SpelledFieldsOfRoute("POST", "/api/2.0/mlflow/runs/create");
+  if (!CheckFieldSpellings(req, spelled).ok()) return false;
   Result<service::CreateRunRequest> r = DecodeCreateRun(req);
   if (!r.ok() || !r->experiment_id || r->experiment_id->empty()) return false;
   ctx.tracking->CreateRunAsync(*r, [respond = std::move(respond)](Result<Run> run) {
