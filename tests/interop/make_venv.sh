@@ -83,13 +83,11 @@ find_uv() {
   flock -u 7
   uv="$uv_home/bin/uv"
 }
-if [[ "${MLFLOW_VENV_USE_PIP:-}" != 1 ]] && find_uv; then
-  # --seed: the venv keeps its own pip (the wheel downloads below and some suites use it).
-  "$uv" venv --quiet --seed --python "$python" "$venv" >&2
-else
-  uv=""
-  "$python" -m venv "$venv"
-fi
+# The venv itself is always Python's own (ensurepip's pip and setuptools, no wheel): the real
+# MLflow records its environment's pip, setuptools and wheel in the models it logs (the promptlab
+# interop compares them), so `uv venv --seed` (the newest of each) would change its answers.
+"$python" -m venv "$venv"
+if [[ "${MLFLOW_VENV_USE_PIP:-}" == 1 ]] || ! find_uv; then uv=""; fi
 # Installs into the venv from the given sources (pip's arguments, which uv takes alike here).
 install_into_venv() {
   if [[ -n "$uv" ]]; then
