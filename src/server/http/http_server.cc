@@ -530,52 +530,50 @@ class Session : public std::enable_shared_from_this<Session<kTls>> {
   }
 
   HttpResponse Call() {
-    HttpResponse res;
     try {
-      res = (*handler_)(req_);
+      return (*handler_)(req_);
     } catch (const std::exception& e) {
-      spdlog::error("handler for {} {} threw: {}", req_.method, req_.path, e.what());
-      res.status = 500;
-      res.body = R"({"error_code": "INTERNAL_ERROR", "message": "Internal server error"})";
+      return HandlerThrew(e);
     }
-    return res;
   }
 
   // Runs an async handler here, on the IO thread; its answer is written on this session's strand.
   // A handler that throws before answering gets the usual 500; one answer only, whatever happens.
   void CallAsync() {
-    auto answered = std::make_shared<std::atomic<bool>>(false);
-    Responder respond = [self = this->shared_from_this(), answered](HttpResponse res) {
-      if (answered->exchange(true)) return;
-      asio::post(self->stream_.get_executor(), [self, res = std::move(res)]() mutable { self->Reply(std::move(res)); });
-    };
+    Responder respond = OneAnswerResponder();
     try {
       (*async_)(req_, respond);
     } catch (const std::exception& e) {
-      spdlog::error("handler for {} {} threw: {}", req_.method, req_.path, e.what());
-      HttpResponse res;
-      res.status = 500;
-      res.body = R"({"error_code": "INTERNAL_ERROR", "message": "Internal server error"})";
-      respond(std::move(res));
+      respond(HandlerThrew(e));
     }
+  }
+
+  // A Responder that writes the first answer on this session's strand and drops any later one.
+  Responder OneAnswerResponder() {
+    auto answered = std::make_shared<std::atomic<bool>>(false);
+    return [self = this->shared_from_this(), answered](HttpResponse res) {
+      if (answered->exchange(true)) return;
+      asio::post(self->stream_.get_executor(), [self, res = std::move(res)]() mutable { self->Reply(std::move(res)); });
+    };
+  }
+
+  // The 500 a handler that threw gets, logged with the request it served.
+  HttpResponse HandlerThrew(const std::exception& e) const {
+    spdlog::error("handler for {} {} threw: {}", req_.method, req_.path, e.what());
+    HttpResponse res;
+    res.status = 500;
+    res.body = R"({"error_code": "INTERNAL_ERROR", "message": "Internal server error"})";
+    return res;
   }
 
   // Tries the route's inline handler here, on the IO thread; false when it declined (nothing was
   // answered), and the buffered handler runs on a worker as for any route. Answered as CallAsync.
   bool CallInline() {
-    auto answered = std::make_shared<std::atomic<bool>>(false);
-    Responder respond = [self = this->shared_from_this(), answered](HttpResponse res) {
-      if (answered->exchange(true)) return;
-      asio::post(self->stream_.get_executor(), [self, res = std::move(res)]() mutable { self->Reply(std::move(res)); });
-    };
+    Responder respond = OneAnswerResponder();
     try {
       return (*inline_)(req_, respond);
     } catch (const std::exception& e) {
-      spdlog::error("handler for {} {} threw: {}", req_.method, req_.path, e.what());
-      HttpResponse res;
-      res.status = 500;
-      res.body = R"({"error_code": "INTERNAL_ERROR", "message": "Internal server error"})";
-      respond(std::move(res));
+      respond(HandlerThrew(e));
       return true;
     }
   }
