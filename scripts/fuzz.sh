@@ -18,6 +18,7 @@ targets=(${FUZZ_TARGETS:-filter_fuzz mlmodel_fuzz mlproject_fuzz path_fuzz otlp_
 werror=OFF
 [[ "${CI:-}" == "true" ]] && werror=ON
 
+source "$repo/scripts/ccache-env.sh"
 command -v clang++ >/dev/null || { echo "fuzz: clang++ not found (scripts/install-deps.sh)" >&2; exit 1; }
 CC=clang CXX=clang++ cmake -S "$repo" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DMLFLOW_FUZZ=ON -DMLFLOW_BUILD_UI=OFF -DMLFLOW_WERROR="$werror" >/dev/null

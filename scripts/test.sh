@@ -22,7 +22,7 @@ werror=OFF
 build="${BUILD_DIR:-$repo/build}"
 # pip runs inside the tests (the model environments `models serve --env-manager virtualenv` makes)
 # take the wheels make-venvs.sh downloaded from its wheel folder too; the index still picks versions.
-export PIP_FIND_LINKS="${PIP_FIND_LINKS:+$PIP_FIND_LINKS }${MLFLOW_WHEELHOUSE:-$repo/.wheelhouse}"
+export PIP_FIND_LINKS="${PIP_FIND_LINKS:+$PIP_FIND_LINKS }${MLFLOW_WHEELHOUSE:-${XDG_CACHE_HOME:-$HOME/.cache}/mlflow-cpp/wheelhouse}"
 # The tests' Python venvs download and install while the compiler runs (scripts/make-venvs.sh);
 # ctest starts once both are done. A venv that failed here is tried again by its own test.
 # (Its own process group, stopped if this script stops early, e.g. on a build error.)

@@ -8,7 +8,9 @@
 #                         suite asking for another MLflow (db upgrade: 3.6.0) never rebuilds it
 #   PYTHON                interpreter used to create the venv (default python3)
 #   MLFLOW_WHEELHOUSE     folder of downloaded wheels shared by every venv made here (default
-#                         <repo>/.wheelhouse): each file is downloaded once, not once per venv
+#                         ${XDG_CACHE_HOME:-~/.cache}/mlflow-cpp/wheelhouse, outside the clone, so a
+#                         fresh clone on the same machine or a CI runner that keeps ~/.cache does not
+#                         download them again): each file is downloaded once, not once per venv
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -67,8 +69,10 @@ pip=("$venv/bin/python" -m pip --disable-pip-version-check)
 # against 68 s for the MLflow venv, nearly all of it the byte-compiling both do; without it, every
 # test's Python would compile MLflow again, since PYTHONDONTWRITEBYTECODE may be set). It is made once
 # into its own small venv beside the wheelhouse; pip is the fallback when that fails.
+wheels="${MLFLOW_WHEELHOUSE:-${XDG_CACHE_HOME:-$HOME/.cache}/mlflow-cpp/wheelhouse}"
+mkdir -p "$wheels"
 uv_pin=0.13.9
-uv_home="${MLFLOW_UV_HOME:-${MLFLOW_WHEELHOUSE:-$repo/.wheelhouse}.uv-$uv_pin}"
+uv_home="${MLFLOW_UV_HOME:-$wheels.uv-$uv_pin}"
 uv=""
 find_uv() {
   [[ -x "$uv_home/bin/uv" ]] && { uv="$uv_home/bin/uv"; return 0; }
@@ -101,8 +105,6 @@ install_into_venv() {
 # one folder instead, and every venv installs from there, offline: the first venv downloads, the
 # others download only what the folder lacks (`pip wheel` skips the files it already holds).
 # Downloads take the folder's lock exclusively, installs shared: no install reads a half-written wheel.
-wheels="${MLFLOW_WHEELHOUSE:-$repo/.wheelhouse}"
-mkdir -p "$wheels"
 exec 8>"$wheels/.lock"
 from_wheelhouse() {
   flock -s -w 1800 8 || return 1
