@@ -51,11 +51,19 @@ side_log="$build/sanitized-and-fuzz-build.log"
 ) > "$side_log" 2>&1 &
 side=$!
 
+# The CPU's use while ctest runs (/proc/stat: user, nice, system, idle, iowait, ...), to tell
+# whether the tests keep both cores busy (more jobs would not help) or wait.
+cpu_ticks() { awk '/^cpu /{print $2+$4+$7+$8+$9, $3, $5+$6}' /proc/stat; }
 cd "$build"
 t=$SECONDS
+read -r busy0 nice0 idle0 < <(cpu_ticks)
 ctest_rc=0
 ctest -j2 --output-on-failure --timeout 1800 "$@" || ctest_rc=$?
 stage_done "ctest" "$t"
+read -r busy1 nice1 idle1 < <(cpu_ticks)
+total=$(( busy1 - busy0 + nice1 - nice0 + idle1 - idle0 ))
+(( total > 0 )) && stages+=("$(printf '  CPU during ctest: tests %d%%, niced side builds %d%%, idle %d%%' \
+  $(( 100 * (busy1 - busy0) / total )) $(( 100 * (nice1 - nice0) / total )) $(( 100 * (idle1 - idle0) / total )))")
 
 t=$SECONDS
 side_rc=0
