@@ -86,7 +86,7 @@ class TempDir {
 void AddLoadOptions(CLI::App* cmd, Options& o) {
   cmd->add_option("-m,--model-uri", o.model_uri, "Model URI: a folder, runs:/, models:/ or an artifact URI")->required();
   cmd->add_option("--env-manager", o.env_manager,
-                  "Python environment for python_function models (and for finding libxgboost): local or virtualenv")
+                  "Python environment for python_function models (and for finding libxgboost): local, virtualenv or uv")
       ->capture_default_str();
   cmd->add_flag("--no-conda", o.no_conda, "Same as --env-manager local");
   cmd->add_option("--flavor", o.flavor, "Serve this flavor (cpp, xgboost, python_function); default: the fastest");

@@ -16,7 +16,7 @@ namespace mlflow::models {
 
 struct LoadOptions {
   std::string flavor;                      // "" (auto), "cpp", "xgboost" or "python_function"
-  std::string env_manager = "virtualenv";  // local | virtualenv (python_function, and locating libxgboost)
+  std::string env_manager = "virtualenv";  // local | virtualenv | uv (python_function, and locating libxgboost)
   std::string python;                      // interpreter for --env-manager local
   std::string env_root;                    // virtualenv cache folder
   std::string xgboost_library;             // explicit libxgboost (else $MLFLOW_CPP_XGBOOST_LIB)
