@@ -37,7 +37,7 @@ CLI::App* AddRunCommand(CLI::App& app) {
   run->add_option("--experiment-name", o.run.experiment_name, "Experiment to run in (created when missing)");
   run->add_option("--experiment-id", o.run.experiment_id, "Experiment id to run in");
   run->add_option("--run-name", o.run.run_name, "Name of the run (mlflow.runName)");
-  run->add_option("--env-manager", o.run.env_manager, "local, virtualenv or conda (default: the project's)");
+  run->add_option("--env-manager", o.run.env_manager, "local, virtualenv, uv or conda (default: the project's)");
   run->add_option("-b,--backend", o.run.backend, "local or kubernetes")->capture_default_str();
   run->add_option("-c,--backend-config", o.run.backend_config, "Backend configuration: a .json file or a JSON object");
   run->add_option("--run-id", o.run.run_id, "Continue this existing run instead of creating one");

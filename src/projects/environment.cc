@@ -103,9 +103,22 @@ Result<std::string> FindPython(const std::string& wanted) {
                                   "interpreters: install it, or run with --env-manager local)");
 }
 
-Status Pip(const fs::path& env_dir, const std::vector<std::string>& packages, const std::string& cwd) {
+// uv for --env-manager uv: $MLFLOW_CPP_UV, else uv on PATH.
+std::string UvCommand() {
+  const char* env = std::getenv("MLFLOW_CPP_UV");
+  return env && *env ? env : "uv";
+}
+
+// The installer of each manager: the environment's pip (virtualenv), or uv's (uv).
+std::vector<std::string> InstallCommand(const fs::path& env_dir, bool uv) {
+  const std::string python = (env_dir / "bin" / "python").string();
+  if (uv) return {UvCommand(), "pip", "install", "--python", python};
+  return {python, "-m", "pip", "install"};
+}
+
+Status Pip(const fs::path& env_dir, bool uv, const std::vector<std::string>& packages, const std::string& cwd) {
   if (packages.empty()) return Status();
-  std::vector<std::string> argv = {(env_dir / "bin" / "python").string(), "-m", "pip", "install"};
+  std::vector<std::string> argv = InstallCommand(env_dir, uv);
   for (const std::string& p : packages) {
     // "-r requirements.txt" is one YAML item but two pip arguments.
     if (p.rfind("-", 0) == 0 && p.find(' ') != std::string::npos) {
@@ -124,7 +137,10 @@ Status Pip(const fs::path& env_dir, const std::vector<std::string>& packages, co
       children.KillAll();
       return Status::InvalidState("interrupted while installing packages into " + env_dir.string());
     }
-    if (e.exit_code != 0) return Status::InvalidParameter("pip install failed in " + env_dir.string());
+    if (e.exit_code != 0) {
+      return Status::InvalidParameter(std::string(uv ? "uv pip install" : "pip install") + " failed in " +
+                                      env_dir.string());
+    }
     return Status();
   }
 }
@@ -137,14 +153,20 @@ std::string EnvRoot() {
   return (fs::path(home && *home ? home : "/tmp") / ".mlflow" / "envs").string();
 }
 
-Result<Activation> PrepareVirtualenv(const Project& project) {
+Result<Activation> PrepareVirtualenv(const Project& project, const std::string& manager) {
   if (project.env_type == EnvType::kConda) {
     return Status::InvalidParameter("mlflow-cpp does not convert a conda environment into a virtualenv: run this "
                                     "project with --env-manager conda or --env-manager local");
   }
+  const bool uv = manager == "uv";
+  if (uv && !(UvCommand() == "uv" ? OnPath("uv") : fs::exists(UvCommand()))) {
+    return Status::InvalidParameter("--env-manager uv needs uv (" + UvCommand() +
+                                    " not found): install it (pip install uv) or set MLFLOW_CPP_UV");
+  }
   MLFLOW_ASSIGN_OR_RETURN(PythonEnvSpec spec, LoadPythonEnv(project.env_config_path));
-  fs::path env_dir = fs::path(EnvRoot()) / ("mlflow-cpp-" + SpecHash(spec, project.directory));
-  Activation activation{"source " + ShellQuote((env_dir / "bin" / "activate").string()), "virtualenv"};
+  // uv's environments hold no pip, so each manager has its own folder.
+  fs::path env_dir = fs::path(EnvRoot()) / ((uv ? "mlflow-cpp-uv-" : "mlflow-cpp-") + SpecHash(spec, project.directory));
+  Activation activation{"source " + ShellQuote((env_dir / "bin" / "activate").string()), uv ? "uv" : "virtualenv"};
   std::error_code ec;
   if (fs::exists(env_dir / kCompleteMarker, ec)) return activation;
 
@@ -162,11 +184,15 @@ Result<Activation> PrepareVirtualenv(const Project& project) {
 
   fs::remove_all(env_dir, ec);  // a build that was interrupted
   MLFLOW_ASSIGN_OR_RETURN(std::string python, FindPython(spec.python));
-  std::fprintf(stderr, "=== Creating virtualenv %s with %s ===\n", env_dir.c_str(), python.c_str());
-  MLFLOW_ASSIGN_OR_RETURN(CommandOutput made, RunCapture({python, "-m", "venv", env_dir.string()}, "", Stderr::kMerge));
-  if (made.exit_code != 0) return Status::InvalidParameter("python -m venv failed: " + made.output);
-  MLFLOW_RETURN_IF_ERROR(Pip(env_dir, spec.build_dependencies, project.directory));
-  MLFLOW_RETURN_IF_ERROR(Pip(env_dir, spec.dependencies, project.directory));
+  std::fprintf(stderr, "=== Creating %s %s with %s ===\n", uv ? "uv environment" : "virtualenv", env_dir.c_str(),
+               python.c_str());
+  const std::vector<std::string> create = uv ? std::vector<std::string>{UvCommand(), "venv", "--quiet", env_dir.string(),
+                                                                        "--python", python}
+                                             : std::vector<std::string>{python, "-m", "venv", env_dir.string()};
+  MLFLOW_ASSIGN_OR_RETURN(CommandOutput made, RunCapture(create, "", Stderr::kMerge));
+  if (made.exit_code != 0) return Status::InvalidParameter((uv ? "uv venv failed: " : "python -m venv failed: ") + made.output);
+  MLFLOW_RETURN_IF_ERROR(Pip(env_dir, uv, spec.build_dependencies, project.directory));
+  MLFLOW_RETURN_IF_ERROR(Pip(env_dir, uv, spec.dependencies, project.directory));
   std::ofstream(env_dir / kCompleteMarker) << SpecHash(spec, project.directory) << "\n";
   return activation;
 }

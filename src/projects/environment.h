@@ -3,7 +3,7 @@
 // (local), a virtualenv built from python_env.yaml once and cached by a hash of its spec, a conda
 // environment, or a docker container. Each returns the shell prefix that activates it.
 //
-//   MLFLOW_ASSIGN_OR_RETURN(Activation a, PrepareVirtualenv(project));
+//   MLFLOW_ASSIGN_OR_RETURN(Activation a, PrepareVirtualenv(project, "virtualenv"));
 //   command = a.prefix.empty() ? command : a.prefix + " && " + command;
 #include <string>
 #include <vector>
@@ -22,9 +22,10 @@ struct Activation {
 std::string EnvRoot();
 
 // The venv for project's python_env.yaml (or a bare one when the project names none), built under
-// EnvRoot() the first time (python -m venv, then pip with the user's pip configuration) and reused
-// while the spec and the requirement files it names are unchanged.
-Result<Activation> PrepareVirtualenv(const Project& project);
+// EnvRoot() the first time and reused while the spec and the requirement files it names are
+// unchanged. manager "virtualenv": python -m venv, then pip with the user's pip configuration;
+// "uv": uv venv and uv pip install ($MLFLOW_CPP_UV, else uv on PATH), in a folder of its own.
+Result<Activation> PrepareVirtualenv(const Project& project, const std::string& manager = "virtualenv");
 
 // A conda environment from the project's conda yaml; a clear error when conda is missing.
 Result<Activation> PrepareConda(const Project& project);

@@ -221,9 +221,10 @@ int RunProject(const RunOptions& o) {
   if (o.backend != "local" && o.backend != "kubernetes") {
     return Fail(Status::InvalidParameter("Unsupported backend '" + o.backend + "': mlflow-cpp runs local and kubernetes"));
   }
-  if (!o.env_manager.empty() && o.env_manager != "local" && o.env_manager != "virtualenv" && o.env_manager != "conda") {
+  if (!o.env_manager.empty() && o.env_manager != "local" && o.env_manager != "virtualenv" && o.env_manager != "uv" &&
+      o.env_manager != "conda") {
     return Fail(Status::InvalidParameter("Invalid value for --env-manager: '" + o.env_manager +
-                                         "' (local, virtualenv or conda)"));
+                                         "' (local, virtualenv, uv or conda)"));
   }
   for (size_t i = 0; i < o.params.size(); ++i) {
     for (size_t j = 0; j < i; ++j) {
@@ -292,8 +293,8 @@ int RunProject(const RunOptions& o) {
   if (project->docker_env) {
     activation.env_tag = "docker";
     docker_prefix = DockerCommand(*project->docker_env, env);
-  } else if (env_manager == "virtualenv" && !o.async) {
-    Result<Activation> a = PrepareVirtualenv(*project);
+  } else if ((env_manager == "virtualenv" || env_manager == "uv") && !o.async) {
+    Result<Activation> a = PrepareVirtualenv(*project, env_manager);
     if (!a.ok()) return fail_run(a.status());
     activation = *a;
   } else if (env_manager == "conda" && !o.async) {

@@ -212,6 +212,48 @@ def test_virtualenv_built_once_and_cached(server, tmp_path):
     assert [tags_of(r)["mlflow.project.env"] for r in runs] == ["virtualenv", "virtualenv"]
 
 
+def _uv():
+    """uv for --env-manager uv: MLFLOW_CPP_UV, uv on PATH, else the models venv's (pinned there by
+    tests/models/make_venv.sh; ctest makes that venv first: fixture models_venv)."""
+    import shutil
+
+    found = os.environ.get("MLFLOW_CPP_UV") or shutil.which("uv")
+    if found:
+        return found
+    maker = Path(__file__).resolve().parents[2] / "models" / "make_venv.sh"
+    out = subprocess.run([str(maker)], capture_output=True, text=True, timeout=1800)
+    assert out.returncode == 0, out.stderr[-2000:]
+    return str(Path(out.stdout.strip().splitlines()[-1]) / "bin" / "uv")
+
+
+def test_uv_environment_built_once_and_cached(server, tmp_path):
+    proj = tmp_path / "uvproj"
+    proj.mkdir()
+    major_minor = f"{sys.version_info[0]}.{sys.version_info[1]}"
+    (proj / "python_env.yaml").write_text(f'python: "{major_minor}"\nbuild_dependencies: []\ndependencies: []\n')
+    (proj / "MLproject").write_text("name: uvp\npython_env: python_env.yaml\nentry_points:\n  main:\n"
+                                    "    command: python -c \"import sys; print('prefix=' + sys.prefix)\"\n")
+    env_root = tmp_path / "envs"
+    env = {"MLFLOW_ENV_ROOT": str(env_root), "MLFLOW_CPP_UV": _uv()}
+    args = [str(proj), "--experiment-name", "uvp", "--env-manager", "uv"]
+    first = run_cpp(args, server.url, tmp_path, **env)
+    assert first.returncode == 0, first.stderr
+    assert "Creating uv environment" in first.stderr
+    second = run_cpp(args, server.url, tmp_path, **env)
+    assert second.returncode == 0, second.stderr
+    assert "Creating uv environment" not in second.stderr
+    envs = [p for p in env_root.iterdir() if p.is_dir()]
+    assert len(envs) == 1 and envs[0].name.startswith("mlflow-cpp-uv-"), envs
+    assert "uv = " in (envs[0] / "pyvenv.cfg").read_text()
+    assert f"prefix={envs[0]}" in first.stdout and f"prefix={envs[0]}" in second.stdout
+    runs = search_runs(server.url, experiment_id(server.url, "uvp"))
+    assert [tags_of(r)["mlflow.project.env"] for r in runs] == ["uv", "uv"]
+    # Without uv: a clear error, and the command never runs.
+    missing = run_cpp(args, server.url, tmp_path, MLFLOW_ENV_ROOT=str(tmp_path / "envs2"),
+                      MLFLOW_CPP_UV=str(tmp_path / "no-such-uv"))
+    assert missing.returncode != 0 and "--env-manager uv needs uv" in missing.stderr
+
+
 def test_conda_and_docker_missing_are_clear_errors(server, tmp_path):
     conda_proj = tmp_path / "condaproj"
     conda_proj.mkdir()
