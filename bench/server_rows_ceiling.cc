@@ -45,7 +45,8 @@ class Db {
  public:
   explicit Db(const std::string& path) {
     if (sqlite3_open(path.c_str(), &db_) != SQLITE_OK) throw std::runtime_error("cannot open " + path);
-    Exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;");
+    // The writer connection's settings (store/sql/sqlite_connection.cc).
+    Exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA mmap_size=1073741824;");
   }
   ~Db() {
     for (sqlite3_stmt* st : statements_) sqlite3_finalize(st);
