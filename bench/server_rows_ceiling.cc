@@ -45,7 +45,7 @@ class Db {
  public:
   explicit Db(const std::string& path) {
     if (sqlite3_open(path.c_str(), &db_) != SQLITE_OK) throw std::runtime_error("cannot open " + path);
-    // The writer connection's settings (store/sql/sqlite_connection.cc).
+    // The server's writer connection's settings (store/sql/sqlite_connection.cc).
     Exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA mmap_size=1073741824;");
   }
   ~Db() {
