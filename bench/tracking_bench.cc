@@ -1,8 +1,9 @@
 // Tracking server benchmark: the real server over loopback with N keep-alive clients, beside
 // SQLite's own ceiling for the same rows (measured in the same run, right after each phase, on the
 // same disk), twice: on a copy of the server's database as the phase left it, writing the server's
-// rows (server_rows_ceiling.h), and, as before 2026-12-07, into a fresh database of its own. Write figures: create-run, log-batch (100 metrics), log-metric, and a fully
-// populated run (create-run, then one log-batch of 20 params, 20 metrics and 10 tags).
+// rows (server_rows_ceiling.h), and, as before 2026-12-07, into a fresh database of its own.
+// Write figures: create-run, log-batch (100 metrics), log-metric, and a fully populated run
+// (create-run, then one log-batch of 20 params, 20 metrics and 10 tags).
 //
 //   tracking_bench [--binary PATH] [--clients 8] [--seconds 4] [--workdir DIR]
 //
