@@ -142,15 +142,19 @@ void MoveMark(Db& db, sqlite3_stmt* mark, const std::string& run, const Point& p
   db.Run(mark);
 }
 
-// Runs transactions of `body` for `seconds`; body returns the operations it wrote.
+// Runs transactions of `body(n)` for `seconds`, n requests (or runs) each, `per_tx` of them on
+// average; body returns the operations it wrote.
 template <typename Body>
-Ceiling Measure(Db& db, double seconds, Body body) {
-  double ops = 0;
+Ceiling Measure(Db& db, double per_tx, double seconds, Body body) {
+  double ops = 0, owed = 0;
   auto start = Clock::now();
   double cpu0 = ThreadCpuSeconds();
   while (Seconds(start, Clock::now()) < seconds) {
+    owed += std::max(per_tx, 1.0);
+    int n = static_cast<int>(owed);
+    owed -= n;
     db.Exec("BEGIN IMMEDIATE");
-    ops += body();
+    ops += body(n);
     db.Exec("COMMIT");
   }
   double elapsed = Seconds(start, Clock::now());
@@ -200,9 +204,9 @@ Ceiling CeilingMetricRequests(const std::string& path, MetricRequests shape, dou
   size_t turn = 0;
   int64_t stamp = 1;
   std::vector<Point> points;
-  return Measure(db, seconds, [&] {
+  return Measure(db, shape.requests_per_tx, seconds, [&](int requests) {
     const std::string* last_run = nullptr;
-    for (int r = 0; r < shape.requests_per_tx; ++r, turn = (turn + 1) % runs.size()) {
+    for (int r = 0; r < requests; ++r, turn = (turn + 1) % runs.size()) {
       const std::string& run = runs[turn];
       int64_t& first = next_step[turn];
       points.clear();
@@ -228,21 +232,21 @@ Ceiling CeilingMetricRequests(const std::string& path, MetricRequests shape, dou
       last_run = &run;
     }
     MoveMark(db, mark, *last_run, points.back(), ++stamp);
-    return static_cast<double>(shape.requests_per_tx) * shape.points;
+    return static_cast<double>(requests) * shape.points;
   });
 }
 
-Ceiling CeilingRuns(const std::string& path, int runs_per_tx, double seconds) {
+Ceiling CeilingRuns(const std::string& path, double runs_per_tx, double seconds) {
   Db db(path);
   sqlite3_stmt* run = db.Prep(kInsertRun);
   sqlite3_stmt* tag = db.Prep(kInsertTag);
-  return Measure(db, seconds, [&] {
-    for (int i = 0; i < runs_per_tx; ++i) InsertRun(db, run, tag);
-    return static_cast<double>(runs_per_tx);
+  return Measure(db, runs_per_tx, seconds, [&](int runs) {
+    for (int i = 0; i < runs; ++i) InsertRun(db, run, tag);
+    return static_cast<double>(runs);
   });
 }
 
-Ceiling CeilingFullRuns(const std::string& path, int runs_per_tx, double seconds) {
+Ceiling CeilingFullRuns(const std::string& path, double runs_per_tx, double seconds) {
   Db db(path);
   sqlite3_stmt* run_st = db.Prep(kInsertRun);
   sqlite3_stmt* tag = db.Prep(kInsertTag);
@@ -258,9 +262,9 @@ Ceiling CeilingFullRuns(const std::string& path, int runs_per_tx, double seconds
   for (const Point& p : points) sorted.push_back(&p);
   std::sort(sorted.begin(), sorted.end(), [](const Point* a, const Point* b) { return a->key < b->key; });
   int64_t stamp = 1;
-  return Measure(db, seconds, [&] {
+  return Measure(db, runs_per_tx, seconds, [&](int runs) {
     std::string id;
-    for (int r = 0; r < runs_per_tx; ++r) {
+    for (int r = 0; r < runs; ++r) {
       id = InsertRun(db, run_st, tag);
       for (int i = 0; i < 20; ++i) {
         BindText(param, 1, "p" + std::to_string(i));
@@ -281,7 +285,7 @@ Ceiling CeilingFullRuns(const std::string& path, int runs_per_tx, double seconds
       }
     }
     MoveMark(db, mark, id, points.back(), ++stamp);
-    return static_cast<double>(runs_per_tx);
+    return static_cast<double>(runs);
   });
 }
 

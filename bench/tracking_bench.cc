@@ -355,7 +355,7 @@ int main(int argc, char** argv) {
       CreateRun(c);
       return uint64_t{1};
     });
-    create.ceiling = CeilingRuns(server_copy(), rows(group_create, 1), raw_seconds);
+    create.ceiling = CeilingRuns(server_copy(), group_create, raw_seconds);
     create.fresh = RawRunsPerSecond(fresh(), rows(group_create, 1), raw_seconds);
 
     std::vector<std::string> run_ids;
@@ -371,7 +371,7 @@ int main(int argc, char** argv) {
       if (c.Request("POST", "/api/2.0/mlflow/runs/log-batch", body) != 200) throw std::runtime_error("batch failed");
       return uint64_t{100};
     });
-    batch.ceiling = CeilingMetricRequests(server_copy(), {rows(group_batch, 1), 100, opt.clients}, raw_seconds);
+    batch.ceiling = CeilingMetricRequests(server_copy(), {group_batch, 100, opt.clients}, raw_seconds);
     batch.fresh = RawMetricPointsPerSecond(fresh(), rows(group_batch, 100), raw_seconds);
     raw_batch_single = RawMetricPointsPerSecond(fresh(), 100, raw_seconds);
 
@@ -382,7 +382,7 @@ int main(int argc, char** argv) {
       if (c.Request("POST", "/api/2.0/mlflow/runs/log-metric", body) != 200) throw std::runtime_error("metric failed");
       return uint64_t{1};
     });
-    metric.ceiling = CeilingMetricRequests(server_copy(), {rows(group_metric, 1), 1, opt.clients}, raw_seconds);
+    metric.ceiling = CeilingMetricRequests(server_copy(), {group_metric, 1, opt.clients}, raw_seconds);
     metric.fresh = RawMetricPointsPerSecond(fresh(), rows(group_metric, 1), raw_seconds);
 
     // A fully populated run: create, then one batch of 20 params, 20 metrics and 10 tags.
@@ -394,7 +394,7 @@ int main(int argc, char** argv) {
       return uint64_t{1};
     });
     // Two requests a run: group_full / 2 runs per transaction.
-    full.ceiling = CeilingFullRuns(server_copy(), rows(group_full / 2, 1), raw_seconds);
+    full.ceiling = CeilingFullRuns(server_copy(), group_full / 2, raw_seconds);
     full.fresh = RawFullRunsPerSecond(fresh(), rows(group_full / 2, 1), raw_seconds);
 
     // History of 100,000 points: fetched as the Python client does (pages of 25,000).
