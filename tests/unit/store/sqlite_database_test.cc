@@ -1,9 +1,11 @@
 // SqliteDatabase::WriteAsync (store/sql/sqlite_database.h): the completion comes after the COMMIT
 // holding the write (a reader already sees it), a failing write is undone alone, and a closed
-// database refuses at once.
+// database refuses at once. A request's savepoint journal stays in memory (sqlite_connection.cc).
 #include "store/sql/sqlite_database.h"
 
 #include <gtest/gtest.h>
+
+#include <unistd.h>
 
 #include <chrono>
 #include <filesystem>
@@ -94,6 +96,46 @@ TEST_F(SqliteWriteAsyncTest, AFailedWriteIsUndoneAlone) {
   EXPECT_FALSE(thrown.get_future().get().ok());
   EXPECT_TRUE(kept.get_future().get().ok());
   EXPECT_EQ(Count(), 1);
+}
+
+// SQLite names its temp files etilqs_*; a spilled savepoint journal is one, open (and unlinked)
+// while the transaction lasts.
+int OpenSqliteTempFiles() {
+  int n = 0;
+  for (const auto& fd : std::filesystem::directory_iterator("/proc/self/fd")) {
+    char target[512];
+    ssize_t len = readlink(fd.path().c_str(), target, sizeof target - 1);
+    if (len > 0 && std::string(target, static_cast<size_t>(len)).find("etilqs_") != std::string::npos) ++n;
+  }
+  return n;
+}
+
+TEST_F(SqliteWriteAsyncTest, ASavepointJournalStaysInMemoryAndStillUndoes) {
+  ASSERT_TRUE(db_->Write([](Connection& c) {
+                   c.ExecScript("CREATE TABLE big (x INTEGER, pad BLOB)");
+                   for (int i = 0; i < 200; ++i) c.ExecScript("INSERT INTO big VALUES (0, zeroblob(2000))");
+                   return Status();
+                 }).ok());
+  // The update changes about 100 pages that existed when the request's SAVEPOINT began: a journal
+  // of some 400 KB, past SQLite's default 64 KB spill, where it would have become a temp file.
+  int temp_files = -1;
+  std::promise<Status> undone;
+  db_->WriteAsync(
+      [&](Connection& c) {
+        c.ExecScript("UPDATE big SET x = x + 1");
+        temp_files = OpenSqliteTempFiles();
+        return Status::InvalidParameter("undo it");
+      },
+      [&](Status st) { undone.set_value(st); });
+  EXPECT_EQ(undone.get_future().get().message(), "undo it");
+  EXPECT_EQ(temp_files, 0);
+  int64_t changed = -1;
+  ASSERT_TRUE(db_->ReadTx([&](Connection& c) {
+                   auto q = c.Prepare("SELECT COUNT(*) FROM big WHERE x != 0");
+                   if (q->Step()) changed = q->Int(0);
+                   return Status();
+                 }).ok());
+  EXPECT_EQ(changed, 0);  // rolled back from the in-memory journal
 }
 
 TEST_F(SqliteWriteAsyncTest, ClosedDatabaseRefusesAtOnce) {
