@@ -100,6 +100,11 @@ struct RouteRule {
   Subject subject = Subject::kNone;
   Action action = Action::kRead;
   Effect effect = Effect::kNone;
+  // The request message MLflow's check parses before it decides ("LogMetric"), or nullptr: a body
+  // spelling one of its fields both ways is then refused (400) even to a caller the check would
+  // refuse (403), on the requests whose route parses that message (auth/field_spellings.h: the
+  // v2 and v3 trace starts share a pattern, and only the v3 check parses).
+  const char* parsed_message = nullptr;
 };
 
 // method and the route pattern as registered ("/api/2.0/mlflow/runs/get",
