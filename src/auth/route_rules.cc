@@ -60,7 +60,7 @@ const std::map<Key, RouteRule>& Table() {
       {{"GET", "/get-artifact"}, R(S::kRun, A::kRead)},
       {{"POST", "/mlflow/upload-artifact"}, R(S::kRun, A::kUpdate)},
       // Logged models
-      {{"POST", "/mlflow/logged-models"}, Parsed(R(S::kExperimentId, A::kUpdate), "CreateLoggedModel")},
+      {{"POST", "/mlflow/logged-models"}, Parsed(R(S::kLoggedModelCreate, A::kUpdate), "CreateLoggedModel")},
       {{"POST", "/mlflow/logged-models/search"}, K(Kind::kAuthenticated, Effect::kFilterLoggedModels)},
       {{"GET", "/mlflow/logged-models/{model_id}"}, R(S::kLoggedModel, A::kRead)},
       {{"PATCH", "/mlflow/logged-models/{model_id}"}, R(S::kLoggedModel, A::kUpdate)},

@@ -17,6 +17,7 @@
 
 #include "auth/assessment_rules.h"
 #include "auth/field_spellings.h"
+#include "auth/logged_model_targets.h"
 #include "auth/model_version_source.h"
 #include "auth/password_hash.h"
 #include "auth/permissions.h"
@@ -239,13 +240,20 @@ struct AuthGate::Impl {
     for (const std::optional<std::string>& id : {r.model_id, r.source_model_id}) {
       if (!id) continue;
       if (id->empty()) return false;
-      Result<::mlflow::store::LoggedModel> m = ctx.logged_models->GetLoggedModel(*id);
-      if (!m.ok() && m.status().code() != ErrorCode::kResourceDoesNotExist) return m.status();
-      if (!m.ok()) return false;
-      MLFLOW_ASSIGN_OR_RETURN(bool ok, CanInExperiment(user, m->experiment_id, "logged_model", Action::kRead));
+      MLFLOW_ASSIGN_OR_RETURN(std::optional<std::string> experiment_id, LoggedModelExperiment(*id));
+      if (!experiment_id) return false;
+      MLFLOW_ASSIGN_OR_RETURN(bool ok, CanInExperiment(user, *experiment_id, "logged_model", Action::kRead));
       if (!ok) return false;
     }
     return true;
+  }
+
+  // The experiment of a logged model; nullopt when there is no such model (the checks refuse it).
+  Result<std::optional<std::string>> LoggedModelExperiment(const std::string& model_id) {
+    Result<::mlflow::store::LoggedModel> m = ctx.logged_models->GetLoggedModel(model_id);
+    if (!m.ok() && m.status().code() == ErrorCode::kResourceDoesNotExist) return std::optional<std::string>();
+    if (!m.ok()) return m.status();
+    return std::optional<std::string>(m->experiment_id);
   }
 
   // The action on every experiment listed (in the tier, when one is named); an empty list is
@@ -387,7 +395,36 @@ struct AuthGate::Impl {
         MLFLOW_ASSIGN_OR_RETURN(std::string run_id, params.Required("run_id", "run_uuid"));
         Result<::mlflow::Run> run = ctx.tracking->GetRun(run_id);
         if (!run.ok()) return false;  // MLflow refuses (403) what it cannot find
-        return CanInExperiment(user, run->info.experiment_id, "run", rule.action);
+        MLFLOW_ASSIGN_OR_RETURN(bool ok, CanInExperiment(user, run->info.experiment_id, "run", rule.action));
+        if (!ok || rule.parsed_message == nullptr) return ok;
+        // Metrics logged to a logged model, models linked as inputs or outputs: the caller must
+        // be able to update each of those too (_validate_can_update_run_and_models); one that
+        // does not exist is refused.
+        for (const std::string& id : auth::LoggedModelsWrittenBy(rule.parsed_message, params.Body())) {
+          MLFLOW_ASSIGN_OR_RETURN(std::optional<std::string> experiment_id, LoggedModelExperiment(id));
+          if (!experiment_id) return false;
+          MLFLOW_ASSIGN_OR_RETURN(ok, CanInExperiment(user, *experiment_id, "logged_model", Action::kUpdate));
+          if (!ok) return false;
+        }
+        return true;
+      }
+      case Subject::kLoggedModelCreate: {
+        // validate_can_create_logged_model reads the parsed message (either spelling): update on
+        // the experiment with the logged_model tier not denied, and READ on source_run_id's run.
+        const nlohmann::json& body = params.Body();
+        const nlohmann::json* e = auth::AliasedValue(body, {"experiment_id", "experimentId", {}});
+        if (e == nullptr || !e->is_string() || e->get<std::string>().empty()) return false;
+        MLFLOW_ASSIGN_OR_RETURN(std::vector<auth::Grant> grants, store->GrantsOf(user.id));
+        if (!Effective(grants, "experiment", e->get<std::string>()).can_update ||
+            Denied(grants, {{"logged_model", "*"}})) {
+          return false;
+        }
+        const nlohmann::json* source = auth::AliasedValue(body, {"source_run_id", "sourceRunId", {}});
+        if (source == nullptr || !source->is_string() || source->get<std::string>().empty()) return true;
+        Result<::mlflow::Run> run = ctx.tracking->GetRun(source->get<std::string>());
+        if (!run.ok() && run.status().code() != ErrorCode::kResourceDoesNotExist) return run.status();
+        if (!run.ok()) return false;
+        return CanInExperiment(user, run->info.experiment_id, "run", Action::kRead);
       }
       case Subject::kRunIds: {
         // get-history-bulk names its runs run_id, get-history-bulk-interval run_ids (MLflow reads

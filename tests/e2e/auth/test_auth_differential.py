@@ -545,6 +545,7 @@ def scenario(srv):
     version_tiers(call, must, api, api3)
     version_sources(call, must, api, api3)
     parsed_before_check(call, must, api, api3)
+    logged_model_writes(call, must, api)
     return out
 
 
@@ -787,6 +788,48 @@ def parsed_before_check(call, must, api, api3):
         call(f"parsed-first-scorer-delete{label}-carol", "carol", "DELETE", api3 + "scorers/delete", body)
 
 
+def logged_model_writes(call, must, api):
+    """Logging to a run also writes to the logged models a request names (metrics' model_id,
+    inputs' and outputs' models): the caller must be able to update each (one that does not exist:
+    403). Creating a logged model needs the experiment's update with the logged_model tier not
+    denied, and READ on its source run; the experiment id is read under either spelling. ivan may
+    edit "writes-own" and only read "writes-other"; judy likewise, with the logged_model tier denied."""
+    own = must(ADMIN, "POST", api + "experiments/create", {"name": "writes-own"})["experiment_id"]
+    other = must(ADMIN, "POST", api + "experiments/create", {"name": "writes-other"})["experiment_id"]
+    hidden = must(ADMIN, "GET", api + "experiments/get-by-name", params={"experiment_name": "src-hidden"})
+    run = must(ADMIN, "POST", api + "runs/create", {"experiment_id": own})["run"]["info"]["run_id"]
+    hidden_run = must(ADMIN, "POST", api + "runs/create",
+                      {"experiment_id": hidden["experiment"]["experiment_id"]})["run"]["info"]["run_id"]
+    mine = must(ADMIN, "POST", api + "logged-models", {"experiment_id": own})["model"]["info"]["model_id"]
+    theirs = must(ADMIN, "POST", api + "logged-models", {"experiment_id": other})["model"]["info"]["model_id"]
+    for u in ("ivan", "judy"):
+        must(ADMIN, "POST", "/api/3.0/mlflow/users/permissions/grant",
+             {"username": u, "resource_type": "experiment", "resource_id": own, "permission": "EDIT"})
+    must(ADMIN, "POST", "/api/3.0/mlflow/users/permissions/grant",
+         {"username": "judy", "resource_type": "logged_model", "resource_id": "*", "permission": "DENY"})
+    metric = {"key": "m", "value": 1.0, "timestamp": 1, "step": 0, "run_id": run}
+    for label, model in (("own", mine), ("other", theirs), ("missing", "m-nope")):
+        call(f"lm-write-metric-{label}-ivan", "ivan", "POST", api + "runs/log-metric", dict(metric, model_id=model))
+        call(f"lm-write-batch-{label}-ivan", "ivan", "POST", api + "runs/log-batch",
+             {"run_id": run, "metrics": [dict(metric, modelId=model)]})
+        call(f"lm-write-inputs-{label}-ivan", "ivan", "POST", api + "runs/log-inputs",
+             {"run_id": run, "models": [{"model_id": model}]})
+        call(f"lm-write-outputs-{label}-ivan", "ivan", "POST", api + "runs/outputs",
+             {"run_id": run, "models": [{"model_id": model, "step": 0}]})
+    call("lm-write-metric-own-judy", "judy", "POST", api + "runs/log-metric", dict(metric, model_id=mine))
+    call("lm-write-metric-none-judy", "judy", "POST", api + "runs/log-metric", metric)
+    for label, body in [("", {"experiment_id": own}), ("-camel", {"experimentId": own}),
+                        ("-number", {"experiment_id": int(own)}), ("-source-run", {"experiment_id": own,
+                                                                                    "source_run_id": run}),
+                        ("-source-hidden", {"experiment_id": own, "source_run_id": hidden_run}),
+                        ("-source-hidden-camel", {"experiment_id": own, "sourceRunId": hidden_run}),
+                        ("-source-missing", {"experiment_id": own, "source_run_id": "f" * 32}),
+                        ("-other", {"experiment_id": other})]:
+        call(f"lm-create{label}-ivan", "ivan", "POST", api + "logged-models", body,
+             keep=lambda b: b["model"]["info"]["experiment_id"])
+    call("lm-create-tier-denied-judy", "judy", "POST", api + "logged-models", {"experiment_id": own})
+
+
 def real_answers(base):
     """The script's answers on the real server, and the auth database it left.
 
@@ -863,6 +906,16 @@ def test_same_answers_as_mlflow(runs):
     assert got["pv-get-model-tier-deny-erin"][0] == 200 and got["pv-get-tier-deny-erin"][0] == 403
     assert got["mv-update-hank"][0] == 403 and got["mv-update-tier-edit-hank"][0] == 200
     assert got["rm-delete-tier-edit-hank"][0] == 403 and got["prompt-get-rm-deny-hank"][0] == 200
+    # CreateModelVersion's source checks, the both-ways refusals before the check, and the logged
+    # models a run's logging writes to, decided both ways.
+    for allowed, refused in [("mv-src-run-ivan", "mv-src-run-hidden-ivan"), ("mv-src-model-ivan", "mv-src-model-hidden-ivan"),
+                             ("mv-src-uri-name-run-hidden-ivan", "mv-src-uri-name-hidden-ivan"),
+                             ("mv-src-marker-false-judy", "mv-src-marker-prompt-judy"),
+                             ("lm-write-metric-own-ivan", "lm-write-metric-other-ivan"),
+                             ("lm-create-source-run-ivan", "lm-create-source-hidden-ivan")]:
+        assert got[allowed][0] == 200 and got[refused][0] == 403, (allowed, got[allowed], refused, got[refused])
+    assert got["mv-src-uri-improper-deep-ivan"][:2] == (500, "INTERNAL_ERROR"), got["mv-src-uri-improper-deep-ivan"]
+    assert got["parsed-first-log-metric-kate"][0] == 400 and got["parsed-first-log-param-kate"][0] == 403
     # The script exercised both outcomes for every level: allowed and refused.
     for u in USERS:
         statuses = {v[0] for k, v in got.items() if k.endswith("-" + u)}

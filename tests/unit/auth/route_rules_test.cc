@@ -162,6 +162,8 @@ TEST(RouteRules, ChecksThatParseTheMessageFirst) {
     EXPECT_EQ(MessageOfRoute("POST", path), message) << path;
   }
   EXPECT_EQ(std::string(RuleFor("DELETE", "/api/3.0/mlflow/scorers/delete").parsed_message), "DeleteScorer");
+  // CreateLoggedModel reads its experiment (either spelling) and source run from the message.
+  EXPECT_EQ(RuleFor("POST", "/api/2.0/mlflow/logged-models").subject, Subject::kLoggedModelCreate);
   // The v2 trace start shares the pattern but parses StartTrace: no refusal before the check.
   EXPECT_NE(MessageOfRoute("POST", "/api/2.0/mlflow/traces"), "StartTraceV3");
   // Checks that read single parameters leave a both-ways body to the route.
