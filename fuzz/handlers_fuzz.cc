@@ -3,14 +3,15 @@
 //
 // Input: a first line naming the route ("POST /api/2.0/mlflow/runs/create"; HANDLERS_FUZZ_ROUTES=1
 // lists the names at start; anything else picks one by its first byte), a second line used as the
-// value of every path parameter, and the rest,
-// the query string of a GET or the JSON body of any other method. A request may fail with any
-// MLflow error (4xx), but a handler must not throw (the server would answer 500 INTERNAL_ERROR)
-// nor answer 500 (unless MLflow answers that request 500 too: MlflowAnswers500), and a JSON answer
-// must be JSON.
+// value of every path parameter, and the rest, the query string of a GET or the JSON body of any
+// other method. A request may fail with any MLflow error (4xx), but a handler must not throw (the
+// server would answer 500 INTERNAL_ERROR) nor answer 500 (unless MLflow answers that request 500
+// too: MlflowAnswers500), and a JSON answer must be JSON.
 //
 // The database keeps what earlier inputs wrote (as a server does): a reproducer that needs that
-// state is rerun with the inputs before it (scripts/fuzz.sh keeps the corpus).
+// state is rerun with the inputs before it (scripts/fuzz.sh keeps the corpus). The gcc build runs
+// the same function over fuzz/corpus/handlers_fuzz/ on every test run (ctest handlers_fuzz_replay,
+// fuzz/replay_main.cc).
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
