@@ -1,14 +1,17 @@
 // Fuzz target: request decoding of every JSON endpoint (src/server/handlers), through the real
 // routes of the server (App, over a SQLite database in a temporary folder) without a socket.
 //
-// Input: a first line naming the route ("POST /api/2.0/mlflow/runs/create"; anything else picks
-// one by its first byte), a second line used as the value of every path parameter, and the rest,
-// the query string of a GET or the JSON body of any other method. A request may fail with any
-// MLflow error (4xx), but a handler must not throw (the server would answer 500 INTERNAL_ERROR)
-// nor answer 500, and a JSON answer must be JSON.
+// Input: a first line naming the route ("POST /api/2.0/mlflow/runs/create"; HANDLERS_FUZZ_ROUTES=1
+// lists the names at start; anything else picks one by its first byte), a second line used as the
+// value of every path parameter, and the rest, the query string of a GET or the JSON body of any
+// other method. A request may fail with any MLflow error (4xx), but a handler must not throw (the
+// server would answer 500 INTERNAL_ERROR) nor answer 500 (unless MLflow answers that request 500
+// too: MlflowAnswers500), and a JSON answer must be JSON.
 //
 // The database keeps what earlier inputs wrote (as a server does): a reproducer that needs that
-// state is rerun with the inputs before it (scripts/fuzz.sh keeps the corpus).
+// state is rerun with the inputs before it (scripts/fuzz.sh keeps the corpus). The gcc build runs
+// the same function over fuzz/corpus/handlers_fuzz/ on every test run (ctest handlers_fuzz_replay,
+// fuzz/replay_main.cc).
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -58,6 +61,10 @@ Target& Get() {
       t->by_name[method + " " + pattern] = t->routes.size();
       t->routes.emplace_back(method, pattern);
     }
+    // HANDLERS_FUZZ_ROUTES=1: list the names an input's first line can give (for writing seeds).
+    if (getenv("HANDLERS_FUZZ_ROUTES") != nullptr) {
+      for (const auto& [method, pattern] : t->routes) fprintf(stderr, "route %s %s\n", method.c_str(), pattern.c_str());
+    }
     return t;
   }();
   return *t;
@@ -79,6 +86,12 @@ std::string FillPath(const std::string& pattern, const std::string& value) {
     i = close == std::string::npos ? pattern.size() : close + 1;
   }
   return out;
+}
+
+// The 500 answers MLflow 3.17.2 gives to the same request, which the server gives on purpose: the
+// trace whose spans are not in the tracking store, fetched whole (src/store/sql/sql_trace_store.cc).
+bool MlflowAnswers500(const HttpResponse& res) {
+  return res.status == 500 && res.body.find("\"Trace data not stored in tracking store\"") != std::string::npos;
 }
 
 }  // namespace
@@ -119,7 +132,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     fprintf(stderr, "handler %s %s threw: %s\n", method.c_str(), pattern.c_str(), e.what());
     abort();
   }
-  if (res.status >= 500 && res.status != 501 && res.status != 503) {
+  if (res.status >= 500 && res.status != 501 && res.status != 503 && !MlflowAnswers500(res)) {
     fprintf(stderr, "handler %s %s answered %d: %s\n", method.c_str(), pattern.c_str(), res.status,
             res.body.substr(0, 500).c_str());
     abort();

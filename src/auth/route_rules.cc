@@ -11,6 +11,13 @@ using Key = std::pair<std::string, std::string>;  // method, path without its /a
 
 RouteRule R(Subject s, Action a, Effect e = Effect::kNone) { return RouteRule{Kind::kResource, s, a, e}; }
 RouteRule K(Kind k, Effect e = Effect::kNone) { return RouteRule{k, Subject::kNone, Action::kRead, e}; }
+// A rule whose MLflow check parses `message` first (mlflow/server/auth/__init__.py of 3.17.2:
+// validate_can_log_metric, validate_can_log_batch, validate_can_log_inputs, validate_can_log_outputs,
+// validate_can_create_logged_model, validate_can_delete_scorer, validate_can_start_trace_v3).
+RouteRule Parsed(RouteRule r, const char* message) {
+  r.parsed_message = message;
+  return r;
+}
 
 const std::map<Key, RouteRule>& Table() {
   using A = Action;
@@ -34,10 +41,10 @@ const std::map<Key, RouteRule>& Table() {
       {{"POST", "/mlflow/runs/delete"}, R(S::kRun, A::kDelete)},
       {{"POST", "/mlflow/runs/restore"}, R(S::kRun, A::kDelete)},
       {{"POST", "/mlflow/runs/update"}, R(S::kRun, A::kUpdate)},
-      {{"POST", "/mlflow/runs/log-metric"}, R(S::kRun, A::kUpdate)},
-      {{"POST", "/mlflow/runs/log-batch"}, R(S::kRun, A::kUpdate)},
-      {{"POST", "/mlflow/runs/log-inputs"}, R(S::kRun, A::kUpdate)},
-      {{"POST", "/mlflow/runs/outputs"}, R(S::kRun, A::kUpdate)},
+      {{"POST", "/mlflow/runs/log-metric"}, Parsed(R(S::kRun, A::kUpdate), "LogMetric")},
+      {{"POST", "/mlflow/runs/log-batch"}, Parsed(R(S::kRun, A::kUpdate), "LogBatch")},
+      {{"POST", "/mlflow/runs/log-inputs"}, Parsed(R(S::kRun, A::kUpdate), "LogInputs")},
+      {{"POST", "/mlflow/runs/outputs"}, Parsed(R(S::kRun, A::kUpdate), "LogOutputs")},
       {{"POST", "/mlflow/runs/log-model"}, R(S::kRun, A::kUpdate)},
       {{"POST", "/mlflow/runs/set-tag"}, R(S::kRun, A::kUpdate)},
       {{"POST", "/mlflow/runs/delete-tag"}, R(S::kRun, A::kUpdate)},
@@ -53,7 +60,7 @@ const std::map<Key, RouteRule>& Table() {
       {{"GET", "/get-artifact"}, R(S::kRun, A::kRead)},
       {{"POST", "/mlflow/upload-artifact"}, R(S::kRun, A::kUpdate)},
       // Logged models
-      {{"POST", "/mlflow/logged-models"}, R(S::kExperimentId, A::kUpdate)},
+      {{"POST", "/mlflow/logged-models"}, Parsed(R(S::kLoggedModelCreate, A::kUpdate), "CreateLoggedModel")},
       {{"POST", "/mlflow/logged-models/search"}, K(Kind::kAuthenticated, Effect::kFilterLoggedModels)},
       {{"GET", "/mlflow/logged-models/{model_id}"}, R(S::kLoggedModel, A::kRead)},
       {{"PATCH", "/mlflow/logged-models/{model_id}"}, R(S::kLoggedModel, A::kUpdate)},
@@ -90,7 +97,7 @@ const std::map<Key, RouteRule>& Table() {
       {{"DELETE", "/mlflow/model-versions/delete-tag"}, R(S::kModelVersion, A::kDelete)},
       {{"GET", "/model-versions/get-artifact"}, R(S::kModelVersionArtifact, A::kRead)},
       // Traces
-      {{"POST", "/mlflow/traces"}, R(S::kTraceLocation, A::kUpdate)},
+      {{"POST", "/mlflow/traces"}, Parsed(R(S::kTraceLocation, A::kUpdate), "StartTraceV3")},
       {{"GET", "/mlflow/traces/{trace_id}"}, R(S::kTrace, A::kRead)},
       {{"GET", "/mlflow/traces/get"}, R(S::kTrace, A::kRead)},
       {{"GET", "/mlflow/traces/{request_id}/info"}, R(S::kTrace, A::kRead)},
@@ -118,7 +125,8 @@ const std::map<Key, RouteRule>& Table() {
       {{"GET", "/mlflow/scorers/list"}, R(S::kScorerListing, A::kRead, Effect::kFilterScorers)},
       {{"GET", "/mlflow/scorers/versions"}, R(S::kScorer, A::kRead)},
       {{"GET", "/mlflow/scorers/get"}, R(S::kScorer, A::kRead)},
-      {{"DELETE", "/mlflow/scorers/delete"}, R(S::kScorer, A::kDelete, Effect::kDropScorerGrants)},
+      {{"DELETE", "/mlflow/scorers/delete"},
+       Parsed(R(S::kScorer, A::kDelete, Effect::kDropScorerGrants), "DeleteScorer")},
       {{"GET", "/mlflow/scorers/online-configs"}, R(S::kOnlineScoringConfigs, A::kRead)},
       // Evaluation datasets: through the experiments a dataset is linked to (MLflow 3.17.2's
       // DATASET_BEFORE_REQUEST_HANDLERS; a dataset linked to none is refused to non-admins).

@@ -45,9 +45,13 @@ enum class Subject {
   kDatasetAndExperimentIds,  // add-experiments: kDataset, and the action on every experiment_ids (required)
   // Runs, logged models and traces: READ on their experiment and the action in their wildcard
   // tier ("run", "logged_model", "trace"), else in the experiment (auth_gate.cc CanInExperiment).
-  kRun,             // param run_id (run_uuid) -> its experiment
+  kRun,             // param run_id (run_uuid) -> its experiment; for LogMetric, LogBatch, LogInputs
+                    // and LogOutputs (parsed_message) also update on every logged model they write to
   kRunIds,          // every run of the repeated query param run_id / run_ids
   kLoggedModel,     // param model_id (path) -> its experiment
+  // CreateLoggedModel: update on experiment_id (either spelling) with the "logged_model" tier not
+  // denied, and READ on the run of source_run_id when one is named.
+  kLoggedModelCreate,
   kTrace,           // param trace_id / request_id -> its experiment
   // Assessments: path trace_id -> its experiment; the "assessment" tier (auth/assessment_rules.h),
   // by the action (kRead get, kUpdate update, kDelete delete); kAssessmentCreate for a create.
@@ -100,6 +104,11 @@ struct RouteRule {
   Subject subject = Subject::kNone;
   Action action = Action::kRead;
   Effect effect = Effect::kNone;
+  // The request message MLflow's check parses before it decides ("LogMetric"), or nullptr: a body
+  // spelling one of its fields both ways is then refused (400) even to a caller the check would
+  // refuse (403), on the requests whose route parses that message (auth/field_spellings.h: the
+  // v2 and v3 trace starts share a pattern, and only the v3 check parses).
+  const char* parsed_message = nullptr;
 };
 
 // method and the route pattern as registered ("/api/2.0/mlflow/runs/get",

@@ -16,6 +16,9 @@
 #include <spdlog/spdlog.h>
 
 #include "auth/assessment_rules.h"
+#include "auth/field_spellings.h"
+#include "auth/logged_model_targets.h"
+#include "auth/model_version_source.h"
 #include "auth/password_hash.h"
 #include "auth/permissions.h"
 #include "auth/request_aliases.h"
@@ -26,6 +29,7 @@
 #include "server/auth/role_handlers.h"
 #include "server/auth/signup_handlers.h"
 #include "server/handlers/json_render.h"
+#include "server/handlers/routes.h"
 
 namespace mlflow::server {
 
@@ -172,7 +176,8 @@ struct AuthGate::Impl {
   // The container is the stored model or prompt (its grants under "registered_model" or "prompt");
   // the version tier ("registered_model_version" / "prompt_version", wildcard only) governs the
   // version operations when the caller holds a grant there, else the container's grant does.
-  Result<bool> CanOnRegistryEntity(const auth::User& user, const RouteRule& rule, const CheckParams& params) {
+  Result<bool> CanOnRegistryEntity(const auth::User& user, const RouteRule& rule, const HttpRequest& req,
+                                   const CheckParams& params) {
     MLFLOW_ASSIGN_OR_RETURN(std::string name, params.Required("name"));
     MLFLOW_ASSIGN_OR_RETURN(std::optional<bool> prompt, IsPrompt(name));
     MLFLOW_ASSIGN_OR_RETURN(std::vector<auth::Grant> grants, store->GrantsOf(user.id));
@@ -190,7 +195,8 @@ struct AuthGate::Impl {
         if (rule.action == Action::kRead) return !Denied(grants, {{version_tier, "*"}});
         return Allows(tier, rule.action);
       case Subject::kModelVersionCreate:
-        return container.can_update && !Denied(grants, {{version_tier, "*"}});
+        if (!container.can_update || Denied(grants, {{version_tier, "*"}})) return false;
+        return CanCreateVersionFrom(user, req, params, *prompt, grants);
       case Subject::kModelVersionAlias:
         return Allows(container, rule.action) && tier.can_read;
       case Subject::kRegistryCascadeDelete:
@@ -201,6 +207,53 @@ struct AuthGate::Impl {
       default:
         return false;
     }
+  }
+
+  // The rest of validate_can_create_model_version, once the container allows the create: the
+  // body is parsed (a field spelt both ways: 400); a prompt marker saying the other kind of
+  // version than the registered model holds needs that kind's version tier not denied; a
+  // models:/<name>/... source needs READ on that registered model or prompt, and then nothing
+  // else; otherwise the run (run_id) and the logged models (model_id, a models:/<id> source) the
+  // version names need READ, as a present but empty id or one that does not exist is refused.
+  Result<bool> CanCreateVersionFrom(const auth::User& user, const HttpRequest& req, const CheckParams& params,
+                                    bool parent_is_prompt, const std::vector<auth::Grant>& grants) {
+    MLFLOW_RETURN_IF_ERROR(CheckFieldSpellings(req, auth::SpelledFieldsOfRoute(req.method, req.path)));
+    const auth::CreateVersionRequest r = auth::ReadCreateVersionRequest(params.Body());
+    if (r.prompt_marker && *r.prompt_marker != parent_is_prompt &&
+        Denied(grants, {{*r.prompt_marker ? "prompt_version" : "registered_model_version", "*"}})) {
+      return false;
+    }
+    MLFLOW_RETURN_IF_ERROR(r.source_status);
+    if (r.source_name) {
+      MLFLOW_ASSIGN_OR_RETURN(std::optional<bool> source_prompt, IsPrompt(*r.source_name));
+      if (!source_prompt) return false;  // refused, not reported: no oracle for which names exist
+      return Effective(grants, *source_prompt ? "prompt" : "registered_model", *r.source_name).can_read;
+    }
+    if (r.run_id) {
+      if (r.run_id->empty()) return false;
+      Result<::mlflow::Run> run = ctx.tracking->GetRun(*r.run_id);
+      if (!run.ok() && run.status().code() != ErrorCode::kResourceDoesNotExist) return run.status();
+      if (!run.ok()) return false;
+      MLFLOW_ASSIGN_OR_RETURN(bool ok, CanInExperiment(user, run->info.experiment_id, "run", Action::kRead));
+      if (!ok) return false;
+    }
+    for (const std::optional<std::string>& id : {r.model_id, r.source_model_id}) {
+      if (!id) continue;
+      if (id->empty()) return false;
+      MLFLOW_ASSIGN_OR_RETURN(std::optional<std::string> experiment_id, LoggedModelExperiment(*id));
+      if (!experiment_id) return false;
+      MLFLOW_ASSIGN_OR_RETURN(bool ok, CanInExperiment(user, *experiment_id, "logged_model", Action::kRead));
+      if (!ok) return false;
+    }
+    return true;
+  }
+
+  // The experiment of a logged model; nullopt when there is no such model (the checks refuse it).
+  Result<std::optional<std::string>> LoggedModelExperiment(const std::string& model_id) {
+    Result<::mlflow::store::LoggedModel> m = ctx.logged_models->GetLoggedModel(model_id);
+    if (!m.ok() && m.status().code() == ErrorCode::kResourceDoesNotExist) return std::optional<std::string>();
+    if (!m.ok()) return m.status();
+    return std::optional<std::string>(m->experiment_id);
   }
 
   // The action on every experiment listed (in the tier, when one is named); an empty list is
@@ -233,6 +286,9 @@ struct AuthGate::Impl {
   // error. A run, logged model or trace that does not exist is refused, as MLflow does.
   Result<bool> Check(const RouteRule& rule, const HttpRequest& req, const auth::User& user) {
     CheckParams params(req);
+    // MLflow's check parses the message first (route_rules.h parsed_message); DeleteScorer's
+    // reads its experiment_id and name before, so a missing one is reported first there.
+    if (rule.subject != Subject::kScorer) MLFLOW_RETURN_IF_ERROR(SpellingFirst(rule, req));
     switch (rule.subject) {
       case Subject::kNone:
         return false;
@@ -339,7 +395,36 @@ struct AuthGate::Impl {
         MLFLOW_ASSIGN_OR_RETURN(std::string run_id, params.Required("run_id", "run_uuid"));
         Result<::mlflow::Run> run = ctx.tracking->GetRun(run_id);
         if (!run.ok()) return false;  // MLflow refuses (403) what it cannot find
-        return CanInExperiment(user, run->info.experiment_id, "run", rule.action);
+        MLFLOW_ASSIGN_OR_RETURN(bool ok, CanInExperiment(user, run->info.experiment_id, "run", rule.action));
+        if (!ok || rule.parsed_message == nullptr) return ok;
+        // Metrics logged to a logged model, models linked as inputs or outputs: the caller must
+        // be able to update each of those too (_validate_can_update_run_and_models); one that
+        // does not exist is refused.
+        for (const std::string& id : auth::LoggedModelsWrittenBy(rule.parsed_message, params.Body())) {
+          MLFLOW_ASSIGN_OR_RETURN(std::optional<std::string> experiment_id, LoggedModelExperiment(id));
+          if (!experiment_id) return false;
+          MLFLOW_ASSIGN_OR_RETURN(ok, CanInExperiment(user, *experiment_id, "logged_model", Action::kUpdate));
+          if (!ok) return false;
+        }
+        return true;
+      }
+      case Subject::kLoggedModelCreate: {
+        // validate_can_create_logged_model reads the parsed message (either spelling): update on
+        // the experiment with the logged_model tier not denied, and READ on source_run_id's run.
+        const nlohmann::json& body = params.Body();
+        const nlohmann::json* e = auth::AliasedValue(body, {"experiment_id", "experimentId", {}});
+        if (e == nullptr || !e->is_string() || e->get<std::string>().empty()) return false;
+        MLFLOW_ASSIGN_OR_RETURN(std::vector<auth::Grant> grants, store->GrantsOf(user.id));
+        if (!Effective(grants, "experiment", e->get<std::string>()).can_update ||
+            Denied(grants, {{"logged_model", "*"}})) {
+          return false;
+        }
+        const nlohmann::json* source = auth::AliasedValue(body, {"source_run_id", "sourceRunId", {}});
+        if (source == nullptr || !source->is_string() || source->get<std::string>().empty()) return true;
+        Result<::mlflow::Run> run = ctx.tracking->GetRun(source->get<std::string>());
+        if (!run.ok() && run.status().code() != ErrorCode::kResourceDoesNotExist) return run.status();
+        if (!run.ok()) return false;
+        return CanInExperiment(user, run->info.experiment_id, "run", Action::kRead);
       }
       case Subject::kRunIds: {
         // get-history-bulk names its runs run_id, get-history-bulk-interval run_ids (MLflow reads
@@ -398,7 +483,7 @@ struct AuthGate::Impl {
       case Subject::kModelVersionAlias:
       case Subject::kRegistryCascadeDelete:
       case Subject::kModelVersionArtifact:
-        return CanOnRegistryEntity(user, rule, params);
+        return CanOnRegistryEntity(user, rule, req, params);
       case Subject::kScorerCreate: {
         MLFLOW_ASSIGN_OR_RETURN(std::string experiment_id, params.Required("experiment_id"));
         MLFLOW_ASSIGN_OR_RETURN(std::string name, params.Required("name"));
@@ -410,6 +495,7 @@ struct AuthGate::Impl {
       case Subject::kScorer: {
         MLFLOW_ASSIGN_OR_RETURN(std::string experiment_id, params.Required("experiment_id"));
         MLFLOW_ASSIGN_OR_RETURN(std::string name, params.Required("name"));
+        MLFLOW_RETURN_IF_ERROR(SpellingFirst(rule, req));
         MLFLOW_ASSIGN_OR_RETURN(std::vector<auth::Grant> grants, store->GrantsOf(user.id));
         const std::string pattern = auth::ScorerPattern(experiment_id, name);
         Permission own = Effective(grants, "scorer", pattern);
@@ -450,6 +536,15 @@ struct AuthGate::Impl {
       }
     }
     return false;
+  }
+
+  // A body spelling a field both ways, refused before the decision on the routes whose MLflow
+  // check parses the request message itself (the route would refuse it after the check).
+  static Status SpellingFirst(const RouteRule& rule, const HttpRequest& req) {
+    if (rule.parsed_message == nullptr || auth::MessageOfRoute(req.method, req.path) != rule.parsed_message) {
+      return Status();
+    }
+    return CheckFieldSpellings(req, auth::SpelledFieldsOfRoute(req.method, req.path));
   }
 
   // The caller's decision before the route runs: nullopt lets it run.

@@ -543,6 +543,9 @@ def scenario(srv):
     call("deleted-user-bob", "bob", "GET", api + "experiments/get", params={"experiment_id": e1})
     assessment_tier(call, must, api, api3, tid, metrics_body)
     version_tiers(call, must, api, api3)
+    version_sources(call, must, api, api3)
+    parsed_before_check(call, must, api, api3)
+    logged_model_writes(call, must, api)
     return out
 
 
@@ -669,6 +672,164 @@ def version_tiers(call, must, api, api3):
          {"name": "tier-model", "new_name": "tier-model-2"}, keep=lambda b: b["registered_model"]["name"])
 
 
+def version_sources(call, must, api, api3):
+    """CreateModelVersion's further checks once the model allows the create: a prompt marker among
+    the tags that says the other kind of version than the registered model holds needs that kind's
+    version tier not denied; a models:/<name>/... source needs READ on that registered model (and
+    decides alone); otherwise the run (run_id) and the logged models (model_id, a models:/<id>
+    source) the version names need READ, an empty or unknown id being refused. A source MLflow
+    cannot parse is its 500. After version_tiers, for the same reason."""
+    for u in ("ivan", "judy", "kate"):
+        must(ADMIN, "POST", api + "users/create", {"username": u, "password": u + "-password"})
+    open_exp = must(ADMIN, "POST", api + "experiments/create", {"name": "src-open"})["experiment_id"]
+    hidden_exp = must(ADMIN, "POST", api + "experiments/create", {"name": "src-hidden"})["experiment_id"]
+    run = lambda e: must(ADMIN, "POST", api + "runs/create", {"experiment_id": e})["run"]["info"]["run_id"]  # noqa: E731
+    model = lambda e: must(ADMIN, "POST", api + "logged-models", {"experiment_id": e})["model"]["info"]["model_id"]  # noqa: E731
+    ro, rh, mo, mh = run(open_exp), run(hidden_exp), model(open_exp), model(hidden_exp)
+    prompt_tag = {"key": "mlflow.prompt.is_prompt", "value": "true"}
+    must(ADMIN, "POST", api + "registered-models/create", {"name": "src-model"})
+    must(ADMIN, "POST", api + "registered-models/create", {"name": "src-hidden-model"})
+    must(ADMIN, "POST", api + "registered-models/create", {"name": "src-prompt", "tags": [prompt_tag]})
+    must(ADMIN, "POST", api + "model-versions/create", {"name": "src-model", "source": "s3://bucket/s1"})
+    must(ADMIN, "POST", api + "model-versions/create", {"name": "src-model", "source": "s3://bucket/s2", "run_id": rh})
+    must(ADMIN, "POST", api + "model-versions/create", {"name": "src-hidden-model", "source": "s3://bucket/h1"})
+    for u in ("ivan", "judy", "kate"):
+        for rtype, rid, perm in [("registered_model", "src-model", "EDIT"), ("prompt", "src-prompt", "EDIT"),
+                                 ("experiment", hidden_exp, "DENY"), ("registered_model", "src-hidden-model", "DENY")]:
+            must(ADMIN, "POST", api3 + "users/permissions/grant",
+                 {"username": u, "resource_type": rtype, "resource_id": rid, "permission": perm})
+    must(ADMIN, "POST", api3 + "users/permissions/grant",
+         {"username": "judy", "resource_type": "prompt_version", "resource_id": "*", "permission": "DENY"})
+    must(ADMIN, "POST", api3 + "users/permissions/grant",
+         {"username": "kate", "resource_type": "registered_model_version", "resource_id": "*", "permission": "DENY"})
+    version = lambda b: b["model_version"]["version"]  # noqa: E731
+
+    def create(label, user, **fields):
+        call(label, user, "POST", api + "model-versions/create", dict({"name": "src-model", "source": "s3://b/x"},
+                                                                      **fields), keep=version)
+
+    # The run and the logged models the version names: READ, else refused (and so is an empty or
+    # unknown id, under either spelling).
+    create("mv-src-run-ivan", "ivan", run_id=ro)
+    create("mv-src-run-hidden-ivan", "ivan", run_id=rh)
+    create("mv-src-run-camel-hidden-ivan", "ivan", runId=rh)
+    create("mv-src-run-empty-ivan", "ivan", run_id="")
+    create("mv-src-run-null-ivan", "ivan", run_id=None)
+    create("mv-src-run-missing-ivan", "ivan", run_id="f" * 32)
+    create("mv-src-model-ivan", "ivan", model_id=mo)
+    create("mv-src-model-hidden-ivan", "ivan", modelId=mh)
+    create("mv-src-model-empty-ivan", "ivan", model_id="")
+    create("mv-src-model-missing-ivan", "ivan", model_id="m-nope")
+    create("mv-src-uri-model-ivan", "ivan", source="models:/" + mo, model_id=mo)
+    create("mv-src-uri-model-hidden-ivan", "ivan", source="models:/" + mh, model_id=mh)
+    create("mv-src-uri-model-hidden-alone-ivan", "ivan", source="models:/" + mh)
+    create("mv-src-uri-model-missing-ivan", "ivan", source="models:/m-nope")
+    create("mv-src-uri-netloc-ivan", "ivan", source="models://host/1")
+    # A registered model as the source: READ on it decides, the run it was made from aside.
+    create("mv-src-uri-name-ivan", "ivan", source="models:/src-model/1")
+    create("mv-src-uri-name-run-hidden-ivan", "ivan", source="models:/src-model/2", run_id=rh)
+    create("mv-src-uri-name-hidden-ivan", "ivan", source="models:/src-hidden-model/1")
+    create("mv-src-uri-name-hidden-upper-ivan", "ivan", source="MODELS:/src-hidden-model/1")
+    create("mv-src-uri-name-missing-ivan", "ivan", source="models:/no-such-model/1")
+    create("mv-src-uri-alias-missing-ivan", "ivan", source="models:/no-such-model@champion")
+    create("mv-src-uri-no-name-ivan", "ivan", source="models:/@champion")
+    for label, source in [("empty", "models:/"), ("deep", "models:/a/b/c"), ("no-alias", "models:/a@"),
+                          ("no-slash", "models:a/1")]:
+        create(f"mv-src-uri-improper-{label}-ivan", "ivan", source=source)
+    # A field spelt both ways: 400 once the model allows the create, before the run is checked;
+    # 403 to a caller the model refuses.
+    create("mv-src-both-spellings-ivan", "ivan", run_id=ro, runId=ro)
+    create("mv-src-both-spellings-hidden-ivan", "ivan", run_id=rh, runId=rh)
+    create("mv-src-both-spellings-carol", "carol", run_id=ro, runId=ro)
+    # The prompt marker: the other kind's version tier must not be denied (judy: prompt versions,
+    # kate: model versions); a marker agreeing with the model changes nothing.
+    create("mv-src-marker-prompt-judy", "judy", tags=[prompt_tag])
+    create("mv-src-marker-upper-judy", "judy", tags=[{"key": prompt_tag["key"], "value": "TRUE"}])
+    create("mv-src-marker-false-judy", "judy", tags=[{"key": prompt_tag["key"], "value": "false"}])
+    create("mv-src-marker-last-false-judy", "judy", tags=[prompt_tag, {"key": prompt_tag["key"], "value": "no"}])
+    create("mv-src-marker-prompt-kate", "kate", tags=[prompt_tag])
+    prompt_text = {"key": "mlflow.prompt.text", "value": "hi {{x}}"}
+    for u in ("kate", "judy", "ivan"):
+        call(f"pv-src-create-{u}", u, "POST", api + "model-versions/create",
+             {"name": "src-prompt", "source": "dummy-source", "tags": [prompt_tag, prompt_text]}, keep=version)
+    call("pv-src-marker-false-kate", "kate", "POST", api + "model-versions/create",
+         {"name": "src-prompt", "source": "dummy-source", "tags": [{"key": prompt_tag["key"], "value": "false"}]})
+
+
+def parsed_before_check(call, must, api, api3):
+    """The routes whose MLflow check parses the request message before it decides: a body spelling
+    a field both ways is refused (400) even to a caller the check would refuse (403). carol reads
+    the experiment and may change nothing in it, kate is denied it; the trace start of API 2.0 and
+    log-parameter, whose checks read single parameters, refuse her (403) as before."""
+    e = must(ADMIN, "POST", api + "experiments/create", {"name": "parsed-first"})["experiment_id"]
+    r = must(ADMIN, "POST", api + "runs/create", {"experiment_id": e})["run"]["info"]["run_id"]
+    must(ADMIN, "POST", api3 + "users/permissions/grant",
+         {"username": "kate", "resource_type": "experiment", "resource_id": e, "permission": "DENY"})
+    metric = {"key": "m", "value": 1.0, "timestamp": 1, "step": 0}
+    loc = {"type": "MLFLOW_EXPERIMENT", "mlflow_experiment": {"experiment_id": e, "experimentId": e}}
+    cases = [
+        ("log-metric", api + "runs/log-metric", dict(metric, run_id=r, runId=r)),
+        ("log-metric-model", api + "runs/log-metric", dict(metric, run_id=r, model_id="m-1", modelId="m-1")),
+        ("log-metric-ajax", "/ajax-api/2.0/mlflow/runs/log-metric", dict(metric, run_id=r, runId=r)),
+        ("log-batch", api + "runs/log-batch", {"run_id": r, "metrics": [dict(metric, run_id=r, runId=r)]}),
+        ("log-inputs", api + "runs/log-inputs", {"run_id": r, "runId": r}),
+        ("log-outputs", api + "runs/outputs", {"run_id": r, "runId": r, "models": []}),
+        ("logged-model-create", api + "logged-models", {"experiment_id": e, "experimentId": e}),
+        ("trace-start-v3", api3 + "traces", {"trace": {"trace_info": {"trace_location": loc}}}),
+        ("trace-start-v2", api + "traces", {"experiment_id": e, "experimentId": e, "timestamp_ms": 1}),
+        ("log-param", api + "runs/log-parameter", {"run_id": r, "runId": r, "key": "p", "value": "v"}),
+    ]
+    for label, path, body in cases:
+        for u in ("carol", "kate"):
+            call(f"parsed-first-{label}-{u}", u, "POST", path, body)
+    # DeleteScorer's check reads experiment_id and name before it parses: a missing name first.
+    for label, body in [("", {"experiment_id": e, "experimentId": e, "name": "s"}),
+                        ("-no-name", {"experiment_id": e, "experimentId": e})]:
+        call(f"parsed-first-scorer-delete{label}-carol", "carol", "DELETE", api3 + "scorers/delete", body)
+
+
+def logged_model_writes(call, must, api):
+    """Logging to a run also writes to the logged models a request names (metrics' model_id,
+    inputs' and outputs' models): the caller must be able to update each (one that does not exist:
+    403). Creating a logged model needs the experiment's update with the logged_model tier not
+    denied, and READ on its source run; the experiment id is read under either spelling. ivan may
+    edit "writes-own" and only read "writes-other"; judy likewise, with the logged_model tier denied."""
+    own = must(ADMIN, "POST", api + "experiments/create", {"name": "writes-own"})["experiment_id"]
+    other = must(ADMIN, "POST", api + "experiments/create", {"name": "writes-other"})["experiment_id"]
+    hidden = must(ADMIN, "GET", api + "experiments/get-by-name", params={"experiment_name": "src-hidden"})
+    run = must(ADMIN, "POST", api + "runs/create", {"experiment_id": own})["run"]["info"]["run_id"]
+    hidden_run = must(ADMIN, "POST", api + "runs/create",
+                      {"experiment_id": hidden["experiment"]["experiment_id"]})["run"]["info"]["run_id"]
+    mine = must(ADMIN, "POST", api + "logged-models", {"experiment_id": own})["model"]["info"]["model_id"]
+    theirs = must(ADMIN, "POST", api + "logged-models", {"experiment_id": other})["model"]["info"]["model_id"]
+    for u in ("ivan", "judy"):
+        must(ADMIN, "POST", "/api/3.0/mlflow/users/permissions/grant",
+             {"username": u, "resource_type": "experiment", "resource_id": own, "permission": "EDIT"})
+    must(ADMIN, "POST", "/api/3.0/mlflow/users/permissions/grant",
+         {"username": "judy", "resource_type": "logged_model", "resource_id": "*", "permission": "DENY"})
+    metric = {"key": "m", "value": 1.0, "timestamp": 1, "step": 0, "run_id": run}
+    for label, model in (("own", mine), ("other", theirs), ("missing", "m-nope")):
+        call(f"lm-write-metric-{label}-ivan", "ivan", "POST", api + "runs/log-metric", dict(metric, model_id=model))
+        call(f"lm-write-batch-{label}-ivan", "ivan", "POST", api + "runs/log-batch",
+             {"run_id": run, "metrics": [dict(metric, modelId=model)]})
+        call(f"lm-write-inputs-{label}-ivan", "ivan", "POST", api + "runs/log-inputs",
+             {"run_id": run, "models": [{"model_id": model}]})
+        call(f"lm-write-outputs-{label}-ivan", "ivan", "POST", api + "runs/outputs",
+             {"run_id": run, "models": [{"model_id": model, "step": 0}]})
+    call("lm-write-metric-own-judy", "judy", "POST", api + "runs/log-metric", dict(metric, model_id=mine))
+    call("lm-write-metric-none-judy", "judy", "POST", api + "runs/log-metric", metric)
+    for label, body in [("", {"experiment_id": own}), ("-camel", {"experimentId": own}),
+                        ("-number", {"experiment_id": int(own)}), ("-source-run", {"experiment_id": own,
+                                                                                    "source_run_id": run}),
+                        ("-source-hidden", {"experiment_id": own, "source_run_id": hidden_run}),
+                        ("-source-hidden-camel", {"experiment_id": own, "sourceRunId": hidden_run}),
+                        ("-source-missing", {"experiment_id": own, "source_run_id": "f" * 32}),
+                        ("-other", {"experiment_id": other})]:
+        call(f"lm-create{label}-ivan", "ivan", "POST", api + "logged-models", body,
+             keep=lambda b: b["model"]["info"]["experiment_id"])
+    call("lm-create-tier-denied-judy", "judy", "POST", api + "logged-models", {"experiment_id": own})
+
+
 def real_answers(base):
     """The script's answers on the real server, and the auth database it left.
 
@@ -745,6 +906,16 @@ def test_same_answers_as_mlflow(runs):
     assert got["pv-get-model-tier-deny-erin"][0] == 200 and got["pv-get-tier-deny-erin"][0] == 403
     assert got["mv-update-hank"][0] == 403 and got["mv-update-tier-edit-hank"][0] == 200
     assert got["rm-delete-tier-edit-hank"][0] == 403 and got["prompt-get-rm-deny-hank"][0] == 200
+    # CreateModelVersion's source checks, the both-ways refusals before the check, and the logged
+    # models a run's logging writes to, decided both ways.
+    for allowed, refused in [("mv-src-run-ivan", "mv-src-run-hidden-ivan"), ("mv-src-model-ivan", "mv-src-model-hidden-ivan"),
+                             ("mv-src-uri-name-run-hidden-ivan", "mv-src-uri-name-hidden-ivan"),
+                             ("mv-src-marker-false-judy", "mv-src-marker-prompt-judy"),
+                             ("lm-write-metric-own-ivan", "lm-write-metric-other-ivan"),
+                             ("lm-create-source-run-ivan", "lm-create-source-hidden-ivan")]:
+        assert got[allowed][0] == 200 and got[refused][0] == 403, (allowed, got[allowed], refused, got[refused])
+    assert got["mv-src-uri-improper-deep-ivan"][:2] == (500, "INTERNAL_ERROR"), got["mv-src-uri-improper-deep-ivan"]
+    assert got["parsed-first-log-metric-kate"][0] == 400 and got["parsed-first-log-param-kate"][0] == 403
     # The script exercised both outcomes for every level: allowed and refused.
     for u in USERS:
         statuses = {v[0] for k, v in got.items() if k.endswith("-" + u)}

@@ -1,6 +1,11 @@
 #include "auth/route_rules.h"
 
+#include <string>
+#include <utility>
+
 #include <gtest/gtest.h>
+
+#include "auth/field_spellings.h"
 
 namespace mlflow::auth {
 namespace {
@@ -141,6 +146,29 @@ TEST(RouteRules, Scorers) {
   EXPECT_EQ(RuleFor("GET", "/api/3.0/mlflow/scorers/get").action, Action::kRead);
   EXPECT_EQ(RuleFor("GET", "/api/3.0/mlflow/scorers/list").effect, Effect::kFilterScorers);
   EXPECT_EQ(RuleFor("GET", "/api/3.0/mlflow/scorers/online-configs").subject, Subject::kOnlineScoringConfigs);
+}
+
+TEST(RouteRules, ChecksThatParseTheMessageFirst) {
+  // Each names the message its route parses (field_spellings.h), so the gate can refuse a body
+  // spelling a field both ways before deciding, as MLflow's check does.
+  const std::pair<const char*, const char*> parsed[] = {
+      {"/api/2.0/mlflow/runs/log-metric", "LogMetric"},   {"/api/2.0/mlflow/runs/log-batch", "LogBatch"},
+      {"/api/2.0/mlflow/runs/log-inputs", "LogInputs"},   {"/api/2.0/mlflow/runs/outputs", "LogOutputs"},
+      {"/api/2.0/mlflow/logged-models", "CreateLoggedModel"}, {"/api/3.0/mlflow/traces", "StartTraceV3"}};
+  for (const auto& [path, message] : parsed) {
+    const char* got = RuleFor("POST", path).parsed_message;
+    ASSERT_NE(got, nullptr) << path;
+    EXPECT_EQ(std::string(got), message) << path;
+    EXPECT_EQ(MessageOfRoute("POST", path), message) << path;
+  }
+  EXPECT_EQ(std::string(RuleFor("DELETE", "/api/3.0/mlflow/scorers/delete").parsed_message), "DeleteScorer");
+  // CreateLoggedModel reads its experiment (either spelling) and source run from the message.
+  EXPECT_EQ(RuleFor("POST", "/api/2.0/mlflow/logged-models").subject, Subject::kLoggedModelCreate);
+  // The v2 trace start shares the pattern but parses StartTrace: no refusal before the check.
+  EXPECT_NE(MessageOfRoute("POST", "/api/2.0/mlflow/traces"), "StartTraceV3");
+  // Checks that read single parameters leave a both-ways body to the route.
+  EXPECT_EQ(RuleFor("POST", "/api/2.0/mlflow/runs/log-parameter").parsed_message, nullptr);
+  EXPECT_EQ(RuleFor("POST", "/api/2.0/mlflow/runs/update").parsed_message, nullptr);
 }
 
 }  // namespace
