@@ -11,6 +11,7 @@
 #include <openssl/evp.h>
 #include <spdlog/spdlog.h>
 
+#include "core/uv.h"
 #include "models/subprocess.h"
 
 namespace mlflow::models {
@@ -115,12 +116,6 @@ std::string EnvSpecHash(const PythonEnvSpec& spec) {
 
 namespace {
 
-// The uv executable for --env-manager uv: $MLFLOW_CPP_UV, else uv on PATH.
-std::string UvCommand() {
-  const char* env = std::getenv("MLFLOW_CPP_UV");
-  return env && *env ? env : "uv";
-}
-
 std::string WriteLines(const fs::path& path, const std::vector<std::string>& lines) {
   std::ofstream out(path);
   for (const auto& l : lines) out << l << "\n";
@@ -138,12 +133,9 @@ Status BuildEnv(const std::string& manager, const PythonEnvSpec& spec, const fs:
   Result<std::string> base = FindBasePython(spec.python, options.python, &tried);
   std::vector<std::string> install;
   if (manager == "uv") {
-    const std::string uv = UvCommand();
+    const std::string uv = UvExecutable();
     auto probe = RunCapture({uv, "--version"}, 30);
-    if (!probe.ok() || probe->exit_code != 0) {
-      return Status::NotFound("--env-manager uv needs uv (" + uv +
-                              " did not run): install it (pip install uv) or set MLFLOW_CPP_UV");
-    }
+    if (!probe.ok() || probe->exit_code != 0) return Status::NotFound(UvMissingMessage(uv));
     // An interpreter of the model's version found here keeps uv offline; without one, uv finds or
     // downloads that version itself.
     const std::string which = base.ok() ? *base : spec.python;

@@ -14,6 +14,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "core/uv.h"
 #include "projects/process.h"
 
 namespace mlflow::projects {
@@ -103,16 +104,10 @@ Result<std::string> FindPython(const std::string& wanted) {
                                   "interpreters: install it, or run with --env-manager local)");
 }
 
-// uv for --env-manager uv: $MLFLOW_CPP_UV, else uv on PATH.
-std::string UvCommand() {
-  const char* env = std::getenv("MLFLOW_CPP_UV");
-  return env && *env ? env : "uv";
-}
-
 // The installer of each manager: the environment's pip (virtualenv), or uv's (uv).
 std::vector<std::string> InstallCommand(const fs::path& env_dir, bool uv) {
   const std::string python = (env_dir / "bin" / "python").string();
-  if (uv) return {UvCommand(), "pip", "install", "--python", python};
+  if (uv) return {UvExecutable(), "pip", "install", "--python", python};
   return {python, "-m", "pip", "install"};
 }
 
@@ -159,9 +154,8 @@ Result<Activation> PrepareVirtualenv(const Project& project, const std::string& 
                                     "project with --env-manager conda or --env-manager local");
   }
   const bool uv = manager == "uv";
-  if (uv && !(UvCommand() == "uv" ? OnPath("uv") : fs::exists(UvCommand()))) {
-    return Status::InvalidParameter("--env-manager uv needs uv (" + UvCommand() +
-                                    " not found): install it (pip install uv) or set MLFLOW_CPP_UV");
+  if (uv && !(UvExecutable() == "uv" ? OnPath("uv") : fs::exists(UvExecutable()))) {
+    return Status::InvalidParameter(UvMissingMessage(UvExecutable()));
   }
   MLFLOW_ASSIGN_OR_RETURN(PythonEnvSpec spec, LoadPythonEnv(project.env_config_path));
   // uv's environments hold no pip, so each manager has its own folder.
@@ -186,7 +180,7 @@ Result<Activation> PrepareVirtualenv(const Project& project, const std::string& 
   MLFLOW_ASSIGN_OR_RETURN(std::string python, FindPython(spec.python));
   std::fprintf(stderr, "=== Creating %s %s with %s ===\n", uv ? "uv environment" : "virtualenv", env_dir.c_str(),
                python.c_str());
-  const std::vector<std::string> create = uv ? std::vector<std::string>{UvCommand(), "venv", "--quiet", env_dir.string(),
+  const std::vector<std::string> create = uv ? std::vector<std::string>{UvExecutable(), "venv", "--quiet", env_dir.string(),
                                                                         "--python", python}
                                              : std::vector<std::string>{python, "-m", "venv", env_dir.string()};
   MLFLOW_ASSIGN_OR_RETURN(CommandOutput made, RunCapture(create, "", Stderr::kMerge));

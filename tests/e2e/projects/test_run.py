@@ -191,13 +191,19 @@ def test_nested_runs_of_a_multistep_workflow(server, tmp_path):
         assert len(metric_history(server.url, step["info"]["run_id"], "loss")) == 2
 
 
-def test_virtualenv_built_once_and_cached(server, tmp_path):
-    proj = tmp_path / "venvproj"
-    proj.mkdir()
+def _prefix_printing_project(folder, name):
+    """A python_env project of this interpreter's version, no packages, whose command prints the
+    environment it runs in (prefix=...)."""
+    folder.mkdir()
     major_minor = f"{sys.version_info[0]}.{sys.version_info[1]}"
-    (proj / "python_env.yaml").write_text(f'python: "{major_minor}"\nbuild_dependencies: []\ndependencies: []\n')
-    (proj / "MLproject").write_text("name: venv\npython_env: python_env.yaml\nentry_points:\n  main:\n"
-                                    "    command: python -c \"import sys; print('prefix=' + sys.prefix)\"\n")
+    (folder / "python_env.yaml").write_text(f'python: "{major_minor}"\nbuild_dependencies: []\ndependencies: []\n')
+    (folder / "MLproject").write_text(f"name: {name}\npython_env: python_env.yaml\nentry_points:\n  main:\n"
+                                      "    command: python -c \"import sys; print('prefix=' + sys.prefix)\"\n")
+    return folder
+
+
+def test_virtualenv_built_once_and_cached(server, tmp_path):
+    proj = _prefix_printing_project(tmp_path / "venvproj", "venv")
     env_root = tmp_path / "envs"
     first = run_cpp([str(proj), "--experiment-name", "venv"], server.url, tmp_path, MLFLOW_ENV_ROOT=str(env_root))
     assert first.returncode == 0, first.stderr
@@ -227,12 +233,7 @@ def _uv():
 
 
 def test_uv_environment_built_once_and_cached(server, tmp_path):
-    proj = tmp_path / "uvproj"
-    proj.mkdir()
-    major_minor = f"{sys.version_info[0]}.{sys.version_info[1]}"
-    (proj / "python_env.yaml").write_text(f'python: "{major_minor}"\nbuild_dependencies: []\ndependencies: []\n')
-    (proj / "MLproject").write_text("name: uvp\npython_env: python_env.yaml\nentry_points:\n  main:\n"
-                                    "    command: python -c \"import sys; print('prefix=' + sys.prefix)\"\n")
+    proj = _prefix_printing_project(tmp_path / "uvproj", "uvp")
     env_root = tmp_path / "envs"
     env = {"MLFLOW_ENV_ROOT": str(env_root), "MLFLOW_CPP_UV": _uv()}
     args = [str(proj), "--experiment-name", "uvp", "--env-manager", "uv"]
