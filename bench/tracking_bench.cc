@@ -5,7 +5,10 @@
 // Write figures: create-run, log-batch (100 metrics), log-metric, and a fully populated run
 // (create-run, then one log-batch of 20 params, 20 metrics and 10 tags).
 //
-//   tracking_bench [--binary PATH] [--clients 8] [--seconds 4] [--workdir DIR]
+//   tracking_bench [--binary PATH] [--clients 8] [--seconds 4] [--workdir DIR] [--only PHASE]
+//
+// --only create-run|log-batch|log-metric|full-run runs that write phase alone (and skips the
+// history figures), so a profiler attached to the server sees one kind of request.
 //
 // Prints figures; never fails on them.
 #include <sqlite3.h>
@@ -36,6 +39,7 @@ struct Options {
   std::string workdir;
   int clients = 8;
   double seconds = 4;
+  std::string only;  // empty: every phase
 };
 
 std::string CreateRun(HttpConnection& c) {
@@ -285,7 +289,9 @@ int main(int argc, char** argv) {
     if (a == "--clients") opt.clients = std::atoi(argv[i + 1]);
     if (a == "--seconds") opt.seconds = std::atof(argv[i + 1]);
     if (a == "--workdir") opt.workdir = argv[i + 1];
+    if (a == "--only") opt.only = argv[i + 1];
   }
+  auto wanted = [&](const char* phase) { return opt.only.empty() || opt.only == phase; };
   opt.binary = fs::absolute(opt.binary).lexically_normal().string();
   bool own_workdir = opt.workdir.empty();
   if (own_workdir) {
@@ -351,12 +357,14 @@ int main(int argc, char** argv) {
       return GroupSize(before, WriteStats(port));
     };
 
-    group_create = phase(create, [](int, HttpConnection& c) {
-      CreateRun(c);
-      return uint64_t{1};
-    });
-    create.ceiling = CeilingRuns(server_copy(), group_create, raw_seconds);
-    create.fresh = RawRunsPerSecond(fresh(), rows(group_create, 1), raw_seconds);
+    if (wanted("create-run")) {
+      group_create = phase(create, [](int, HttpConnection& c) {
+        CreateRun(c);
+        return uint64_t{1};
+      });
+      create.ceiling = CeilingRuns(server_copy(), group_create, raw_seconds);
+      create.fresh = RawRunsPerSecond(fresh(), rows(group_create, 1), raw_seconds);
+    }
 
     std::vector<std::string> run_ids;
     {
@@ -364,72 +372,81 @@ int main(int argc, char** argv) {
       for (int i = 0; i < opt.clients; ++i) run_ids.push_back(CreateRun(c));
     }
     std::vector<int64_t> next_step(static_cast<size_t>(opt.clients), 0);
-    group_batch = phase(batch, [&](int i, HttpConnection& c) {
-      auto& step = next_step[static_cast<size_t>(i)];
-      std::string body = BatchBody(run_ids[static_cast<size_t>(i)], step, 100);
-      step += 100;
-      if (c.Request("POST", "/api/2.0/mlflow/runs/log-batch", body) != 200) throw std::runtime_error("batch failed");
-      return uint64_t{100};
-    });
-    batch.ceiling = CeilingMetricRequests(server_copy(), {group_batch, 100, opt.clients}, raw_seconds);
-    batch.fresh = RawMetricPointsPerSecond(fresh(), rows(group_batch, 100), raw_seconds);
-    raw_batch_single = RawMetricPointsPerSecond(fresh(), 100, raw_seconds);
+    if (wanted("log-batch")) {
+      group_batch = phase(batch, [&](int i, HttpConnection& c) {
+        auto& step = next_step[static_cast<size_t>(i)];
+        std::string body = BatchBody(run_ids[static_cast<size_t>(i)], step, 100);
+        step += 100;
+        if (c.Request("POST", "/api/2.0/mlflow/runs/log-batch", body) != 200) throw std::runtime_error("batch failed");
+        return uint64_t{100};
+      });
+      batch.ceiling = CeilingMetricRequests(server_copy(), {group_batch, 100, opt.clients}, raw_seconds);
+      batch.fresh = RawMetricPointsPerSecond(fresh(), rows(group_batch, 100), raw_seconds);
+      raw_batch_single = RawMetricPointsPerSecond(fresh(), 100, raw_seconds);
+    }
 
-    group_metric = phase(metric, [&](int i, HttpConnection& c) {
-      auto& step = next_step[static_cast<size_t>(i)];
-      std::string body = "{\"run_id\":\"" + run_ids[static_cast<size_t>(i)] +
-                         "\",\"key\":\"single\",\"value\":1.5,\"timestamp\":1,\"step\":" + std::to_string(step++) + "}";
-      if (c.Request("POST", "/api/2.0/mlflow/runs/log-metric", body) != 200) throw std::runtime_error("metric failed");
-      return uint64_t{1};
-    });
-    metric.ceiling = CeilingMetricRequests(server_copy(), {group_metric, 1, opt.clients}, raw_seconds);
-    metric.fresh = RawMetricPointsPerSecond(fresh(), rows(group_metric, 1), raw_seconds);
+    if (wanted("log-metric")) {
+      group_metric = phase(metric, [&](int i, HttpConnection& c) {
+        auto& step = next_step[static_cast<size_t>(i)];
+        std::string body = "{\"run_id\":\"" + run_ids[static_cast<size_t>(i)] +
+                           "\",\"key\":\"single\",\"value\":1.5,\"timestamp\":1,\"step\":" + std::to_string(step++) +
+                           "}";
+        if (c.Request("POST", "/api/2.0/mlflow/runs/log-metric", body) != 200) throw std::runtime_error("metric failed");
+        return uint64_t{1};
+      });
+      metric.ceiling = CeilingMetricRequests(server_copy(), {group_metric, 1, opt.clients}, raw_seconds);
+      metric.fresh = RawMetricPointsPerSecond(fresh(), rows(group_metric, 1), raw_seconds);
+    }
 
-    // A fully populated run: create, then one batch of 20 params, 20 metrics and 10 tags.
-    group_full = phase(full, [](int, HttpConnection& c) {
-      std::string run = CreateRun(c);
-      if (c.Request("POST", "/api/2.0/mlflow/runs/log-batch", FullRunBatchBody(run)) != 200) {
-        throw std::runtime_error("full-run batch failed");
-      }
-      return uint64_t{1};
-    });
-    // Two requests a run: group_full / 2 runs per transaction.
-    full.ceiling = CeilingFullRuns(server_copy(), group_full / 2, raw_seconds);
-    full.fresh = RawFullRunsPerSecond(fresh(), rows(group_full / 2, 1), raw_seconds);
+    if (wanted("full-run")) {
+      // A fully populated run: create, then one batch of 20 params, 20 metrics and 10 tags.
+      group_full = phase(full, [](int, HttpConnection& c) {
+        std::string run = CreateRun(c);
+        if (c.Request("POST", "/api/2.0/mlflow/runs/log-batch", FullRunBatchBody(run)) != 200) {
+          throw std::runtime_error("full-run batch failed");
+        }
+        return uint64_t{1};
+      });
+      // Two requests a run: group_full / 2 runs per transaction.
+      full.ceiling = CeilingFullRuns(server_copy(), group_full / 2, raw_seconds);
+      full.fresh = RawFullRunsPerSecond(fresh(), rows(group_full / 2, 1), raw_seconds);
+    }
 
     // History of 100,000 points: fetched as the Python client does (pages of 25,000).
-    HttpConnection c(port);
-    std::string run = CreateRun(c);
-    for (int64_t s = 0; s < 100000; s += 1000) {
-      std::string b = "{\"run_id\":\"" + run + "\",\"metrics\":[";
-      for (int i = 0; i < 1000; ++i) {
-        if (i) b += ',';
-        b += "{\"key\":\"loss\",\"value\":" + std::to_string((s + i) * 0.001) + ",\"timestamp\":" +
-             std::to_string(1700000000000 + s + i) + ",\"step\":" + std::to_string(s + i) + "}";
+    if (opt.only.empty()) {
+      HttpConnection c(port);
+      std::string run = CreateRun(c);
+      for (int64_t s = 0; s < 100000; s += 1000) {
+        std::string b = "{\"run_id\":\"" + run + "\",\"metrics\":[";
+        for (int i = 0; i < 1000; ++i) {
+          if (i) b += ',';
+          b += "{\"key\":\"loss\",\"value\":" + std::to_string((s + i) * 0.001) + ",\"timestamp\":" +
+               std::to_string(1700000000000 + s + i) + ",\"step\":" + std::to_string(s + i) + "}";
+        }
+        b += "]}";
+        c.Request("POST", "/api/2.0/mlflow/runs/log-batch", b);
       }
-      b += "]}";
-      c.Request("POST", "/api/2.0/mlflow/runs/log-batch", b);
-    }
-    std::vector<double> paged, whole;
-    for (int rep = 0; rep < 5; ++rep) {
-      auto t0 = Clock::now();
-      std::string token, body;
-      size_t total = 0;
-      for (int page = 0; page < 10; ++page) {
-        std::string target = "/api/2.0/mlflow/metrics/get-history?run_id=" + run + "&metric_key=loss&max_results=25000";
-        if (!token.empty()) target += "&page_token=" + token;
-        c.Request("GET", target, "", &body);
-        total += body.size();
-        token = ExtractString(body, "next_page_token");
-        if (token.empty()) break;
+      std::vector<double> paged, whole;
+      for (int rep = 0; rep < 5; ++rep) {
+        auto t0 = Clock::now();
+        std::string token, body;
+        size_t total = 0;
+        for (int page = 0; page < 10; ++page) {
+          std::string target = "/api/2.0/mlflow/metrics/get-history?run_id=" + run + "&metric_key=loss&max_results=25000";
+          if (!token.empty()) target += "&page_token=" + token;
+          c.Request("GET", target, "", &body);
+          total += body.size();
+          token = ExtractString(body, "next_page_token");
+          if (token.empty()) break;
+        }
+        paged.push_back(Seconds(t0, Clock::now()) * 1000);
+        t0 = Clock::now();
+        c.Request("GET", "/api/2.0/mlflow/metrics/get-history?run_id=" + run + "&metric_key=loss", "", &body);
+        whole.push_back(Seconds(t0, Clock::now()) * 1000);
       }
-      paged.push_back(Seconds(t0, Clock::now()) * 1000);
-      t0 = Clock::now();
-      c.Request("GET", "/api/2.0/mlflow/metrics/get-history?run_id=" + run + "&metric_key=loss", "", &body);
-      whole.push_back(Seconds(t0, Clock::now()) * 1000);
+      history_ms = Percentile(paged, 50);
+      history_one_ms = Percentile(whole, 50);
     }
-    history_ms = Percentile(paged, 50);
-    history_one_ms = Percentile(whole, 50);
     rss_after = server.RssMb();
     server.Stop();
   }
@@ -438,6 +455,7 @@ int main(int argc, char** argv) {
   std::printf("%-44s %14s %14s %8s %14s %14s %8s\n", "figure", "mlflow-cpp", "sqlite ceiling", "ratio",
               "server us/op", "sqlite us/op", "ratio");
   auto print = [](const Figure& f, const Ceiling& c) {
+    if (f.rate == 0) return;  // a phase --only skipped
     // CPU per operation: the server's whole process (HTTP, JSON, hand-offs, SQLite) against
     // SQLite's own work for the same rows; a ratio that other load on the machine changes little.
     double server_us = f.server_cpu_us, raw_us = c.CpuMicrosPerOp();

@@ -52,6 +52,10 @@ int main(int argc, char** argv) {
   server->add_flag("--artifacts-only", config.artifacts_only, "Serve only the artifact proxy endpoints");
   server->add_option("-w,--workers", config.workers, "Worker scale (handler pool = 8 x workers, at least 16)")
       ->capture_default_str();
+  server->add_option("--io-threads", config.io_threads,
+                     "HTTP I/O threads (parse, route, answer; handlers that wait run on the worker pool)")
+      ->check(CLI::Range(1, 256))
+      ->capture_default_str();
   server->add_option("--db-pool-size", config.db_pool_size,
                      "Most database connections this server opens (postgresql:// and mysql:// backends)")
       ->check(CLI::Range(1, 1000))

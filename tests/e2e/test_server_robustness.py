@@ -142,3 +142,56 @@ def test_fatal_signal_leaves_a_stack_trace_in_the_log(tmp_path):
     frames = [line for line in trace.splitlines() if line.strip()]
     assert len(frames) >= 3
     assert any("mlflow-cpp" in f for f in frames)
+
+
+def _read_answer(sock_file, method):
+    """One HTTP/1.1 answer from a keep-alive connection: (status, headers, body), framed by its own
+    Content-Length; HEAD and 304 answers carry no body whatever they declare."""
+    status_line = sock_file.readline().decode()
+    assert status_line.startswith("HTTP/1.1 "), status_line
+    status = int(status_line.split()[1])
+    headers = {}
+    for _ in range(100):
+        line = sock_file.readline().decode()
+        if line in ("\r\n", ""):
+            break
+        name, _, value = line.partition(":")
+        assert name.lower() not in headers, f"field {name} sent twice"
+        headers[name.lower()] = value.strip()
+    length = 0 if method == "HEAD" or status == 304 else int(headers.get("content-length", "0"))
+    return status, headers, sock_file.read(length)
+
+
+def test_answers_on_one_keep_alive_connection_are_framed_exactly(server):
+    """The server writes its answers' heads itself (http_server.cc ResponseHead): each must frame
+    exactly, so that the next answer on the same connection parses."""
+    with socket.create_connection(("127.0.0.1", server.port), timeout=10) as s, s.makefile("rb") as f:
+        def exchange(method, path, extra="", body=b""):
+            head = f"{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n{extra}Content-Length: {len(body)}\r\n\r\n"
+            s.sendall(head.encode() + body)
+            return _read_answer(f, method)
+
+        status, headers, body = exchange("GET", "/health")
+        assert (status, body, headers["content-length"]) == (200, b"OK", "2")
+        assert headers["server"] == "mlflow-cpp" and "connection" not in headers
+        status, headers, body = exchange("HEAD", "/health")
+        assert (status, body, headers["content-length"]) == (200, b"", "2")
+        status, headers, body = exchange("GET", "/")
+        assert status == 200 and int(headers["content-length"]) == len(body) > 0
+        etag = headers["etag"]
+        status, headers, body = exchange("GET", "/", f"If-None-Match: {etag}\r\n")
+        assert (status, body, headers["etag"]) == (304, b"", etag)
+        assert "content-length" not in headers  # RFC 9110 8.6: it would have to be the full page's
+        created = b'{"experiment_id": "0", "start_time": 1}'
+        status, headers, body = exchange("POST", API + "runs/create", "Content-Type: application/json\r\n", created)
+        assert status == 200 and headers["content-type"] == "application/json"
+        assert json.loads(body)["run"]["info"]["status"] == "RUNNING"
+        status, headers, body = exchange("GET", "/no/such/page")
+        assert status == 404 and int(headers["content-length"]) == len(body)
+        # Two requests sent at once: both answered, in order.
+        s.sendall(b"GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\nGET /version HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                  b"Connection: close\r\n\r\n")
+        assert _read_answer(f, "GET")[2] == b"OK"
+        status, headers, body = _read_answer(f, "GET")
+        assert status == 200 and headers["connection"] == "close" and body
+        assert f.read() == b""  # and the server closed the connection after the answer that said so
