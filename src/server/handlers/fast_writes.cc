@@ -30,9 +30,15 @@ bool CreateRunInline(ApiContext& ctx, const HttpRequest& req, Responder respond)
   if (!CheckFieldSpellings(req, spelled).ok()) return false;
   Result<service::CreateRunRequest> r = DecodeCreateRun(req);
   if (!r.ok() || !r->experiment_id || r->experiment_id->empty()) return false;
+  // The answer is rendered on the writer thread, after the COMMIT: written directly, not through
+  // a JSON DOM (which took 8% of the server's CPU under create-run load, perf).
   ctx.tracking->CreateRunAsync(*r, [respond = std::move(respond)](Result<Run> run) {
     if (!run.ok()) return respond(ErrorResponse(run.status()));
-    respond(JsonResponse(CreateRunAnswer(*run)));
+    HttpResponse answer;
+    answer.body = "{\"run\":";
+    AppendRunJson(answer.body, *run, /*with_outputs=*/false);  // as CreateRunAnswer, without the DOM
+    answer.body += '}';
+    respond(std::move(answer));
   });
   return true;
 }

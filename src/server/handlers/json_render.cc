@@ -203,7 +203,7 @@ void AppendKeyValues(std::string& out, std::string_view name, const std::vector<
 
 }  // namespace
 
-void AppendRunJson(std::string& out, const Run& run) {
+void AppendRunJson(std::string& out, const Run& run, bool with_outputs) {
   const RunInfo& info = run.info;
   out += "{\"info\":{";
   AppendField(out, "run_id", info.run_id, true);
@@ -251,7 +251,12 @@ void AppendRunJson(std::string& out, const Run& run) {
     std::string inputs = full["inputs"].dump();
     out.append(inputs, 1, inputs.size() - 2);
   }
-  out += "},\"outputs\":{";
+  out += '}';
+  if (!with_outputs) {
+    out += '}';
+    return;
+  }
+  out += ",\"outputs\":{";
   if (!run.model_outputs.empty()) {
     json full = ToJson(run);
     std::string outputs = full["outputs"].dump();

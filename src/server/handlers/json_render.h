@@ -21,8 +21,9 @@ nlohmann::json KeyValuesToJson(const std::vector<KeyValue>& kvs);
 std::string MetricListJson(const std::vector<Metric>& metrics, const std::string& next_page_token,
                            bool with_run_id = false);
 // A run as MLflow renders it (same fields as ToJson(Run)), written directly: search pages hold
-// thousands of runs with tens of entries each.
-void AppendRunJson(std::string& out, const Run& run);
+// thousands of runs with tens of entries each. CreateRun's answer has no "outputs" (with_outputs
+// false).
+void AppendRunJson(std::string& out, const Run& run, bool with_outputs = true);
 // {"runs": [...], "next_page_token": ...}
 std::string RunListJson(const std::vector<Run>& runs, const std::string& next_page_token);
 // Appends a JSON string literal.

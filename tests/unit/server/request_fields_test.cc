@@ -7,6 +7,7 @@
 #include <limits>
 
 #include "server/handlers/json_render.h"
+#include "server/handlers/tracking_handlers.h"
 
 namespace mlflow::server {
 namespace {
@@ -163,6 +164,11 @@ TEST(JsonRender, RunListMatchesDomRendering) {
     auto direct = nlohmann::json::parse(RunListJson({r}, "tok"));
     EXPECT_EQ(direct["runs"][0], ToJson(r)) << direct.dump();
     EXPECT_EQ(direct["next_page_token"], "tok");
+    // CreateRun's answer (server/handlers/fast_writes.cc writes it directly): no "outputs".
+    std::string answer = "{\"run\":";
+    AppendRunJson(answer, r, /*with_outputs=*/false);
+    answer += '}';
+    EXPECT_EQ(nlohmann::json::parse(answer), CreateRunAnswer(r)) << answer;
   }
   EXPECT_EQ(RunListJson({}, ""), "{}");
 }
