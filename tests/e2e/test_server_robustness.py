@@ -188,6 +188,15 @@ def test_answers_on_one_keep_alive_connection_are_framed_exactly(server):
         assert json.loads(body)["run"]["info"]["status"] == "RUNNING"
         status, headers, body = exchange("GET", "/no/such/page")
         assert status == 404 and int(headers["content-length"]) == len(body)
+        # A request cut mid-header and mid-body: the server parses what it holds and reads the rest.
+        body = b'{"experiment_id": "0", "start_time": 2}'
+        head = (f"POST {API}runs/create HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                f"Content-Length: {len(body)}\r\n\r\n").encode()
+        for piece in (head[:20], head[20:] + body[:10], body[10:]):
+            s.sendall(piece)
+            time.sleep(0.05)
+        status, headers, answer = _read_answer(f, "POST")
+        assert status == 200 and json.loads(answer)["run"]["info"]["start_time"] == 2
         # Two requests sent at once: both answered, in order.
         s.sendall(b"GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\nGET /version HTTP/1.1\r\nHost: 127.0.0.1\r\n"
                   b"Connection: close\r\n\r\n")

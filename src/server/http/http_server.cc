@@ -495,6 +495,13 @@ class Session : public std::enable_shared_from_this<Session<kTls>> {
     // Streaming routes take bodies of any size: the buffered-body limit is applied in OnHeader once
     // the route is known (a limit here would reject a multi-GB artifact upload before routing).
     header_parser_->body_limit(kStreamBodyLimit);
+    // A small request arrives whole in one read: parse what the buffer holds first, and go through
+    // Beast's composed read (and its hand-offs through the scheduler) only for what is missing.
+    if (buffer_.size() > 0) {
+      beast::error_code ec;
+      buffer_.consume(header_parser_->put(buffer_.data(), ec));
+      if (ec != http::error::need_more && (ec || header_parser_->is_header_done())) return OnHeader(ec);
+    }
     tcp().expires_after(std::chrono::seconds(server_.options().header_timeout_seconds));
     http::async_read_header(stream_, buffer_, *header_parser_,
                             [self = this->shared_from_this()](beast::error_code ec, size_t) { self->OnHeader(ec); });
@@ -554,6 +561,14 @@ class Session : public std::enable_shared_from_this<Session<kTls>> {
   }
 
   void ReadBody() {
+    beast::error_code ec;  // as in ReadHeader: the buffered part of the body first
+    for (int i = 0; i < 64 && !body_parser_->is_done() && buffer_.size() > 0; ++i) {
+      size_t used = body_parser_->put(buffer_.data(), ec);
+      buffer_.consume(used);
+      if (ec == http::error::need_more) ec = {};
+      if (ec || used == 0) break;
+    }
+    if (ec || body_parser_->is_done()) return OnBody(ec);
     tcp().expires_after(std::chrono::seconds(server_.options().body_timeout_seconds));
     http::async_read(stream_, buffer_, *body_parser_,
                      [self = this->shared_from_this()](beast::error_code ec, size_t) { self->OnBody(ec); });
