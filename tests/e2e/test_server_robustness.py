@@ -197,6 +197,12 @@ def test_answers_on_one_keep_alive_connection_are_framed_exactly(server):
             time.sleep(0.05)
         status, headers, answer = _read_answer(f, "POST")
         assert status == 200 and json.loads(answer)["run"]["info"]["start_time"] == 2
+        # A streamed answer (an artifact download) frames the same way, and the next answer parses.
+        status, _, _ = exchange("PUT", "/api/2.0/mlflow-artifacts/artifacts/framing/f.txt", body=b"abc")
+        assert status == 200
+        status, headers, body = exchange("GET", "/api/2.0/mlflow-artifacts/artifacts/framing/f.txt")
+        assert (status, body, headers["content-length"]) == (200, b"abc", "3")
+        assert headers["content-disposition"] == "attachment; filename=f.txt"
         # Two requests sent at once: both answered, in order.
         s.sendall(b"GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\nGET /version HTTP/1.1\r\nHost: 127.0.0.1\r\n"
                   b"Connection: close\r\n\r\n")

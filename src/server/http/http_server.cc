@@ -119,24 +119,26 @@ void AppendFieldText(std::string& head, std::string_view text) {
   for (char c : text) head += (c == '\r' || c == '\n') ? ' ' : c;
 }
 
-// The head of an HTTP/1.1 answer, fields in the order Beast wrote them before: Server, Content-Type,
+// The head of an HTTP/1.1 answer, for buffered and streamed answers alike: Server, Content-Type,
 // the security headers, the handler's own (each replacing any earlier field of its name, as
-// Beast's set did), then Connection: close when the connection ends, and Content-Length. A HEAD
-// answer declares the length of the body it leaves out.
-std::string ResponseHead(const HttpResponse& r, std::vector<std::pair<std::string, std::string>> fields,
-                         bool keep_alive) {
+// Beast's set did), Connection: close when the connection ends, then `framing` (the
+// Content-Length or Transfer-Encoding field, or nothing for a 304), which only the server decides.
+std::string ResponseHead(int status, const std::string& content_type,
+                         std::vector<std::pair<std::string, std::string>> fields,
+                         const std::vector<std::pair<std::string, std::string>>& own, bool keep_alive,
+                         std::string_view framing) {
   fields.insert(fields.begin(), {"Server", "mlflow-cpp"});
-  if (!r.content_type.empty()) fields.insert(fields.begin() + 1, {"Content-Type", r.content_type});
-  for (const auto& [name, value] : r.headers) {
+  if (!content_type.empty()) fields.insert(fields.begin() + 1, {"Content-Type", content_type});
+  for (const auto& [name, value] : own) {
     std::erase_if(fields, [&](const auto& f) { return beast::iequals(f.first, name); });
     fields.emplace_back(name, value);
   }
   std::string head;
   head.reserve(256);
   head += "HTTP/1.1 ";
-  head += std::to_string(r.status);
+  head += std::to_string(status);
   head += ' ';
-  head += ReasonPhrase(r.status);
+  head += ReasonPhrase(status);
   head += "\r\n";
   for (const auto& [name, value] : fields) {
     AppendFieldText(head, name);
@@ -145,14 +147,12 @@ std::string ResponseHead(const HttpResponse& r, std::vector<std::pair<std::strin
     head += "\r\n";
   }
   if (!keep_alive) head += "Connection: close\r\n";
-  if (CarriesBody(r.status)) {
-    head += "Content-Length: ";
-    head += std::to_string(r.body.size());
-    head += "\r\n";
-  }
+  head += framing;
   head += "\r\n";
   return head;
 }
+
+std::string ContentLengthField(uint64_t length) { return "Content-Length: " + std::to_string(length) + "\r\n"; }
 
 constexpr std::string_view kTooManyConnections =
     "HTTP/1.1 503 Service Unavailable\r\nServer: mlflow-cpp\r\nContent-Type: text/plain; charset=utf-8\r\n"
@@ -369,18 +369,8 @@ class SocketStreamContext : public StreamContext {
     status_ = status;
     chunked_ = !content_length.has_value();
     declared_length_ = content_length.value_or(0);
-    std::string head = "HTTP/1.1 " + std::to_string(status) + " " + ReasonPhrase(status) + "\r\n";
-    head += "Server: mlflow-cpp\r\n";
-    if (!content_type.empty()) head += "Content-Type: " + content_type + "\r\n";
-    if (chunked_) {
-      head += "Transfer-Encoding: chunked\r\n";
-    } else {
-      head += "Content-Length: " + std::to_string(*content_length) + "\r\n";
-    }
-    if (!KeepAlive()) head += "Connection: close\r\n";
-    for (const auto& [k, v] : SecurityHeaders(policy_, req_)) head += k + ": " + v + "\r\n";
-    for (const auto& [k, v] : headers) head += k + ": " + v + "\r\n";
-    head += "\r\n";
+    std::string head = ResponseHead(status, content_type, SecurityHeaders(policy_, req_), headers, KeepAlive(),
+                                    chunked_ ? "Transfer-Encoding: chunked\r\n" : ContentLengthField(*content_length));
     return Write(head.data(), head.size());
   }
 
@@ -665,7 +655,8 @@ class Session : public std::enable_shared_from_this<Session<kTls>> {
     bytes_out_ = req_.method == "HEAD" ? 0 : r.body.size();
     bool keep = keep_alive_ && !server_.stopping();
     auto wire = std::make_shared<WireResponse>();
-    wire->head = ResponseHead(r, SecurityHeaders(server_.security(), req_), keep);
+    wire->head = ResponseHead(r.status, r.content_type, SecurityHeaders(server_.security(), req_), r.headers, keep,
+                              CarriesBody(r.status) ? ContentLengthField(r.body.size()) : "");
     if (req_.method != "HEAD" && CarriesBody(r.status)) wire->body = std::move(r.body);
     tcp().expires_after(std::chrono::seconds(120));
     std::array<asio::const_buffer, 2> buffers{asio::buffer(wire->head), asio::buffer(wire->body)};
