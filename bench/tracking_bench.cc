@@ -291,6 +291,12 @@ int main(int argc, char** argv) {
     if (a == "--workdir") opt.workdir = argv[i + 1];
     if (a == "--only") opt.only = argv[i + 1];
   }
+  if (!opt.only.empty() && opt.only != "create-run" && opt.only != "log-batch" && opt.only != "log-metric" &&
+      opt.only != "full-run") {
+    std::fprintf(stderr, "--only: unknown phase '%s' (create-run, log-batch, log-metric or full-run)\n",
+                 opt.only.c_str());
+    return 2;
+  }
   auto wanted = [&](const char* phase) { return opt.only.empty() || opt.only == phase; };
   opt.binary = fs::absolute(opt.binary).lexically_normal().string();
   bool own_workdir = opt.workdir.empty();
